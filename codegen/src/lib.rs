@@ -1,0 +1,1 @@
+//! The ecommpay spec toolchain: spec -> model -> checks -> emitters.

@@ -1,0 +1,1 @@
+//! Typed client-side building blocks for the ecommpay payment API.

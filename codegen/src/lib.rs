@@ -1,1 +1,10 @@
-//! The ecommpay spec toolchain: spec -> model -> checks -> emitters.
+//! The ecommpay spec toolchain. The pipeline, one module a stage:
+//!
+//! `model` (what the YAML says) -> `load` (files, located parse errors) -> `check` (cross-file
+//! rules, resolved into a checked spec) -> `ir` (the types to emit) -> `emit` (Rust, JSON Schema).
+
+pub mod check;
+pub mod diagnostics;
+pub mod load;
+pub mod model;
+pub mod stats;

@@ -1,1 +1,118 @@
-fn main() {}
+//! `ecommpay-codegen`: check the spec, print its stats, export generated code and schemas.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use ecommpay_codegen::{check, load, model, stats};
+
+#[derive(Parser)]
+#[command(name = "ecommpay-codegen", version, about = "The ecommpay spec toolchain")]
+struct Cli {
+    /// The spec directory.
+    #[arg(long, global = true, default_value = default_spec_dir())]
+    spec: PathBuf,
+    /// The vendor documents, for comparing printed examples (skipped when absent).
+    #[arg(long, global = true, default_value = default_seeds_dir())]
+    seeds: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load and check the spec: exit 0 when clean, 1 with diagnostics, 2 when it cannot be read.
+    Check,
+    /// Print a table per document: operations, params by requirement, rules, examples.
+    Stats,
+    /// Write the JSON Schema of the spec format (spec/spec.schema.json).
+    SpecSchema {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn default_spec_dir() -> &'static str {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../spec")
+}
+
+fn default_seeds_dir() -> &'static str {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/seeds")
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check => run_check(&cli.spec, &cli.seeds),
+        Command::Stats => run_stats(&cli.spec),
+        Command::SpecSchema { out } => write_spec_schema(out),
+    }
+}
+
+fn run_check(spec_dir: &std::path::Path, seeds: &std::path::Path) -> ExitCode {
+    let loaded = match load::load_dir(spec_dir) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let seeds = seeds.is_dir().then_some(seeds);
+    if seeds.is_none() {
+        eprintln!("note: no seeds directory; printed examples are not compared with the documents");
+    }
+    let diagnostics = check::check_spec(&loaded, seeds);
+    let failed = diagnostics.has_errors();
+    let count = diagnostics.error_count();
+    for diagnostic in diagnostics.sorted() {
+        println!("{diagnostic}");
+    }
+    if failed {
+        eprintln!("{count} error(s)");
+        ExitCode::from(1)
+    } else {
+        eprintln!("spec OK: {} file(s)", loaded.files.len());
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_stats(spec_dir: &std::path::Path) -> ExitCode {
+    match load::load_dir(spec_dir) {
+        Ok(loaded) => {
+            print!("{}", stats::render_table(&stats::collect(&loaded)));
+            for d in loaded.diagnostics.sorted() {
+                eprintln!("{d}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn write_spec_schema(out: Option<PathBuf>) -> ExitCode {
+    let schema = model::spec_format_schema();
+    let text = match serde_json::to_string_pretty(&schema) {
+        Ok(text) => text + "\n",
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match out {
+        Some(path) => match std::fs::write(&path, text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                ExitCode::from(2)
+            }
+        },
+        None => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+    }
+}

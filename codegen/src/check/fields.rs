@@ -1,0 +1,157 @@
+//! The shape of field definitions: keys that fit their type, and formats that fit their type.
+
+use crate::diagnostics::Diagnostics;
+use crate::model::{FieldSpec, FieldType, Format, Position, Requirement};
+
+use super::index::SpecIndex;
+
+/// Where a field definition stands, which decides the keys it may carry.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    SharedObject,
+    Param,
+}
+
+pub fn check_all_objects(index: &SpecIndex<'_>, out: &mut Diagnostics) {
+    for (object_name, (object, file)) in &index.objects {
+        for (field_name, field) in &object.fields {
+            let label = format!("{object_name}.{field_name}");
+            check_field(index, &label, field, field.at, Place::SharedObject, &file.display_name, out);
+        }
+    }
+}
+
+/// Checks one field definition and, recursively, its inline fields and items.
+pub fn check_field(
+    index: &SpecIndex<'_>,
+    label: &str,
+    field: &FieldSpec,
+    at: Position,
+    place: Place,
+    file: &str,
+    out: &mut Diagnostics,
+) {
+    let mut error = |message: String| out.error(file, at, format!("`{label}`: {message}"));
+    match place {
+        Place::SharedObject => {
+            if field.path.is_some() {
+                error("`path` belongs to operation params, not to shared objects".into());
+            }
+            if field.group.is_some() {
+                error("`group` belongs to operation params, not to shared objects".into());
+            }
+            if field.ty.is_none() {
+                error("a field of a shared object needs `type`".into());
+            }
+            if field.description.is_none() {
+                error("a field of a shared object needs an English `description`".into());
+            }
+        }
+        Place::Param => {
+            if field.path.is_none() {
+                error("an operation param needs `path`".into());
+            }
+            if field.requirement.is_none() {
+                error("an operation param needs `requirement`".into());
+            }
+            if field.group.is_some() && field.requirement != Some(Requirement::OneOf) {
+                error("`group` is only for `requirement: one_of`".into());
+            }
+            if field.requirement == Some(Requirement::OneOf) && field.group.is_none() {
+                error("`requirement: one_of` needs the `group` it belongs to".into());
+            }
+        }
+    }
+    let ty = field.ty;
+    if field.object.is_some() && ty != Some(FieldType::Object) {
+        error("`object` needs `type: object`".into());
+    }
+    if field.fields.is_some() && ty != Some(FieldType::Object) {
+        error("`fields` needs `type: object`".into());
+    }
+    if field.fields.is_some() && field.object.is_some() {
+        error("give either `object` (a shared object) or `fields` (inline), not both".into());
+    }
+    if field.items.is_some() && ty != Some(FieldType::Array) {
+        error("`items` needs `type: array`".into());
+    }
+    if let Some(object) = &field.object {
+        if !index.objects.contains_key(object.as_str()) {
+            error(format!("unknown shared object `{object}`"));
+        }
+    }
+    if field.enum_values.is_some() && field.known_values.is_some() {
+        error("give either `enum` (closed) or `known_values` (open), not both".into());
+    }
+    if let (Some(min), Some(max)) = (field.minimum, field.maximum) {
+        if min > max {
+            error(format!("`minimum` {min} is greater than `maximum` {max}"));
+        }
+    }
+    if let (Some(min), Some(max)) = (field.min_length, field.max_length) {
+        if min > max {
+            error(format!("`min_length` {min} is greater than `max_length` {max}"));
+        }
+    }
+    if (field.minimum.is_some() || field.maximum.is_some())
+        && !matches!(ty, Some(FieldType::Integer) | None)
+    {
+        error("`minimum`/`maximum` apply to integers".into());
+    }
+    if let (Some(format), Some(ty)) = (field.format, ty) {
+        let fits = match format {
+            Format::AmountMinor => ty == FieldType::Integer,
+            Format::Indicator => matches!(ty, FieldType::Integer | FieldType::String),
+            _ => ty == FieldType::String,
+        };
+        if !fits {
+            error(format!(
+                "format `{}` does not apply to `type: {}`",
+                format_name(format),
+                ty.as_str()
+            ));
+        }
+    }
+    if field.accepts.contains(&FieldType::Object) || field.accepts.contains(&FieldType::Array) {
+        error("`accepts` lists scalar wire types (string, integer, boolean)".into());
+    }
+    if let Some(fields) = &field.fields {
+        for (name, child) in fields {
+            let child_label = format!("{label}.{name}");
+            check_field(index, &child_label, child, child.at, Place::SharedObject, file, out);
+        }
+    }
+    if let Some(items) = &field.items {
+        if items.ty.is_none() {
+            out.error(file, at, format!("`{label}[]`: `items` needs `type`"));
+        } else if let Some(fields) = &items.fields {
+            for (name, child) in fields {
+                let child_label = format!("{label}[].{name}");
+                // Elements are definitions, whether the array sits in an object or a param.
+                check_field(index, &child_label, child, child.at, Place::SharedObject, file, out);
+            }
+        }
+    }
+}
+
+pub fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Currency => "currency",
+        Format::Country => "country",
+        Format::Subdivision => "subdivision",
+        Format::Language => "language",
+        Format::Email => "email",
+        Format::Ip => "ip",
+        Format::Url => "url",
+        Format::Phone => "phone",
+        Format::Pan => "pan",
+        Format::Cpf => "cpf",
+        Format::DateDmy => "date_dmy",
+        Format::TimeHms => "time_hms",
+        Format::Datetime => "datetime",
+        Format::YnFlag => "yn_flag",
+        Format::Indicator => "indicator",
+        Format::AmountMinor => "amount_minor",
+        Format::JsonString => "json_string",
+    }
+}

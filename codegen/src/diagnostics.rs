@@ -1,0 +1,115 @@
+//! Located problems in the spec: `file:line:column: message`.
+
+use std::fmt;
+
+use crate::model::Position;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The spec file, as a path relative to the working directory or the spec directory.
+    pub file: String,
+    pub at: Position,
+    pub message: String,
+    /// Extra lines (a source snippet) printed under the headline.
+    pub detail: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<String>, at: Position, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            at,
+            message: message.into(),
+            detail: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<String>, at: Position, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, at, message)
+        }
+    }
+
+    /// The headline without the snippet.
+    pub fn headline(&self) -> String {
+        let level = match self.severity {
+            Severity::Error => "",
+            Severity::Warning => "warning: ",
+        };
+        format!(
+            "{}:{}:{}: {level}{}",
+            self.file, self.at.line, self.at.column, self.message
+        )
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.headline())?;
+        if let Some(detail) = &self.detail {
+            write!(f, "\n{detail}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Diagnostics collected by the loader and the checks, in a stable order.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn error(&mut self, file: &str, at: Position, message: impl Into<String>) {
+        self.push(Diagnostic::error(file, at, message));
+    }
+
+    pub fn warning(&mut self, file: &str, at: Position, message: impl Into<String>) {
+        self.push(Diagnostic::warning(file, at, message));
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted by file and position, so output does not depend on the order checks ran in.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| {
+            (&a.file, a.at, &a.message).cmp(&(&b.file, b.at, &b.message))
+        });
+        self.items.dedup();
+        self.items
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+}

@@ -1,0 +1,64 @@
+//! The spec model: what the YAML files say, as typed Rust (serde), plus the JSON Schema of the
+//! format itself (schemars) for editors.
+
+mod example;
+mod field;
+mod method;
+mod operation;
+mod source;
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+pub use example::{Erratum, ErratumKind, ErratumRule, Example, ExampleKind};
+pub use field::{FactSpec, FieldSpec, FieldType, Format, ObjectSpec, Requirement, Scalar};
+pub use method::{
+    Code, Currencies, CurrencyRestriction, Limit, MethodRule, MethodSpec, Submethod, Timing,
+};
+pub use operation::{
+    HttpMethod, Interface, Operation, PaymentPageMode, Predicate, RuleKind, RuleSpec, Variant,
+};
+pub use source::{Located, Position, SourceRef};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    /// `common.yaml`: facts and shared objects.
+    Common,
+    /// One vendor document: its method, operations and examples.
+    Document,
+}
+
+/// One spec file. `common.yaml` holds `facts` and `objects`; a document file holds `document`,
+/// `method`, `operations` and `examples`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "ecommpay spec file")]
+pub struct SpecFile {
+    pub kind: FileKind,
+    pub document: Option<DocumentInfo>,
+    #[serde(default)]
+    pub facts: Vec<Located<FactSpec>>,
+    #[serde(default)]
+    pub objects: IndexMap<String, Located<ObjectSpec>>,
+    pub method: Option<Located<MethodSpec>>,
+    #[serde(default)]
+    pub operations: Vec<Located<Operation>>,
+    #[serde(default)]
+    pub examples: Vec<Located<Example>>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentInfo {
+    /// The vendor document's file name.
+    pub file: String,
+    pub title: String,
+    pub description: Option<String>,
+}
+
+/// The JSON Schema of the spec format, for `spec/spec.schema.json`.
+pub fn spec_format_schema() -> serde_json::Value {
+    schemars::schema_for!(SpecFile).to_value()
+}

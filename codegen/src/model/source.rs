@@ -1,0 +1,195 @@
+//! Where things are: references into the vendor documents and locations in the spec files.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer};
+
+/// A 1-based, inclusive line range in a vendor document: `"129-144"`, `"129"`, or with an explicit
+/// document `"001_6d33046829e36e91.txt:114-117"`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SourceRef {
+    /// The document's file name, when the reference names it; otherwise the document the spec
+    /// file transcribes.
+    pub file: Option<String>,
+    pub first_line: u32,
+    pub last_line: u32,
+}
+
+impl SourceRef {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (file, range) = match text.rsplit_once(':') {
+            Some((file, range)) => (Some(file.to_owned()), range),
+            None => (None, text),
+        };
+        if file.as_deref() == Some("") {
+            return Err(format!("source reference `{text}` has an empty file name"));
+        }
+        let parse_line = |s: &str| -> Result<u32, String> {
+            match s.trim().parse::<u32>() {
+                Ok(0) | Err(_) => Err(format!(
+                    "source reference `{text}`: `{s}` is not a 1-based line number"
+                )),
+                Ok(n) => Ok(n),
+            }
+        };
+        let (first_line, last_line) = match range.split_once('-') {
+            Some((a, b)) => (parse_line(a)?, parse_line(b)?),
+            None => {
+                let n = parse_line(range)?;
+                (n, n)
+            }
+        };
+        if last_line < first_line {
+            return Err(format!(
+                "source reference `{text}`: the range ends before it starts"
+            ));
+        }
+        Ok(Self {
+            file,
+            first_line,
+            last_line,
+        })
+    }
+
+    /// The referenced document, falling back to the one the spec file transcribes.
+    pub fn file_or<'a>(&'a self, default: &'a str) -> &'a str {
+        self.file.as_deref().unwrap_or(default)
+    }
+
+    /// `file:first-last`, resolved against the default document.
+    pub fn display_in(&self, default: &str) -> String {
+        let file = self.file_or(default);
+        if self.first_line == self.last_line {
+            format!("{file}:{}", self.first_line)
+        } else {
+            format!("{file}:{}-{}", self.first_line, self.last_line)
+        }
+    }
+}
+
+impl fmt::Display for SourceRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file}:")?;
+        }
+        if self.first_line == self.last_line {
+            write!(f, "{}", self.first_line)
+        } else {
+            write!(f, "{}-{}", self.first_line, self.last_line)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SourceRef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Accept a bare number too: YAML reads `source: 129` as an integer.
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Line(u32),
+            Text(String),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Line(n) => SourceRef::parse(&n.to_string()),
+            Raw::Text(s) => SourceRef::parse(&s),
+        }
+        .map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for SourceRef {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SourceRef".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Line range in a vendor document: \"129-144\", \"129\" or \"001_6d33046829e36e91.txt:114-117\".",
+            "anyOf": [
+                {"type": "string", "pattern": "^([^:]+:)?[1-9][0-9]*(-[1-9][0-9]*)?$"},
+                {"type": "integer", "minimum": 1}
+            ]
+        })
+    }
+}
+
+/// A position in a spec file (1-based line and column).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Position {
+    pub const UNKNOWN: Position = Position { line: 0, column: 0 };
+
+    fn from_location(location: serde_saphyr::Location) -> Self {
+        Position {
+            line: u32::try_from(location.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(location.column()).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// A value together with where it was written in the spec file.
+#[derive(Clone, Debug)]
+pub struct Located<T> {
+    pub value: T,
+    pub at: Position,
+}
+
+impl<T> std::ops::Deref for Located<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+        Ok(Located {
+            value: spanned.value,
+            at: Position::from_location(spanned.referenced),
+        })
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Located<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_ranges_and_files() {
+        let r = SourceRef::parse("001_6d33046829e36e91.txt:114-117").unwrap();
+        assert_eq!(r.file.as_deref(), Some("001_6d33046829e36e91.txt"));
+        assert_eq!((r.first_line, r.last_line), (114, 117));
+        let r = SourceRef::parse("42").unwrap();
+        assert_eq!((r.file, r.first_line, r.last_line), (None, 42, 42));
+        assert_eq!(r.display_in("a.txt"), "a.txt:42");
+    }
+
+    #[test]
+    fn rejects_bad_ranges() {
+        assert!(SourceRef::parse("0").unwrap_err().contains("1-based"));
+        assert!(SourceRef::parse("9-3").unwrap_err().contains("ends before"));
+        assert!(SourceRef::parse("x").is_err());
+        assert!(SourceRef::parse(":3").unwrap_err().contains("empty file"));
+    }
+}

@@ -1,0 +1,167 @@
+//! Validation: every request and Payment Page parameter set checks itself against the rules the
+//! spec states, and reports every violation with its JSON path.
+
+mod engine;
+pub mod shape;
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+pub use engine::validate_value;
+pub use shape::OperationSchema;
+
+/// What kind of rule a violation breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ViolationKind {
+    /// Wrong JSON type.
+    Type,
+    /// A required field is missing.
+    Required,
+    /// A key the operation does not declare.
+    Undeclared,
+    Format,
+    Enum,
+    Range,
+    Length,
+    /// None of a one-of group is present.
+    OneOf,
+    RequiredIf,
+    Requires,
+    MustDiffer,
+    AllowedValues,
+    Forbidden,
+    /// A currency the method does not accept.
+    Currency,
+    /// Minor units in a currency without them.
+    WholeUnits,
+    /// A currency only for customers of one country.
+    CurrencyCountry,
+    AmountLimit,
+    /// Not exactly one of the operation's variants holds.
+    Variant,
+}
+
+impl ViolationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViolationKind::Type => "type",
+            ViolationKind::Required => "required",
+            ViolationKind::Undeclared => "undeclared",
+            ViolationKind::Format => "format",
+            ViolationKind::Enum => "enum",
+            ViolationKind::Range => "range",
+            ViolationKind::Length => "length",
+            ViolationKind::OneOf => "one_of",
+            ViolationKind::RequiredIf => "required_if",
+            ViolationKind::Requires => "requires",
+            ViolationKind::MustDiffer => "must_differ_from",
+            ViolationKind::AllowedValues => "allowed_values_if",
+            ViolationKind::Forbidden => "forbidden",
+            ViolationKind::Currency => "currency",
+            ViolationKind::WholeUnits => "whole_units",
+            ViolationKind::CurrencyCountry => "currency_country",
+            ViolationKind::AmountLimit => "amount_limit",
+            ViolationKind::Variant => "variant",
+        }
+    }
+}
+
+/// One broken rule: where, which rule, and a readable message.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Violation {
+    /// JSON path (`customer.identify.doc_number`, `receipt_data.positions[0].amount`); empty for
+    /// the whole payload.
+    pub path: String,
+    pub kind: ViolationKind,
+    pub message: String,
+}
+
+impl Violation {
+    pub fn new(path: impl Into<String>, kind: ViolationKind, message: impl Into<String>) -> Self {
+        Violation {
+            path: path.into(),
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() { "(payload)" } else { &self.path };
+        write!(f, "{path}: {} [{}]", self.message, self.kind.as_str())
+    }
+}
+
+/// All violations of one payload.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct Violations(pub Vec<Violation>);
+
+impl fmt::Display for Violations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} violation(s)", self.0.len())?;
+        for v in &self.0 {
+            write!(f, "\n  {v}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Violations {
+    /// `Ok` when empty.
+    pub fn into_result(violations: Vec<Violation>) -> Result<(), Violations> {
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(Violations(violations))
+        }
+    }
+}
+
+/// Facts a payload cannot show (e.g. that the card is a Visa card issued in Canada), supplied by
+/// the caller. Without them, conditions on facts are taken as not holding.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facts(BTreeSet<String>);
+
+impl Facts {
+    pub fn none() -> Self {
+        Facts::default()
+    }
+
+    pub fn with(mut self, fact: impl Into<String>) -> Self {
+        self.0.insert(fact.into());
+        self
+    }
+
+    pub fn contains(&self, fact: &str) -> bool {
+        self.0.contains(fact)
+    }
+}
+
+/// Requests and Payment Page parameter sets check themselves before anything is sent.
+pub trait Validate {
+    /// Validates with the given facts.
+    fn validate_with(&self, facts: &Facts) -> Result<(), Violations>;
+
+    /// Validates without facts: conditions on facts do not hold.
+    fn validate(&self) -> Result<(), Violations> {
+        self.validate_with(&Facts::none())
+    }
+}
+
+/// Validates any serializable message against an operation (the generated `Validate` impls call
+/// this).
+pub fn validate_serialized<T: serde::Serialize + ?Sized>(
+    operation: &OperationSchema,
+    message: &T,
+    facts: &Facts,
+) -> Result<(), Violations> {
+    match serde_json::to_value(message) {
+        Ok(value) => Violations::into_result(validate_value(operation, &value, facts)),
+        Err(e) => Err(Violations(vec![Violation::new(
+            "",
+            ViolationKind::Type,
+            format!("cannot serialize the message: {e}"),
+        )])),
+    }
+}

@@ -1,0 +1,219 @@
+//! Static descriptions of operations, emitted by the generator from the spec: the body's shape
+//! (fields, types, formats, requirements) and the rules across fields.
+
+use crate::formats::Format;
+
+/// Which interface an operation belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Interface {
+    Gate,
+    PaymentPage,
+    Callback,
+}
+
+impl Interface {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Interface::Gate => "gate",
+            Interface::PaymentPage => "payment_page",
+            Interface::Callback => "callback",
+        }
+    }
+}
+
+/// A JSON type on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WireType {
+    String,
+    Integer,
+    Boolean,
+}
+
+/// The type of a field.
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    String,
+    Integer,
+    Boolean,
+    /// Any JSON value.
+    Any,
+    Object(&'static ObjectShape),
+    Array(&'static FieldShape),
+}
+
+/// A constant in an enum, a predicate or a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scalar {
+    Str(&'static str),
+    Int(i64),
+    Bool(bool),
+}
+
+impl Scalar {
+    /// Strict JSON equality: `"5"` is not `5`.
+    pub fn matches(&self, value: &serde_json::Value) -> bool {
+        match (self, value) {
+            (Scalar::Str(s), serde_json::Value::String(v)) => s == v,
+            (Scalar::Int(i), serde_json::Value::Number(n)) => n.as_i64() == Some(*i),
+            (Scalar::Bool(b), serde_json::Value::Bool(v)) => b == v,
+            _ => false,
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Scalar::Str(s) => (*s).into(),
+            Scalar::Int(i) => (*i).into(),
+            Scalar::Bool(b) => (*b).into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Scalar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scalar::Str(s) => write!(f, "{s:?}"),
+            Scalar::Int(i) => write!(f, "{i}"),
+            Scalar::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+/// One field of an object, as one operation (or variant) uses it.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldShape {
+    /// The JSON key; `[]` for array elements.
+    pub name: &'static str,
+    pub kind: Kind,
+    /// Wire types accepted besides `kind` (callback fields printed both as number and string).
+    pub also: &'static [WireType],
+    pub required: bool,
+    pub forbidden: bool,
+    pub format: Option<Format>,
+    /// Closed list of allowed values (empty: any).
+    pub enum_values: &'static [Scalar],
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+}
+
+/// The fields of an object; `additional` says whether undeclared keys are allowed.
+#[derive(Clone, Copy, Debug)]
+pub struct ObjectShape {
+    pub fields: &'static [FieldShape],
+    pub additional: bool,
+}
+
+/// A condition over the payload and the caller's facts.
+#[derive(Clone, Copy, Debug)]
+pub enum Predicate {
+    /// A fact the payload cannot show, supplied by the caller.
+    Fact(&'static str),
+    Equals {
+        field: &'static str,
+        pointer: Option<&'static str>,
+        value: Scalar,
+    },
+    In {
+        field: &'static str,
+        pointer: Option<&'static str>,
+        values: &'static [Scalar],
+    },
+    Present {
+        field: &'static str,
+        present: bool,
+    },
+    All(&'static [Predicate]),
+    Any(&'static [Predicate]),
+    Not(&'static Predicate),
+}
+
+/// A rule across fields.
+#[derive(Clone, Copy, Debug)]
+pub enum Rule {
+    /// At least one of `fields`.
+    OneOf {
+        group: &'static str,
+        fields: &'static [&'static str],
+    },
+    RequiredIf {
+        field: &'static str,
+        when: &'static Predicate,
+    },
+    Requires {
+        field: &'static str,
+        requires: &'static [&'static str],
+    },
+    MustDifferFrom {
+        field: &'static str,
+        other: &'static str,
+    },
+    AllowedValuesIf {
+        field: &'static str,
+        when: &'static Predicate,
+        values: &'static [Scalar],
+    },
+    Forbidden {
+        field: &'static str,
+        when: Option<&'static Predicate>,
+    },
+    /// The method accepts only these currencies.
+    CurrencyIn {
+        field: &'static str,
+        currencies: &'static [&'static str],
+    },
+    /// Amounts in these currencies are whole units (a multiple of 100 minor units).
+    WholeUnits {
+        amount: &'static str,
+        currency: &'static str,
+        currencies: &'static [&'static str],
+    },
+    /// `currency_value` is only for customers of `country_value`.
+    CurrencyCountry {
+        currency: &'static str,
+        currency_value: &'static str,
+        country: &'static str,
+        country_value: &'static str,
+    },
+    /// Amount limits, for one currency or all.
+    AmountLimit {
+        amount: &'static str,
+        currency: &'static str,
+        currency_value: Option<&'static str>,
+        min: Option<i64>,
+        max: Option<i64>,
+    },
+}
+
+/// A body: its shape and rules.
+#[derive(Clone, Copy, Debug)]
+pub struct Body {
+    pub shape: &'static ObjectShape,
+    pub rules: &'static [Rule],
+}
+
+/// One of several required sets of an endpoint.
+#[derive(Clone, Copy, Debug)]
+pub struct VariantSchema {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub body: Body,
+}
+
+/// An operation as the generator describes it.
+#[derive(Clone, Copy, Debug)]
+pub struct OperationSchema {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub interface: Interface,
+    /// The module (payment method) it belongs to.
+    pub method: &'static str,
+    pub http_method: Option<&'static str>,
+    pub path: Option<&'static str>,
+    pub mode: Option<&'static str>,
+    /// The body when the operation has no variants; the fields common to all otherwise.
+    pub body: Body,
+    /// Exactly one variant must hold, when there are any.
+    pub variants: &'static [VariantSchema],
+}

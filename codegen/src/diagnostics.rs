@@ -102,9 +102,8 @@ impl Diagnostics {
 
     /// Sorted by file and position, so output does not depend on the order checks ran in.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by(|a, b| {
-            (&a.file, a.at, &a.message).cmp(&(&b.file, b.at, &b.message))
-        });
+        self.items
+            .sort_by(|a, b| (&a.file, a.at, &a.message).cmp(&(&b.file, b.at, &b.message)));
         self.items.dedup();
         self.items
     }

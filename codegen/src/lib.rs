@@ -5,6 +5,9 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod emit;
+pub mod ir;
 pub mod load;
 pub mod model;
+pub mod pipeline;
 pub mod stats;

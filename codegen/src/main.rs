@@ -5,10 +5,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use ecommpay_codegen::pipeline::{self, Failure};
 use ecommpay_codegen::{check, load, model, stats};
 
 #[derive(Parser)]
-#[command(name = "ecommpay-codegen", version, about = "The ecommpay spec toolchain")]
+#[command(
+    name = "ecommpay-codegen",
+    version,
+    about = "The ecommpay spec toolchain"
+)]
 struct Cli {
     /// The spec directory.
     #[arg(long, global = true, default_value = default_spec_dir())]
@@ -26,6 +31,16 @@ enum Command {
     Check,
     /// Print a table per document: operations, params by requirement, rules, examples.
     Stats,
+    /// Write the generated Rust (as `ecommpay-api` includes it) into a directory, for review.
+    Emit {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write the JSON Schemas (draft 2020-12) of every operation, and `index.json`.
+    Schemas {
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write the JSON Schema of the spec format (spec/spec.schema.json).
     SpecSchema {
         #[arg(long)]
@@ -46,6 +61,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check => run_check(&cli.spec, &cli.seeds),
         Command::Stats => run_stats(&cli.spec),
+        Command::Emit { out } => run_emit(&cli.spec, &out),
+        Command::Schemas { out } => run_schemas(&cli.spec, &out),
         Command::SpecSchema { out } => write_spec_schema(out),
     }
 }
@@ -113,6 +130,58 @@ fn write_spec_schema(out: Option<PathBuf>) -> ExitCode {
         None => {
             print!("{text}");
             ExitCode::SUCCESS
+        }
+    }
+}
+
+fn report(failure: Failure) -> ExitCode {
+    eprintln!("{failure}");
+    ExitCode::from(failure.exit_code())
+}
+
+fn run_emit(spec_dir: &std::path::Path, out: &std::path::Path) -> ExitCode {
+    let files = match pipeline::generate_rust(spec_dir) {
+        Ok(files) => files,
+        Err(failure) => return report(failure),
+    };
+    let count = files.len();
+    match pipeline::write_files(
+        out,
+        files.iter().map(|f| (f.name.as_str(), f.contents.clone())),
+    ) {
+        Ok(()) => {
+            eprintln!("wrote {count} file(s) to {}", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write to {}: {e}", out.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_schemas(spec_dir: &std::path::Path, out: &std::path::Path) -> ExitCode {
+    let (files, index) = match pipeline::generate_schemas(spec_dir) {
+        Ok(result) => result,
+        Err(failure) => return report(failure),
+    };
+    let count = files.len();
+    let mut outputs: Vec<(&str, String)> = files
+        .iter()
+        .map(|f| (f.file_name.as_str(), pipeline::pretty_json(&f.schema)))
+        .collect();
+    outputs.push(("index.json", pipeline::pretty_json(&index)));
+    match pipeline::write_files(out, outputs) {
+        Ok(()) => {
+            eprintln!(
+                "wrote {count} schema(s) and index.json to {}",
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write to {}: {e}", out.display());
+            ExitCode::from(2)
         }
     }
 }

@@ -26,22 +26,36 @@ pub struct DocumentStats {
 impl DocumentStats {
     pub fn of(file: &SpecFile) -> Self {
         let mut stats = DocumentStats {
-            document: file.document.as_ref().map(|d| d.file.clone()).unwrap_or_default(),
+            document: file
+                .document
+                .as_ref()
+                .map(|d| d.file.clone())
+                .unwrap_or_default(),
             ..Default::default()
         };
         for op in &file.operations {
             stats.operations += 1;
             stats.variants += op.variants.len();
-            let params = op.params.iter().chain(op.variants.iter().flat_map(|v| v.params.iter()));
+            let params = op
+                .params
+                .iter()
+                .chain(op.variants.iter().flat_map(|v| v.params.iter()));
             for param in params {
                 let requirement = param.requirement_or_default();
-                let slot = Requirement::ALL.iter().position(|r| *r == requirement).unwrap_or(1);
+                let slot = Requirement::ALL
+                    .iter()
+                    .position(|r| *r == requirement)
+                    .unwrap_or(1);
                 stats.params[slot] += 1;
             }
-            stats.operation_rules += op.rules.len() + op.variants.iter().map(|v| v.rules.len()).sum::<usize>();
+            stats.operation_rules +=
+                op.rules.len() + op.variants.iter().map(|v| v.rules.len()).sum::<usize>();
         }
         if let Some(method) = &file.method {
-            let currencies = method.currencies.as_ref().map_or(0, |c| 1 + c.restrictions.len());
+            let currencies = method
+                .currencies
+                .as_ref()
+                .map_or(0, |c| 1 + c.restrictions.len());
             stats.method_rules = currencies
                 + method.limits.len()
                 + method.timings.len()

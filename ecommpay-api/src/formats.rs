@@ -26,6 +26,7 @@ pub enum Format {
     Datetime,
     YnFlag,
     Indicator,
+    FourIndicators,
     AmountMinor,
     JsonString,
 }
@@ -33,7 +34,7 @@ pub enum Format {
 const IPV4: &str = r"((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
 
 impl Format {
-    pub const ALL: [Format; 17] = [
+    pub const ALL: [Format; 18] = [
         Format::Currency,
         Format::Country,
         Format::Subdivision,
@@ -49,6 +50,7 @@ impl Format {
         Format::Datetime,
         Format::YnFlag,
         Format::Indicator,
+        Format::FourIndicators,
         Format::AmountMinor,
         Format::JsonString,
     ];
@@ -71,6 +73,7 @@ impl Format {
             Format::Datetime => "datetime",
             Format::YnFlag => "yn_flag",
             Format::Indicator => "indicator",
+            Format::FourIndicators => "four_indicators",
             Format::AmountMinor => "amount_minor",
             Format::JsonString => "json_string",
         }
@@ -96,6 +99,7 @@ impl Format {
             Format::Datetime => "an ISO 8601 date-time",
             Format::YnFlag => "Y or N",
             Format::Indicator => "0 or 1",
+            Format::FourIndicators => "four 0/1 indicators (e.g. 0101)",
             Format::AmountMinor => "a non-negative amount in minor units",
             Format::JsonString => "a string holding JSON",
         }
@@ -124,6 +128,7 @@ impl Format {
             }
             Format::YnFlag => "^[YN]$",
             Format::Indicator => "^[01]$",
+            Format::FourIndicators => "^[01]{4}$",
             Format::AmountMinor => "^[0-9]+$",
             Format::JsonString => return None,
         })
@@ -311,6 +316,10 @@ string_format!(
     Indicator, Format::Indicator
 );
 string_format!(
+    /// Four `0`/`1` indicators in one string (`0101`).
+    FourIndicators, Format::FourIndicators
+);
+string_format!(
     /// A string holding JSON (`payment_methods_options`).
     JsonString, Format::JsonString
 );
@@ -323,7 +332,11 @@ mod tests {
     fn every_pattern_compiles() {
         for format in Format::ALL {
             if format.pattern().is_some() {
-                assert!(compiled(format).is_some(), "{} does not compile", format.name());
+                assert!(
+                    compiled(format).is_some(),
+                    "{} does not compile",
+                    format.name()
+                );
             }
         }
     }
@@ -358,7 +371,12 @@ mod tests {
             (Format::JsonString, r#"{"submethod_code": "IX\}"#, false),
         ];
         for (format, value, ok) in cases {
-            assert_eq!(format.check_str(value).is_ok(), *ok, "{} {value:?}", format.name());
+            assert_eq!(
+                format.check_str(value).is_ok(),
+                *ok,
+                "{} {value:?}",
+                format.name()
+            );
         }
     }
 

@@ -1,1 +1,28 @@
 //! Typed client-side building blocks for the ecommpay payment API.
+
+// Lets `#[derive(Canonical)]` name `::ecommpay_api` inside this crate too.
+extern crate self as ecommpay_api;
+
+pub mod formats;
+pub mod operation;
+pub mod secret;
+pub mod signature;
+pub mod validate;
+pub mod wire;
+
+/// The code generated from the spec: one module per payment method, plus the callback.
+#[allow(clippy::all, clippy::pedantic, missing_docs, unreachable_pub)]
+pub mod generated {
+    include!(concat!(env!("OUT_DIR"), "/generated/mod.rs"));
+}
+
+pub use generated::{OPERATIONS, astropay, callback, card_payout, paypal, upi};
+pub use operation::{BuildError, GateRequest, Operation, OperationEntry, PaymentPageParams};
+pub use validate::{Facts, Validate, Violation, ViolationKind, Violations};
+
+/// Looks up an operation of the registry by its id (`astropay.gate.sale`).
+pub fn operation(id: &str) -> Option<&'static OperationEntry> {
+    OPERATIONS.iter().find(|entry| entry.id() == id)
+}
+
+pub use secret::SecretKey;

@@ -15,7 +15,12 @@ use crate::model::{
 
 use super::index::{BodyResolver, SpecIndex, normalize_path, segments};
 
-pub fn check_all(index: &SpecIndex<'_>, spec: &LoadedSpec, seeds: Option<&Path>, out: &mut Diagnostics) {
+pub fn check_all(
+    index: &SpecIndex<'_>,
+    spec: &LoadedSpec,
+    seeds: Option<&Path>,
+    out: &mut Diagnostics,
+) {
     let mut documents: HashMap<String, Option<Vec<String>>> = HashMap::new();
     for file in spec.files.iter().filter(|f| !f.is_common()) {
         let doc = file.document_file().to_owned();
@@ -82,7 +87,10 @@ fn check_example(
         },
         None => {
             if matches!(example.kind, ExampleKind::Request | ExampleKind::Callback) {
-                error(format!("a {} example needs `operation`", example.kind.as_str()));
+                error(format!(
+                    "a {} example needs `operation`",
+                    example.kind.as_str()
+                ));
             }
             None
         }
@@ -125,12 +133,14 @@ fn check_example(
     if let Some(original) = &example.duplicate_of {
         match index.examples.get(original.as_str()) {
             _ if original == &example.id => error("`duplicate_of` names the example itself".into()),
-            Some((first, _)) if first.source.first_line >= example.source.first_line => {
-                error(format!("`duplicate_of: {original}` must name an example printed earlier"))
-            }
+            Some((first, _)) if first.source.first_line >= example.source.first_line => error(
+                format!("`duplicate_of: {original}` must name an example printed earlier"),
+            ),
             Some((first, _)) => {
                 if normalize_block(&first.printed) != normalize_block(&example.printed) {
-                    error(format!("`duplicate_of: {original}` but the printed text differs from it"));
+                    error(format!(
+                        "`duplicate_of: {original}` but the printed text differs from it"
+                    ));
                 }
             }
             None => error(format!("`duplicate_of` names unknown example `{original}`")),
@@ -163,7 +173,8 @@ fn check_example(
         // A JavaScript snippet that is not a message (a `<script>` tag) has no JSON form.
         None if !printed_parses && example.kind == ExampleKind::JsSnippet => return,
         None if !printed_parses => error(
-            "the printed text is not valid JSON: give `corrected` and a `kind: syntax` erratum".into(),
+            "the printed text is not valid JSON: give `corrected` and a `kind: syntax` erratum"
+                .into(),
         ),
         _ => {}
     }
@@ -191,7 +202,10 @@ fn check_example(
 }
 
 fn check_printed(example: &Example, lines: &[String], error: &mut impl FnMut(String)) {
-    let (first, last) = (example.source.first_line as usize, example.source.last_line as usize);
+    let (first, last) = (
+        example.source.first_line as usize,
+        example.source.last_line as usize,
+    );
     if last > lines.len() {
         error(format!(
             "source {first}-{last} runs past the end of the document ({} lines)",
@@ -200,7 +214,12 @@ fn check_printed(example: &Example, lines: &[String], error: &mut impl FnMut(Str
         return;
     }
     let expected = &lines[first - 1..last];
-    let printed: Vec<&str> = example.printed.strip_suffix('\n').unwrap_or(&example.printed).split('\n').collect();
+    let printed: Vec<&str> = example
+        .printed
+        .strip_suffix('\n')
+        .unwrap_or(&example.printed)
+        .split('\n')
+        .collect();
     for (offset, expected_line) in expected.iter().enumerate() {
         let got = printed.get(offset).copied();
         if got != Some(expected_line.as_str()) {
@@ -223,7 +242,10 @@ fn check_printed(example: &Example, lines: &[String], error: &mut impl FnMut(Str
 }
 
 fn normalize_block(text: &str) -> String {
-    text.lines().map(str::trim_end).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The paths an example's errata excuse, by rule.
@@ -257,9 +279,9 @@ impl Errata {
     }
 
     fn excuses_undeclared(&self, path: &str) -> bool {
-        self.undeclared
-            .iter()
-            .any(|p| path == p || path.starts_with(&format!("{p}.")) || path.starts_with(&format!("{p}[]")))
+        self.undeclared.iter().any(|p| {
+            path == p || path.starts_with(&format!("{p}.")) || path.starts_with(&format!("{p}[]"))
+        })
     }
 }
 
@@ -296,7 +318,11 @@ pub fn collect_paths(value: &Value, prefix: String, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
-                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
                 out.push(path.clone());
                 collect_paths(child, path, out);
             }
@@ -313,7 +339,11 @@ pub fn collect_paths(value: &Value, prefix: String, out: &mut Vec<String>) {
 /// Params that are `required` in the example's operation (and variant).
 fn required_paths<'a>(op: &'a Operation, variant: Option<&'a Variant>) -> Vec<&'a str> {
     let mut requirement: indexmap::IndexMap<&str, Requirement> = indexmap::IndexMap::new();
-    for param in op.params.iter().chain(variant.into_iter().flat_map(|v| v.params.iter())) {
+    for param in op
+        .params
+        .iter()
+        .chain(variant.into_iter().flat_map(|v| v.params.iter()))
+    {
         if let (Some(path), Some(req)) = (&param.path, param.requirement) {
             requirement.insert(path, req);
         }
@@ -377,7 +407,9 @@ fn check_stale_errata(
     collect_paths(json, String::new(), &mut present);
     for path in &errata.undeclared {
         if !present.contains(path) && !errata.missing.contains(path) {
-            problems.push(format!("an erratum names `{path}`, which the example does not contain"));
+            problems.push(format!(
+                "an erratum names `{path}`, which the example does not contain"
+            ));
         } else if resolver.resolve(path).is_ok() && !errata.missing.contains(path) {
             problems.push(format!(
                 "an erratum says `{path}` is undeclared, but operation `{}` declares it",
@@ -387,8 +419,9 @@ fn check_stale_errata(
     }
     for path in &errata.missing {
         if is_present(json, path) && !errata.undeclared.contains(path) {
-            problems.push(format!("an erratum says `{path}` is missing, but the example has it"));
+            problems.push(format!(
+                "an erratum says `{path}` is missing, but the example has it"
+            ));
         }
     }
 }
-

@@ -16,7 +16,15 @@ pub fn check_all_objects(index: &SpecIndex<'_>, out: &mut Diagnostics) {
     for (object_name, (object, file)) in &index.objects {
         for (field_name, field) in &object.fields {
             let label = format!("{object_name}.{field_name}");
-            check_field(index, &label, field, field.at, Place::SharedObject, &file.display_name, out);
+            check_field(
+                index,
+                &label,
+                field,
+                field.at,
+                Place::SharedObject,
+                &file.display_name,
+                out,
+            );
         }
     }
 }
@@ -90,7 +98,9 @@ pub fn check_field(
     }
     if let (Some(min), Some(max)) = (field.min_length, field.max_length) {
         if min > max {
-            error(format!("`min_length` {min} is greater than `max_length` {max}"));
+            error(format!(
+                "`min_length` {min} is greater than `max_length` {max}"
+            ));
         }
     }
     if (field.minimum.is_some() || field.maximum.is_some())
@@ -118,7 +128,15 @@ pub fn check_field(
     if let Some(fields) = &field.fields {
         for (name, child) in fields {
             let child_label = format!("{label}.{name}");
-            check_field(index, &child_label, child, child.at, Place::SharedObject, file, out);
+            check_field(
+                index,
+                &child_label,
+                child,
+                child.at,
+                Place::SharedObject,
+                file,
+                out,
+            );
         }
     }
     if let Some(items) = &field.items {
@@ -128,7 +146,15 @@ pub fn check_field(
             for (name, child) in fields {
                 let child_label = format!("{label}[].{name}");
                 // Elements are definitions, whether the array sits in an object or a param.
-                check_field(index, &child_label, child, child.at, Place::SharedObject, file, out);
+                check_field(
+                    index,
+                    &child_label,
+                    child,
+                    child.at,
+                    Place::SharedObject,
+                    file,
+                    out,
+                );
             }
         }
     }
@@ -151,6 +177,7 @@ pub fn format_name(format: Format) -> &'static str {
         Format::Datetime => "datetime",
         Format::YnFlag => "yn_flag",
         Format::Indicator => "indicator",
+        Format::FourIndicators => "four_indicators",
         Format::AmountMinor => "amount_minor",
         Format::JsonString => "json_string",
     }

@@ -200,6 +200,10 @@ impl<'a> BodyResolver<'a> {
         }
         match field.ty {
             Some(FieldType::Object) | Some(FieldType::Any) | None => Container::FreeForm,
+            // Params may describe the JSON a `json_string` holds.
+            Some(FieldType::String) if field.format == Some(crate::model::Format::JsonString) => {
+                Container::FreeForm
+            }
             _ => Container::Leaf,
         }
     }

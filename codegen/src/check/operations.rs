@@ -5,8 +5,7 @@ use std::collections::HashSet;
 use crate::diagnostics::Diagnostics;
 use crate::load::LoadedFile;
 use crate::model::{
-    FieldSpec, Interface, Located, Operation, Predicate, Requirement, RuleKind, RuleSpec,
-    Variant,
+    FieldSpec, Interface, Located, Operation, Predicate, Requirement, RuleKind, RuleSpec, Variant,
 };
 
 use super::fields::{Place, check_field};
@@ -32,7 +31,10 @@ fn check_operation(
             out.error(
                 name,
                 op.at,
-                format!("operation `{}` reports on unknown operation `{target}`", op.id),
+                format!(
+                    "operation `{}` reports on unknown operation `{target}`",
+                    op.id
+                ),
             );
         }
     }
@@ -57,7 +59,8 @@ fn check_operation(
 }
 
 fn check_interface_keys(op: &Located<Operation>, file: &str, out: &mut Diagnostics) {
-    let mut error = |message: String| out.error(file, op.at, format!("operation `{}`: {message}", op.id));
+    let mut error =
+        |message: String| out.error(file, op.at, format!("operation `{}`: {message}", op.id));
     let gate = op.interface == Interface::Gate;
     let page = op.interface == Interface::PaymentPage;
     let callback = op.interface == Interface::Callback;
@@ -110,7 +113,10 @@ fn check_body(index: &SpecIndex<'_>, op: &Located<Operation>, file: &str, out: &
             out.error(
                 file,
                 op.at,
-                format!("operation `{}` uses unknown shared object `{object}`", op.id),
+                format!(
+                    "operation `{}` uses unknown shared object `{object}`",
+                    op.id
+                ),
             );
         }
     }
@@ -204,7 +210,8 @@ fn check_rule(
 ) {
     let at = rule.at;
     let kind = rule.kind.as_str();
-    let mut error = |message: String| out.error(file, at, format!("{scope}: rule `{kind}`: {message}"));
+    let mut error =
+        |message: String| out.error(file, at, format!("{scope}: rule `{kind}`: {message}"));
     // Keys each kind takes: (field, fields, group, when, requires, other, values).
     let takes = match rule.kind {
         RuleKind::OneOf => [false, true, true, false, false, false, false],
@@ -223,7 +230,9 @@ fn check_rule(
         rule.other.is_some(),
         !rule.values.is_empty(),
     ];
-    const KEYS: [&str; 7] = ["field", "fields", "group", "when", "requires", "other", "values"];
+    const KEYS: [&str; 7] = [
+        "field", "fields", "group", "when", "requires", "other", "values",
+    ];
     for (i, key) in KEYS.iter().enumerate() {
         // `forbidden` may be conditional.
         let optional_when = rule.kind == RuleKind::Forbidden && *key == "when";
@@ -248,7 +257,9 @@ fn check_rule(
             error(format!("`{path}` is named twice"));
         }
         if let Err(missing) = resolver.resolve(path) {
-            error(format!("names `{path}`, which does not exist (`{missing}` is not declared)"));
+            error(format!(
+                "names `{path}`, which does not exist (`{missing}` is not declared)"
+            ));
         }
     }
     if let Some(when) = &rule.when {
@@ -274,14 +285,21 @@ fn check_predicate(
         p.not.is_some(),
     ];
     if heads.iter().filter(|h| **h).count() != 1 {
-        problems.push("a predicate needs exactly one of `fact`, `field`, `all`, `any`, `not`".into());
+        problems
+            .push("a predicate needs exactly one of `fact`, `field`, `all`, `any`, `not`".into());
         return;
     }
-    let tests = [p.equals.is_some(), p.in_values.is_some(), p.present.is_some()];
+    let tests = [
+        p.equals.is_some(),
+        p.in_values.is_some(),
+        p.present.is_some(),
+    ];
     let test_count = tests.iter().filter(|t| **t).count();
     if let Some(fact) = &p.fact {
         if !index.facts.contains_key(fact.as_str()) {
-            problems.push(format!("unknown fact `{fact}` (declare it under `facts` in common.yaml)"));
+            problems.push(format!(
+                "unknown fact `{fact}` (declare it under `facts` in common.yaml)"
+            ));
         }
     }
     if let Some(field) = &p.field {
@@ -310,4 +328,3 @@ fn check_predicate(
         check_predicate(index, resolver, child, problems);
     }
 }
-

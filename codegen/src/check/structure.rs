@@ -42,15 +42,27 @@ fn check_file_kinds(spec: &LoadedSpec, out: &mut Diagnostics) {
                     out.error(name, top, "a common file has no `document` or `method`");
                 }
                 if let Some(op) = c.operations.first() {
-                    out.error(name, op.at, "operations belong in document files, not in common.yaml");
+                    out.error(
+                        name,
+                        op.at,
+                        "operations belong in document files, not in common.yaml",
+                    );
                 }
                 if let Some(ex) = c.examples.first() {
-                    out.error(name, ex.at, "examples belong in document files, not in common.yaml");
+                    out.error(
+                        name,
+                        ex.at,
+                        "examples belong in document files, not in common.yaml",
+                    );
                 }
             }
             FileKind::Document => {
                 if c.document.is_none() {
-                    out.error(name, top, "a document file needs `document:` (file and title)");
+                    out.error(
+                        name,
+                        top,
+                        "a document file needs `document:` (file and title)",
+                    );
                 }
                 if c.method.is_none() {
                     out.error(name, top, "a document file needs `method:`");

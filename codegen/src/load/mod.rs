@@ -121,8 +121,11 @@ pub fn parse_file(display_name: &str, text: &str) -> Result<SpecFile, Diagnostic
                 column: u32::try_from(l.column()).unwrap_or(u32::MAX),
             })
             .unwrap_or(Position::UNKNOWN);
-        let mut diagnostic =
-            Diagnostic::error(display_name, at, bare_message(&error.without_snippet().to_string()));
+        let mut diagnostic = Diagnostic::error(
+            display_name,
+            at,
+            bare_message(&error.without_snippet().to_string()),
+        );
         let rendered = error.render_with_options(serde_saphyr::render_options! {
             source_name: Some(display_name),
         });

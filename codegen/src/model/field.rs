@@ -64,6 +64,8 @@ pub enum Format {
     YnFlag,
     /// `0` or `1`.
     Indicator,
+    /// Four `0`/`1` indicators in one string (`0101`).
+    FourIndicators,
     /// Amount in minor units of the currency.
     AmountMinor,
     /// A string that holds JSON.

@@ -4,54 +4,55 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::shape::{Body, FieldShape, Kind, ObjectShape, OperationSchema, Predicate, Rule, WireType};
+use super::shape::{
+    Body, FieldShape, Kind, ObjectShape, OperationSchema, Predicate, Rule, WireType,
+};
 use super::{Facts, Violation, ViolationKind};
 use crate::formats::Format;
 
-/// Every violation of `value` against `operation`. With variants, the payload must satisfy
-/// exactly one; when it satisfies none, the violations of the closest variant are reported.
+/// Every violation of `value` against `operation`. With variants, the payload must satisfy at
+/// least one (the spec makes variants exclusive where the payload tells them apart); when it
+/// satisfies none, the violations of the closest variant are reported: one whose forbidden
+/// fields are absent, with the fewest violations.
 pub fn validate_value(operation: &OperationSchema, value: &Value, facts: &Facts) -> Vec<Violation> {
     if operation.variants.is_empty() {
         return validate_body(&operation.body, value, facts);
     }
-    let results: Vec<(&str, Vec<Violation>)> = operation
-        .variants
-        .iter()
-        .map(|v| (v.id, validate_body(&v.body, value, facts)))
-        .collect();
-    let matching: Vec<&str> = results
-        .iter()
-        .filter(|(_, violations)| violations.is_empty())
-        .map(|(id, _)| *id)
-        .collect();
-    match matching.len() {
-        1 => Vec::new(),
-        0 => {
-            let (id, mut closest) = results
-                .into_iter()
-                .min_by_key(|(_, violations)| violations.len())
-                .unwrap_or_default();
-            for violation in &mut closest {
-                violation.message = format!("{} (closest variant: {id})", violation.message);
-            }
-            closest
+    let mut closest: Option<(bool, usize, &str, Vec<Violation>)> = None;
+    for variant in operation.variants {
+        let violations = validate_body(&variant.body, value, facts);
+        if violations.is_empty() {
+            return violations;
         }
-        _ => vec![Violation::new(
-            "",
-            ViolationKind::Variant,
-            format!(
-                "the payload matches several variants ({}); exactly one must hold",
-                matching.join(", ")
-            ),
-        )],
+        let applicable = !violations.iter().any(|v| v.kind == ViolationKind::Forbidden);
+        let better = match &closest {
+            None => true,
+            Some((was_applicable, count, _, _)) => {
+                (applicable, std::cmp::Reverse(violations.len())) > (*was_applicable, std::cmp::Reverse(*count))
+            }
+        };
+        if better {
+            closest = Some((applicable, violations.len(), variant.id, violations));
+        }
     }
+    let Some((_, _, id, mut violations)) = closest else {
+        return Vec::new();
+    };
+    for violation in &mut violations {
+        violation.message = format!("{} (closest variant: {id})", violation.message);
+    }
+    violations
 }
 
 fn validate_body(body: &Body, value: &Value, facts: &Facts) -> Vec<Violation> {
     let mut out = Vec::new();
     match value {
         Value::Object(_) => check_object(body.shape, value, "", &mut out),
-        _ => out.push(Violation::new("", ViolationKind::Type, "expected a JSON object")),
+        _ => out.push(Violation::new(
+            "",
+            ViolationKind::Type,
+            "expected a JSON object",
+        )),
     }
     for rule in body.rules {
         check_rule(rule, value, facts, &mut out);
@@ -71,15 +72,25 @@ fn check_object(shape: &ObjectShape, value: &Value, path: &str, out: &mut Vec<Vi
     let Value::Object(map) = value else { return };
     for field in shape.fields {
         let field_path = join(path, field.name);
+        // `null` counts as present, as in JSON Schema (and a type error unless the field is
+        // `any`), so that the validator and the exported schemas agree.
         match map.get(field.name) {
-            None | Some(Value::Null) => {
+            None => {
                 if field.required {
-                    out.push(Violation::new(&field_path, ViolationKind::Required, "is required"));
+                    out.push(Violation::new(
+                        &field_path,
+                        ViolationKind::Required,
+                        "is required",
+                    ));
                 }
             }
             Some(child) => {
                 if field.forbidden {
-                    out.push(Violation::new(&field_path, ViolationKind::Forbidden, "must not be sent"));
+                    out.push(Violation::new(
+                        &field_path,
+                        ViolationKind::Forbidden,
+                        "must not be sent",
+                    ));
                 }
                 check_value(field, child, &field_path, out);
             }
@@ -119,7 +130,9 @@ fn is_integer_string(s: &str) -> bool {
 fn integer_of(field: &FieldShape, value: &Value) -> Option<i64> {
     match value {
         Value::Number(n) => n.as_i64(),
-        Value::String(s) if field.also.contains(&WireType::String) && is_integer_string(s) => s.parse().ok(),
+        Value::String(s) if field.also.contains(&WireType::String) && is_integer_string(s) => {
+            s.parse().ok()
+        }
         _ => None,
     }
 }
@@ -129,7 +142,9 @@ fn check_value(field: &FieldShape, value: &Value, path: &str, out: &mut Vec<Viol
     let type_ok = match (field.kind, value) {
         (Kind::Any, _) => true,
         (Kind::String, Value::String(_)) => true,
-        (Kind::String, Value::Number(n)) => accepts(WireType::Integer) && (n.is_i64() || n.is_u64()),
+        (Kind::String, Value::Number(n)) => {
+            accepts(WireType::Integer) && (n.is_i64() || n.is_u64())
+        }
         (Kind::Integer, Value::Number(n)) => n.is_i64() || n.is_u64(),
         (Kind::Integer, Value::String(s)) => accepts(WireType::String) && is_integer_string(s),
         (Kind::Boolean, Value::Bool(_)) => true,
@@ -137,6 +152,7 @@ fn check_value(field: &FieldShape, value: &Value, path: &str, out: &mut Vec<Viol
         (Kind::Boolean, Value::String(_)) => accepts(WireType::String),
         (Kind::Object(_), Value::Object(_)) => true,
         (Kind::Array(_), Value::Array(_)) => true,
+        (Kind::Json(_), Value::String(_)) => true,
         _ => false,
     };
     if !type_ok {
@@ -147,6 +163,7 @@ fn check_value(field: &FieldShape, value: &Value, path: &str, out: &mut Vec<Viol
             Kind::Any => "any value",
             Kind::Object(_) => "an object",
             Kind::Array(_) => "an array",
+            Kind::Json(_) => "a string holding JSON",
         };
         let alternatives: Vec<&str> = field
             .also
@@ -160,7 +177,11 @@ fn check_value(field: &FieldShape, value: &Value, path: &str, out: &mut Vec<Viol
         out.push(Violation::new(
             path,
             ViolationKind::Type,
-            format!("expected {expected}{}, got {}", alternatives.concat(), type_name(value)),
+            format!(
+                "expected {expected}{}, got {}",
+                alternatives.concat(),
+                type_name(value)
+            ),
         ));
         return;
     }
@@ -170,6 +191,26 @@ fn check_value(field: &FieldShape, value: &Value, path: &str, out: &mut Vec<Viol
             for (i, element) in items.iter().enumerate() {
                 check_value(item, element, &format!("{path}[{i}]"), out);
             }
+        }
+        (Kind::Json(shape), Value::String(text)) => {
+            match serde_json::from_str::<Value>(text) {
+                Ok(content @ Value::Object(_)) => check_object(shape, &content, path, out),
+                Ok(other) => out.push(Violation::new(
+                    path,
+                    ViolationKind::Format,
+                    format!(
+                        "expected a string holding a JSON object, got {}",
+                        type_name(&other)
+                    ),
+                )),
+                Err(e) => out.push(Violation::new(
+                    path,
+                    ViolationKind::Format,
+                    format!("expected a string holding JSON: {e}"),
+                )),
+            }
+            // The content is checked; the format check below would repeat the parse error.
+            return;
         }
         _ => {}
     }
@@ -203,7 +244,9 @@ fn check_value(field: &FieldShape, value: &Value, path: &str, out: &mut Vec<Viol
     }
     if let Value::String(s) = value {
         let len = u32::try_from(s.chars().count()).unwrap_or(u32::MAX);
-        if field.min_length.is_some_and(|min| len < min) || field.max_length.is_some_and(|max| len > max) {
+        if field.min_length.is_some_and(|min| len < min)
+            || field.max_length.is_some_and(|max| len > max)
+        {
             out.push(Violation::new(
                 path,
                 ViolationKind::Length,
@@ -235,13 +278,13 @@ fn check_format(format: Format, value: &Value, path: &str, out: &mut Vec<Violati
     }
 }
 
-/// The value at a dot-separated path; `null` counts as absent.
+/// The value at a dot-separated path (`null` included).
 pub(crate) fn lookup<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
     let mut current = value;
     for key in path.split('.') {
         current = current.as_object()?.get(key)?;
     }
-    (!current.is_null()).then_some(current)
+    Some(current)
 }
 
 fn lookup_pointer<'v>(value: &'v Value, path: &str, pointer: Option<&str>) -> Option<Value> {
@@ -258,12 +301,17 @@ fn lookup_pointer<'v>(value: &'v Value, path: &str, pointer: Option<&str>) -> Op
 pub(crate) fn holds(predicate: &Predicate, value: &Value, facts: &Facts) -> bool {
     match predicate {
         Predicate::Fact(fact) => facts.contains(fact),
-        Predicate::Equals { field, pointer, value: expected } => {
-            lookup_pointer(value, field, *pointer).is_some_and(|v| expected.matches(&v))
-        }
-        Predicate::In { field, pointer, values } => {
-            lookup_pointer(value, field, *pointer).is_some_and(|v| values.iter().any(|s| s.matches(&v)))
-        }
+        Predicate::Equals {
+            field,
+            pointer,
+            value: expected,
+        } => lookup_pointer(value, field, *pointer).is_some_and(|v| expected.matches(&v)),
+        Predicate::In {
+            field,
+            pointer,
+            values,
+        } => lookup_pointer(value, field, *pointer)
+            .is_some_and(|v| values.iter().any(|s| s.matches(&v))),
         Predicate::Present { field, present } => lookup(value, field).is_some() == *present,
         Predicate::All(all) => all.iter().all(|p| holds(p, value, facts)),
         Predicate::Any(any) => any.iter().any(|p| holds(p, value, facts)),
@@ -274,15 +322,33 @@ pub(crate) fn holds(predicate: &Predicate, value: &Value, facts: &Facts) -> bool
 fn describe(predicate: &Predicate) -> String {
     match predicate {
         Predicate::Fact(fact) => format!("fact `{fact}` holds"),
-        Predicate::Equals { field, pointer, value } => {
+        Predicate::Equals {
+            field,
+            pointer,
+            value,
+        } => {
             format!("{field}{} is {value}", pointer.unwrap_or_default())
         }
-        Predicate::In { field, pointer, values } => {
+        Predicate::In {
+            field,
+            pointer,
+            values,
+        } => {
             let list: Vec<String> = values.iter().map(ToString::to_string).collect();
-            format!("{field}{} is one of {}", pointer.unwrap_or_default(), list.join(", "))
+            format!(
+                "{field}{} is one of {}",
+                pointer.unwrap_or_default(),
+                list.join(", ")
+            )
         }
-        Predicate::Present { field, present: true } => format!("{field} is present"),
-        Predicate::Present { field, present: false } => format!("{field} is absent"),
+        Predicate::Present {
+            field,
+            present: true,
+        } => format!("{field} is present"),
+        Predicate::Present {
+            field,
+            present: false,
+        } => format!("{field} is absent"),
         Predicate::All(all) => all.iter().map(describe).collect::<Vec<_>>().join(" and "),
         Predicate::Any(any) => any.iter().map(describe).collect::<Vec<_>>().join(" or "),
         Predicate::Not(p) => format!("not ({})", describe(p)),
@@ -334,14 +400,22 @@ fn check_rule(rule: &Rule, value: &Value, facts: &Facts, out: &mut Vec<Violation
                 }
             }
         }
-        Rule::AllowedValuesIf { field, when, values } => {
+        Rule::AllowedValuesIf {
+            field,
+            when,
+            values,
+        } => {
             if let Some(actual) = lookup(value, field) {
                 if holds(when, value, facts) && !values.iter().any(|s| s.matches(actual)) {
                     let list: Vec<String> = values.iter().map(ToString::to_string).collect();
                     out.push(Violation::new(
                         *field,
                         ViolationKind::AllowedValues,
-                        format!("must be one of {} when {}, got {actual}", list.join(", "), describe(when)),
+                        format!(
+                            "must be one of {} when {}, got {actual}",
+                            list.join(", "),
+                            describe(when)
+                        ),
                     ));
                 }
             }
@@ -349,7 +423,9 @@ fn check_rule(rule: &Rule, value: &Value, facts: &Facts, out: &mut Vec<Violation
         Rule::Forbidden { field, when } => {
             let applies = when.is_none_or(|w| holds(w, value, facts));
             if applies && lookup(value, field).is_some() {
-                let reason = when.map(|w| format!(" when {}", describe(w))).unwrap_or_default();
+                let reason = when
+                    .map(|w| format!(" when {}", describe(w)))
+                    .unwrap_or_default();
                 out.push(Violation::new(
                     *field,
                     ViolationKind::Forbidden,
@@ -363,13 +439,23 @@ fn check_rule(rule: &Rule, value: &Value, facts: &Facts, out: &mut Vec<Violation
                     out.push(Violation::new(
                         *field,
                         ViolationKind::Currency,
-                        format!("this method accepts {} only, got {currency:?}", currencies.join(", ")),
+                        format!(
+                            "this method accepts {} only, got {currency:?}",
+                            currencies.join(", ")
+                        ),
                     ));
                 }
             }
         }
-        Rule::WholeUnits { amount, currency, currencies } => {
-            if let (Some(Value::String(code)), Some(n)) = (lookup(value, currency), lookup(value, amount).and_then(amount_of)) {
+        Rule::WholeUnits {
+            amount,
+            currency,
+            currencies,
+        } => {
+            if let (Some(Value::String(code)), Some(n)) = (
+                lookup(value, currency),
+                lookup(value, amount).and_then(amount_of),
+            ) {
                 if currencies.contains(&code.as_str()) && n % 100 != 0 {
                     out.push(Violation::new(
                         *amount,
@@ -379,19 +465,33 @@ fn check_rule(rule: &Rule, value: &Value, facts: &Facts, out: &mut Vec<Violation
                 }
             }
         }
-        Rule::CurrencyCountry { currency, currency_value, country, country_value } => {
+        Rule::CurrencyCountry {
+            currency,
+            currency_value,
+            country,
+            country_value,
+        } => {
             if lookup(value, currency).and_then(Value::as_str) == Some(currency_value) {
                 let actual = lookup(value, country).and_then(Value::as_str);
                 if actual != Some(country_value) {
                     out.push(Violation::new(
                         *country,
                         ViolationKind::CurrencyCountry,
-                        format!("{currency_value} is only for customers in {country_value}, got {}", actual.unwrap_or("nothing")),
+                        format!(
+                            "{currency_value} is only for customers in {country_value}, got {}",
+                            actual.unwrap_or("nothing")
+                        ),
                     ));
                 }
             }
         }
-        Rule::AmountLimit { amount, currency, currency_value, min, max } => {
+        Rule::AmountLimit {
+            amount,
+            currency,
+            currency_value,
+            min,
+            max,
+        } => {
             let code = lookup(value, currency).and_then(Value::as_str);
             let applies = currency_value.is_none_or(|c| code == Some(c));
             if let (true, Some(n)) = (applies, lookup(value, amount).and_then(amount_of)) {
@@ -404,7 +504,9 @@ fn check_rule(rule: &Rule, value: &Value, facts: &Facts, out: &mut Vec<Violation
                             "must be within the method's limits ({} to {}{}), got {n}",
                             min.map_or("-".into(), |m| m.to_string()),
                             max.map_or("-".into(), |m| m.to_string()),
-                            currency_value.map(|c| format!(" for {c}")).unwrap_or_default()
+                            currency_value
+                                .map(|c| format!(" for {c}"))
+                                .unwrap_or_default()
                         ),
                     ));
                 }
@@ -433,4 +535,3 @@ fn common_parent(fields: &[&str]) -> String {
         _ => String::new(),
     }
 }
-

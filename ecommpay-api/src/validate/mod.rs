@@ -88,7 +88,11 @@ impl Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() { "(payload)" } else { &self.path };
+        let path = if self.path.is_empty() {
+            "(payload)"
+        } else {
+            &self.path
+        };
         write!(f, "{path}: {} [{}]", self.message, self.kind.as_str())
     }
 }

@@ -39,6 +39,8 @@ pub enum Kind {
     Any,
     Object(&'static ObjectShape),
     Array(&'static FieldShape),
+    /// A string holding JSON whose content has this shape.
+    Json(&'static ObjectShape),
 }
 
 /// A constant in an enum, a predicate or a rule.
@@ -96,6 +98,63 @@ pub struct FieldShape {
     pub maximum: Option<i64>,
     pub min_length: Option<u32>,
     pub max_length: Option<u32>,
+}
+
+impl FieldShape {
+    /// An optional field with no further constraints; the methods below add them (usable in
+    /// statics, which is how the generated tables are written).
+    pub const fn new(name: &'static str, kind: Kind) -> Self {
+        FieldShape {
+            name,
+            kind,
+            also: &[],
+            required: false,
+            forbidden: false,
+            format: None,
+            enum_values: &[],
+            minimum: None,
+            maximum: None,
+            min_length: None,
+            max_length: None,
+        }
+    }
+
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub const fn forbidden(mut self) -> Self {
+        self.forbidden = true;
+        self
+    }
+
+    pub const fn also(mut self, also: &'static [WireType]) -> Self {
+        self.also = also;
+        self
+    }
+
+    pub const fn format(mut self, format: Format) -> Self {
+        self.format = Some(format);
+        self
+    }
+
+    pub const fn values(mut self, values: &'static [Scalar]) -> Self {
+        self.enum_values = values;
+        self
+    }
+
+    pub const fn range(mut self, minimum: Option<i64>, maximum: Option<i64>) -> Self {
+        self.minimum = minimum;
+        self.maximum = maximum;
+        self
+    }
+
+    pub const fn length(mut self, min_length: Option<u32>, max_length: Option<u32>) -> Self {
+        self.min_length = min_length;
+        self.max_length = max_length;
+        self
+    }
 }
 
 /// The fields of an object; `additional` says whether undeclared keys are allowed.

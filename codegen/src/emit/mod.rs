@@ -1,0 +1,4 @@
+//! Emitters: Rust source for `ecommpay-api` and JSON Schemas for other languages.
+
+pub mod rust;
+pub mod schema;

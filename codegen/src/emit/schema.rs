@@ -1,0 +1,460 @@
+//! JSON Schemas (draft 2020-12) for every Gate request, Payment Page operation and callback,
+//! carrying the same rules as the Rust validators, plus `index.json`.
+//!
+//! Formats are patterns (`[0-9]`, never `\d`; no `format` keyword, which validators treat
+//! differently). One rule has no JSON Schema form: `must_differ_from` compares two values, so it
+//! is stated in a `$comment` and enforced by the Rust validator only.
+
+use serde_json::{Map, Value, json};
+
+use crate::ir::{BodyIr, Ir, OperationIr, PredicateIr, RuleIr, ShapeField, ShapeIr, ShapeKind};
+use crate::model::{FieldType, Format, Interface, Scalar};
+
+/// One exported schema file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SchemaFile {
+    pub file_name: String,
+    pub schema: Value,
+}
+
+pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// The pattern of a string format: the same table as `ecommpay_api::formats::Format::pattern`
+/// (a test keeps them identical).
+pub fn format_pattern(format: Format) -> Option<String> {
+    const IPV4: &str = r"((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+    Some(match format {
+        Format::Currency => "^[A-Z]{3}$".into(),
+        Format::Country => "^[A-Z]{2}$".into(),
+        Format::Subdivision => "^[A-Z0-9]{1,3}$".into(),
+        Format::Language => "^[A-Za-z]{2}$".into(),
+        Format::Email => "^[^@ ]+@[^@ ]+[.][^@ ]+$".into(),
+        Format::Ip => format!("^({IPV4}|[0-9A-Fa-f]{{0,4}}(:[0-9A-Fa-f]{{0,4}}){{2,7}})$"),
+        Format::Url => "^https?://[^ ]+$".into(),
+        Format::Phone => "^[+]?[0-9]{4,20}$".into(),
+        Format::Pan => "^[A-Z]{5}[0-9]{4}[A-Z0-9]$".into(),
+        Format::Cpf => "^[0-9]{11}$".into(),
+        Format::DateDmy => "^(0[1-9]|[12][0-9]|3[01])-(0[1-9]|1[0-2])-[0-9]{4}$".into(),
+        Format::TimeHms => "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$".into(),
+        Format::Datetime => "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})?$".into(),
+        Format::YnFlag => "^[YN]$".into(),
+        Format::Indicator => "^[01]$".into(),
+        Format::FourIndicators => "^[01]{4}$".into(),
+        Format::AmountMinor => "^[0-9]+$".into(),
+        Format::JsonString => return None,
+    })
+}
+
+/// Every schema, in document order, and the index.
+pub fn emit(ir: &Ir) -> (Vec<SchemaFile>, Value) {
+    let mut files = Vec::new();
+    let mut index = Vec::new();
+    for method in &ir.methods {
+        for op in &method.operations {
+            let file_name = format!("{}.json", op.id);
+            index.push(index_entry(op, &file_name));
+            files.push(SchemaFile {
+                file_name,
+                schema: operation_schema(op),
+            });
+        }
+    }
+    let index = json!({
+        "description": "Exported JSON Schemas (draft 2020-12) of the ecommpay spec, one per operation.",
+        "schemas": index,
+    });
+    (files, index)
+}
+
+fn index_entry(op: &OperationIr, file_name: &str) -> Value {
+    let mut entry = Map::new();
+    entry.insert("operation".into(), op.id.clone().into());
+    entry.insert("interface".into(), op.interface.as_str().into());
+    entry.insert("payment_method".into(), op.method.clone().into());
+    match op.interface {
+        Interface::Gate => {
+            entry.insert(
+                "http_method".into(),
+                op.http_method.unwrap_or("POST").into(),
+            );
+            entry.insert("path".into(), op.path.clone().unwrap_or_default().into());
+        }
+        Interface::PaymentPage => {
+            entry.insert(
+                "mode".into(),
+                op.mode.map_or("purchase", |m| m.as_str()).into(),
+            );
+        }
+        Interface::Callback => {
+            entry.insert("reports_on".into(), op.reports_on.clone().into());
+        }
+    }
+    let direction = if op.interface == Interface::Callback {
+        "callback"
+    } else {
+        "request"
+    };
+    entry.insert("direction".into(), direction.into());
+    entry.insert("title".into(), op.title.clone().into());
+    entry.insert("file".into(), file_name.into());
+    Value::Object(entry)
+}
+
+fn operation_schema(op: &OperationIr) -> Value {
+    let mut schema = Map::new();
+    schema.insert("$schema".into(), DRAFT.into());
+    schema.insert(
+        "$id".into(),
+        format!("urn:ecommpay:schema:{}", op.id).into(),
+    );
+    schema.insert("title".into(), format!("{} ({})", op.title, op.id).into());
+    let description = op.doc.lines().join("\n");
+    if !description.is_empty() {
+        schema.insert("description".into(), description.into());
+    }
+    if op.variants.is_empty() {
+        merge(&mut schema, body_schema(&op.body));
+    } else {
+        schema.insert("type".into(), "object".into());
+        let variants: Vec<Value> = op
+            .variants
+            .iter()
+            .map(|v| {
+                let mut branch = Map::new();
+                branch.insert("title".into(), format!("{}: {}", v.id, v.title).into());
+                merge(&mut branch, body_schema(&v.body));
+                Value::Object(branch)
+            })
+            .collect();
+        // Variants the payload tells apart are alternatives (`oneOf`); where it cannot (UPI's
+        // channels depend on the project's set-up), a payload may satisfy several (`anyOf`).
+        // Both agree with the Rust validator, which asks for at least one.
+        let keyword = if variants_exclusive(op) { "oneOf" } else { "anyOf" };
+        schema.insert(keyword.into(), variants.into());
+    }
+    Value::Object(schema)
+}
+
+/// Whether every two variants differ in a top-level field one requires and the other forbids,
+/// so that no payload satisfies both.
+pub fn variants_exclusive(op: &OperationIr) -> bool {
+    let bodies: Vec<&ShapeIr> = op.variants.iter().map(|v| &v.body.shape).collect();
+    bodies.iter().enumerate().all(|(i, a)| {
+        bodies.iter().skip(i + 1).all(|b| {
+            a.fields.iter().any(|fa| {
+                b.field(&fa.name)
+                    .is_some_and(|fb| (fa.required && fb.forbidden) || (fa.forbidden && fb.required))
+            })
+        })
+    })
+}
+
+fn merge(into: &mut Map<String, Value>, from: Value) {
+    if let Value::Object(map) = from {
+        into.extend(map);
+    }
+}
+
+fn body_schema(body: &BodyIr) -> Value {
+    let mut schema = object_schema(&body.shape);
+    let rules: Vec<Value> = body.rules.iter().map(rule_schema).collect();
+    if !rules.is_empty() {
+        if let Value::Object(map) = &mut schema {
+            map.insert("allOf".into(), rules.into());
+        }
+    }
+    schema
+}
+
+fn object_schema(shape: &ShapeIr) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for field in &shape.fields {
+        if field.required && !field.forbidden {
+            required.push(Value::from(field.name.clone()));
+        }
+        let schema = if field.forbidden {
+            Value::Bool(false)
+        } else {
+            field_schema(field)
+        };
+        properties.insert(field.name.clone(), schema);
+    }
+    let mut schema = Map::new();
+    schema.insert("type".into(), "object".into());
+    schema.insert("properties".into(), Value::Object(properties));
+    if !required.is_empty() {
+        schema.insert("required".into(), required.into());
+    }
+    if !shape.additional {
+        schema.insert("additionalProperties".into(), false.into());
+    }
+    Value::Object(schema)
+}
+
+fn field_schema(field: &ShapeField) -> Value {
+    let accepts = |t: FieldType| field.also.contains(&t);
+    let mut schema = match &field.kind {
+        ShapeKind::Object(shape) => object_schema(shape),
+        ShapeKind::FreeObject => json!({"type": "object"}),
+        ShapeKind::Any => json!({}),
+        ShapeKind::Array(item) => json!({"type": "array", "items": field_schema(item)}),
+        // The content is an annotation in 2020-12: validators do not parse strings.
+        ShapeKind::JsonObject(shape) => json!({
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": object_schema(shape)
+        }),
+        ShapeKind::Integer if accepts(FieldType::String) => json!({
+            "anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^-?[0-9]+$"}]
+        }),
+        ShapeKind::Integer => json!({"type": "integer"}),
+        ShapeKind::String if accepts(FieldType::Integer) => json!({"type": ["string", "integer"]}),
+        ShapeKind::String => json!({"type": "string"}),
+        ShapeKind::Boolean => {
+            let mut types = vec![Value::from("boolean")];
+            if accepts(FieldType::Integer) {
+                types.push("integer".into());
+            }
+            if accepts(FieldType::String) {
+                types.push("string".into());
+            }
+            if types.len() == 1 {
+                json!({"type": "boolean"})
+            } else {
+                json!({"type": types})
+            }
+        }
+    };
+    let Value::Object(map) = &mut schema else {
+        return schema;
+    };
+    let description = field.doc.lines().join("\n");
+    if !description.is_empty() {
+        map.insert("description".into(), description.into());
+    }
+    match (field.format, &field.kind) {
+        (Some(Format::AmountMinor), ShapeKind::Integer) => {
+            map.insert("minimum".into(), 0.into());
+        }
+        (Some(Format::Indicator), ShapeKind::Integer) => {
+            map.insert("enum".into(), json!([0, 1]));
+        }
+        (Some(Format::JsonString), ShapeKind::String) => {
+            map.insert("contentMediaType".into(), "application/json".into());
+        }
+        (Some(format), ShapeKind::String | ShapeKind::Integer) => {
+            if let Some(pattern) = format_pattern(format) {
+                map.insert("pattern".into(), pattern.into());
+            }
+        }
+        _ => {}
+    }
+    if !field.enum_values.is_empty() {
+        map.insert(
+            "enum".into(),
+            field.enum_values.iter().map(Scalar::to_json).collect(),
+        );
+    }
+    if let Some(min) = field.minimum {
+        map.insert("minimum".into(), min.into());
+    }
+    if let Some(max) = field.maximum {
+        map.insert("maximum".into(), max.into());
+    }
+    if let Some(min) = field.min_length {
+        map.insert("minLength".into(), min.into());
+    }
+    if let Some(max) = field.max_length {
+        map.insert("maxLength".into(), max.into());
+    }
+    schema
+}
+
+/// `{"properties": {a: {"properties": {b: leaf}}}}`, optionally requiring every step.
+fn at_path(path: &str, leaf: Value, require: bool) -> Value {
+    let keys: Vec<&str> = path.split('.').collect();
+    let mut schema = leaf;
+    for key in keys.iter().rev() {
+        let mut map = Map::new();
+        let mut properties = Map::new();
+        properties.insert((*key).to_owned(), schema);
+        map.insert("properties".into(), Value::Object(properties));
+        if require {
+            map.insert("required".into(), json!([key]));
+        }
+        schema = Value::Object(map);
+    }
+    schema
+}
+
+fn present(path: &str) -> Value {
+    at_path(path, json!(true), true)
+}
+
+fn absent(path: &str) -> Value {
+    json!({"not": present(path)})
+}
+
+fn values(list: &[Scalar]) -> Value {
+    list.iter().map(Scalar::to_json).collect()
+}
+
+/// A leaf test, looking inside a JSON string when there is a pointer. JSON Schema cannot parse
+/// a string, so a one-key pointer becomes a pattern over the string's text.
+fn leaf_test(pointer: Option<&str>, allowed: &[Scalar]) -> Value {
+    match pointer {
+        None => json!({"enum": values(allowed)}),
+        Some(pointer) => {
+            let key = pointer.trim_start_matches('/');
+            let alternatives: Vec<String> = allowed
+                .iter()
+                .map(|s| match s {
+                    Scalar::String(v) => format!("\"{}\"", regex_escape(v)),
+                    other => regex_escape(&other.canonical_text()),
+                })
+                .collect();
+            json!({
+                "type": "string",
+                "pattern": format!("\"{}\" *: *({})", regex_escape(key), alternatives.join("|"))
+            })
+        }
+    }
+}
+
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn predicate_schema(p: &PredicateIr) -> Value {
+    match p {
+        // No facts are known to a schema: a condition on a fact does not hold.
+        PredicateIr::Fact(_) => Value::Bool(false),
+        PredicateIr::Equals {
+            field,
+            pointer,
+            value,
+        } => at_path(
+            field,
+            leaf_test(pointer.as_deref(), std::slice::from_ref(value)),
+            true,
+        ),
+        PredicateIr::In {
+            field,
+            pointer,
+            values,
+        } => at_path(field, leaf_test(pointer.as_deref(), values), true),
+        PredicateIr::Present {
+            field,
+            present: true,
+        } => present(field),
+        PredicateIr::Present {
+            field,
+            present: false,
+        } => absent(field),
+        PredicateIr::All(all) => {
+            json!({"allOf": all.iter().map(predicate_schema).collect::<Vec<_>>()})
+        }
+        PredicateIr::Any(any) => {
+            json!({"anyOf": any.iter().map(predicate_schema).collect::<Vec<_>>()})
+        }
+        PredicateIr::Not(inner) => json!({"not": predicate_schema(inner)}),
+    }
+}
+
+fn rule_schema(rule: &RuleIr) -> Value {
+    match rule {
+        RuleIr::OneOf { group, fields } => json!({
+            "$comment": format!("one-of group `{group}`: at least one of {}", fields.join(", ")),
+            "anyOf": fields.iter().map(|f| present(f)).collect::<Vec<_>>()
+        }),
+        RuleIr::RequiredIf { field, when } => json!({
+            "$comment": format!("required_if: {field}"),
+            "if": predicate_schema(when),
+            "then": present(field)
+        }),
+        RuleIr::Requires { field, requires } => json!({
+            "$comment": format!("{field} requires {}", requires.join(", ")),
+            "if": present(field),
+            "then": {"allOf": requires.iter().map(|r| present(r)).collect::<Vec<_>>()}
+        }),
+        RuleIr::MustDifferFrom { field, other } => json!({
+            "$comment": format!("{field} must differ from {other}: not expressible in JSON Schema, enforced by the Rust validator")
+        }),
+        RuleIr::AllowedValuesIf {
+            field,
+            when,
+            values: allowed,
+        } => json!({
+            "$comment": format!("allowed_values_if: {field}"),
+            "if": {"allOf": [predicate_schema(when), present(field)]},
+            "then": at_path(field, json!({"enum": values(allowed)}), false)
+        }),
+        RuleIr::Forbidden { field, when: None } => json!({
+            "$comment": format!("forbidden: {field}"),
+            "allOf": [absent(field)]
+        }),
+        RuleIr::Forbidden {
+            field,
+            when: Some(when),
+        } => json!({
+            "$comment": format!("forbidden: {field}"),
+            "if": predicate_schema(when),
+            "then": absent(field)
+        }),
+        RuleIr::CurrencyIn { field, currencies } => json!({
+            "$comment": "currencies of the payment method",
+            "allOf": [at_path(field, json!({"enum": currencies}), false)]
+        }),
+        RuleIr::WholeUnits {
+            amount,
+            currency,
+            currencies,
+        } => json!({
+            "$comment": format!("no minor units in {}", currencies.join(", ")),
+            "if": at_path(currency, json!({"enum": currencies}), true),
+            "then": at_path(amount, json!({"multipleOf": 100}), false)
+        }),
+        RuleIr::CurrencyCountry {
+            currency,
+            currency_value,
+            country,
+            country_value,
+        } => json!({
+            "$comment": format!("{currency_value} only for customers in {country_value}"),
+            "if": at_path(currency, json!({"const": currency_value}), true),
+            "then": at_path(country, json!({"const": country_value}), true)
+        }),
+        RuleIr::AmountLimit {
+            amount,
+            currency,
+            currency_value,
+            min,
+            max,
+        } => {
+            let mut bounds = Map::new();
+            if let Some(min) = min {
+                bounds.insert("minimum".into(), (*min).into());
+            }
+            if let Some(max) = max {
+                bounds.insert("maximum".into(), (*max).into());
+            }
+            let condition = match currency_value {
+                Some(c) => at_path(currency, json!({"const": c}), true),
+                None => json!(true),
+            };
+            json!({
+                "$comment": "amount limits of the payment method",
+                "if": condition,
+                "then": at_path(amount, Value::Object(bounds), false)
+            })
+        }
+    }
+}

@@ -1,0 +1,390 @@
+//! The intermediate representation between the checked spec and the emitters: operations with
+//! their body shapes and rules (for validators and JSON Schemas) and the Rust types to emit.
+
+pub mod body;
+pub mod naming;
+pub mod types;
+
+use crate::check::SpecIndex;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::{LoadedFile, LoadedSpec};
+use crate::model::{FieldSpec, Format, Interface, Located, MethodSpec, Operation, PaymentPageMode};
+
+pub use body::{BodyIr, PredicateIr, RuleIr, ShapeField, ShapeIr, ShapeKind};
+
+/// Documentation carried from the spec to the generated code and schemas.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Doc {
+    pub description: Option<String>,
+    pub original: Option<String>,
+    pub source: Option<String>,
+}
+
+impl Doc {
+    pub fn of(spec: &FieldSpec) -> Doc {
+        Doc {
+            description: spec.description.clone(),
+            original: spec.original.clone(),
+            source: spec.source.as_ref().map(ToString::to_string),
+        }
+    }
+
+    /// `other`'s parts where it has them, ours elsewhere.
+    pub fn overlaid(&self, other: &Doc) -> Doc {
+        Doc {
+            description: other
+                .description
+                .clone()
+                .or_else(|| self.description.clone()),
+            original: other.original.clone().or_else(|| self.original.clone()),
+            source: other.source.clone().or_else(|| self.source.clone()),
+        }
+    }
+
+    /// The description for rustdoc and schema `description`: English text, the Russian
+    /// original and the source reference.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(d) = &self.description {
+            lines.push(d.trim().to_owned());
+        }
+        if let Some(o) = &self.original {
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
+            lines.push(format!("Original: «{}»", o.trim()));
+        }
+        if let Some(s) = &self.source {
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
+            lines.push(format!("Source: `{s}`"));
+        }
+        lines
+    }
+}
+
+/// A problem the IR builder met; located at the operation it concerns.
+#[derive(Clone, Debug)]
+pub struct IrError {
+    pub message: String,
+}
+
+impl IrError {
+    pub fn new(message: impl Into<String>) -> Self {
+        IrError {
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Ir {
+    pub methods: Vec<MethodIr>,
+    /// Every field any callback of any method shows: the typed `Callback`.
+    pub callback: ShapeIr,
+}
+
+#[derive(Clone, Debug)]
+pub struct MethodIr {
+    pub id: String,
+    pub name: String,
+    pub code: String,
+    pub document: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub operations: Vec<OperationIr>,
+}
+
+#[derive(Clone, Debug)]
+pub struct OperationIr {
+    pub id: String,
+    pub title: String,
+    pub doc: Doc,
+    pub interface: Interface,
+    pub method: String,
+    pub http_method: Option<&'static str>,
+    pub path: Option<String>,
+    pub path_group: Option<String>,
+    pub mode: Option<PaymentPageMode>,
+    pub force_payment_method: Option<String>,
+    pub reports_on: Vec<String>,
+    /// The Rust type of its payload (`SaleRequest`, `PurchaseParams`, `Callback`).
+    pub type_name: String,
+    pub body: BodyIr,
+    pub variants: Vec<VariantIr>,
+    /// The shape the typed struct follows: the union of the variants where there are any.
+    pub typed: ShapeIr,
+}
+
+#[derive(Clone, Debug)]
+pub struct VariantIr {
+    pub id: String,
+    pub title: String,
+    pub body: BodyIr,
+}
+
+/// Builds the IR from a spec that passed its checks.
+pub fn build(spec: &LoadedSpec) -> Result<Ir, Diagnostics> {
+    let index = SpecIndex::new(spec);
+    let mut diagnostics = Diagnostics::default();
+    let mut methods = Vec::new();
+    let mut callback: Option<ShapeIr> = None;
+    for file in spec.files.iter().filter(|f| !f.is_common()) {
+        let (Some(method), Some(document)) = (&file.content.method, &file.content.document) else {
+            continue;
+        };
+        let mut operations = Vec::new();
+        for op in &file.content.operations {
+            match operation(&index, method, op) {
+                Ok(ir) => {
+                    if ir.interface == Interface::Callback {
+                        callback = Some(match callback.take() {
+                            Some(shape) => shape.union(&ir.typed),
+                            None => ir.typed.clone(),
+                        });
+                    }
+                    operations.push(ir);
+                }
+                Err(e) => diagnostics.push(located(file, op, e)),
+            }
+        }
+        methods.push(MethodIr {
+            id: method.id.clone(),
+            name: method.name.clone(),
+            code: method.code.clone(),
+            document: document.file.clone(),
+            title: document.title.clone(),
+            description: method.description.clone(),
+            operations,
+        });
+    }
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let mut callback = callback.unwrap_or(ShapeIr {
+        fields: Vec::new(),
+        additional: true,
+    });
+    relax(&mut callback);
+    Ok(Ir { methods, callback })
+}
+
+/// Nothing is required in the typed callback: the platform decides what it sends, and the
+/// callback operations' validators say what each should carry.
+fn relax(shape: &mut ShapeIr) {
+    for field in &mut shape.fields {
+        field.required = false;
+        field.forbidden = false;
+        if let ShapeKind::Object(inner) | ShapeKind::JsonObject(inner) = &mut field.kind {
+            relax(inner);
+        }
+    }
+}
+
+fn located(file: &LoadedFile, op: &Located<Operation>, e: IrError) -> Diagnostic {
+    Diagnostic::error(
+        &file.display_name,
+        op.at,
+        format!("operation `{}`: {}", op.id, e.message),
+    )
+}
+
+fn operation(
+    index: &SpecIndex<'_>,
+    method: &MethodSpec,
+    op: &Operation,
+) -> Result<OperationIr, IrError> {
+    let builder = body::ShapeBuilder {
+        index,
+        additional: op.interface == Interface::Callback,
+    };
+    let mut shape = match (&op.root, op.objects.is_empty()) {
+        (Some(root), _) => match builder.shared(root, &mut Vec::new())? {
+            ShapeKind::Object(shape) => shape,
+            _ => return Err(IrError::new(format!("root `{root}` is not an object"))),
+        },
+        (None, false) => {
+            let mut fields = Vec::new();
+            for name in &op.objects {
+                let kind = builder.shared(name, &mut Vec::new())?;
+                let description = index
+                    .objects
+                    .get(name.as_str())
+                    .and_then(|(o, _)| o.description.clone());
+                let mut field = builder.field(name, &FieldSpec::default(), &mut Vec::new())?;
+                field.kind = kind;
+                field.doc = Doc {
+                    description,
+                    ..Doc::default()
+                };
+                fields.push(field);
+            }
+            ShapeIr {
+                fields,
+                additional: builder.additional,
+            }
+        }
+        (None, true) => return Err(IrError::new("the body needs `root` or `objects`")),
+    };
+    for param in &op.params {
+        body::apply_param(&builder, &mut shape, param)?;
+    }
+    let mut rules = op
+        .rules
+        .iter()
+        .map(|r| body::rule(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    if op.interface != Interface::Callback {
+        rules.extend(method_rules(method, op, &shape));
+    }
+    let base = BodyIr { shape, rules };
+    let mut variants = Vec::new();
+    for variant in &op.variants {
+        let mut shape = base.shape.clone();
+        for param in &variant.params {
+            body::apply_param(&builder, &mut shape, param)?;
+        }
+        let mut rules = base.rules.clone();
+        for rule in &variant.rules {
+            rules.push(body::rule(rule)?);
+        }
+        variants.push(VariantIr {
+            id: variant.id.clone(),
+            title: variant.title.clone(),
+            body: BodyIr { shape, rules },
+        });
+    }
+    let typed = match variants.split_first() {
+        Some((first, rest)) => rest
+            .iter()
+            .fold(first.body.shape.clone(), |acc, v| acc.union(&v.body.shape)),
+        None => base.shape.clone(),
+    };
+    let name = op.id.rsplit('.').next().unwrap_or(&op.id);
+    let type_name = match op.interface {
+        Interface::Gate => format!("{}Request", naming::pascal(name)),
+        Interface::PaymentPage => format!("{}Params", naming::pascal(name)),
+        Interface::Callback => "Callback".to_owned(),
+    };
+    Ok(OperationIr {
+        id: op.id.clone(),
+        title: op.title.clone(),
+        doc: Doc {
+            description: op.description.clone(),
+            original: op.original.clone(),
+            source: Some(op.source.to_string()),
+        },
+        interface: op.interface,
+        method: method.id.clone(),
+        http_method: op.http_method.map(|m| match m {
+            crate::model::HttpMethod::Get => "GET",
+            crate::model::HttpMethod::Post => "POST",
+        }),
+        path: op.path.clone(),
+        path_group: op.path_group.clone(),
+        mode: op.mode,
+        force_payment_method: op.force_payment_method.clone(),
+        reports_on: op.reports_on.clone(),
+        type_name,
+        body: base,
+        variants,
+        typed,
+    })
+}
+
+/// The kind of payment an operation makes, for method limits stated per kind.
+fn operation_kind(op: &Operation) -> Option<&'static str> {
+    if let Some(mode) = op.mode {
+        return Some(match mode {
+            PaymentPageMode::Payout => "payout",
+            _ => "purchase",
+        });
+    }
+    let name = op.id.rsplit('.').next().unwrap_or_default();
+    if name.contains("payout") {
+        Some("payout")
+    } else if name.contains("refund") {
+        Some("refund")
+    } else if name == "sale" || name == "auth" || name.contains("purchase") {
+        Some("purchase")
+    } else {
+        None
+    }
+}
+
+/// The first of `candidates` the shape has.
+fn find_path(shape: &ShapeIr, candidates: &[&str]) -> Option<String> {
+    candidates
+        .iter()
+        .find(|p| shape.at_path(p).is_some())
+        .map(|p| (*p).to_owned())
+}
+
+/// Rules that follow from the method: accepted currencies, currencies without minor units or
+/// only for one country, amount limits.
+fn method_rules(method: &MethodSpec, op: &Operation, shape: &ShapeIr) -> Vec<RuleIr> {
+    let mut rules = Vec::new();
+    let currency = find_path(shape, &["payment.currency", "payment_currency"]);
+    let amount = find_path(shape, &["payment.amount", "payment_amount"]);
+    let country = find_path(shape, &["customer.country", "customer_country"]);
+    let (Some(currency), amount) = (currency, amount) else {
+        return rules;
+    };
+    let Some(currency_field) = shape.at_path(&currency) else {
+        return rules;
+    };
+    if currency_field.format != Some(Format::Currency) && currency_field.format.is_some() {
+        return rules;
+    }
+    if let Some(currencies) = &method.currencies {
+        let applies =
+            currencies.applies_to.is_empty() || currencies.applies_to.iter().any(|a| a == &op.id);
+        if applies && !currencies.list.is_empty() {
+            rules.push(RuleIr::CurrencyIn {
+                field: currency.clone(),
+                currencies: currencies.list.clone(),
+            });
+        }
+        let whole: Vec<String> = currencies
+            .restrictions
+            .iter()
+            .filter(|r| r.no_minor_units)
+            .map(|r| r.currency.clone())
+            .collect();
+        if let (Some(amount), false) = (&amount, whole.is_empty()) {
+            rules.push(RuleIr::WholeUnits {
+                amount: amount.clone(),
+                currency: currency.clone(),
+                currencies: whole,
+            });
+        }
+        if let Some(country) = &country {
+            for r in &currencies.restrictions {
+                if let Some(only) = &r.only_country {
+                    rules.push(RuleIr::CurrencyCountry {
+                        currency: currency.clone(),
+                        currency_value: r.currency.clone(),
+                        country: country.clone(),
+                        country_value: only.clone(),
+                    });
+                }
+            }
+        }
+    }
+    if let (Some(amount), Some(kind)) = (&amount, operation_kind(op)) {
+        for limit in &method.limits {
+            let applies = limit.applies_to == op.id || limit.applies_to == kind;
+            if applies && (limit.min.is_some() || limit.max.is_some()) {
+                rules.push(RuleIr::AmountLimit {
+                    amount: amount.clone(),
+                    currency: currency.clone(),
+                    currency_value: limit.currency.clone(),
+                    min: limit.min,
+                    max: limit.max,
+                });
+            }
+        }
+    }
+    rules
+}

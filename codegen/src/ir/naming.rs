@@ -1,0 +1,129 @@
+//! Rust names from JSON names.
+
+/// `payment_methods_options` -> `PaymentMethodsOptions`; `3ds` -> `N3ds`.
+pub fn pascal(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = true;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            if upper {
+                out.extend(c.to_uppercase());
+            } else {
+                out.push(c);
+            }
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'N');
+    }
+    out
+}
+
+/// A field name as a Rust identifier: snake case, keywords escaped by a trailing underscore.
+pub fn snake(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if previous_lower {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+            previous_lower = false;
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        } else {
+            if !out.ends_with('_') {
+                out.push('_');
+            }
+            previous_lower = false;
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'n');
+    }
+    if is_keyword(&out) {
+        out.push('_');
+    }
+    out
+}
+
+/// `SCREAMING_SNAKE` for constants.
+pub fn screaming(name: &str) -> String {
+    snake(name).trim_end_matches('_').to_ascii_uppercase()
+}
+
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "as" | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "async"
+            | "await"
+            | "dyn"
+            | "abstract"
+            | "become"
+            | "box"
+            | "do"
+            | "final"
+            | "macro"
+            | "override"
+            | "priv"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+            | "yield"
+            | "try"
+            | "gen"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(pascal("payment_methods_options"), "PaymentMethodsOptions");
+        assert_eq!(pascal("3ds"), "N3ds");
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake("doc_number"), "doc_number");
+        assert_eq!(snake("paymentId"), "payment_id");
+        assert_eq!(screaming("astropay.gate.sale"), "ASTROPAY_GATE_SALE");
+    }
+}

@@ -1,0 +1,373 @@
+//! The Rust types to emit, lowered from body shapes: one struct per object, enums for string
+//! value lists, newtypes for formats.
+
+use std::collections::BTreeSet;
+
+use crate::model::{FieldType, Format, Interface, Scalar};
+
+use super::naming::{pascal, snake};
+use super::{Doc, Ir, ShapeField, ShapeIr, ShapeKind};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RustType {
+    String,
+    I64,
+    U64,
+    Bool,
+    /// Any JSON value.
+    Value,
+    /// A JSON object with keys the documents do not list.
+    Map,
+    /// A format newtype of the runtime (`CurrencyCode`).
+    Format(Format),
+    /// An integer the platform prints as a number or as a string; both kept as received.
+    IntOrString,
+    /// A generated struct or enum.
+    Named(String),
+    Vec(Box<RustType>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructField {
+    pub json_name: String,
+    pub rust_name: String,
+    pub ty: RustType,
+    pub optional: bool,
+    pub signature: bool,
+    pub doc: Vec<String>,
+}
+
+/// What a struct is for, which decides what is derived and implemented.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StructRole {
+    /// The payload of a request operation (validates itself, signs).
+    Request,
+    /// An object inside a request.
+    RequestPart,
+    /// The callback envelope: unknown fields kept.
+    Callback,
+    CallbackPart,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructDef {
+    pub name: String,
+    pub doc: Vec<String>,
+    pub fields: Vec<StructField>,
+    pub role: StructRole,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumVariant {
+    pub json: String,
+    pub ident: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumDef {
+    pub name: String,
+    pub doc: Vec<String>,
+    pub variants: Vec<EnumVariant>,
+    /// Unknown values are kept in `Unknown(String)`.
+    pub open: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Struct(StructDef),
+    Enum(EnumDef),
+}
+
+impl Item {
+    pub fn name(&self) -> &str {
+        match self {
+            Item::Struct(s) => &s.name,
+            Item::Enum(e) => &e.name,
+        }
+    }
+}
+
+/// One generated module: a payment method, or the shared callback.
+#[derive(Clone, Debug)]
+pub struct RustModule {
+    pub name: String,
+    pub doc: Vec<String>,
+    pub items: Vec<Item>,
+}
+
+/// Lowers the IR to modules: `callback` first, then one per method.
+pub fn lower(ir: &Ir) -> Vec<RustModule> {
+    let mut modules = Vec::new();
+    let mut callback = Lowering::new(true);
+    callback.object(
+        "Callback",
+        &ir.callback,
+        vec![
+            "A callback (notification) from the platform, covering every field the documents show.".into(),
+            String::new(),
+            "Unknown fields are kept in `extra`; status and type fields keep unknown values. Verify the signature over the raw body before trusting it: `ecommpay_api::verify_callback_typed`.".into(),
+        ],
+        StructRole::Callback,
+    );
+    modules.push(RustModule {
+        name: "callback".into(),
+        doc: vec!["The callback envelope shared by every payment method.".into()],
+        items: callback.items,
+    });
+    for method in &ir.methods {
+        let mut lowering = Lowering::new(false);
+        for op in &method.operations {
+            if op.interface == Interface::Callback {
+                continue;
+            }
+            let mut doc = vec![format!("{} (`{}`).", op.title.trim_end_matches('.'), op.id)];
+            doc.push(String::new());
+            match (op.http_method, &op.path) {
+                (Some(m), Some(p)) => doc.push(format!("Gate: `{m} {p}`.")),
+                _ => doc.push(format!(
+                    "Payment Page parameters, mode `{}`.",
+                    op.mode.map_or("purchase", |m| m.as_str())
+                )),
+            }
+            if !op.variants.is_empty() {
+                let ids: Vec<String> = op.variants.iter().map(|v| format!("`{}`", v.id)).collect();
+                doc.push(String::new());
+                doc.push(format!(
+                    "Variants: {}; exactly one must hold (checked by `Validate`).",
+                    ids.join(", ")
+                ));
+            }
+            let extra = op.doc.lines();
+            if !extra.is_empty() {
+                doc.push(String::new());
+                doc.extend(extra);
+            }
+            lowering.object(&op.type_name, &op.typed, doc, StructRole::Request);
+        }
+        let mut doc = vec![format!("{}: {}.", method.name, method.title)];
+        if let Some(d) = &method.description {
+            doc.push(String::new());
+            doc.push(d.trim().to_owned());
+        }
+        doc.push(String::new());
+        doc.push(format!("Transcribed from `{}`.", method.document));
+        modules.push(RustModule {
+            name: method.id.clone(),
+            doc,
+            items: lowering.items,
+        });
+    }
+    modules
+}
+
+struct Lowering {
+    callback: bool,
+    items: Vec<Item>,
+    names: BTreeSet<String>,
+}
+
+impl Lowering {
+    fn new(callback: bool) -> Self {
+        Lowering {
+            callback,
+            items: Vec::new(),
+            names: BTreeSet::new(),
+        }
+    }
+
+    /// A name not used yet in this module.
+    fn fresh(&mut self, wanted: String) -> String {
+        let mut name = wanted.clone();
+        let mut n = 2;
+        while !self.names.insert(name.clone()) {
+            name = format!("{wanted}{n}");
+            n += 1;
+        }
+        name
+    }
+
+    fn object(
+        &mut self,
+        name: &str,
+        shape: &ShapeIr,
+        doc: Vec<String>,
+        role: StructRole,
+    ) -> String {
+        let name = self.fresh(name.to_owned());
+        let position = self.items.len();
+        // Reserve the place so that the parent precedes its parts in the output.
+        self.items.push(Item::Struct(StructDef {
+            name: name.clone(),
+            doc: Vec::new(),
+            fields: Vec::new(),
+            role,
+        }));
+        let part_role = if self.callback {
+            StructRole::CallbackPart
+        } else {
+            StructRole::RequestPart
+        };
+        let mut fields = Vec::new();
+        for field in &shape.fields {
+            if field.forbidden && !self.callback {
+                continue;
+            }
+            let ty = self.field_type(&name, field, part_role);
+            fields.push(StructField {
+                json_name: field.name.clone(),
+                rust_name: snake(&field.name),
+                ty,
+                optional: self.callback || !field.required || field.signature,
+                signature: field.signature,
+                doc: field_doc(field),
+            });
+        }
+        dedupe_rust_names(&mut fields);
+        self.items[position] = Item::Struct(StructDef {
+            name: name.clone(),
+            doc,
+            fields,
+            role,
+        });
+        name
+    }
+
+    fn field_type(&mut self, parent: &str, field: &ShapeField, part_role: StructRole) -> RustType {
+        let lenient_int =
+            field.also.contains(&FieldType::String) || field.also.contains(&FieldType::Integer);
+        match &field.kind {
+            ShapeKind::Object(shape) => {
+                let doc = {
+                    let mut d = field_doc(field);
+                    if d.is_empty() {
+                        d.push(format!("The `{}` object.", field.name));
+                    }
+                    d
+                };
+                RustType::Named(self.object(
+                    &format!("{parent}{}", pascal(&field.name)),
+                    shape,
+                    doc,
+                    part_role,
+                ))
+            }
+            ShapeKind::FreeObject => RustType::Map,
+            ShapeKind::JsonObject(_) if self.callback => RustType::String,
+            ShapeKind::JsonObject(_) => RustType::Format(Format::JsonString),
+            ShapeKind::Any => RustType::Value,
+            ShapeKind::Array(item) => {
+                let element =
+                    self.field_type(&format!("{parent}{}", pascal(&field.name)), item, part_role);
+                RustType::Vec(Box::new(element))
+            }
+            ShapeKind::Boolean if field.also.is_empty() => RustType::Bool,
+            ShapeKind::Boolean => RustType::Value,
+            ShapeKind::Integer if lenient_int => RustType::IntOrString,
+            ShapeKind::Integer if field.format == Some(Format::AmountMinor) => RustType::U64,
+            ShapeKind::Integer
+                if !field.enum_values.is_empty() || field.format == Some(Format::Indicator) =>
+            {
+                RustType::I64
+            }
+            ShapeKind::Integer => RustType::I64,
+            ShapeKind::String if lenient_int => RustType::IntOrString,
+            ShapeKind::String => self.string_type(parent, field),
+        }
+    }
+
+    fn string_type(&mut self, parent: &str, field: &ShapeField) -> RustType {
+        let strings = |values: &[Scalar]| -> Option<Vec<String>> {
+            values
+                .iter()
+                .map(|v| match v {
+                    Scalar::String(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        // Callbacks keep values as the platform sends them: enums are open, formats unchecked
+        // at deserialization (validators still report them).
+        let (values, open) = if self.callback {
+            let mut all = field.known_values.clone();
+            all.extend(field.enum_values.iter().cloned());
+            (all, true)
+        } else if !field.enum_values.is_empty() {
+            (field.enum_values.clone(), false)
+        } else {
+            (field.known_values.clone(), true)
+        };
+        if let Some(list) = strings(&values).filter(|l| !l.is_empty()) {
+            let mut doc = field_doc(field);
+            if doc.is_empty() {
+                doc.push(format!("Values of `{}`.", field.name));
+            }
+            let name = self.fresh(format!("{parent}{}", pascal(&field.name)));
+            let mut variants: Vec<EnumVariant> = Vec::new();
+            for json in list {
+                if variants.iter().any(|v| v.json == json) {
+                    continue;
+                }
+                let mut ident = pascal(&json);
+                while variants.iter().any(|v| v.ident == ident) || ident == "Unknown" {
+                    ident.push('_');
+                }
+                variants.push(EnumVariant { json, ident });
+            }
+            self.items.push(Item::Enum(EnumDef {
+                name: name.clone(),
+                doc,
+                variants,
+                open,
+            }));
+            return RustType::Named(name);
+        }
+        match field.format {
+            Some(Format::AmountMinor) => RustType::IntOrString,
+            Some(format) if !self.callback => RustType::Format(format),
+            _ => RustType::String,
+        }
+    }
+}
+
+fn field_doc(field: &ShapeField) -> Vec<String> {
+    let mut lines = field.doc.lines();
+    let mut facts = Vec::new();
+    if let Some(format) = field.format {
+        facts.push(format!("format `{}`", crate::check::format_name(format)));
+    }
+    if field.minimum.is_some() || field.maximum.is_some() {
+        facts.push(format!(
+            "range {}..={}",
+            field.minimum.map_or(String::new(), |m| m.to_string()),
+            field.maximum.map_or(String::new(), |m| m.to_string())
+        ));
+    }
+    if field.required {
+        facts.push("required".into());
+    }
+    if !facts.is_empty() {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!("Rules: {}.", facts.join(", ")));
+    }
+    lines
+}
+
+/// `type` and `type_` cannot both exist; suffix later duplicates.
+fn dedupe_rust_names(fields: &mut [StructField]) {
+    let mut seen = BTreeSet::new();
+    for field in fields {
+        let mut name = field.rust_name.clone();
+        while !seen.insert(name.clone()) {
+            name.push('_');
+        }
+        field.rust_name = name;
+    }
+}
+
+impl Doc {
+    pub fn is_empty(&self) -> bool {
+        self.description.is_none() && self.original.is_none() && self.source.is_none()
+    }
+}

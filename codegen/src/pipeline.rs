@@ -1,0 +1,96 @@
+//! The whole pipeline as functions: load and check, build the IR, emit Rust or schemas.
+//! `ecommpay-api/build.rs` and the `ecommpay-codegen` binary both go through here.
+
+use std::fmt;
+use std::path::Path;
+
+use crate::diagnostics::Diagnostic;
+use crate::emit::rust::GeneratedFile;
+use crate::emit::schema::SchemaFile;
+use crate::ir::Ir;
+use crate::load::{LoadError, LoadedSpec};
+
+/// Why the pipeline stopped.
+#[derive(Debug)]
+pub enum Failure {
+    /// The spec cannot be read (exit code 2).
+    Unreadable(LoadError),
+    /// The spec has problems (exit code 1).
+    Invalid(Vec<Diagnostic>),
+    /// Emission failed (a bug in the generator, reported rather than panicking).
+    Emit(String),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Unreadable(e) => write!(f, "error: {e}"),
+            Failure::Invalid(diagnostics) => {
+                for d in diagnostics {
+                    writeln!(f, "{d}")?;
+                }
+                write!(f, "{} problem(s) in the spec", diagnostics.len())
+            }
+            Failure::Emit(message) => write!(f, "error: {message}"),
+        }
+    }
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Unreadable(_) => 2,
+            Failure::Invalid(_) | Failure::Emit(_) => 1,
+        }
+    }
+}
+
+/// Loads the spec and runs every check; warnings do not stop it.
+pub fn load_checked(spec_dir: &Path, seeds: Option<&Path>) -> Result<LoadedSpec, Failure> {
+    let loaded = crate::load::load_dir(spec_dir).map_err(Failure::Unreadable)?;
+    let diagnostics = crate::check::check_spec(&loaded, seeds);
+    if diagnostics.has_errors() {
+        return Err(Failure::Invalid(diagnostics.sorted()));
+    }
+    Ok(loaded)
+}
+
+pub fn build_ir(spec: &LoadedSpec) -> Result<Ir, Failure> {
+    crate::ir::build(spec).map_err(|d| Failure::Invalid(d.sorted()))
+}
+
+/// The generated Rust files for `ecommpay-api`.
+pub fn generate_rust(spec_dir: &Path) -> Result<Vec<GeneratedFile>, Failure> {
+    let spec = load_checked(spec_dir, None)?;
+    let ir = build_ir(&spec)?;
+    crate::emit::rust::emit(&ir).map_err(Failure::Emit)
+}
+
+/// The JSON Schemas and their index.
+pub fn generate_schemas(spec_dir: &Path) -> Result<(Vec<SchemaFile>, serde_json::Value), Failure> {
+    let spec = load_checked(spec_dir, None)?;
+    let ir = build_ir(&spec)?;
+    Ok(crate::emit::schema::emit(&ir))
+}
+
+/// Writes files into `dir`, leaving unchanged files untouched (their timestamps too).
+pub fn write_files<'a>(
+    dir: &Path,
+    files: impl IntoIterator<Item = (&'a str, String)>,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (name, contents) in files {
+        let path = dir.join(name);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
+            std::fs::write(&path, contents)?;
+        }
+    }
+    Ok(())
+}
+
+/// Pretty JSON with a final newline, as the schemas are written.
+pub fn pretty_json(value: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("\"{e}\""));
+    text.push('\n');
+    text
+}

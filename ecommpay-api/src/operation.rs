@@ -1,0 +1,75 @@
+//! What every generated operation type tells about itself, and the registry of all operations.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::validate::{Facts, OperationSchema, Violation, validate_value};
+
+/// A typed payload of one operation of the spec.
+pub trait Operation {
+    /// The operation id in the spec (`astropay.gate.sale`).
+    const ID: &'static str;
+    /// Its shape and rules.
+    fn schema() -> &'static OperationSchema;
+}
+
+/// A Gate request: sent with `HTTP_METHOD` to `PATH`.
+pub trait GateRequest: Operation {
+    const HTTP_METHOD: &'static str;
+    const PATH: &'static str;
+}
+
+/// A Payment Page parameter set, opening the form in `MODE`.
+pub trait PaymentPageParams: Operation {
+    const MODE: &'static str;
+}
+
+/// A payload that failed to deserialize into its type, with the JSON path of the failure.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct TypedError {
+    pub path: String,
+    pub message: String,
+}
+
+/// One operation of the registry.
+#[derive(Clone, Copy, Debug)]
+pub struct OperationEntry {
+    pub schema: &'static OperationSchema,
+    /// The Rust type of its payload, as a path (`astropay::SaleRequest`).
+    pub type_name: &'static str,
+    /// Deserializes a payload into the typed value and serializes it back.
+    pub roundtrip: fn(&Value) -> Result<Value, TypedError>,
+}
+
+impl OperationEntry {
+    pub fn id(&self) -> &'static str {
+        self.schema.id
+    }
+
+    /// Every violation of a JSON payload.
+    pub fn validate_json(&self, payload: &Value, facts: &Facts) -> Vec<Violation> {
+        validate_value(self.schema, payload, facts)
+    }
+}
+
+/// Deserializes `value` as `T` (reporting the path of a failure) and serializes it back.
+pub fn roundtrip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, TypedError> {
+    let typed: T = serde_path_to_error::deserialize(value).map_err(|e| TypedError {
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+    })?;
+    serde_json::to_value(&typed).map_err(|e| TypedError {
+        path: ".".into(),
+        message: e.to_string(),
+    })
+}
+
+/// A required field left unset in a builder.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("cannot build {type_name}: missing required field(s) {}", missing.join(", "))]
+pub struct BuildError {
+    pub type_name: &'static str,
+    pub missing: Vec<&'static str>,
+}

@@ -1,0 +1,177 @@
+//! The project's secret key, kept out of sight.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use zeroize::{Zeroize, Zeroizing};
+
+/// Name of the environment variable the key is read from by default.
+pub const SECRET_KEY_ENV: &str = "ECOMMPAY_SECRET_KEY";
+
+/// The secret key that signs requests and callbacks. Its memory is zeroed on drop, `Debug` prints
+/// `SecretKey(<redacted>)`, and there is no `Display`, no comparison and no accessor outside this
+/// crate, so it cannot end up in a log by accident.
+#[derive(Clone)]
+pub struct SecretKey(Zeroizing<String>);
+
+/// A key that cannot be loaded. The messages name the source, never the key.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretKeyError {
+    /// The environment variable is not set.
+    #[error("the environment variable {var} is not set")]
+    EnvNotSet {
+        /// The variable's name.
+        var: String,
+    },
+    /// The environment variable is not valid Unicode.
+    #[error("the environment variable {var} is not valid UTF-8")]
+    EnvNotUnicode {
+        /// The variable's name.
+        var: String,
+    },
+    /// The key file cannot be read.
+    #[error("cannot read the key file {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The key file is not UTF-8.
+    #[error("the key file {} is not valid UTF-8", path.display())]
+    FileNotUtf8 {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The key is empty.
+    #[error("the secret key from {source_name} is empty")]
+    Empty {
+        /// Where it came from.
+        source_name: String,
+    },
+}
+
+impl SecretKey {
+    /// A key from its text.
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(Zeroizing::new(key.into()))
+    }
+
+    /// The key from an environment variable, usually [`SECRET_KEY_ENV`]. An empty value is an
+    /// error.
+    pub fn from_env(var: &str) -> Result<Self, SecretKeyError> {
+        match std::env::var(var) {
+            Ok(value) if value.is_empty() => Err(SecretKeyError::Empty {
+                source_name: var.to_owned(),
+            }),
+            Ok(value) => Ok(Self::new(value)),
+            Err(std::env::VarError::NotPresent) => Err(SecretKeyError::EnvNotSet {
+                var: var.to_owned(),
+            }),
+            Err(std::env::VarError::NotUnicode(raw)) => {
+                raw.into_encoded_bytes().zeroize();
+                Err(SecretKeyError::EnvNotUnicode {
+                    var: var.to_owned(),
+                })
+            }
+        }
+    }
+
+    /// The key from a file; one trailing newline (`\n` or `\r\n`), as editors add, is removed.
+    /// An empty key is an error.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, SecretKeyError> {
+        let path = path.as_ref();
+        let bytes = Zeroizing::new(std::fs::read(path).map_err(|source| SecretKeyError::Io {
+            path: path.to_owned(),
+            source,
+        })?);
+        let text = std::str::from_utf8(&bytes).map_err(|_| SecretKeyError::FileNotUtf8 {
+            path: path.to_owned(),
+        })?;
+        let key = text
+            .strip_suffix('\n')
+            .map_or(text, |rest| rest.strip_suffix('\r').unwrap_or(rest));
+        if key.is_empty() {
+            return Err(SecretKeyError::Empty {
+                source_name: path.display().to_string(),
+            });
+        }
+        Ok(Self::new(key))
+    }
+
+    /// The key's UTF-8 bytes, for the HMAC only.
+    pub(crate) fn expose_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl From<String> for SecretKey {
+    fn from(key: String) -> Self {
+        Self::new(key)
+    }
+}
+
+impl From<&str> for SecretKey {
+    fn from(key: &str) -> Self {
+        Self::new(key)
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_is_redacted() {
+        let key = SecretKey::new("hunter2");
+        assert_eq!(format!("{key:?}"), "SecretKey(<redacted>)");
+        assert_eq!(format!("{:?}", Some(&key)), "Some(SecretKey(<redacted>))");
+    }
+
+    #[test]
+    fn file_loses_one_trailing_newline_only() {
+        let dir = std::env::temp_dir().join(format!("ecommpay-secret-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (content, expected) in [
+            ("abc\n", "abc"),
+            ("abc\r\n", "abc"),
+            ("abc\n\n", "abc\n"),
+            ("abc", "abc"),
+            (" abc \n", " abc "),
+        ] {
+            let path = dir.join("key");
+            std::fs::write(&path, content).unwrap();
+            let key = SecretKey::from_file(&path).unwrap();
+            assert_eq!(key.expose_bytes(), expected.as_bytes(), "{content:?}");
+        }
+        std::fs::write(dir.join("empty"), "\n").unwrap();
+        assert!(matches!(
+            SecretKey::from_file(dir.join("empty")),
+            Err(SecretKeyError::Empty { .. })
+        ));
+        let missing = SecretKey::from_file(dir.join("missing")).unwrap_err();
+        assert!(missing.to_string().contains("missing"), "{missing}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn errors_never_show_the_key() {
+        let dir = std::env::temp_dir().join(format!("ecommpay-secret-utf8-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("key");
+        std::fs::write(&path, b"top\xffsecret").unwrap();
+        let error = SecretKey::from_file(&path).unwrap_err().to_string();
+        assert!(
+            !error.contains("top") && !error.contains("secret\u{fffd}"),
+            "{error}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

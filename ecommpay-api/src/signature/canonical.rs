@@ -1,0 +1,767 @@
+//! The canonical form: flattened `path:value` entries, sorted, joined with `;`.
+//!
+//! [`CanonicalWriter`] collects the entries of one message into a single reusable text buffer
+//! (entries are spans into it), sorts them only where their order is not already known, and
+//! hands them to the HMAC or joins them into the string to sign. [`Canonical`] is implemented for
+//! the standard types here, for `serde_json::Value`, and by `#[derive(Canonical)]`.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::hash::BuildHasher;
+
+use serde_json::{Map, Number, Value};
+
+use super::error::CanonicalError;
+use super::natural::strnatcmp;
+
+/// How the entries of the string to sign are ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SortOrder {
+    /// By path, in the natural order of PHP's `strnatcmp` (the official PHP SDK's
+    /// `ksort(SORT_NATURAL)`): array index 2 sorts before 10. The default.
+    #[default]
+    Natural,
+    /// By the bytes of the path alone (the part before the value's `:`), compared as unsigned
+    /// bytes; entries with equal paths keep their order. Index 10 sorts before 2.
+    BytewiseKey,
+    /// By the bytes of the whole entry `path:value`, compared as unsigned bytes. It differs from
+    /// [`SortOrder::BytewiseKey`] where one path is a prefix of another: with the keys `a`
+    /// (value `x`), `a0` (value `2`) and `a:b` (path `a::b`, value `1`), by key gives
+    /// `a:x;a0:2;a::b:1` (`a` is the shortest path) and by entry gives `a0:2;a::b:1;a:x`
+    /// (`:` then `x` sorts after `0` and after `::`).
+    BytewiseEntry,
+}
+
+/// Which keys named `signature` the canonical form leaves out (`frame_mode` is always left out).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SignatureRemoval {
+    /// None: every `signature` key is data.
+    Nowhere,
+    /// `signature` at the top level (Payment Page parameters, callbacks).
+    TopLevel,
+    /// `general.signature` (Gate requests, the payout registration callback).
+    InGeneral,
+    /// Both `signature` at the top level and `general.signature`.
+    TopLevelAndGeneral,
+    /// Every key named `signature` at any depth (verifying a received message).
+    Everywhere,
+}
+
+/// Key skipped at every depth.
+pub const FRAME_MODE_KEY: &str = "frame_mode";
+/// Name of the signature key.
+pub const SIGNATURE_KEY: &str = "signature";
+/// Name of the object that carries the signature of Gate requests.
+pub const GENERAL_KEY: &str = "general";
+
+/// A value that can write its entries of the canonical form.
+///
+/// Implementations write their entries under the writer's current path: scalars call one of the
+/// `leaf_*` methods, containers [`CanonicalWriter::enter_key`] / [`CanonicalWriter::enter_index`]
+/// for each child, write it, and [`CanonicalWriter::leave`]. The result must be the same as the
+/// canonical form of `serde_json::to_value(self)`. Derive it with `#[derive(Canonical)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no canonical form for the signature",
+    label = "`{Self}` does not implement `Canonical`",
+    note = "derive it with `#[derive(Canonical)]`, or implement `ecommpay_api::signature::Canonical` by hand"
+)]
+pub trait Canonical {
+    /// Writes this value's entries under the writer's current path.
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError>;
+}
+
+/// Where the writer's path was before entering a child; give it back to [`CanonicalWriter::leave`].
+#[derive(Clone, Copy, Debug)]
+#[must_use = "give the mark back to `leave`"]
+pub struct PathMark {
+    len: usize,
+    depth: usize,
+}
+
+/// One `path:value` entry: byte offsets into the writer's text.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    start: usize,
+    path_end: usize,
+    end: usize,
+}
+
+/// Collects the entries of one message; reusable across messages (see [`CanonicalWriter::reset`]).
+#[derive(Debug, Default, Clone)]
+pub struct CanonicalWriter {
+    order: SortOrder,
+    removal: SignatureRemovalSetting,
+    path: String,
+    depth: usize,
+    text: String,
+    entries: Vec<Entry>,
+    scratch: Vec<Entry>,
+    finished: bool,
+}
+
+/// `SignatureRemoval` with a default, kept private so the enum itself has no arbitrary default.
+#[derive(Clone, Copy, Debug)]
+struct SignatureRemovalSetting(SignatureRemoval);
+
+impl Default for SignatureRemovalSetting {
+    fn default() -> Self {
+        Self(SignatureRemoval::TopLevelAndGeneral)
+    }
+}
+
+impl CanonicalWriter {
+    /// A writer with the natural order that leaves out `signature` at the top level and in
+    /// `general`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A writer with the given order and signature removal.
+    pub fn with_options(order: SortOrder, removal: SignatureRemoval) -> Self {
+        let mut writer = Self::new();
+        writer.reset(order, removal);
+        writer
+    }
+
+    /// Forgets the entries written so far, keeping the buffers' capacity.
+    pub fn reset(&mut self, order: SortOrder, removal: SignatureRemoval) {
+        self.order = order;
+        self.removal = SignatureRemovalSetting(removal);
+        self.path.clear();
+        self.depth = 0;
+        self.text.clear();
+        self.entries.clear();
+        self.finished = false;
+    }
+
+    /// The sort order.
+    pub fn order(&self) -> SortOrder {
+        self.order
+    }
+
+    /// The current path, keys joined with `:` and colons inside keys doubled.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Enters a child whose key is already escaped (every `:` written `::`), as the derive does
+    /// at compile time.
+    pub fn enter_key(&mut self, escaped_key: &str) -> PathMark {
+        let mark = self.mark();
+        self.push_separator();
+        self.path.push_str(escaped_key);
+        self.depth += 1;
+        mark
+    }
+
+    /// Enters a child under a key as it appears in the message; colons are doubled here.
+    pub fn enter_raw_key(&mut self, key: &str) -> PathMark {
+        let mark = self.mark();
+        self.push_separator();
+        push_escaped(&mut self.path, key);
+        self.depth += 1;
+        mark
+    }
+
+    /// Enters an array element.
+    pub fn enter_index(&mut self, index: usize) -> PathMark {
+        let mark = self.mark();
+        self.push_separator();
+        self.path.push_str(itoa::Buffer::new().format(index));
+        self.depth += 1;
+        mark
+    }
+
+    /// Returns to where the path was before the matching `enter_*`.
+    pub fn leave(&mut self, mark: PathMark) {
+        self.path.truncate(mark.len);
+        self.depth = mark.depth;
+    }
+
+    fn mark(&self) -> PathMark {
+        PathMark {
+            len: self.path.len(),
+            depth: self.depth,
+        }
+    }
+
+    // The official SDKs join with `:` only after a non-empty prefix (`prefix ? prefix . ':' : ''`),
+    // so a top-level key `""` contributes no separator.
+    fn push_separator(&mut self) {
+        if !self.path.is_empty() {
+            self.path.push(':');
+        }
+    }
+
+    /// Whether the child `key` of the current object is left out of the canonical form:
+    /// `frame_mode` always, `signature` where the writer's [`SignatureRemoval`] says.
+    pub fn skips_key(&self, key: &str) -> bool {
+        key == FRAME_MODE_KEY || (key == SIGNATURE_KEY && self.removes_signature_here())
+    }
+
+    /// Whether a key named `signature` directly under the current path is left out.
+    pub fn removes_signature_here(&self) -> bool {
+        let top = self.depth == 0;
+        let general = self.depth == 1 && self.path == GENERAL_KEY;
+        match self.removal.0 {
+            SignatureRemoval::Nowhere => false,
+            SignatureRemoval::TopLevel => top,
+            SignatureRemoval::InGeneral => general,
+            SignatureRemoval::TopLevelAndGeneral => top || general,
+            SignatureRemoval::Everywhere => true,
+        }
+    }
+
+    /// Writes a string leaf, verbatim.
+    pub fn leaf_str(&mut self, value: &str) {
+        let start = self.begin_leaf();
+        self.text.push_str(value);
+        self.end_leaf(start);
+    }
+
+    /// Writes a boolean leaf: `1` or `0`.
+    pub fn leaf_bool(&mut self, value: bool) {
+        self.leaf_str(if value { "1" } else { "0" });
+    }
+
+    /// Writes a null leaf: the empty string.
+    pub fn leaf_null(&mut self) {
+        self.leaf_str("");
+    }
+
+    /// Writes an integer leaf in decimal, exactly.
+    pub fn leaf_integer<I: itoa::Integer>(&mut self, value: I) {
+        self.leaf_str(itoa::Buffer::new().format(value));
+    }
+
+    /// Writes a leaf whose value is produced by `write` into the buffer.
+    pub fn leaf_with(&mut self, write: impl FnOnce(&mut String)) {
+        let start = self.begin_leaf();
+        write(&mut self.text);
+        self.end_leaf(start);
+    }
+
+    fn begin_leaf(&mut self) -> (usize, usize) {
+        let start = self.text.len();
+        self.text.push_str(&self.path);
+        let path_end = self.text.len();
+        self.text.push(':');
+        (start, path_end)
+    }
+
+    fn end_leaf(&mut self, (start, path_end): (usize, usize)) {
+        self.entries.push(Entry {
+            start,
+            path_end,
+            end: self.text.len(),
+        });
+        self.finished = false;
+    }
+
+    /// Number of entries written so far; pass it to [`CanonicalWriter::sort_from`].
+    pub fn entry_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Sorts the entries written since `start` by their full path in natural order, when that is
+    /// the writer's order (the bytewise orders are applied once, by [`CanonicalWriter::finish`]).
+    /// Containers whose children's order is not known in advance (maps, JSON objects) call this
+    /// on their own entries: their paths share the container's prefix, so sorting them among
+    /// themselves is enough.
+    pub fn sort_from(&mut self, start: usize) {
+        if self.order == SortOrder::Natural && start < self.entries.len() {
+            let text = self.text.as_bytes();
+            stable_sort(&mut self.entries[start..], &mut self.scratch, |a, b| {
+                strnatcmp(&text[a.start..a.path_end], &text[b.start..b.path_end])
+            });
+        }
+    }
+
+    /// Applies the final order: nothing left to do for the natural order, a full sort for the
+    /// bytewise ones. Called by the output methods; idempotent.
+    pub fn finish(&mut self) {
+        if self.finished {
+            return;
+        }
+        let text = self.text.as_bytes();
+        match self.order {
+            SortOrder::Natural => {}
+            SortOrder::BytewiseKey => stable_sort(&mut self.entries, &mut self.scratch, |a, b| {
+                text[a.start..a.path_end].cmp(&text[b.start..b.path_end])
+            }),
+            SortOrder::BytewiseEntry => {
+                stable_sort(&mut self.entries, &mut self.scratch, |a, b| {
+                    text[a.start..a.end].cmp(&text[b.start..b.end])
+                })
+            }
+        }
+        self.finished = true;
+    }
+
+    /// The entries `path:value` in their final order.
+    pub fn entries(&mut self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.finish();
+        let text = &self.text;
+        self.entries.iter().map(move |e| &text[e.start..e.end])
+    }
+
+    /// Appends the string to sign (the entries joined with `;`) to `out`.
+    pub fn write_string_to_sign(&mut self, out: &mut String) {
+        for (i, entry) in self.entries().enumerate() {
+            if i > 0 {
+                out.push(';');
+            }
+            out.push_str(entry);
+        }
+    }
+
+    /// The string to sign: the entries joined with `;`.
+    pub fn string_to_sign(&mut self) -> String {
+        let mut out = String::with_capacity(self.text.len() + self.entries.len());
+        self.write_string_to_sign(&mut out);
+        out
+    }
+
+    /// Writes a whole message: its entries under the root.
+    pub fn write<T: Canonical + ?Sized>(&mut self, message: &T) -> Result<(), CanonicalError> {
+        message.write_canonical(self)
+    }
+
+    /// Builds the JSON-style location of the current path for error messages.
+    pub(crate) fn error_path(&self) -> String {
+        if self.path.is_empty() {
+            "(root)".to_owned()
+        } else {
+            self.path.clone()
+        }
+    }
+}
+
+fn push_escaped(out: &mut String, key: &str) {
+    if key.contains(':') {
+        out.push_str(&key.replace(':', "::"));
+    } else {
+        out.push_str(key);
+    }
+}
+
+/// Escapes a key for a path: every `:` is written `::`.
+pub fn escape_key(key: &str) -> Cow<'_, str> {
+    if key.contains(':') {
+        Cow::Owned(key.replace(':', "::"))
+    } else {
+        Cow::Borrowed(key)
+    }
+}
+
+/// A stable merge sort that never panics, whatever the comparison does. `slice::sort_by` may panic
+/// when the order is not total, and `strnatcmp` is not transitive on every input (whitespace and
+/// leading zeros), while the input of a callback is chosen by whoever sends it.
+fn stable_sort<T: Copy>(
+    v: &mut [T],
+    scratch: &mut Vec<T>,
+    mut cmp: impl FnMut(&T, &T) -> Ordering,
+) {
+    const RUN: usize = 16;
+    let n = v.len();
+    if n < 2 || v.windows(2).all(|w| cmp(&w[0], &w[1]) != Ordering::Greater) {
+        return;
+    }
+    for run in v.chunks_mut(RUN) {
+        for i in 1..run.len() {
+            let mut j = i;
+            while j > 0 && cmp(&run[j - 1], &run[j]) == Ordering::Greater {
+                run.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+    }
+    scratch.clear();
+    scratch.extend_from_slice(v);
+    let mut width = RUN;
+    while width < n {
+        let mut lo = 0;
+        while lo < n {
+            let mid = (lo + width).min(n);
+            let hi = (lo + 2 * width).min(n);
+            let (mut i, mut j, mut k) = (lo, mid, lo);
+            while i < mid && j < hi {
+                if cmp(&v[j], &v[i]) == Ordering::Less {
+                    scratch[k] = v[j];
+                    j += 1;
+                } else {
+                    scratch[k] = v[i];
+                    i += 1;
+                }
+                k += 1;
+            }
+            scratch[k..k + (mid - i)].copy_from_slice(&v[i..mid]);
+            k += mid - i;
+            scratch[k..k + (hi - j)].copy_from_slice(&v[j..hi]);
+            lo = hi;
+        }
+        v.copy_from_slice(scratch);
+        width *= 2;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Implementations for the standard types, matching what `serde_json::to_value` makes of them.
+
+impl Canonical for str {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        out.leaf_str(self);
+        Ok(())
+    }
+}
+
+impl Canonical for String {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        out.leaf_str(self);
+        Ok(())
+    }
+}
+
+impl Canonical for char {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        out.leaf_str(self.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+}
+
+impl Canonical for bool {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        out.leaf_bool(*self);
+        Ok(())
+    }
+}
+
+impl Canonical for () {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        out.leaf_null();
+        Ok(())
+    }
+}
+
+macro_rules! canonical_integers {
+    ($($t:ty)*) => {$(
+        impl Canonical for $t {
+            fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+                out.leaf_integer(*self);
+                Ok(())
+            }
+        }
+    )*};
+}
+canonical_integers!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize);
+
+macro_rules! canonical_nonzero_integers {
+    ($($t:ty)*) => {$(
+        impl Canonical for $t {
+            fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+                out.leaf_integer(self.get());
+                Ok(())
+            }
+        }
+    )*};
+}
+canonical_nonzero_integers!(
+    std::num::NonZeroI8 std::num::NonZeroI16 std::num::NonZeroI32 std::num::NonZeroI64
+    std::num::NonZeroI128 std::num::NonZeroIsize std::num::NonZeroU8 std::num::NonZeroU16
+    std::num::NonZeroU32 std::num::NonZeroU64 std::num::NonZeroU128 std::num::NonZeroUsize
+);
+
+impl<T: Canonical + ?Sized> Canonical for &T {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        (**self).write_canonical(out)
+    }
+}
+
+impl<T: Canonical + ?Sized> Canonical for &mut T {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        (**self).write_canonical(out)
+    }
+}
+
+impl<T: Canonical + ?Sized> Canonical for Box<T> {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        (**self).write_canonical(out)
+    }
+}
+
+impl<T: Canonical + ?Sized> Canonical for std::rc::Rc<T> {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        (**self).write_canonical(out)
+    }
+}
+
+impl<T: Canonical + ?Sized> Canonical for std::sync::Arc<T> {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        (**self).write_canonical(out)
+    }
+}
+
+impl<T: Canonical + ToOwned + ?Sized> Canonical for Cow<'_, T> {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        (**self).write_canonical(out)
+    }
+}
+
+/// `None` is `null`: an entry with an empty value. A field that leaves `None` out
+/// (`skip_serializing_if = "Option::is_none"`) is handled by the derive.
+impl<T: Canonical> Canonical for Option<T> {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        match self {
+            Some(value) => value.write_canonical(out),
+            None => {
+                out.leaf_null();
+                Ok(())
+            }
+        }
+    }
+}
+
+fn write_elements<'a, T: Canonical + 'a>(
+    elements: impl IntoIterator<Item = &'a T>,
+    out: &mut CanonicalWriter,
+) -> Result<(), CanonicalError> {
+    // Indices are digit runs followed by `:` or the end, so they already sort naturally.
+    for (index, element) in elements.into_iter().enumerate() {
+        let mark = out.enter_index(index);
+        element.write_canonical(out)?;
+        out.leave(mark);
+    }
+    Ok(())
+}
+
+impl<T: Canonical> Canonical for [T] {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        write_elements(self, out)
+    }
+}
+
+impl<T: Canonical, const N: usize> Canonical for [T; N] {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        write_elements(self, out)
+    }
+}
+
+impl<T: Canonical> Canonical for Vec<T> {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        write_elements(self, out)
+    }
+}
+
+impl<T: Canonical> Canonical for VecDeque<T> {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        write_elements(self, out)
+    }
+}
+
+impl<T: Canonical> Canonical for BTreeSet<T> {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        write_elements(self, out)
+    }
+}
+
+impl<T: Canonical, S> Canonical for HashSet<T, S> {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        write_elements(self, out)
+    }
+}
+
+/// A map key as `serde_json` writes it: strings as they are, integers in decimal.
+pub trait CanonicalKey {
+    /// The key as it appears in the JSON object.
+    fn key_str(&self) -> Cow<'_, str>;
+}
+
+impl CanonicalKey for str {
+    fn key_str(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl CanonicalKey for String {
+    fn key_str(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl CanonicalKey for char {
+    fn key_str(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_string())
+    }
+}
+
+impl<K: CanonicalKey + ?Sized> CanonicalKey for &K {
+    fn key_str(&self) -> Cow<'_, str> {
+        (**self).key_str()
+    }
+}
+
+impl<K: CanonicalKey + ?Sized> CanonicalKey for Box<K> {
+    fn key_str(&self) -> Cow<'_, str> {
+        (**self).key_str()
+    }
+}
+
+impl CanonicalKey for Cow<'_, str> {
+    fn key_str(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+macro_rules! canonical_integer_keys {
+    ($($t:ty)*) => {$(
+        impl CanonicalKey for $t {
+            fn key_str(&self) -> Cow<'_, str> {
+                Cow::Owned(itoa::Buffer::new().format(*self).to_owned())
+            }
+        }
+    )*};
+}
+canonical_integer_keys!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize);
+
+/// Writes the members of an object, then sorts them: their keys are only known at run time.
+fn write_members<'a, K, V>(
+    members: impl IntoIterator<Item = (&'a K, &'a V)>,
+    out: &mut CanonicalWriter,
+) -> Result<(), CanonicalError>
+where
+    K: CanonicalKey + ?Sized + 'a,
+    V: Canonical + ?Sized + 'a,
+{
+    let start = out.entry_count();
+    for (key, value) in members {
+        let key = key.key_str();
+        if out.skips_key(&key) {
+            continue;
+        }
+        let mark = out.enter_raw_key(&key);
+        value.write_canonical(out)?;
+        out.leave(mark);
+    }
+    out.sort_from(start);
+    Ok(())
+}
+
+impl<K: CanonicalKey, V: Canonical> Canonical for BTreeMap<K, V> {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        write_members(self, out)
+    }
+}
+
+impl<K: CanonicalKey, V: Canonical, S: BuildHasher> Canonical for HashMap<K, V, S> {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        write_members(self, out)
+    }
+}
+
+impl Canonical for Map<String, Value> {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        write_members(self, out)
+    }
+}
+
+/// Integers of at most 64 bits are written exactly. Any other number is an error: without
+/// `serde_json`'s `arbitrary_precision` a number that is not such an integer (a fraction, an
+/// exponent, or an integer beyond the 64-bit range) is held as an `f64`, whose digits are not the
+/// ones that were sent, and the platform's canonical form of a fraction is not documented.
+impl Canonical for Number {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        if let Some(value) = self.as_u64() {
+            out.leaf_integer(value);
+        } else if let Some(value) = self.as_i64() {
+            out.leaf_integer(value);
+        } else {
+            return Err(CanonicalError::UnsupportedNumber {
+                path: out.error_path(),
+                number: self.to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Canonical for Value {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        match self {
+            Value::Null => out.leaf_null(),
+            Value::Bool(value) => out.leaf_bool(*value),
+            Value::Number(number) => number.write_canonical(out)?,
+            Value::String(value) => out.leaf_str(value),
+            Value::Array(elements) => write_elements(elements, out)?,
+            Value::Object(members) => write_members(members, out)?,
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn canonical(value: &Value, order: SortOrder) -> String {
+        let mut writer = CanonicalWriter::with_options(order, SignatureRemoval::TopLevelAndGeneral);
+        writer.write(value).unwrap();
+        writer.string_to_sign()
+    }
+
+    #[test]
+    fn stable_sort_matches_std_on_a_total_order() {
+        let mut scratch = Vec::new();
+        for n in [0usize, 1, 2, 15, 16, 17, 33, 100, 257] {
+            let mut v: Vec<(u32, usize)> = (0..n).map(|i| (((i * 7919) % 13) as u32, i)).collect();
+            let mut expected = v.clone();
+            expected.sort_by_key(|e| e.0);
+            stable_sort(&mut v, &mut scratch, |a, b| a.0.cmp(&b.0));
+            assert_eq!(v, expected, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn stable_sort_survives_an_inconsistent_comparison() {
+        let mut scratch = Vec::new();
+        let mut v: Vec<u32> = (0..100).collect();
+        let mut calls = 0u32;
+        stable_sort(&mut v, &mut scratch, |_, _| {
+            calls += 1;
+            if calls.is_multiple_of(3) {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            }
+        });
+        v.sort_unstable();
+        assert_eq!(
+            v,
+            (0..100).collect::<Vec<_>>(),
+            "a permutation of the input"
+        );
+    }
+
+    #[test]
+    fn bytewise_orders_differ_on_prefixes() {
+        let value = json!({"a": "x", "a:b": 1, "a0": 2});
+        // paths: `a`, `a::b`, `a0`
+        assert_eq!(canonical(&value, SortOrder::BytewiseKey), "a:x;a0:2;a::b:1");
+        assert_eq!(
+            canonical(&value, SortOrder::BytewiseEntry),
+            "a0:2;a::b:1;a:x"
+        );
+        assert_eq!(canonical(&value, SortOrder::Natural), "a:x;a0:2;a::b:1");
+    }
+
+    #[test]
+    fn reset_reuses_the_writer() {
+        let mut writer = CanonicalWriter::new();
+        writer.write(&json!({"b": 1, "a": 2})).unwrap();
+        assert_eq!(writer.string_to_sign(), "a:2;b:1");
+        writer.reset(SortOrder::Natural, SignatureRemoval::Nowhere);
+        writer.write(&json!({"signature": "s"})).unwrap();
+        assert_eq!(writer.string_to_sign(), "signature:s");
+    }
+}

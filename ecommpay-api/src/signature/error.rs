@@ -1,0 +1,173 @@
+//! What can go wrong while canonicalizing, signing and verifying.
+
+use std::fmt;
+
+use super::SignatureLocation;
+
+/// A message that cannot be put in canonical form.
+#[derive(Debug, thiserror::Error)]
+pub enum CanonicalError {
+    /// A number that is not an integer of at most 64 bits (see `Canonical for Number`).
+    #[error(
+        "unsupported number {number} at `{path}`: only integers of at most 64 bits can be signed \
+         exactly (fractions, exponents and larger integers are rejected)"
+    )]
+    UnsupportedNumber {
+        /// Canonical path of the number (keys joined with `:`).
+        path: String,
+        /// The number as `serde_json` holds it.
+        number: String,
+    },
+    /// The message is not a JSON object.
+    #[error("the message is not a JSON object but {found}")]
+    NotAnObject {
+        /// What it is instead (`an array`, `a string`…).
+        found: &'static str,
+    },
+    /// `serde_json::to_value` failed on a typed message.
+    #[error("the message cannot be turned into JSON: {0}")]
+    Serialize(#[source] serde_json::Error),
+}
+
+/// A message whose signature cannot be put in place.
+#[derive(Debug, thiserror::Error)]
+pub enum EmbedError {
+    /// The message is not a JSON object.
+    #[error("the message is not a JSON object but {found}")]
+    NotAnObject {
+        /// What it is instead.
+        found: &'static str,
+    },
+    /// The signature belongs in `general`, which is there but is not an object.
+    #[error("`general` is not a JSON object but {found}, so `general.signature` cannot be set")]
+    GeneralNotAnObject {
+        /// What it is instead.
+        found: &'static str,
+    },
+}
+
+/// Why a signature value cannot be an HMAC-SHA512 signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MalformedSignature {
+    /// The value is not a JSON string.
+    NotAString {
+        /// What it is instead.
+        found: &'static str,
+    },
+    /// The string is not standard Base64 with padding.
+    NotBase64,
+    /// The decoded bytes are not the 64 bytes of an HMAC-SHA512.
+    WrongLength {
+        /// How many bytes it decodes to.
+        bytes: usize,
+    },
+}
+
+impl fmt::Display for MalformedSignature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotAString { found } => write!(f, "it is {found}, not a string"),
+            Self::NotBase64 => f.write_str("it is not standard Base64 with padding"),
+            Self::WrongLength { bytes } => {
+                write!(
+                    f,
+                    "it decodes to {bytes} bytes instead of the 64 of an HMAC-SHA512"
+                )
+            }
+        }
+    }
+}
+
+/// A message whose signature does not check out.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// No signature where this kind of message carries it.
+    #[error("the message carries no signature at `{location}`")]
+    MissingSignature {
+        /// Where it was looked for.
+        location: SignatureLocation,
+    },
+    /// A signature value that cannot be a signature.
+    #[error("the signature at `{location}` is malformed: {reason}")]
+    MalformedSignature {
+        /// Where it was found.
+        location: SignatureLocation,
+        /// What is wrong with it.
+        reason: MalformedSignature,
+    },
+    /// A well-formed signature that is not the message's.
+    #[error("the signature does not match the message")]
+    Mismatch,
+    /// The message cannot be put in canonical form.
+    #[error(transparent)]
+    Canonical(#[from] CanonicalError),
+}
+
+/// A callback that must not be trusted, or that is not of the expected type.
+#[derive(Debug, thiserror::Error)]
+pub enum CallbackError {
+    /// The body is not JSON.
+    #[error("the callback body is not JSON: {0}")]
+    NotJson(#[source] serde_json::Error),
+    /// The body is JSON but not an object.
+    #[error("the callback body is not a JSON object but {found}")]
+    NotAnObject {
+        /// What it is instead.
+        found: &'static str,
+    },
+    /// The callback carries no signature.
+    #[error("the callback carries no signature at `{location}`")]
+    MissingSignature {
+        /// Where it was looked for.
+        location: SignatureLocation,
+    },
+    /// The signature value cannot be a signature.
+    #[error("the callback's signature at `{location}` is malformed: {reason}")]
+    MalformedSignature {
+        /// Where it was found.
+        location: SignatureLocation,
+        /// What is wrong with it.
+        reason: MalformedSignature,
+    },
+    /// The signature is well-formed but does not match the body: the body was altered or signed
+    /// with another key.
+    #[error("the callback's signature does not match its body")]
+    Mismatch,
+    /// The body cannot be put in canonical form, so it cannot be verified.
+    #[error("the callback cannot be verified: {0}")]
+    Canonical(#[source] CanonicalError),
+    /// The body is authentic but does not deserialize into the expected type.
+    #[error("the verified callback does not fit the expected type at `{path}`: {source}")]
+    Deserialize {
+        /// JSON path of the offending value (`payment.sum.amount`, `errors[0].code`).
+        path: String,
+        /// What `serde_json` reported.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl From<VerifyError> for CallbackError {
+    fn from(error: VerifyError) -> Self {
+        match error {
+            VerifyError::MissingSignature { location } => Self::MissingSignature { location },
+            VerifyError::MalformedSignature { location, reason } => {
+                Self::MalformedSignature { location, reason }
+            }
+            VerifyError::Mismatch => Self::Mismatch,
+            VerifyError::Canonical(error) => Self::Canonical(error),
+        }
+    }
+}
+
+/// How a JSON value is named in error messages.
+pub(crate) fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}

@@ -1,0 +1,324 @@
+//! Request and callback signatures: HMAC-SHA512 over a canonical form of the message.
+//!
+//! The canonical form (the platform's algorithm):
+//!
+//! 1. The signature itself is left out: `general.signature` in Gate requests, the top-level
+//!    `signature` in Payment Page parameters and callbacks (`general.signature` in the payout
+//!    registration callback). When verifying, every key named `signature` at any depth.
+//! 2. Every scalar leaf becomes an entry `path:value`, the path joining the keys from the root
+//!    with `:` (array elements by their 0-based index, a `:` inside a key written `::`).
+//! 3. `true` is `1`, `false` is `0`, `null` is empty, strings are verbatim, integers exact.
+//!    Empty arrays and objects contribute nothing; keys named `frame_mode` are left out.
+//! 4. The entries are sorted by path in natural order (PHP's `strnatcmp`, see [`natural`]);
+//!    the byte-wise orders of the other SDKs are available as [`SortOrder`] options.
+//! 5. The entries joined with `;` are signed with HMAC-SHA512 under the secret key and the result
+//!    is encoded as standard Base64 with padding (88 characters).
+//!
+//! Numbers other than integers of at most 64 bits are rejected with
+//! [`CanonicalError::UnsupportedNumber`] rather than signed approximately.
+//!
+//! Typed messages get the canonical form from `#[derive(Canonical)]`, which settles the order of
+//! their fields at compile time; [`sign_canonical`] signs them without building a JSON value.
+//! Received callbacks are verified over their raw body with [`verify_callback_raw`] or
+//! [`verify_callback`] before anything else looks at them.
+
+mod callback;
+mod canonical;
+mod error;
+pub mod natural;
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use sha2::Sha512;
+
+use crate::secret::SecretKey;
+
+pub use callback::{
+    VerifiedCallback, verify_callback, verify_callback_raw, verify_callback_raw_with_order,
+};
+pub use canonical::{
+    Canonical, CanonicalKey, CanonicalWriter, FRAME_MODE_KEY, GENERAL_KEY, PathMark, SIGNATURE_KEY,
+    SignatureRemoval, SortOrder, escape_key,
+};
+pub use ecommpay_macros::Canonical;
+pub use error::{CallbackError, CanonicalError, EmbedError, MalformedSignature, VerifyError};
+
+/// Length in bytes of an HMAC-SHA512 signature.
+pub const SIGNATURE_BYTES: usize = 64;
+
+/// The kinds of message, which differ in where they carry the signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MessageKind {
+    /// A Gate request: the signature is `general.signature`.
+    GateRequest,
+    /// Payment Page parameters: the signature is the top-level `signature`.
+    PaymentPage,
+    /// A callback: the top-level `signature`, except the payout registration callback, which
+    /// carries it in `general.signature`. Which one is decided by [`SignatureLocation::detect`].
+    Callback,
+}
+
+impl MessageKind {
+    /// Which `signature` keys are left out when signing this kind of message.
+    pub fn removal_when_signing(self) -> SignatureRemoval {
+        match self {
+            Self::GateRequest => SignatureRemoval::InGeneral,
+            Self::PaymentPage => SignatureRemoval::TopLevel,
+            Self::Callback => SignatureRemoval::TopLevelAndGeneral,
+        }
+    }
+
+    /// Where this message carries its signature.
+    pub fn signature_location(self, message: &Map<String, Value>) -> SignatureLocation {
+        match self {
+            Self::GateRequest => SignatureLocation::General,
+            Self::PaymentPage => SignatureLocation::TopLevel,
+            Self::Callback => SignatureLocation::detect(message),
+        }
+    }
+}
+
+/// Where a message carries its signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SignatureLocation {
+    /// The top-level key `signature`.
+    TopLevel,
+    /// `general.signature`.
+    General,
+}
+
+impl SignatureLocation {
+    /// The top-level `signature` when there is one; otherwise `general.signature` when the message
+    /// has a `general` object (Gate requests and the payout registration callback, the only
+    /// callback built that way); otherwise the top level.
+    pub fn detect(message: &Map<String, Value>) -> Self {
+        if !message.contains_key(SIGNATURE_KEY)
+            && message.get(GENERAL_KEY).is_some_and(Value::is_object)
+        {
+            Self::General
+        } else {
+            Self::TopLevel
+        }
+    }
+
+    /// The signature value at this location, if present.
+    pub fn get(self, message: &Map<String, Value>) -> Option<&Value> {
+        match self {
+            Self::TopLevel => message.get(SIGNATURE_KEY),
+            Self::General => message.get(GENERAL_KEY)?.as_object()?.get(SIGNATURE_KEY),
+        }
+    }
+}
+
+impl fmt::Display for SignatureLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::TopLevel => "signature",
+            Self::General => "general.signature",
+        })
+    }
+}
+
+/// How to sign or verify: the kind of message and the sort order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SignOptions {
+    /// The kind of message.
+    pub kind: MessageKind,
+    /// The order of the entries; natural by default.
+    pub order: SortOrder,
+}
+
+impl SignOptions {
+    /// Options for this kind of message with the natural order.
+    pub fn new(kind: MessageKind) -> Self {
+        Self {
+            kind,
+            order: SortOrder::Natural,
+        }
+    }
+
+    /// The same options with another sort order.
+    pub fn with_order(self, order: SortOrder) -> Self {
+        Self { order, ..self }
+    }
+}
+
+fn as_message(message: &Value) -> Result<&Map<String, Value>, CanonicalError> {
+    message.as_object().ok_or(CanonicalError::NotAnObject {
+        found: error::json_kind(message),
+    })
+}
+
+/// Writes the canonical form of a JSON message as it is signed (its own signature left out).
+pub fn canonical_value(
+    message: &Value,
+    options: SignOptions,
+) -> Result<CanonicalWriter, CanonicalError> {
+    let mut writer =
+        CanonicalWriter::with_options(options.order, options.kind.removal_when_signing());
+    writer.write(as_message(message)?)?;
+    Ok(writer)
+}
+
+/// The string to sign of a JSON message.
+pub fn string_to_sign_value(
+    message: &Value,
+    options: SignOptions,
+) -> Result<String, CanonicalError> {
+    Ok(canonical_value(message, options)?.string_to_sign())
+}
+
+/// The string to sign of a typed message, from its [`Canonical`] implementation.
+pub fn string_to_sign_canonical<T: Canonical + ?Sized>(
+    message: &T,
+    options: SignOptions,
+) -> Result<String, CanonicalError> {
+    let mut writer =
+        CanonicalWriter::with_options(options.order, options.kind.removal_when_signing());
+    writer.write(message)?;
+    Ok(writer.string_to_sign())
+}
+
+fn mac(key: &SecretKey) -> Hmac<Sha512> {
+    // HMAC takes keys of any length: longer ones are hashed, shorter ones padded.
+    <Hmac<Sha512> as Mac>::new_from_slice(key.expose_bytes())
+        .expect("HMAC accepts keys of any length")
+}
+
+fn mac_over(writer: &mut CanonicalWriter, key: &SecretKey) -> Hmac<Sha512> {
+    let mut mac = mac(key);
+    for (i, entry) in writer.entries().enumerate() {
+        if i > 0 {
+            mac.update(b";");
+        }
+        mac.update(entry.as_bytes());
+    }
+    mac
+}
+
+/// Signs the entries of a writer: Base64 of HMAC-SHA512 over the entries joined with `;`.
+pub fn sign_writer(writer: &mut CanonicalWriter, key: &SecretKey) -> String {
+    BASE64.encode(mac_over(writer, key).finalize().into_bytes())
+}
+
+/// Signs a JSON message, leaving out the signature it may already carry.
+pub fn sign_value(
+    message: &Value,
+    key: &SecretKey,
+    options: SignOptions,
+) -> Result<String, CanonicalError> {
+    Ok(sign_writer(&mut canonical_value(message, options)?, key))
+}
+
+/// Signs a serializable message through its JSON form (`serde_json::to_value`).
+pub fn sign<T: Serialize + ?Sized>(
+    message: &T,
+    key: &SecretKey,
+    options: SignOptions,
+) -> Result<String, CanonicalError> {
+    let value = serde_json::to_value(message).map_err(CanonicalError::Serialize)?;
+    sign_value(&value, key, options)
+}
+
+/// Signs a typed message from its [`Canonical`] implementation, without building JSON.
+pub fn sign_canonical<T: Canonical + ?Sized>(
+    message: &T,
+    key: &SecretKey,
+    options: SignOptions,
+) -> Result<String, CanonicalError> {
+    let mut writer =
+        CanonicalWriter::with_options(options.order, options.kind.removal_when_signing());
+    writer.write(message)?;
+    Ok(sign_writer(&mut writer, key))
+}
+
+/// Decodes a signature value: a string of standard Base64 that decodes to 64 bytes.
+fn decode_signature(value: &Value) -> Result<Vec<u8>, MalformedSignature> {
+    let text = value.as_str().ok_or(MalformedSignature::NotAString {
+        found: error::json_kind(value),
+    })?;
+    let bytes = BASE64
+        .decode(text)
+        .map_err(|_| MalformedSignature::NotBase64)?;
+    if bytes.len() != SIGNATURE_BYTES {
+        return Err(MalformedSignature::WrongLength { bytes: bytes.len() });
+    }
+    Ok(bytes)
+}
+
+/// Checks the signature a JSON message carries where its kind carries it. Every key named
+/// `signature` at any depth is left out of the canonical form; the comparison is constant-time
+/// (`Mac::verify_slice` on the decoded bytes).
+pub fn verify_value(
+    message: &Value,
+    key: &SecretKey,
+    options: SignOptions,
+) -> Result<(), VerifyError> {
+    let message = as_message(message)?;
+    verify_object(message, key, options).map(|_| ())
+}
+
+pub(crate) fn verify_object(
+    message: &Map<String, Value>,
+    key: &SecretKey,
+    options: SignOptions,
+) -> Result<SignatureLocation, VerifyError> {
+    let location = options.kind.signature_location(message);
+    let signature = location
+        .get(message)
+        .ok_or(VerifyError::MissingSignature { location })?;
+    let expected = decode_signature(signature)
+        .map_err(|reason| VerifyError::MalformedSignature { location, reason })?;
+    let mut writer = CanonicalWriter::with_options(options.order, SignatureRemoval::Everywhere);
+    writer.write(message)?;
+    mac_over(&mut writer, key)
+        .verify_slice(&expected)
+        .map_err(|_| VerifyError::Mismatch)?;
+    Ok(location)
+}
+
+/// Checks the signature of a serializable message through its JSON form.
+pub fn verify<T: Serialize + ?Sized>(
+    message: &T,
+    key: &SecretKey,
+    options: SignOptions,
+) -> Result<(), VerifyError> {
+    let value = serde_json::to_value(message).map_err(CanonicalError::Serialize)?;
+    verify_value(&value, key, options)
+}
+
+/// Puts a signature where this kind of message carries it, replacing any already there (a new
+/// top-level key goes last; a missing `general` is created).
+pub fn embed(
+    message: &mut Value,
+    kind: MessageKind,
+    signature: &str,
+) -> Result<SignatureLocation, EmbedError> {
+    let found = error::json_kind(message);
+    let Value::Object(members) = message else {
+        return Err(EmbedError::NotAnObject { found });
+    };
+    let location = kind.signature_location(members);
+    let target = match location {
+        SignatureLocation::TopLevel => members,
+        SignatureLocation::General => {
+            let general = members
+                .entry(GENERAL_KEY)
+                .or_insert_with(|| Value::Object(Map::new()));
+            let found = error::json_kind(general);
+            general
+                .as_object_mut()
+                .ok_or(EmbedError::GeneralNotAnObject { found })?
+        }
+    };
+    target.insert(
+        SIGNATURE_KEY.to_owned(),
+        Value::String(signature.to_owned()),
+    );
+    Ok(location)
+}

@@ -1,0 +1,239 @@
+//! PHP's `strnatcmp`, byte for byte.
+//!
+//! The official PHP SDK sorts the entries of the string to sign with
+//! `ksort($params, SORT_NATURAL)`, which compares keys with `strnatcmp_ex(.., false)` from
+//! `ext/standard/strnatcmp.c`. This is a transcription of that function, including its quirks:
+//!
+//! - comparison is case-sensitive and byte-wise outside digit runs;
+//! - runs of ASCII digits compare as numbers (`2` < `10`), except that a run starting with `0`
+//!   compares "fractionally", digit by digit from the left (`01` < `1`, `010` < `02`);
+//! - zeros before a digit are skipped at the very start of the string only (`01` == `1`, but
+//!   `a01` < `a1`);
+//! - ASCII whitespace is skipped before each comparison step (`a 1` == `a1`);
+//! - an empty string sorts before any other.
+//!
+//! Like C, reading past the end yields a NUL byte.
+
+use std::cmp::Ordering;
+
+/// Compares two byte strings as PHP's `strnatcmp` does.
+pub fn strnatcmp(a: &[u8], b: &[u8]) -> Ordering {
+    if a.is_empty() || b.is_empty() {
+        return a.len().cmp(&b.len());
+    }
+    let at = |s: &[u8], i: usize| s.get(i).copied().unwrap_or(0);
+    let (mut ai, mut bi) = (0usize, 0usize);
+    let mut leading = true;
+    loop {
+        let mut ca = at(a, ai);
+        let mut cb = at(b, bi);
+
+        // Zeros before a digit are skipped at the start of the string only.
+        while leading && ca == b'0' && ai + 1 < a.len() && a[ai + 1].is_ascii_digit() {
+            ai += 1;
+            ca = a[ai];
+        }
+        while leading && cb == b'0' && bi + 1 < b.len() && b[bi + 1].is_ascii_digit() {
+            bi += 1;
+            cb = b[bi];
+        }
+        leading = false;
+
+        while is_c_space(ca) {
+            ai += 1;
+            ca = at(a, ai);
+        }
+        while is_c_space(cb) {
+            bi += 1;
+            cb = at(b, bi);
+        }
+
+        if ca.is_ascii_digit() && cb.is_ascii_digit() {
+            let fractional = ca == b'0' || cb == b'0';
+            let result = if fractional {
+                compare_left(a, &mut ai, b, &mut bi)
+            } else {
+                compare_right(a, &mut ai, b, &mut bi)
+            };
+            if result != Ordering::Equal {
+                return result;
+            }
+            match (ai == a.len(), bi == b.len()) {
+                (true, true) => return Ordering::Equal,
+                (true, false) => return Ordering::Less,
+                (false, true) => return Ordering::Greater,
+                (false, false) => {
+                    ca = a[ai];
+                    cb = b[bi];
+                }
+            }
+        }
+
+        match ca.cmp(&cb) {
+            Ordering::Equal => {}
+            unequal => return unequal,
+        }
+        ai += 1;
+        bi += 1;
+        match (ai >= a.len(), bi >= b.len()) {
+            (true, true) => return Ordering::Equal,
+            (true, false) => return Ordering::Less,
+            (false, true) => return Ordering::Greater,
+            (false, false) => {}
+        }
+    }
+}
+
+/// C's `isspace` in the "C" locale.
+fn is_c_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+fn digit_at(s: &[u8], i: usize) -> Option<u8> {
+    s.get(i).copied().filter(u8::is_ascii_digit)
+}
+
+/// Two digit runs compared as integers: the longer run wins, else the first differing digit.
+fn compare_right(a: &[u8], ai: &mut usize, b: &[u8], bi: &mut usize) -> Ordering {
+    let mut bias = Ordering::Equal;
+    loop {
+        match (digit_at(a, *ai), digit_at(b, *bi)) {
+            (None, None) => return bias,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(da), Some(db)) => {
+                if bias == Ordering::Equal {
+                    bias = da.cmp(&db);
+                }
+            }
+        }
+        *ai += 1;
+        *bi += 1;
+    }
+}
+
+/// Two digit runs compared left-aligned: the first differing digit wins.
+fn compare_left(a: &[u8], ai: &mut usize, b: &[u8], bi: &mut usize) -> Ordering {
+    loop {
+        match (digit_at(a, *ai), digit_at(b, *bi)) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(da), Some(db)) => match da.cmp(&db) {
+                Ordering::Equal => {}
+                unequal => return unequal,
+            },
+        }
+        *ai += 1;
+        *bi += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strnatcmp;
+    use std::cmp::Ordering::{self, Equal, Greater, Less};
+
+    fn cmp(a: &str, b: &str) -> Ordering {
+        strnatcmp(a.as_bytes(), b.as_bytes())
+    }
+
+    /// The example of PHP's manual page for `strnatcmp` / `natsort`:
+    /// `img12.png, img10.png, img2.png, img1.png` sorts naturally to
+    /// `img1.png, img2.png, img10.png, img12.png`.
+    #[test]
+    fn php_manual_natsort_example() {
+        let mut files = vec!["img12.png", "img10.png", "img2.png", "img1.png"];
+        files.sort_by(|a, b| cmp(a, b));
+        assert_eq!(files, ["img1.png", "img2.png", "img10.png", "img12.png"]);
+    }
+
+    /// PHP manual, `strnatcmp`: `strcmp("img12", "img10")` vs natural order, and the
+    /// case-sensitivity note (`strnatcasecmp` exists for the other behaviour).
+    #[test]
+    fn numbers_compare_by_value_and_case_matters() {
+        assert_eq!(cmp("img12", "img10"), Greater);
+        assert_eq!(cmp("img2", "img10"), Less);
+        assert_eq!(
+            cmp("IMG2", "img1"),
+            Less,
+            "uppercase sorts before lowercase"
+        );
+        assert_eq!(cmp("a", "A"), Greater);
+    }
+
+    /// PHP manual, `natsort`, "negative numbers": `-` is an ordinary byte, so negative numbers
+    /// sort before the others by their absolute value.
+    #[test]
+    fn php_manual_negative_numbers_example() {
+        let mut negative = vec!["-5", "3", "-2", "0", "-1000", "9", "1"];
+        negative.sort_by(|a, b| cmp(a, b));
+        assert_eq!(negative, ["-2", "-5", "-1000", "0", "1", "3", "9"]);
+    }
+
+    /// PHP manual, `natsort`, "zero padding": `['09', '8', '10', '009', '011', '0']` sorts to
+    /// `0, 8, 009, 09, 10, 011`. At the start of the string zeros before a digit are skipped, so
+    /// `09` and `009` compare equal (the manual's output predates PHP 8's stable sort, which keeps
+    /// them in input order; we only assert they are equal).
+    #[test]
+    fn php_manual_zero_padding_example() {
+        assert_eq!(cmp("09", "009"), Equal);
+        assert_eq!(cmp("01", "1"), Equal);
+        assert_eq!(cmp("0", "8"), Less);
+        assert_eq!(cmp("8", "009"), Less);
+        assert_eq!(cmp("09", "10"), Less);
+        assert_eq!(cmp("10", "011"), Less);
+        let mut zeros = vec!["09", "8", "10", "009", "011", "0"];
+        zeros.sort_by(|a, b| cmp(a, b));
+        assert_eq!(zeros, ["0", "8", "09", "009", "10", "011"]);
+    }
+
+    /// Away from the start a run beginning with `0` compares digit by digit from the left
+    /// (`compare_left` in PHP's source), which is how the leading-zero rule looks in a path.
+    #[test]
+    fn zeros_inside_the_string_compare_from_the_left() {
+        assert_eq!(cmp("a01", "a1"), Less);
+        assert_eq!(cmp("a09", "a1"), Less);
+        assert_eq!(cmp("a010", "a02"), Less);
+        assert_eq!(cmp("x0", "x00"), Less);
+        assert_eq!(cmp("x:0", "x:1"), Less);
+        assert_eq!(cmp("x:0", "x:10"), Less);
+    }
+
+    #[test]
+    fn array_indices_sort_numerically() {
+        let mut paths: Vec<String> = (0..12).map(|i| format!("positions:{i}:amount")).collect();
+        paths.reverse();
+        paths.sort_by(|a, b| cmp(a, b));
+        let expected: Vec<String> = (0..12).map(|i| format!("positions:{i}:amount")).collect();
+        assert_eq!(paths, expected);
+        assert_eq!(cmp("a:2", "a:10"), Less);
+        assert_eq!(cmp("a:10", "a:9"), Greater);
+        assert_eq!(cmp("a:1:x", "a:10"), Less);
+    }
+
+    #[test]
+    fn whitespace_is_skipped() {
+        assert_eq!(cmp("a 1", "a1"), Equal);
+        assert_eq!(cmp("a  b", "ab"), Equal);
+        assert_eq!(cmp("a\tb", "a c"), Less);
+    }
+
+    #[test]
+    fn empty_and_prefixes() {
+        assert_eq!(cmp("", ""), Equal);
+        assert_eq!(cmp("", "a"), Less);
+        assert_eq!(cmp("a", ""), Greater);
+        assert_eq!(cmp("card", "card_holder"), Less);
+        assert_eq!(cmp("card:x", "card_holder"), Less, "':' sorts before '_'");
+        assert_eq!(cmp("a:x", "a0"), Greater, "':' sorts after digits");
+        assert_eq!(cmp("a", "a0"), Less);
+    }
+
+    #[test]
+    fn bytes_above_ascii_compare_unsigned() {
+        // Cyrillic letters are multi-byte UTF-8 and sort after ASCII.
+        assert_eq!(cmp("имя", "name"), Greater);
+        assert_eq!(cmp("а", "б"), Less);
+    }
+}

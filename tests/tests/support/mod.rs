@@ -49,7 +49,14 @@ pub fn cases(spec: &LoadedSpec) -> Vec<Case> {
     let mut out = Vec::new();
     for file in &spec.files {
         for example in &file.content.examples {
-            if !matches!(example.kind, ExampleKind::Request | ExampleKind::Callback) {
+            // A JavaScript snippet that carries a request (`EPayWidget.run({...})`) is checked
+            // through its corrected JSON form like any request.
+            let carries_message = match example.kind {
+                ExampleKind::Request | ExampleKind::Callback => true,
+                ExampleKind::JsSnippet => example.corrected.is_some(),
+                ExampleKind::Fragment => false,
+            };
+            if !carries_message {
                 continue;
             }
             let Some(operation) = &example.operation else { continue };

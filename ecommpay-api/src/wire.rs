@@ -145,3 +145,27 @@ mod tests {
         assert!(serde_json::from_str::<IntOrString>("true").is_err());
     }
 }
+
+/// An object that may also be sent encoded in a string (Payment Page `recurring`: a JSON object
+/// with the JavaScript library, a URL-encoded string otherwise).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ObjectOrString<T> {
+    Object(T),
+    String(String),
+}
+
+impl<T> From<T> for ObjectOrString<T> {
+    fn from(value: T) -> Self {
+        ObjectOrString::Object(value)
+    }
+}
+
+impl<T: Canonical> Canonical for ObjectOrString<T> {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        match self {
+            ObjectOrString::Object(value) => value.write_canonical(out),
+            ObjectOrString::String(s) => s.write_canonical(out),
+        }
+    }
+}

@@ -170,6 +170,10 @@ fn type_tokens(ty: &RustType) -> TokenStream {
             let inner = type_tokens(inner);
             quote!(Vec<#inner>)
         }
+        RustType::ObjectOrString(inner) => {
+            let inner = type_tokens(inner);
+            quote!(crate::wire::ObjectOrString<#inner>)
+        }
     }
 }
 

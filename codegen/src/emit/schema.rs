@@ -226,6 +226,10 @@ fn field_schema(field: &ShapeField) -> Value {
             }
         }
     };
+    if matches!(field.kind, ShapeKind::Object(_) | ShapeKind::FreeObject | ShapeKind::Array(_)) && accepts(FieldType::String) {
+        // Also accepted encoded in a string (Payment Page `recurring`).
+        schema = json!({"anyOf": [schema, {"type": "string"}]});
+    }
     let Value::Object(map) = &mut schema else {
         return schema;
     };

@@ -25,6 +25,8 @@ pub enum RustType {
     /// A generated struct or enum.
     Named(String),
     Vec(Box<RustType>),
+    /// An object also accepted encoded in a string.
+    ObjectOrString(Box<RustType>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -244,12 +246,13 @@ impl Lowering {
                     }
                     d
                 };
-                RustType::Named(self.object(
-                    &format!("{parent}{}", pascal(&field.name)),
-                    shape,
-                    doc,
-                    part_role,
-                ))
+                let name = format!("{parent}{}", pascal(&field.name));
+                let named = RustType::Named(self.object(&name, shape, doc, part_role));
+                if field.also.contains(&FieldType::String) {
+                    RustType::ObjectOrString(Box::new(named))
+                } else {
+                    named
+                }
             }
             ShapeKind::FreeObject => RustType::Map,
             ShapeKind::JsonObject(_) if self.callback => RustType::String,

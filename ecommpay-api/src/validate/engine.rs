@@ -151,6 +151,8 @@ fn check_value(field: &FieldShape, value: &Value, path: &str, out: &mut Vec<Viol
         (Kind::Boolean, Value::Number(n)) => accepts(WireType::Integer) && n.is_i64(),
         (Kind::Boolean, Value::String(_)) => accepts(WireType::String),
         (Kind::Object(_), Value::Object(_)) => true,
+        // Payment Page `recurring`: an object, or the same URL-encoded in a string.
+        (Kind::Object(_) | Kind::Array(_), Value::String(_)) => accepts(WireType::String),
         (Kind::Array(_), Value::Array(_)) => true,
         (Kind::Json(_), Value::String(_)) => true,
         _ => false,
@@ -186,7 +188,7 @@ fn check_value(field: &FieldShape, value: &Value, path: &str, out: &mut Vec<Viol
         return;
     }
     match (field.kind, value) {
-        (Kind::Object(shape), _) => check_object(shape, value, path, out),
+        (Kind::Object(shape), Value::Object(_)) => check_object(shape, value, path, out),
         (Kind::Array(item), Value::Array(items)) => {
             for (i, element) in items.iter().enumerate() {
                 check_value(item, element, &format!("{path}[{i}]"), out);

@@ -10,22 +10,18 @@ use crate::secret::SecretKey;
 /// A callback whose signature has been checked: the only way to get at its body.
 #[derive(Debug, Clone)]
 pub struct VerifiedCallback {
-    body: Value,
+    body: Map<String, Value>,
     location: SignatureLocation,
 }
 
 impl VerifiedCallback {
     /// The body, exactly as received (unknown fields and the signature included).
     pub fn body(&self) -> &Map<String, Value> {
-        match &self.body {
-            Value::Object(members) => members,
-            // `verify_callback_raw_with_order` only builds this from an object.
-            _ => unreachable!("a verified callback is an object"),
-        }
+        &self.body
     }
 
-    /// The body as a JSON value (always an object).
-    pub fn into_value(self) -> Value {
+    /// The body as a JSON object.
+    pub fn into_body(self) -> Map<String, Value> {
         self.body
     }
 
@@ -59,13 +55,13 @@ pub fn verify_callback_raw_with_order(
     order: SortOrder,
 ) -> Result<VerifiedCallback, CallbackError> {
     let body: Value = serde_json::from_slice(raw).map_err(CallbackError::NotJson)?;
-    let Value::Object(members) = &body else {
+    let Value::Object(body) = body else {
         return Err(CallbackError::NotAnObject {
             found: json_kind(&body),
         });
     };
     let options = SignOptions::new(MessageKind::Callback).with_order(order);
-    let location = verify_object(members, key, options)?;
+    let location = verify_object(&body, key, options)?;
     Ok(VerifiedCallback { body, location })
 }
 

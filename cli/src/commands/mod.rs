@@ -1,0 +1,136 @@
+//! The subcommands, and what they share: reading the message and the key.
+
+pub mod sign;
+pub mod verify;
+
+use std::fmt;
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use ecommpay_api::SecretKey;
+use ecommpay_api::secret::SECRET_KEY_ENV;
+use ecommpay_api::signature::{MessageKind, SignOptions, SortOrder};
+use serde_json::Value;
+
+/// Exit code for input that cannot be read or used, and for a missing key.
+pub const EXIT_UNUSABLE_INPUT: u8 = 2;
+
+/// The message to work on and how to treat it.
+#[derive(Args, Debug)]
+pub struct MessageArgs {
+    /// JSON file holding the message; standard input when absent or `-`.
+    pub file: Option<PathBuf>,
+    /// Order of the entries of the string to sign.
+    #[arg(long, value_enum, default_value_t = Sort::Natural)]
+    pub sort: Sort,
+    /// Kind of message, which decides where its signature sits. `auto`: the top-level
+    /// `signature`, or `general.signature` when the message has a `general` object and no
+    /// top-level signature (Gate requests, the payout registration callback).
+    #[arg(long, value_enum, default_value_t = Kind::Auto)]
+    pub kind: Kind,
+    /// File holding the secret key (one trailing newline is ignored); otherwise the
+    /// environment variable ECOMMPAY_SECRET_KEY.
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Sort {
+    /// PHP's natural order (`strnatcmp`): index 2 before 10.
+    Natural,
+    /// Byte-wise by path.
+    BytewiseKey,
+    /// Byte-wise by the whole `path:value` entry.
+    BytewiseEntry,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Kind {
+    /// A Gate request: `general.signature`.
+    Gate,
+    /// Payment Page parameters: top-level `signature`.
+    PaymentPage,
+    /// A callback: top-level `signature`, or `general.signature` for the payout registration.
+    Callback,
+    /// Decide from the message (as for callbacks).
+    Auto,
+}
+
+impl MessageArgs {
+    pub fn options(&self) -> SignOptions {
+        let kind = match self.kind {
+            Kind::Gate => MessageKind::GateRequest,
+            Kind::PaymentPage => MessageKind::PaymentPage,
+            // Callbacks already decide between the two places from the message.
+            Kind::Callback | Kind::Auto => MessageKind::Callback,
+        };
+        let order = match self.sort {
+            Sort::Natural => SortOrder::Natural,
+            Sort::BytewiseKey => SortOrder::BytewiseKey,
+            Sort::BytewiseEntry => SortOrder::BytewiseEntry,
+        };
+        SignOptions::new(kind).with_order(order)
+    }
+
+    /// The message: a JSON object from the file or standard input.
+    pub fn read_message(&self) -> Result<Value, Failure> {
+        let (bytes, source) = match self.file.as_deref().filter(|path| path.as_os_str() != "-") {
+            Some(path) => {
+                let bytes = std::fs::read(path).map_err(|e| {
+                    Failure::unusable(format!("cannot read {}: {e}", path.display()))
+                })?;
+                (bytes, path.display().to_string())
+            }
+            None => {
+                let mut bytes = Vec::new();
+                std::io::stdin()
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| Failure::unusable(format!("cannot read standard input: {e}")))?;
+                (bytes, "standard input".to_owned())
+            }
+        };
+        let message: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| Failure::unusable(format!("{source} is not JSON: {e}")))?;
+        if !message.is_object() {
+            return Err(Failure::unusable(format!(
+                "{source} does not hold a JSON object"
+            )));
+        }
+        Ok(message)
+    }
+
+    /// The key from `--key-file` or the environment. Errors name the source, never the key.
+    pub fn read_key(&self) -> Result<SecretKey, Failure> {
+        let key = match &self.key_file {
+            Some(path) => SecretKey::from_file(path),
+            None => SecretKey::from_env(SECRET_KEY_ENV),
+        };
+        key.map_err(|e| {
+            Failure::unusable(format!(
+                "no key: {e} (set {SECRET_KEY_ENV} or pass --key-file)"
+            ))
+        })
+    }
+}
+
+/// What went wrong, and the exit code that says so.
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn unusable(message: impl fmt::Display) -> Self {
+        Self {
+            code: EXIT_UNUSABLE_INPUT,
+            message: message.to_string(),
+        }
+    }
+
+    pub fn report(self) -> ExitCode {
+        eprintln!("ecommpay: {}", self.message);
+        ExitCode::from(self.code)
+    }
+}

@@ -1,0 +1,45 @@
+//! `ecommpay sign`: print the signature, the signed message or the string to sign.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use ecommpay_api::signature::{embed, sign_value, string_to_sign_value};
+
+use super::{Failure, MessageArgs};
+
+#[derive(Args, Debug)]
+pub struct SignArgs {
+    #[command(flatten)]
+    pub message: MessageArgs,
+    /// Print the message with the signature put where this kind of message carries it.
+    #[arg(long, conflicts_with = "print_canonical")]
+    pub embed: bool,
+    /// Print the string to sign instead of the signature (no key needed).
+    #[arg(long)]
+    pub print_canonical: bool,
+}
+
+pub fn run(args: &SignArgs) -> ExitCode {
+    match sign(args) {
+        Ok(output) => {
+            println!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(failure) => failure.report(),
+    }
+}
+
+fn sign(args: &SignArgs) -> Result<String, Failure> {
+    let mut message = args.message.read_message()?;
+    let options = args.message.options();
+    if args.print_canonical {
+        return string_to_sign_value(&message, options).map_err(Failure::unusable);
+    }
+    let key = args.message.read_key()?;
+    let signature = sign_value(&message, &key, options).map_err(Failure::unusable)?;
+    if !args.embed {
+        return Ok(signature);
+    }
+    embed(&mut message, options.kind, &signature).map_err(Failure::unusable)?;
+    serde_json::to_string(&message).map_err(Failure::unusable)
+}

@@ -1,0 +1,12 @@
+use ecommpay_api::signature::Canonical;
+
+#[derive(Canonical)]
+struct Message {
+    #[signature]
+    signature: String,
+    #[signature]
+    #[serde(rename = "signature")]
+    other: String,
+}
+
+fn main() {}

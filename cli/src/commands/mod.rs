@@ -1,6 +1,7 @@
 //! The subcommands, and what they share: reading the message and the key.
 
 pub mod sign;
+pub mod validate;
 pub mod verify;
 
 use std::fmt;
@@ -76,29 +77,7 @@ impl MessageArgs {
 
     /// The message: a JSON object from the file or standard input.
     pub fn read_message(&self) -> Result<Value, Failure> {
-        let (bytes, source) = match self.file.as_deref().filter(|path| path.as_os_str() != "-") {
-            Some(path) => {
-                let bytes = std::fs::read(path).map_err(|e| {
-                    Failure::unusable(format!("cannot read {}: {e}", path.display()))
-                })?;
-                (bytes, path.display().to_string())
-            }
-            None => {
-                let mut bytes = Vec::new();
-                std::io::stdin()
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| Failure::unusable(format!("cannot read standard input: {e}")))?;
-                (bytes, "standard input".to_owned())
-            }
-        };
-        let message: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| Failure::unusable(format!("{source} is not JSON: {e}")))?;
-        if !message.is_object() {
-            return Err(Failure::unusable(format!(
-                "{source} does not hold a JSON object"
-            )));
-        }
-        Ok(message)
+        read_json_object(self.file.as_deref())
     }
 
     /// The key from `--key-file` or the environment. Errors name the source, never the key.
@@ -113,6 +92,32 @@ impl MessageArgs {
             ))
         })
     }
+}
+
+/// A JSON object from `file`, or from standard input when it is absent or `-`.
+pub fn read_json_object(file: Option<&std::path::Path>) -> Result<Value, Failure> {
+    let (bytes, source) = match file.filter(|path| path.as_os_str() != "-") {
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .map_err(|e| Failure::unusable(format!("cannot read {}: {e}", path.display())))?;
+            (bytes, path.display().to_string())
+        }
+        None => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| Failure::unusable(format!("cannot read standard input: {e}")))?;
+            (bytes, "standard input".to_owned())
+        }
+    };
+    let message: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Failure::unusable(format!("{source} is not JSON: {e}")))?;
+    if !message.is_object() {
+        return Err(Failure::unusable(format!(
+            "{source} does not hold a JSON object"
+        )));
+    }
+    Ok(message)
 }
 
 /// What went wrong, and the exit code that says so.

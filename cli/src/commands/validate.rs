@@ -1,0 +1,74 @@
+//! `ecommpay validate`: check a payload against the rules of one operation of the spec.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use ecommpay_api::{Facts, OPERATIONS};
+
+use super::{Failure, read_json_object};
+
+/// Exit code for a payload that breaks a rule.
+const EXIT_INVALID: u8 = 1;
+
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    /// The operation id, e.g. `astropay.gate.sale` (`--list` prints them all).
+    #[arg(long, required_unless_present = "list")]
+    pub operation: Option<String>,
+    /// A fact the payload cannot show, e.g. `visa_card_issued_in_canada`; repeatable.
+    #[arg(long = "fact", value_name = "FACT")]
+    pub facts: Vec<String>,
+    /// List the operations and exit.
+    #[arg(long)]
+    pub list: bool,
+    /// JSON file holding the payload; standard input when absent or `-`.
+    pub file: Option<PathBuf>,
+}
+
+pub fn run(args: &ValidateArgs) -> ExitCode {
+    if args.list {
+        for entry in OPERATIONS {
+            let schema = entry.schema;
+            let target = schema.path.or(schema.mode).unwrap_or("");
+            println!(
+                "{:<46} {:<13} {target}",
+                schema.id,
+                schema.interface.as_str()
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
+    match validate(args) {
+        Ok(()) => {
+            println!("valid");
+            ExitCode::SUCCESS
+        }
+        Err(failure) => failure.report(),
+    }
+}
+
+fn validate(args: &ValidateArgs) -> Result<(), Failure> {
+    let id = args.operation.as_deref().unwrap_or_default();
+    let entry = ecommpay_api::operation(id).ok_or_else(|| {
+        Failure::unusable(format!(
+            "unknown operation `{id}` (`ecommpay validate --list` prints the operations)"
+        ))
+    })?;
+    let payload = read_json_object(args.file.as_deref())?;
+    let facts = args
+        .facts
+        .iter()
+        .fold(Facts::none(), |facts, f| facts.with(f.clone()));
+    let violations = entry.validate_json(&payload, &facts);
+    if violations.is_empty() {
+        return Ok(());
+    }
+    for violation in &violations {
+        println!("{violation}");
+    }
+    Err(Failure {
+        code: EXIT_INVALID,
+        message: format!("{} violation(s) of {id}", violations.len()),
+    })
+}

@@ -1,0 +1,91 @@
+//! `ecommpay validate`, run as a user would.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const VALID_SALE: &str = r#"{"general":{"project_id":210,"payment_id":"test_payment","signature":"x"},"payment":{"amount":1000,"currency":"BRL"},"customer":{"id":"customer123","ip_address":"192.0.2.0","country":"BR"}}"#;
+
+fn validate(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ecommpay"))
+        .arg("validate")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(stdin.as_bytes())
+        .expect("stdin takes the payload");
+    child.wait_with_output().expect("the binary finishes")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn a_valid_payload_exits_0() {
+    let out = validate(&["--operation", "astropay.gate.sale"], VALID_SALE);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "valid\n");
+}
+
+#[test]
+fn every_violation_is_printed_with_its_path_and_exit_1() {
+    let payload = VALID_SALE
+        .replace(r#""currency":"BRL""#, r#""currency":"brl""#)
+        .replace(r#","country":"BR""#, "");
+    let out = validate(&["--operation", "astropay.gate.sale"], &payload);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout),
+        "payment.currency: expected an ISO 4217 alpha-3 currency code (e.g. USD), got \"brl\" [format]\n\
+         customer.country: is required [required]\n"
+    );
+    assert_eq!(text(&out.stderr), "ecommpay: 2 violation(s) of astropay.gate.sale\n");
+}
+
+#[test]
+fn facts_switch_conditional_rules_on() {
+    let payload = r#"{"project_id":91348,"payment_id":"p1","payment_currency":"EUR","payment_amount":7000,"customer_id":"c1","customer_email":"p.jeltz@mail.com","mode":"payout","uuid":"u","signature":"s"}"#;
+    let plain = validate(&["--operation", "card_payout.payment_page.payout"], payload);
+    assert_eq!(plain.status.code(), Some(0), "{}", text(&plain.stdout));
+    let canada = validate(
+        &["--operation", "card_payout.payment_page.payout", "--fact", "visa_card_issued_in_canada"],
+        payload,
+    );
+    assert_eq!(canada.status.code(), Some(1));
+    let report = text(&canada.stdout);
+    for field in ["recipient_country", "recipient_city", "recipient_address"] {
+        assert!(report.contains(&format!("{field}: is required when")), "{report}");
+    }
+}
+
+#[test]
+fn unreadable_input_and_unknown_operations_exit_2() {
+    let out = validate(&["--operation", "astropay.gate.sale"], "{ not json");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("standard input is not JSON"));
+    let out = validate(&["--operation", "astropay.gate.sale"], "[1, 2]");
+    assert_eq!(out.status.code(), Some(2));
+    let out = validate(&["--operation", "no.such.operation"], VALID_SALE);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown operation `no.such.operation`"));
+    let out = validate(&["--operation", "astropay.gate.sale", "/no/such/file.json"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read /no/such/file.json"));
+}
+
+#[test]
+fn list_prints_every_operation() {
+    let out = validate(&["--list"], "");
+    assert_eq!(out.status.code(), Some(0));
+    let listing = text(&out.stdout);
+    assert_eq!(listing.lines().count(), ecommpay_api::OPERATIONS.len());
+    assert!(listing.contains("astropay.gate.sale"));
+    assert!(listing.contains("/v2/payment/wallet/astropay/sale"));
+}

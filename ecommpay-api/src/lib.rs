@@ -17,8 +17,22 @@ pub mod generated {
 }
 
 pub use generated::{OPERATIONS, astropay, callback, card_payout, paypal, upi};
-pub use operation::{BuildError, GateRequest, Operation, OperationEntry, PaymentPageParams};
+pub use operation::{
+    BuildError, GateRequest, Operation, OperationEntry, PaymentPageParams, SignedMessage,
+};
 pub use validate::{Facts, Validate, Violation, ViolationKind, Violations};
+
+impl callback::Callback {
+    /// Verifies a callback's signature over its raw body, exactly as received, and only then
+    /// deserializes it. A missing, malformed or wrong signature is an error that says which; a
+    /// tampered body never yields a callback.
+    pub fn verify(
+        raw: &[u8],
+        key: &SecretKey,
+    ) -> Result<callback::Callback, signature::CallbackError> {
+        signature::verify_callback::<callback::Callback>(raw, key)
+    }
+}
 
 /// Looks up an operation of the registry by its id (`astropay.gate.sale`).
 pub fn operation(id: &str) -> Option<&'static OperationEntry> {

@@ -4,6 +4,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::secret::SecretKey;
+use crate::signature::{Canonical, CanonicalError, MessageKind, SignOptions, sign_canonical};
 use crate::validate::{Facts, OperationSchema, Violation, validate_value};
 
 /// A typed payload of one operation of the spec.
@@ -23,6 +25,23 @@ pub trait GateRequest: Operation {
 /// A Payment Page parameter set, opening the form in `MODE`.
 pub trait PaymentPageParams: Operation {
     const MODE: &'static str;
+}
+
+/// A request that carries its own signature: signs itself from its derived canonical form and
+/// puts the signature where its kind of message carries it (`general.signature` in Gate
+/// requests, `signature` in Payment Page parameters).
+pub trait SignedMessage: Canonical {
+    const KIND: MessageKind;
+
+    /// Stores a signature in the message.
+    fn set_signature(&mut self, signature: String);
+
+    /// Signs the message (any signature it carries is left out) and stores the signature.
+    fn sign(&mut self, key: &SecretKey) -> Result<(), CanonicalError> {
+        let signature = sign_canonical(self, key, SignOptions::new(Self::KIND))?;
+        self.set_signature(signature);
+        Ok(())
+    }
 }
 
 /// A payload that failed to deserialize into its type, with the JSON path of the failure.

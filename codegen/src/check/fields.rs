@@ -83,25 +83,25 @@ pub fn check_field(
     if field.items.is_some() && ty != Some(FieldType::Array) {
         error("`items` needs `type: array`".into());
     }
-    if let Some(object) = &field.object {
-        if !index.objects.contains_key(object.as_str()) {
-            error(format!("unknown shared object `{object}`"));
-        }
+    if let Some(object) = &field.object
+        && !index.objects.contains_key(object.as_str())
+    {
+        error(format!("unknown shared object `{object}`"));
     }
     if field.enum_values.is_some() && field.known_values.is_some() {
         error("give either `enum` (closed) or `known_values` (open), not both".into());
     }
-    if let (Some(min), Some(max)) = (field.minimum, field.maximum) {
-        if min > max {
-            error(format!("`minimum` {min} is greater than `maximum` {max}"));
-        }
+    if let (Some(min), Some(max)) = (field.minimum, field.maximum)
+        && min > max
+    {
+        error(format!("`minimum` {min} is greater than `maximum` {max}"));
     }
-    if let (Some(min), Some(max)) = (field.min_length, field.max_length) {
-        if min > max {
-            error(format!(
-                "`min_length` {min} is greater than `max_length` {max}"
-            ));
-        }
+    if let (Some(min), Some(max)) = (field.min_length, field.max_length)
+        && min > max
+    {
+        error(format!(
+            "`min_length` {min} is greater than `max_length` {max}"
+        ));
     }
     if (field.minimum.is_some() || field.maximum.is_some())
         && !matches!(ty, Some(FieldType::Integer) | None)

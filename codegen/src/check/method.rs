@@ -23,7 +23,7 @@ pub fn check_all(index: &SpecIndex<'_>, spec: &LoadedSpec, out: &mut Diagnostics
             );
         }
         if let Some(currencies) = &method.currencies {
-            if currencies.any == !currencies.list.is_empty() {
+            if currencies.any != currencies.list.is_empty() {
                 error(
                     method.at,
                     "currencies: give either `any: true` or a `list`".into(),
@@ -52,13 +52,13 @@ pub fn check_all(index: &SpecIndex<'_>, spec: &LoadedSpec, out: &mut Diagnostics
                         format!("`{}` is not an ISO 4217 alpha-3 code", restriction.currency),
                     );
                 }
-                if let Some(country) = &restriction.only_country {
-                    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-                        error(
-                            restriction.at,
-                            format!("`{country}` is not an ISO 3166-1 alpha-2 code"),
-                        );
-                    }
+                if let Some(country) = &restriction.only_country
+                    && (country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()))
+                {
+                    error(
+                        restriction.at,
+                        format!("`{country}` is not an ISO 3166-1 alpha-2 code"),
+                    );
                 }
                 if !restriction.no_minor_units && restriction.only_country.is_none() {
                     error(
@@ -72,21 +72,21 @@ pub fn check_all(index: &SpecIndex<'_>, spec: &LoadedSpec, out: &mut Diagnostics
             }
         }
         for limit in &method.limits {
-            if let (Some(min), Some(max)) = (limit.min, limit.max) {
-                if min > max {
-                    error(
-                        limit.at,
-                        format!("limit minimum {min} exceeds its maximum {max}"),
-                    );
-                }
+            if let (Some(min), Some(max)) = (limit.min, limit.max)
+                && min > max
+            {
+                error(
+                    limit.at,
+                    format!("limit minimum {min} exceeds its maximum {max}"),
+                );
             }
-            if let Some(currency) = &limit.currency {
-                if !is_currency(currency) {
-                    error(
-                        limit.at,
-                        format!("`{currency}` is not an ISO 4217 alpha-3 code"),
-                    );
-                }
+            if let Some(currency) = &limit.currency
+                && !is_currency(currency)
+            {
+                error(
+                    limit.at,
+                    format!("`{currency}` is not an ISO 4217 alpha-3 code"),
+                );
             }
         }
         for timing in &method.timings {

@@ -74,10 +74,10 @@ fn check_interface_keys(op: &Located<Operation>, file: &str, out: &mut Diagnosti
         if !path.starts_with('/') {
             error(format!("path `{path}` must start with `/`"));
         }
-        if let Some(group) = &op.path_group {
-            if !path_matches_group(path, group) {
-                error(format!("path `{path}` is not in its group `{group}`"));
-            }
+        if let Some(group) = &op.path_group
+            && !path_matches_group(path, group)
+        {
+            error(format!("path `{path}` is not in its group `{group}`"));
         }
     }
     if page && op.mode.is_none() {
@@ -295,12 +295,12 @@ fn check_predicate(
         p.present.is_some(),
     ];
     let test_count = tests.iter().filter(|t| **t).count();
-    if let Some(fact) = &p.fact {
-        if !index.facts.contains_key(fact.as_str()) {
-            problems.push(format!(
-                "unknown fact `{fact}` (declare it under `facts` in common.yaml)"
-            ));
-        }
+    if let Some(fact) = &p.fact
+        && !index.facts.contains_key(fact.as_str())
+    {
+        problems.push(format!(
+            "unknown fact `{fact}` (declare it under `facts` in common.yaml)"
+        ));
     }
     if let Some(field) = &p.field {
         if test_count != 1 {
@@ -316,10 +316,10 @@ fn check_predicate(
     } else if test_count > 0 || p.json_pointer.is_some() {
         problems.push("`equals`, `in`, `present` and `json_pointer` go with `field`".into());
     }
-    if let Some(pointer) = &p.json_pointer {
-        if !pointer.starts_with('/') {
-            problems.push(format!("json_pointer `{pointer}` must start with `/`"));
-        }
+    if let Some(pointer) = &p.json_pointer
+        && !pointer.starts_with('/')
+    {
+        problems.push(format!("json_pointer `{pointer}` must start with `/`"));
     }
     for child in p.all.iter().chain(p.any.iter()).flatten() {
         check_predicate(index, resolver, child, problems);

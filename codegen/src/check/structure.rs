@@ -13,14 +13,15 @@ pub fn check(spec: &LoadedSpec, out: &mut Diagnostics) {
 
 fn check_file_kinds(spec: &LoadedSpec, out: &mut Diagnostics) {
     let commons: Vec<_> = spec.files.iter().filter(|f| f.is_common()).collect();
-    if commons.is_empty() && spec.diagnostics.is_empty() {
-        if let Some(first) = spec.files.first() {
-            out.error(
-                &first.display_name,
-                Position { line: 1, column: 1 },
-                "the spec has no `kind: common` file (common.yaml) for the shared objects",
-            );
-        }
+    if commons.is_empty()
+        && spec.diagnostics.is_empty()
+        && let Some(first) = spec.files.first()
+    {
+        out.error(
+            &first.display_name,
+            Position { line: 1, column: 1 },
+            "the spec has no `kind: common` file (common.yaml) for the shared objects",
+        );
     }
     for extra in commons.iter().skip(1) {
         out.error(

@@ -458,7 +458,10 @@ fn operation_impls(op: &OperationIr) -> TokenStream {
         }
         Interface::Callback => quote!(),
     };
+    let signed = signed_message_impl(op);
     quote! {
+        #signed
+
         impl crate::operation::Operation for #ty {
             const ID: &'static str = #id;
             fn schema() -> &'static OperationSchema {
@@ -471,6 +474,44 @@ fn operation_impls(op: &OperationIr) -> TokenStream {
         impl crate::validate::Validate for #ty {
             fn validate_with(&self, facts: &crate::validate::Facts) -> Result<(), crate::validate::Violations> {
                 crate::validate::validate_serialized(&#schema, self, facts)
+            }
+        }
+    }
+}
+
+/// `SignedMessage` for requests that carry a signature field where their kind carries it.
+fn signed_message_impl(op: &OperationIr) -> TokenStream {
+    let ty = format_ident!("{}", op.type_name);
+    let top = op.typed.field("signature").filter(|f| f.signature || f.name == "signature");
+    let general = op.typed.field("general");
+    let in_general = general.and_then(|g| match &g.kind {
+        ShapeKind::Object(shape) => shape.field("signature"),
+        _ => None,
+    });
+    let (kind, store) = match (op.interface, top, general, in_general) {
+        (Interface::PaymentPage, Some(_), _, _) => (
+            quote!(crate::signature::MessageKind::PaymentPage),
+            quote!(self.signature = Some(signature);),
+        ),
+        (Interface::Gate, _, Some(general), Some(_)) if general.required => (
+            quote!(crate::signature::MessageKind::GateRequest),
+            quote!(self.general.signature = Some(signature);),
+        ),
+        (Interface::Gate, _, Some(_), Some(_)) => (
+            quote!(crate::signature::MessageKind::GateRequest),
+            quote! {
+                if let Some(general) = &mut self.general {
+                    general.signature = Some(signature);
+                }
+            },
+        ),
+        _ => return quote!(),
+    };
+    quote! {
+        impl crate::operation::SignedMessage for #ty {
+            const KIND: crate::signature::MessageKind = #kind;
+            fn set_signature(&mut self, signature: String) {
+                #store
             }
         }
     }

@@ -129,7 +129,11 @@ fn operation_schema(op: &OperationIr) -> Value {
         // Variants the payload tells apart are alternatives (`oneOf`); where it cannot (UPI's
         // channels depend on the project's set-up), a payload may satisfy several (`anyOf`).
         // Both agree with the Rust validator, which asks for at least one.
-        let keyword = if variants_exclusive(op) { "oneOf" } else { "anyOf" };
+        let keyword = if variants_exclusive(op) {
+            "oneOf"
+        } else {
+            "anyOf"
+        };
         schema.insert(keyword.into(), variants.into());
     }
     Value::Object(schema)
@@ -142,8 +146,9 @@ pub fn variants_exclusive(op: &OperationIr) -> bool {
     bodies.iter().enumerate().all(|(i, a)| {
         bodies.iter().skip(i + 1).all(|b| {
             a.fields.iter().any(|fa| {
-                b.field(&fa.name)
-                    .is_some_and(|fb| (fa.required && fb.forbidden) || (fa.forbidden && fb.required))
+                b.field(&fa.name).is_some_and(|fb| {
+                    (fa.required && fb.forbidden) || (fa.forbidden && fb.required)
+                })
             })
         })
     })
@@ -158,10 +163,10 @@ fn merge(into: &mut Map<String, Value>, from: Value) {
 fn body_schema(body: &BodyIr) -> Value {
     let mut schema = object_schema(&body.shape);
     let rules: Vec<Value> = body.rules.iter().map(rule_schema).collect();
-    if !rules.is_empty() {
-        if let Value::Object(map) = &mut schema {
-            map.insert("allOf".into(), rules.into());
-        }
+    if !rules.is_empty()
+        && let Value::Object(map) = &mut schema
+    {
+        map.insert("allOf".into(), rules.into());
     }
     schema
 }
@@ -226,7 +231,11 @@ fn field_schema(field: &ShapeField) -> Value {
             }
         }
     };
-    if matches!(field.kind, ShapeKind::Object(_) | ShapeKind::FreeObject | ShapeKind::Array(_)) && accepts(FieldType::String) {
+    if matches!(
+        field.kind,
+        ShapeKind::Object(_) | ShapeKind::FreeObject | ShapeKind::Array(_)
+    ) && accepts(FieldType::String)
+    {
         // Also accepted encoded in a string (Payment Page `recurring`).
         schema = json!({"anyOf": [schema, {"type": "string"}]});
     }

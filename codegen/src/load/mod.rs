@@ -134,18 +134,28 @@ pub fn parse_file(display_name: &str, text: &str) -> Result<SpecFile, Diagnostic
     })
 }
 
-/// serde-saphyr prefixes its messages with `error: line N column M: `; the diagnostic carries
-/// the location itself.
+/// serde-saphyr decorates its messages with the location (`error: line N column M: ...`, or
+/// `... at line N, column M`) and, for duplicate keys, advice meant for library users. The
+/// diagnostic carries the location itself and speaks to people editing the spec.
 fn bare_message(message: &str) -> String {
     let first_line = message.lines().next().unwrap_or(message);
-    let rest = first_line.strip_prefix("error: ").unwrap_or(first_line);
-    match rest.strip_prefix("line ") {
-        Some(after) => match after.split_once(": ") {
-            Some((location, msg)) if location.contains(" column ") => msg.to_owned(),
-            _ => rest.to_owned(),
-        },
-        None => rest.to_owned(),
+    let mut text = first_line.strip_prefix("error: ").unwrap_or(first_line);
+    if let Some(after) = text.strip_prefix("line ") {
+        if let Some((location, rest)) = after.split_once(": ") {
+            if location.contains(" column ") {
+                text = rest;
+            }
+        }
     }
+    if let Some((before, location)) = text.rsplit_once(" at line ") {
+        if location.contains(", column ") && location.bytes().all(|b| b.is_ascii_digit() || b", column".contains(&b)) {
+            text = before;
+        }
+    }
+    let text = text
+        .strip_suffix(", set DuplicateKeyPolicy in Options if acceptable")
+        .unwrap_or(text);
+    text.to_owned()
 }
 
 #[cfg(test)]
@@ -159,5 +169,15 @@ mod tests {
             "duplicate mapping key: a"
         );
         assert_eq!(bare_message("plain"), "plain");
+        assert_eq!(
+            bare_message("illegal placement of ':' indicator at line 18, column 11"),
+            "illegal placement of ':' indicator"
+        );
+        assert_eq!(
+            bare_message(
+                "duplicate mapping key: title, set DuplicateKeyPolicy in Options if acceptable at line 43, column 5"
+            ),
+            "duplicate mapping key: title"
+        );
     }
 }

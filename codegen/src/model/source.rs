@@ -181,7 +181,10 @@ mod tests {
         assert_eq!(r.file.as_deref(), Some("001_6d33046829e36e91.txt"));
         assert_eq!((r.first_line, r.last_line), (114, 117));
         let r = SourceRef::parse("42").unwrap();
-        assert_eq!((r.file, r.first_line, r.last_line), (None, 42, 42));
+        assert_eq!(
+            (r.file.as_deref(), r.first_line, r.last_line),
+            (None, 42, 42)
+        );
         assert_eq!(r.display_in("a.txt"), "a.txt:42");
     }
 

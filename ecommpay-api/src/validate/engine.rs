@@ -24,11 +24,14 @@ pub fn validate_value(operation: &OperationSchema, value: &Value, facts: &Facts)
         if violations.is_empty() {
             return violations;
         }
-        let applicable = !violations.iter().any(|v| v.kind == ViolationKind::Forbidden);
+        let applicable = !violations
+            .iter()
+            .any(|v| v.kind == ViolationKind::Forbidden);
         let better = match &closest {
             None => true,
             Some((was_applicable, count, _, _)) => {
-                (applicable, std::cmp::Reverse(violations.len())) > (*was_applicable, std::cmp::Reverse(*count))
+                (applicable, std::cmp::Reverse(violations.len()))
+                    > (*was_applicable, std::cmp::Reverse(*count))
             }
         };
         if better {
@@ -227,21 +230,21 @@ fn check_value(field: &FieldShape, value: &Value, path: &str, out: &mut Vec<Viol
             format!("must be one of {}, got {value}", allowed.join(", ")),
         ));
     }
-    if field.minimum.is_some() || field.maximum.is_some() {
-        if let Some(n) = integer_of(field, value) {
-            let below = field.minimum.is_some_and(|min| n < min);
-            let above = field.maximum.is_some_and(|max| n > max);
-            if below || above {
-                out.push(Violation::new(
-                    path,
-                    ViolationKind::Range,
-                    format!(
-                        "must be between {} and {}, got {n}",
-                        field.minimum.map_or("-".into(), |m| m.to_string()),
-                        field.maximum.map_or("-".into(), |m| m.to_string())
-                    ),
-                ));
-            }
+    if (field.minimum.is_some() || field.maximum.is_some())
+        && let Some(n) = integer_of(field, value)
+    {
+        let below = field.minimum.is_some_and(|min| n < min);
+        let above = field.maximum.is_some_and(|max| n > max);
+        if below || above {
+            out.push(Violation::new(
+                path,
+                ViolationKind::Range,
+                format!(
+                    "must be between {} and {}, got {n}",
+                    field.minimum.map_or("-".into(), |m| m.to_string()),
+                    field.maximum.map_or("-".into(), |m| m.to_string())
+                ),
+            ));
         }
     }
     if let Value::String(s) = value {
@@ -289,7 +292,7 @@ pub(crate) fn lookup<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
     Some(current)
 }
 
-fn lookup_pointer<'v>(value: &'v Value, path: &str, pointer: Option<&str>) -> Option<Value> {
+fn lookup_pointer(value: &Value, path: &str, pointer: Option<&str>) -> Option<Value> {
     let found = lookup(value, path)?;
     match pointer {
         None => Some(found.clone()),
@@ -392,14 +395,14 @@ fn check_rule(rule: &Rule, value: &Value, facts: &Facts, out: &mut Vec<Violation
             }
         }
         Rule::MustDifferFrom { field, other } => {
-            if let (Some(a), Some(b)) = (lookup(value, field), lookup(value, other)) {
-                if a == b {
-                    out.push(Violation::new(
-                        *field,
-                        ViolationKind::MustDiffer,
-                        format!("must differ from {other}"),
-                    ));
-                }
+            if let (Some(a), Some(b)) = (lookup(value, field), lookup(value, other))
+                && a == b
+            {
+                out.push(Violation::new(
+                    *field,
+                    ViolationKind::MustDiffer,
+                    format!("must differ from {other}"),
+                ));
             }
         }
         Rule::AllowedValuesIf {
@@ -407,19 +410,20 @@ fn check_rule(rule: &Rule, value: &Value, facts: &Facts, out: &mut Vec<Violation
             when,
             values,
         } => {
-            if let Some(actual) = lookup(value, field) {
-                if holds(when, value, facts) && !values.iter().any(|s| s.matches(actual)) {
-                    let list: Vec<String> = values.iter().map(ToString::to_string).collect();
-                    out.push(Violation::new(
-                        *field,
-                        ViolationKind::AllowedValues,
-                        format!(
-                            "must be one of {} when {}, got {actual}",
-                            list.join(", "),
-                            describe(when)
-                        ),
-                    ));
-                }
+            if let Some(actual) = lookup(value, field)
+                && holds(when, value, facts)
+                && !values.iter().any(|s| s.matches(actual))
+            {
+                let list: Vec<String> = values.iter().map(ToString::to_string).collect();
+                out.push(Violation::new(
+                    *field,
+                    ViolationKind::AllowedValues,
+                    format!(
+                        "must be one of {} when {}, got {actual}",
+                        list.join(", "),
+                        describe(when)
+                    ),
+                ));
             }
         }
         Rule::Forbidden { field, when } => {
@@ -436,17 +440,17 @@ fn check_rule(rule: &Rule, value: &Value, facts: &Facts, out: &mut Vec<Violation
             }
         }
         Rule::CurrencyIn { field, currencies } => {
-            if let Some(Value::String(currency)) = lookup(value, field) {
-                if !currencies.contains(&currency.as_str()) {
-                    out.push(Violation::new(
-                        *field,
-                        ViolationKind::Currency,
-                        format!(
-                            "this method accepts {} only, got {currency:?}",
-                            currencies.join(", ")
-                        ),
-                    ));
-                }
+            if let Some(Value::String(currency)) = lookup(value, field)
+                && !currencies.contains(&currency.as_str())
+            {
+                out.push(Violation::new(
+                    *field,
+                    ViolationKind::Currency,
+                    format!(
+                        "this method accepts {} only, got {currency:?}",
+                        currencies.join(", ")
+                    ),
+                ));
             }
         }
         Rule::WholeUnits {
@@ -457,14 +461,14 @@ fn check_rule(rule: &Rule, value: &Value, facts: &Facts, out: &mut Vec<Violation
             if let (Some(Value::String(code)), Some(n)) = (
                 lookup(value, currency),
                 lookup(value, amount).and_then(amount_of),
-            ) {
-                if currencies.contains(&code.as_str()) && n % 100 != 0 {
-                    out.push(Violation::new(
+            ) && currencies.contains(&code.as_str())
+                && n % 100 != 0
+            {
+                out.push(Violation::new(
                         *amount,
                         ViolationKind::WholeUnits,
                         format!("{code} has no minor units here: the amount must be a multiple of 100, got {n}"),
                     ));
-                }
             }
         }
         Rule::CurrencyCountry {

@@ -1,0 +1,106 @@
+//! The `ecommpay-codegen` binary: exit codes of `check`, and the `stats` table. Runs from the
+//! fixtures directory so the printed paths are short and stable (`path_not_in_group/wallet.yaml`).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn codegen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ecommpay-codegen"))
+        .args(args)
+        .current_dir(fixtures())
+        .output()
+        .expect("run ecommpay-codegen")
+}
+
+fn check(case: &str) -> Output {
+    let seeds = format!("{case}/seeds");
+    codegen(&["--spec", case, "--seeds", &seeds, "check"])
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn check_exits_0_on_the_valid_fixture() {
+    let out = check("valid");
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "");
+    assert_eq!(text(&out.stderr), "spec OK: 2 file(s)\n");
+}
+
+#[test]
+fn check_exits_1_and_prints_located_diagnostics() {
+    let out = check("path_not_in_group");
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "path_not_in_group/wallet.yaml:10:5: operation `wallet.gate.sale`: path \
+         `/v2/payout/wallet/sale` is not in its group `/v2/payment/{payment_method}/sale`\n"
+    );
+    assert_eq!(text(&out.stderr), "1 error(s)\n");
+}
+
+#[test]
+fn check_exits_1_on_a_parse_error_with_a_snippet() {
+    let out = check("unknown_key");
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("unknown_key/wallet.yaml:22:9: unknown field `requirment`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("22 |         requirment: required"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn check_exits_2_when_the_spec_directory_is_missing() {
+    let out = codegen(&["--spec", "no_such_spec", "--seeds", "valid/seeds", "check"]);
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("error: cannot read the spec directory no_such_spec: "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn check_without_seeds_skips_the_printed_comparison() {
+    let out = codegen(&[
+        "--spec",
+        "printed_differs",
+        "--seeds",
+        "no_such_seeds",
+        "check",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stderr),
+        "note: no seeds directory; printed examples are not compared with the documents\n\
+         spec OK: 2 file(s)\n"
+    );
+}
+
+#[test]
+fn stats_prints_a_table_for_the_valid_fixture() {
+    let out = codegen(&["--spec", "valid", "stats"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "\
+| document | operations | variants | required | optional | recommended | conditional | one-of | forbidden | operation rules | method rules | examples | duplicates | corrected | with errata |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| doc.txt | 2 | 0 | 2 | 0 | 0 | 1 | 2 | 0 | 3 | 0 | 2 | 0 | 1 | 1 |
+| **total** | 2 | 0 | 2 | 0 | 0 | 1 | 2 | 0 | 3 | 0 | 2 | 0 | 1 | 1 |
+"
+    );
+    assert_eq!(text(&out.stderr), "");
+}

@@ -1,0 +1,33 @@
+//! `check` passes on the real spec (`spec/`), compared with the vendor documents when the seeds
+//! directory is there.
+
+use std::path::Path;
+
+use ecommpay_codegen::check::check_spec;
+use ecommpay_codegen::load::load_dir;
+
+#[test]
+fn the_real_spec_checks_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec = root.join("../spec");
+    let seeds = root.join("../../shared/seeds");
+    let seeds = seeds.is_dir().then_some(seeds.as_path());
+    if seeds.is_none() {
+        eprintln!("note: no seeds directory; printed examples are not compared");
+    }
+    let loaded = load_dir(&spec).expect("the spec directory loads");
+    assert!(
+        loaded.files.len() >= 2,
+        "expected common.yaml and document files"
+    );
+    let headlines: Vec<String> = check_spec(&loaded, seeds)
+        .sorted()
+        .iter()
+        .map(|d| d.headline())
+        .collect();
+    assert!(
+        headlines.is_empty(),
+        "the spec has diagnostics:\n{}",
+        headlines.join("\n")
+    );
+}

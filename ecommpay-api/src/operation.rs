@@ -60,6 +60,9 @@ pub struct OperationEntry {
     pub type_name: &'static str,
     /// Deserializes a payload into the typed value and serializes it back.
     pub roundtrip: fn(&Value) -> Result<Value, TypedError>,
+    /// Requests: deserializes a payload into the typed value and returns the string to sign its
+    /// derived `Canonical` implementation writes (natural order).
+    pub derived_string_to_sign: Option<fn(&Value) -> Result<String, TypedError>>,
 }
 
 impl OperationEntry {
@@ -80,6 +83,18 @@ pub fn roundtrip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value
         message: e.inner().to_string(),
     })?;
     serde_json::to_value(&typed).map_err(|e| TypedError {
+        path: ".".into(),
+        message: e.to_string(),
+    })
+}
+
+/// The string to sign of a payload, written by the derived `Canonical` implementation of `T`.
+pub fn derived_string_to_sign<T: DeserializeOwned + SignedMessage>(value: &Value) -> Result<String, TypedError> {
+    let typed: T = serde_path_to_error::deserialize(value).map_err(|e| TypedError {
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+    })?;
+    crate::signature::string_to_sign_canonical(&typed, SignOptions::new(T::KIND)).map_err(|e| TypedError {
         path: ".".into(),
         message: e.to_string(),
     })

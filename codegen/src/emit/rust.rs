@@ -95,11 +95,17 @@ fn mod_file(ir: &Ir, modules: &[RustModule]) -> TokenStream {
                     format!("{}::{}", op.method, op.type_name),
                 )
             };
+            let derived = if op.interface == Interface::Callback || signed_message_impl(op).is_empty() {
+                quote!(None)
+            } else {
+                quote!(Some(crate::operation::derived_string_to_sign::<#type_path>))
+            };
             quote! {
                 crate::operation::OperationEntry {
                     schema: &#module::#schema,
                     type_name: #type_name,
                     roundtrip: crate::operation::roundtrip::<#type_path>,
+                    derived_string_to_sign: #derived,
                 }
             }
         });

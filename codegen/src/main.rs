@@ -31,6 +31,12 @@ enum Command {
     Check,
     /// Print a table per document: operations, params by requirement, rules, examples.
     Stats,
+    /// The main job: check the spec, then write the generated Rust to OUT/rust and the JSON
+    /// Schemas to OUT/schemas.
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write the generated Rust (as `ecommpay-api` includes it) into a directory, for review.
     Emit {
         #[arg(long)]
@@ -61,6 +67,17 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check => run_check(&cli.spec, &cli.seeds),
         Command::Stats => run_stats(&cli.spec),
+        Command::Export { out } => {
+            let checked = run_check(&cli.spec, &cli.seeds);
+            if checked != ExitCode::SUCCESS {
+                return checked;
+            }
+            let emitted = run_emit(&cli.spec, &out.join("rust"));
+            if emitted != ExitCode::SUCCESS {
+                return emitted;
+            }
+            run_schemas(&cli.spec, &out.join("schemas"))
+        }
         Command::Emit { out } => run_emit(&cli.spec, &out),
         Command::Schemas { out } => run_schemas(&cli.spec, &out),
         Command::SpecSchema { out } => write_spec_schema(out),

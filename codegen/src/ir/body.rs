@@ -227,10 +227,16 @@ impl ShapeBuilder<'_> {
         stack: &mut Vec<String>,
     ) -> Result<ShapeField, IrError> {
         let kind = self.kind(name, spec, stack)?;
+        let mut also = spec.accepts.clone();
+        if self.additional && kind == ShapeKind::Integer && !also.contains(&FieldType::String) {
+            // Callbacks: the platform prints integers (project_id, amounts, ids) as numbers in
+            // one message and as strings in another, and the signature cannot tell them apart.
+            also.push(FieldType::String);
+        }
         Ok(ShapeField {
             name: name.to_owned(),
             kind,
-            also: spec.accepts.clone(),
+            also,
             required: spec.requirement == Some(Requirement::Required),
             forbidden: spec.requirement == Some(Requirement::Forbidden),
             format: spec.format,

@@ -440,3 +440,17 @@ fn a_second_common_file() {
         &["extra.yaml:1:1: a second `kind: common` file; shared objects belong in common.yaml"],
     );
 }
+
+#[test]
+fn enum_value_of_the_wrong_type() {
+    // The YAML reader takes bare `Y` and `N` for booleans (YAML 1.1): both are reported.
+    assert_headlines(
+        "enum_value_type",
+        &[
+            "wallet.yaml:31:9: `customer.email_opt_in`: value `false` is not a string (YAML reads \
+             bare Y, N, yes, no, true as booleans: quote it)",
+            "wallet.yaml:31:9: `customer.email_opt_in`: value `true` is not a string (YAML reads \
+             bare Y, N, yes, no, true as booleans: quote it)",
+        ],
+    );
+}

@@ -17,13 +17,24 @@ fn explains(rule: ErratumRule, kind: ViolationKind) -> bool {
     use ViolationKind as V;
     match rule {
         ErratumRule::UndeclaredField => kind == V::Undeclared,
-        ErratumRule::MissingRequired => matches!(kind, V::Required | V::RequiredIf | V::Requires | V::OneOf),
+        ErratumRule::MissingRequired => {
+            matches!(kind, V::Required | V::RequiredIf | V::Requires | V::OneOf)
+        }
         ErratumRule::WrongType => kind == V::Type,
         ErratumRule::WrongPlace => matches!(kind, V::Undeclared | V::Required),
         ErratumRule::WrongValue => matches!(
             kind,
-            V::Enum | V::Format | V::AllowedValues | V::MustDiffer | V::Currency | V::WholeUnits
-                | V::CurrencyCountry | V::AmountLimit | V::Range | V::Length | V::Forbidden
+            V::Enum
+                | V::Format
+                | V::AllowedValues
+                | V::MustDiffer
+                | V::Currency
+                | V::WholeUnits
+                | V::CurrencyCountry
+                | V::AmountLimit
+                | V::Range
+                | V::Length
+                | V::Forbidden
         ),
         ErratumRule::MalformedJson => false,
     }
@@ -32,31 +43,45 @@ fn explains(rule: ErratumRule, kind: ViolationKind) -> bool {
 /// Errata whose rule a validator always sees (a wrong value may be beyond what rules express:
 /// "the text says 140,00 EUR").
 fn must_be_reported(rule: ErratumRule) -> bool {
-    matches!(rule, ErratumRule::UndeclaredField | ErratumRule::MissingRequired | ErratumRule::WrongType)
+    matches!(
+        rule,
+        ErratumRule::UndeclaredField | ErratumRule::MissingRequired | ErratumRule::WrongType
+    )
 }
 
 fn schema_validators() -> BTreeMap<String, jsonschema::Validator> {
-    let spec = ecommpay_codegen::pipeline::load_checked(&support::spec_dir(), None).expect("spec checks");
+    let spec =
+        ecommpay_codegen::pipeline::load_checked(&support::spec_dir(), None).expect("spec checks");
     let ir = ecommpay_codegen::pipeline::build_ir(&spec).expect("IR builds");
     let (files, _) = ecommpay_codegen::emit::schema::emit(&ir);
     files
         .into_iter()
         .map(|f| {
             let id = f.file_name.trim_end_matches(".json").to_owned();
-            let validator = jsonschema::draft202012::new(&f.schema).unwrap_or_else(|e| panic!("schema {id}: {e}"));
+            let validator = jsonschema::draft202012::new(&f.schema)
+                .unwrap_or_else(|e| panic!("schema {id}: {e}"));
             (id, validator)
         })
         .collect()
 }
 
 /// The example's verdict, or what is wrong with it.
-fn verdict(case: &Case, validators: &BTreeMap<String, jsonschema::Validator>) -> Result<Value, String> {
-    let entry = ecommpay_api::operation(&case.operation).ok_or_else(|| format!("{}: no operation {}", case.id, case.operation))?;
+fn verdict(
+    case: &Case,
+    validators: &BTreeMap<String, jsonschema::Validator>,
+) -> Result<Value, String> {
+    let entry = ecommpay_api::operation(&case.operation)
+        .ok_or_else(|| format!("{}: no operation {}", case.id, case.operation))?;
     let violations = entry.validate_json(&case.json, &Facts::none());
-    let schema = validators.get(&case.operation).ok_or_else(|| format!("{}: no schema", case.id))?;
+    let schema = validators
+        .get(&case.operation)
+        .ok_or_else(|| format!("{}: no schema", case.id))?;
     let schema_valid = schema.is_valid(&case.json);
     if schema_valid != violations.is_empty() {
-        let schema_errors: Vec<String> = schema.iter_errors(&case.json).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let schema_errors: Vec<String> = schema
+            .iter_errors(&case.json)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
         return Err(format!(
             "{}: the JSON Schema says valid={schema_valid} ({schema_errors:?}), Validate reports {violations:?}",
             case.id
@@ -68,24 +93,35 @@ fn verdict(case: &Case, validators: &BTreeMap<String, jsonschema::Validator>) ->
         Err(e) => json!({"error": e.to_string()}),
     };
     if violations.is_empty() && roundtrip != json!("identical") {
-        return Err(format!("{}: a valid example must round-trip: {roundtrip}", case.id));
+        return Err(format!(
+            "{}: a valid example must round-trip: {roundtrip}",
+            case.id
+        ));
     }
     // Every violation is recorded by an erratum, and every erratum a validator must see is
     // reported.
     for v in &violations {
         let path = normalize(&v.path);
         let covered = case.contradictions().any(|e| {
-            explains(e.rule, v.kind) && e.path.as_deref().is_some_and(|p| normalize(p) == path || path.starts_with(&format!("{}.", normalize(p))))
+            explains(e.rule, v.kind)
+                && e.path.as_deref().is_some_and(|p| {
+                    normalize(p) == path || path.starts_with(&format!("{}.", normalize(p)))
+                })
         });
         if !covered {
-            return Err(format!("{}: violation {v} is not recorded by an erratum", case.id));
+            return Err(format!(
+                "{}: violation {v} is not recorded by an erratum",
+                case.id
+            ));
         }
     }
     for e in case.contradictions().filter(|e| must_be_reported(e.rule)) {
         let path = normalize(e.path.as_deref().unwrap_or_default());
-        let seen = violations
-            .iter()
-            .any(|v| explains(e.rule, v.kind) && (normalize(&v.path) == path || normalize(&v.path).starts_with(&format!("{path}."))));
+        let seen = violations.iter().any(|v| {
+            explains(e.rule, v.kind)
+                && (normalize(&v.path) == path
+                    || normalize(&v.path).starts_with(&format!("{path}.")))
+        });
         if !seen {
             return Err(format!(
                 "{}: erratum {} at {path} is not reported by the validator: {violations:?}",
@@ -116,5 +152,11 @@ fn every_example_has_a_verdict_that_matches_its_errata() {
             Err(problem) => failures.push(problem),
         }
     }
-    assert!(failures.is_empty(), "{} of {} examples fail:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} examples fail:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }

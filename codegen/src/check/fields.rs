@@ -1,7 +1,7 @@
 //! The shape of field definitions: keys that fit their type, and formats that fit their type.
 
 use crate::diagnostics::Diagnostics;
-use crate::model::{FieldSpec, FieldType, Format, Position, Requirement};
+use crate::model::{FieldSpec, FieldType, Format, Position, Requirement, Scalar};
 
 use super::index::SpecIndex;
 
@@ -88,6 +88,13 @@ pub fn check_field(
     {
         error(format!("unknown shared object `{object}`"));
     }
+    if let Some(ty) = ty {
+        for value in field.enum_values.iter().chain(field.known_values.iter()).flatten() {
+            if let Some(problem) = scalar_mismatch(ty, value) {
+                error(problem);
+            }
+        }
+    }
     if field.enum_values.is_some() && field.known_values.is_some() {
         error("give either `enum` (closed) or `known_values` (open), not both".into());
     }
@@ -158,6 +165,26 @@ pub fn check_field(
             }
         }
     }
+}
+
+/// A listed value whose JSON type differs from the field's (YAML reads a bare `Y` or `no` as a
+/// boolean: quote it).
+pub fn scalar_mismatch(ty: FieldType, value: &Scalar) -> Option<String> {
+    let fits = matches!(
+        (ty, value),
+        (FieldType::String, Scalar::String(_))
+            | (FieldType::Integer, Scalar::Integer(_))
+            | (FieldType::Boolean, Scalar::Bool(_))
+            | (FieldType::Any, _)
+    );
+    (!fits).then(|| {
+        let hint = if matches!(value, Scalar::Bool(_)) { " (YAML reads bare Y, N, yes, no, true as booleans: quote it)" } else { "" };
+        let shown = match value {
+            Scalar::Bool(b) => b.to_string(),
+            other => other.canonical_text(),
+        };
+        format!("value `{shown}` is not a {}{hint}", ty.as_str())
+    })
 }
 
 pub fn format_name(format: Format) -> &'static str {

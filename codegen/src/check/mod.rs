@@ -13,7 +13,7 @@ use crate::diagnostics::Diagnostics;
 use crate::load::LoadedSpec;
 
 pub use examples::{collect_paths, is_present};
-pub use fields::format_name;
+pub use fields::{format_name, scalar_mismatch};
 pub use index::{BodyResolver, Resolved, SpecIndex, normalize_path};
 
 /// Runs every check. `seeds` is the directory of the vendor documents; without it, the
@@ -27,5 +27,12 @@ pub fn check_spec(spec: &LoadedSpec, seeds: Option<&Path>) -> Diagnostics {
     operations::check_all(&index, &mut out);
     method::check_all(&index, spec, &mut out);
     examples::check_all(&index, spec, seeds, &mut out);
+    // What only the resolved types show (a param narrowing an inherited field to values of the
+    // wrong type): the IR builder reports it, located at the operation.
+    if !out.has_errors() {
+        if let Err(problems) = crate::ir::build(spec) {
+            out.extend(problems);
+        }
+    }
     out
 }

@@ -418,6 +418,19 @@ fn overlay(
     if let Some(values) = &param.enum_values {
         field.enum_values = values.clone();
     }
+    let ty = match field.kind {
+        ShapeKind::String | ShapeKind::JsonObject(_) => Some(FieldType::String),
+        ShapeKind::Integer => Some(FieldType::Integer),
+        ShapeKind::Boolean => Some(FieldType::Boolean),
+        _ => None,
+    };
+    if let Some(ty) = ty {
+        for value in field.enum_values.iter().chain(param.known_values.iter().flatten()) {
+            if let Some(problem) = crate::check::scalar_mismatch(ty, value) {
+                return Err(IrError::new(format!("param `{}`: {problem}", field.name)));
+            }
+        }
+    }
     if let Some(values) = &param.known_values {
         field.known_values = values.clone();
     }

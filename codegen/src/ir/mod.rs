@@ -68,12 +68,22 @@ impl Doc {
 #[derive(Clone, Debug)]
 pub struct IrError {
     pub message: String,
+    /// Where in the spec file, when known more precisely than the operation.
+    pub at: Option<crate::model::Position>,
 }
 
 impl IrError {
     pub fn new(message: impl Into<String>) -> Self {
         IrError {
             message: message.into(),
+            at: None,
+        }
+    }
+
+    fn located(self, at: crate::model::Position) -> Self {
+        IrError {
+            at: self.at.or(Some(at)),
+            ..self
         }
     }
 }
@@ -185,7 +195,7 @@ fn relax(shape: &mut ShapeIr) {
 fn located(file: &LoadedFile, op: &Located<Operation>, e: IrError) -> Diagnostic {
     Diagnostic::error(
         &file.display_name,
-        op.at,
+        e.at.unwrap_or(op.at),
         format!("operation `{}`: {}", op.id, e.message),
     )
 }
@@ -228,7 +238,7 @@ fn operation(
         (None, true) => return Err(IrError::new("the body needs `root` or `objects`")),
     };
     for param in &op.params {
-        body::apply_param(&builder, &mut shape, param)?;
+        body::apply_param(&builder, &mut shape, param).map_err(|e| e.located(param.at))?;
     }
     let mut rules = op
         .rules
@@ -243,7 +253,7 @@ fn operation(
     for variant in &op.variants {
         let mut shape = base.shape.clone();
         for param in &variant.params {
-            body::apply_param(&builder, &mut shape, param)?;
+            body::apply_param(&builder, &mut shape, param).map_err(|e| e.located(param.at))?;
         }
         let mut rules = base.rules.clone();
         for rule in &variant.rules {

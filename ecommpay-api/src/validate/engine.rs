@@ -48,6 +48,14 @@ pub fn validate_value(operation: &OperationSchema, value: &Value, facts: &Facts)
 }
 
 fn validate_body(body: &Body, value: &Value, facts: &Facts) -> Vec<Violation> {
+    let mut out = collect_body(body, value, facts);
+    // A field can break one rule twice (a forbidden param and a `forbidden` rule): report once.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|v| seen.insert((v.path.clone(), v.kind)));
+    out
+}
+
+fn collect_body(body: &Body, value: &Value, facts: &Facts) -> Vec<Violation> {
     let mut out = Vec::new();
     match value {
         Value::Object(_) => check_object(body.shape, value, "", &mut out),

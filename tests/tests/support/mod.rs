@@ -36,7 +36,9 @@ pub struct Case {
 impl Case {
     /// Contradiction errata: what a validator may legitimately report.
     pub fn contradictions(&self) -> impl Iterator<Item = &Erratum> {
-        self.errata.iter().filter(|e| e.kind == ErratumKind::Contradiction)
+        self.errata
+            .iter()
+            .filter(|e| e.kind == ErratumKind::Contradiction)
     }
 
     pub fn is_request(&self) -> bool {
@@ -59,7 +61,9 @@ pub fn cases(spec: &LoadedSpec) -> Vec<Case> {
             if !carries_message {
                 continue;
             }
-            let Some(operation) = &example.operation else { continue };
+            let Some(operation) = &example.operation else {
+                continue;
+            };
             let json: Value = serde_json::from_str(example.json_text())
                 .unwrap_or_else(|e| panic!("example {} is not JSON: {e}", example.id));
             out.push(Case {
@@ -83,4 +87,74 @@ pub fn normalize(path: &str) -> String {
 
 pub fn rule_name(rule: ErratumRule) -> &'static str {
     rule.as_str()
+}
+
+/// The checked spec's IR, as `build.rs` builds it.
+pub fn ir() -> ecommpay_codegen::ir::Ir {
+    let spec = ecommpay_codegen::pipeline::load_checked(&spec_dir(), None).expect("spec checks");
+    ecommpay_codegen::pipeline::build_ir(&spec).expect("IR builds")
+}
+
+/// Every exported JSON Schema and `index.json`.
+pub fn schemas() -> (Vec<ecommpay_codegen::emit::schema::SchemaFile>, Value) {
+    ecommpay_codegen::emit::schema::emit(&ir())
+}
+
+/// A draft 2020-12 validator per operation id, from the exported schemas.
+pub fn schema_validators() -> std::collections::BTreeMap<String, jsonschema::Validator> {
+    let (files, _) = schemas();
+    files
+        .into_iter()
+        .map(|f| {
+            let id = f.file_name.trim_end_matches(".json").to_owned();
+            let validator = jsonschema::draft202012::new(&f.schema)
+                .unwrap_or_else(|e| panic!("schema {id}: {e}"));
+            (id, validator)
+        })
+        .collect()
+}
+
+/// The schema's errors for a payload, readable.
+pub fn schema_errors(validator: &jsonschema::Validator, payload: &Value) -> Vec<String> {
+    validator
+        .iter_errors(payload)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
+
+/// The JSON of one example of the spec, by id.
+pub fn example_json(id: &str) -> Value {
+    cases(&load_spec())
+        .into_iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no example {id}"))
+        .json
+}
+
+/// Sets (or, with `None`, removes) the value at a dot path, creating objects on the way.
+pub fn set_path(payload: &mut Value, path: &str, value: Option<Value>) {
+    let (parents, last) = match path.rsplit_once('.') {
+        Some((parents, last)) => (Some(parents), last),
+        None => (None, path),
+    };
+    let mut current = payload;
+    for key in parents.into_iter().flat_map(|p| p.split('.')) {
+        let map = current
+            .as_object_mut()
+            .unwrap_or_else(|| panic!("{path}: {key} is not in an object"));
+        current = map
+            .entry(key.to_owned())
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+    }
+    let map = current
+        .as_object_mut()
+        .unwrap_or_else(|| panic!("{path}: not an object"));
+    match value {
+        Some(value) => {
+            map.insert(last.to_owned(), value);
+        }
+        None => {
+            map.remove(last);
+        }
+    }
 }

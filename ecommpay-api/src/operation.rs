@@ -52,6 +52,9 @@ pub struct TypedError {
     pub message: String,
 }
 
+/// A function over a JSON payload that goes through the operation's typed value.
+pub type PayloadFn<T> = fn(&Value) -> Result<T, TypedError>;
+
 /// One operation of the registry.
 #[derive(Clone, Copy, Debug)]
 pub struct OperationEntry {
@@ -59,10 +62,10 @@ pub struct OperationEntry {
     /// The Rust type of its payload, as a path (`astropay::SaleRequest`).
     pub type_name: &'static str,
     /// Deserializes a payload into the typed value and serializes it back.
-    pub roundtrip: fn(&Value) -> Result<Value, TypedError>,
+    pub roundtrip: PayloadFn<Value>,
     /// Requests: deserializes a payload into the typed value and returns the string to sign its
     /// derived `Canonical` implementation writes (natural order).
-    pub derived_string_to_sign: Option<fn(&Value) -> Result<String, TypedError>>,
+    pub derived_string_to_sign: Option<PayloadFn<String>>,
 }
 
 impl OperationEntry {
@@ -89,14 +92,18 @@ pub fn roundtrip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value
 }
 
 /// The string to sign of a payload, written by the derived `Canonical` implementation of `T`.
-pub fn derived_string_to_sign<T: DeserializeOwned + SignedMessage>(value: &Value) -> Result<String, TypedError> {
+pub fn derived_string_to_sign<T: DeserializeOwned + SignedMessage>(
+    value: &Value,
+) -> Result<String, TypedError> {
     let typed: T = serde_path_to_error::deserialize(value).map_err(|e| TypedError {
         path: e.path().to_string(),
         message: e.inner().to_string(),
     })?;
-    crate::signature::string_to_sign_canonical(&typed, SignOptions::new(T::KIND)).map_err(|e| TypedError {
-        path: ".".into(),
-        message: e.to_string(),
+    crate::signature::string_to_sign_canonical(&typed, SignOptions::new(T::KIND)).map_err(|e| {
+        TypedError {
+            path: ".".into(),
+            message: e.to_string(),
+        }
     })
 }
 

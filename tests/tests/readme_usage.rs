@@ -2,15 +2,27 @@
 
 use std::error::Error;
 
-use ecommpay_api::astropay::{SaleRequest, SaleRequestCustomer, SaleRequestGeneral, SaleRequestPayment};
+use ecommpay_api::astropay::{
+    SaleRequest, SaleRequestCustomer, SaleRequestGeneral, SaleRequestPayment,
+};
 use ecommpay_api::formats::{CountryCode, CurrencyCode, IpAddress};
 use ecommpay_api::signature::{MessageKind, SignOptions, verify};
 use ecommpay_api::{GateRequest, SecretKey, SignedMessage, Validate};
 
 fn build_request() -> Result<SaleRequest, Box<dyn Error>> {
     Ok(SaleRequest::builder()
-        .general(SaleRequestGeneral::builder().project_id(210).payment_id("order-1").build()?)
-        .payment(SaleRequestPayment::builder().amount(1000u64).currency("BRL".parse::<CurrencyCode>()?).build()?)
+        .general(
+            SaleRequestGeneral::builder()
+                .project_id(210)
+                .payment_id("order-1")
+                .build()?,
+        )
+        .payment(
+            SaleRequestPayment::builder()
+                .amount(1000u64)
+                .currency("BRL".parse::<CurrencyCode>()?)
+                .build()?,
+        )
         .customer(
             SaleRequestCustomer::builder()
                 .id("customer123")
@@ -25,16 +37,25 @@ fn build_request() -> Result<SaleRequest, Box<dyn Error>> {
 fn build_validate_sign() -> Result<(), Box<dyn Error>> {
     let mut request = build_request()?;
     // The signature is itself a required field: validation before signing names it.
-    let unsigned = request.validate().expect_err("general.signature is missing");
+    let unsigned = request
+        .validate()
+        .expect_err("general.signature is missing");
     assert_eq!(unsigned.0.len(), 1);
     assert_eq!(unsigned.0[0].path, "general.signature");
     let key = SecretKey::new("merchant-secret");
     request.sign(&key)?;
     request.validate()?;
-    let signature = request.general.signature.clone().expect("sign() stores general.signature");
+    let signature = request
+        .general
+        .signature
+        .clone()
+        .expect("sign() stores general.signature");
     assert_eq!(signature.len(), 88);
     verify(&request, &key, SignOptions::new(MessageKind::GateRequest))?;
-    assert_eq!(<SaleRequest as GateRequest>::PATH, "/v2/payment/wallet/astropay/sale");
+    assert_eq!(
+        <SaleRequest as GateRequest>::PATH,
+        "/v2/payment/wallet/astropay/sale"
+    );
     assert_eq!(<SaleRequest as GateRequest>::HTTP_METHOD, "POST");
     // Absent optional fields are not written as null.
     let json = serde_json::to_string(&request)?;
@@ -44,7 +65,10 @@ fn build_validate_sign() -> Result<(), Box<dyn Error>> {
 
 #[test]
 fn a_missing_required_field_is_named() {
-    let error = SaleRequestCustomer::builder().id("c").build().expect_err("ip_address and country are missing");
+    let error = SaleRequestCustomer::builder()
+        .id("c")
+        .build()
+        .expect_err("ip_address and country are missing");
     assert_eq!(error.missing, vec!["ip_address", "country"]);
     assert_eq!(
         error.to_string(),
@@ -61,13 +85,21 @@ fn a_callback_is_verified_over_its_raw_body_before_it_is_read() -> Result<(), Bo
         "operation": {"id": 308, "sum_initial": {"amount": "200", "currency": "USD"}},
         "something_undocumented": {"kept": true}
     });
-    let signature = ecommpay_api::signature::sign_value(&body, &key, SignOptions::new(MessageKind::Callback))?;
+    let signature =
+        ecommpay_api::signature::sign_value(&body, &key, SignOptions::new(MessageKind::Callback))?;
     ecommpay_api::signature::embed(&mut body, MessageKind::Callback, &signature)?;
     let raw = serde_json::to_vec(&body)?;
     let callback = ecommpay_api::callback::Callback::verify(&raw, &key)?;
-    let status = callback.payment.as_ref().and_then(|p| p.status.clone()).expect("status");
+    let status = callback
+        .payment
+        .as_ref()
+        .and_then(|p| p.status.clone())
+        .expect("status");
     assert_eq!(status.as_str(), "brand_new_status");
-    assert_eq!(callback.project_id.as_ref().and_then(|p| p.as_i64()), Some(8181));
+    assert_eq!(
+        callback.project_id.as_ref().and_then(|p| p.as_i64()),
+        Some(8181)
+    );
     assert_eq!(serde_json::to_value(&callback)?, body, "nothing is lost");
     let tampered = String::from_utf8(raw)?.replace("EP-1", "EP-2");
     assert!(ecommpay_api::callback::Callback::verify(tampered.as_bytes(), &key).is_err());

@@ -36,7 +36,9 @@ fn derived_canonical_form_equals_the_json_one_for_every_request_example() {
     let mut skipped = 0;
     for case in &requests {
         let entry = ecommpay_api::operation(&case.operation).expect("operation is registered");
-        let derive = entry.derived_string_to_sign.expect("every request type derives Canonical");
+        let derive = entry
+            .derived_string_to_sign
+            .expect("every request type derives Canonical");
         // Examples whose errata make them invalid may not deserialize into the typed request.
         let Ok(derived) = derive(&case.json) else {
             assert!(
@@ -47,10 +49,16 @@ fn derived_canonical_form_equals_the_json_one_for_every_request_example() {
             skipped += 1;
             continue;
         };
-        let typed_json = (entry.roundtrip)(&case.json).expect("a value that deserializes round-trips");
+        let typed_json =
+            (entry.roundtrip)(&case.json).expect("a value that deserializes round-trips");
         let options = SignOptions::new(kind_of(&case.operation));
-        let from_json = string_to_sign_value(&typed_json, options).expect("canonical form of the JSON");
-        assert_eq!(derived, from_json, "{}: derived and JSON canonical forms differ", case.id);
+        let from_json =
+            string_to_sign_value(&typed_json, options).expect("canonical form of the JSON");
+        assert_eq!(
+            derived, from_json,
+            "{}: derived and JSON canonical forms differ",
+            case.id
+        );
         compared += 1;
     }
     assert_eq!(compared + skipped, requests.len());
@@ -132,11 +140,11 @@ fn tampered(original: &Map<String, Value>) -> Vec<(String, Map<String, Value>)> 
         if let Some((last, parent_path)) = path.split_last() {
             let mut removed = root.clone();
             let parent = at(&mut removed, parent_path);
-            if let Value::Object(map) = parent {
-                if map.get(last).is_some_and(|v| visible(last, v)) {
-                    map.shift_remove(last);
-                    out.push((format!("remove `{name}`"), removed));
-                }
+            if let Value::Object(map) = parent
+                && map.get(last).is_some_and(|v| visible(last, v))
+            {
+                map.shift_remove(last);
+                out.push((format!("remove `{name}`"), removed));
             }
         }
     }
@@ -160,20 +168,38 @@ fn every_callback_example_verifies_once_signed_and_fails_after_any_visible_chang
     let mut mutations = 0;
     for case in &callback_cases {
         let mut message = case.json.clone();
-        let signature = sign_value(&message, &key, SignOptions::new(MessageKind::Callback)).expect("signs");
+        let signature =
+            sign_value(&message, &key, SignOptions::new(MessageKind::Callback)).expect("signs");
         embed(&mut message, MessageKind::Callback, &signature).expect("embeds");
         let raw = serde_json::to_vec(&message).expect("serializes");
-        let verified = verify_callback_raw(&raw, &key).unwrap_or_else(|e| panic!("{}: {e}", case.id));
+        let verified =
+            verify_callback_raw(&raw, &key).unwrap_or_else(|e| panic!("{}: {e}", case.id));
         assert_eq!(verified.body(), message.as_object().expect("object"));
-        let typed = Callback::verify(&raw, &key).unwrap_or_else(|e| panic!("{}: typed: {e}", case.id));
-        assert_eq!(serde_json::to_value(&typed).expect("serializes"), message, "{}: typed callback loses data", case.id);
+        let typed =
+            Callback::verify(&raw, &key).unwrap_or_else(|e| panic!("{}: typed: {e}", case.id));
+        assert_eq!(
+            serde_json::to_value(&typed).expect("serializes"),
+            message,
+            "{}: typed callback loses data",
+            case.id
+        );
         callbacks += 1;
 
-        let Value::Object(signed) = &message else { unreachable!("embedded into an object") };
+        let Value::Object(signed) = &message else {
+            unreachable!("embedded into an object")
+        };
         for (what, tampered) in tampered(signed) {
             let raw = serde_json::to_vec(&tampered).expect("serializes");
-            assert!(verify_callback_raw(&raw, &key).is_err(), "{}: {what} still verifies", case.id);
-            assert!(Callback::verify(&raw, &key).is_err(), "{}: {what} yields a typed callback", case.id);
+            assert!(
+                verify_callback_raw(&raw, &key).is_err(),
+                "{}: {what} still verifies",
+                case.id
+            );
+            assert!(
+                Callback::verify(&raw, &key).is_err(),
+                "{}: {what} yields a typed callback",
+                case.id
+            );
             mutations += 1;
         }
     }

@@ -6,8 +6,10 @@ use ecommpay_codegen::{model, stats};
 
 #[test]
 fn spec_schema_json_is_generated_from_the_model() {
-    let generated = serde_json::to_string_pretty(&model::spec_format_schema()).expect("serializes") + "\n";
-    let committed = std::fs::read_to_string(support::spec_dir().join("spec.schema.json")).expect("spec.schema.json exists");
+    let generated =
+        serde_json::to_string_pretty(&model::spec_format_schema()).expect("serializes") + "\n";
+    let committed = std::fs::read_to_string(support::spec_dir().join("spec.schema.json"))
+        .expect("spec.schema.json exists");
     assert!(
         generated == committed,
         "spec/spec.schema.json is stale: run `cargo run -p ecommpay-codegen -- spec-schema --out spec/spec.schema.json`"
@@ -19,13 +21,17 @@ fn spec_schema_json_is_generated_from_the_model() {
 fn spec_readme_shows_the_current_stats() {
     let spec = support::load_spec();
     let table = stats::render_table(&stats::collect(&spec));
-    let readme = std::fs::read_to_string(support::spec_dir().join("README.md")).expect("spec/README.md exists");
+    let readme = std::fs::read_to_string(support::spec_dir().join("README.md"))
+        .expect("spec/README.md exists");
     let between = readme
         .split_once("<!-- stats:begin -->\n")
         .and_then(|(_, rest)| rest.split_once("<!-- stats:end -->"))
         .map(|(table, _)| table)
         .expect("spec/README.md has the stats markers");
-    assert_eq!(between, table, "spec/README.md's table is stale: paste the output of `ecommpay-codegen stats`");
+    assert_eq!(
+        between, table,
+        "spec/README.md's table is stale: paste the output of `ecommpay-codegen stats`"
+    );
 }
 
 #[test]
@@ -38,8 +44,12 @@ fn every_request_and_callback_block_is_covered_by_the_example_test() {
         .iter()
         .flat_map(|f| f.content.examples.iter())
         .filter(|e| {
-            matches!(e.kind, model::ExampleKind::Request | model::ExampleKind::Callback)
-                || (e.kind == model::ExampleKind::JsSnippet && e.corrected.is_some() && e.operation.is_some())
+            matches!(
+                e.kind,
+                model::ExampleKind::Request | model::ExampleKind::Callback
+            ) || (e.kind == model::ExampleKind::JsSnippet
+                && e.corrected.is_some()
+                && e.operation.is_some())
         })
         .count();
     assert_eq!(support::cases(&spec).len(), blocks);

@@ -89,7 +89,12 @@ pub fn check_field(
         error(format!("unknown shared object `{object}`"));
     }
     if let Some(ty) = ty {
-        for value in field.enum_values.iter().chain(field.known_values.iter()).flatten() {
+        for value in field
+            .enum_values
+            .iter()
+            .chain(field.known_values.iter())
+            .flatten()
+        {
             if let Some(problem) = scalar_mismatch(ty, value) {
                 error(problem);
             }
@@ -178,7 +183,11 @@ pub fn scalar_mismatch(ty: FieldType, value: &Scalar) -> Option<String> {
             | (FieldType::Any, _)
     );
     (!fits).then(|| {
-        let hint = if matches!(value, Scalar::Bool(_)) { " (YAML reads bare Y, N, yes, no, true as booleans: quote it)" } else { "" };
+        let hint = if matches!(value, Scalar::Bool(_)) {
+            " (YAML reads bare Y, N, yes, no, true as booleans: quote it)"
+        } else {
+            ""
+        };
         let shown = match value {
             Scalar::Bool(b) => b.to_string(),
             other => other.canonical_text(),

@@ -29,10 +29,10 @@ pub fn check_spec(spec: &LoadedSpec, seeds: Option<&Path>) -> Diagnostics {
     examples::check_all(&index, spec, seeds, &mut out);
     // What only the resolved types show (a param narrowing an inherited field to values of the
     // wrong type): the IR builder reports it, located at the operation.
-    if !out.has_errors() {
-        if let Err(problems) = crate::ir::build(spec) {
-            out.extend(problems);
-        }
+    if !out.has_errors()
+        && let Err(problems) = crate::ir::build(spec)
+    {
+        out.extend(problems);
     }
     out
 }

@@ -95,11 +95,12 @@ fn mod_file(ir: &Ir, modules: &[RustModule]) -> TokenStream {
                     format!("{}::{}", op.method, op.type_name),
                 )
             };
-            let derived = if op.interface == Interface::Callback || signed_message_impl(op).is_empty() {
-                quote!(None)
-            } else {
-                quote!(Some(crate::operation::derived_string_to_sign::<#type_path>))
-            };
+            let derived =
+                if op.interface == Interface::Callback || signed_message_impl(op).is_empty() {
+                    quote!(None)
+                } else {
+                    quote!(Some(crate::operation::derived_string_to_sign::<#type_path>))
+                };
             quote! {
                 crate::operation::OperationEntry {
                     schema: &#module::#schema,
@@ -488,7 +489,10 @@ fn operation_impls(op: &OperationIr) -> TokenStream {
 /// `SignedMessage` for requests that carry a signature field where their kind carries it.
 fn signed_message_impl(op: &OperationIr) -> TokenStream {
     let ty = format_ident!("{}", op.type_name);
-    let top = op.typed.field("signature").filter(|f| f.signature || f.name == "signature");
+    let top = op
+        .typed
+        .field("signature")
+        .filter(|f| f.signature || f.name == "signature");
     let general = op.typed.field("general");
     let in_general = general.and_then(|g| match &g.kind {
         ShapeKind::Object(shape) => shape.field("signature"),

@@ -425,7 +425,11 @@ fn overlay(
         _ => None,
     };
     if let Some(ty) = ty {
-        for value in field.enum_values.iter().chain(param.known_values.iter().flatten()) {
+        for value in field
+            .enum_values
+            .iter()
+            .chain(param.known_values.iter().flatten())
+        {
             if let Some(problem) = crate::check::scalar_mismatch(ty, value) {
                 return Err(IrError::new(format!("param `{}`: {problem}", field.name)));
             }

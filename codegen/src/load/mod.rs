@@ -140,17 +140,19 @@ pub fn parse_file(display_name: &str, text: &str) -> Result<SpecFile, Diagnostic
 fn bare_message(message: &str) -> String {
     let first_line = message.lines().next().unwrap_or(message);
     let mut text = first_line.strip_prefix("error: ").unwrap_or(first_line);
-    if let Some(after) = text.strip_prefix("line ") {
-        if let Some((location, rest)) = after.split_once(": ") {
-            if location.contains(" column ") {
-                text = rest;
-            }
-        }
+    if let Some(after) = text.strip_prefix("line ")
+        && let Some((location, rest)) = after.split_once(": ")
+        && location.contains(" column ")
+    {
+        text = rest;
     }
-    if let Some((before, location)) = text.rsplit_once(" at line ") {
-        if location.contains(", column ") && location.bytes().all(|b| b.is_ascii_digit() || b", column".contains(&b)) {
-            text = before;
-        }
+    if let Some((before, location)) = text.rsplit_once(" at line ")
+        && location.contains(", column ")
+        && location
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b", column".contains(&b))
+    {
+        text = before;
     }
     let text = text
         .strip_suffix(", set DuplicateKeyPolicy in Options if acceptable")

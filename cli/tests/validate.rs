@@ -46,7 +46,10 @@ fn every_violation_is_printed_with_its_path_and_exit_1() {
         "payment.currency: expected an ISO 4217 alpha-3 currency code (e.g. USD), got \"brl\" [format]\n\
          customer.country: is required [required]\n"
     );
-    assert_eq!(text(&out.stderr), "ecommpay: 2 violation(s) of astropay.gate.sale\n");
+    assert_eq!(
+        text(&out.stderr),
+        "ecommpay: 2 violation(s) of astropay.gate.sale\n"
+    );
 }
 
 #[test]
@@ -55,13 +58,21 @@ fn facts_switch_conditional_rules_on() {
     let plain = validate(&["--operation", "card_payout.payment_page.payout"], payload);
     assert_eq!(plain.status.code(), Some(0), "{}", text(&plain.stdout));
     let canada = validate(
-        &["--operation", "card_payout.payment_page.payout", "--fact", "visa_card_issued_in_canada"],
+        &[
+            "--operation",
+            "card_payout.payment_page.payout",
+            "--fact",
+            "visa_card_issued_in_canada",
+        ],
         payload,
     );
     assert_eq!(canada.status.code(), Some(1));
     let report = text(&canada.stdout);
     for field in ["recipient_country", "recipient_city", "recipient_address"] {
-        assert!(report.contains(&format!("{field}: is required when")), "{report}");
+        assert!(
+            report.contains(&format!("{field}: is required when")),
+            "{report}"
+        );
     }
 }
 
@@ -75,7 +86,10 @@ fn unreadable_input_and_unknown_operations_exit_2() {
     let out = validate(&["--operation", "no.such.operation"], VALID_SALE);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("unknown operation `no.such.operation`"));
-    let out = validate(&["--operation", "astropay.gate.sale", "/no/such/file.json"], "");
+    let out = validate(
+        &["--operation", "astropay.gate.sale", "/no/such/file.json"],
+        "",
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("cannot read /no/such/file.json"));
 }

@@ -202,6 +202,8 @@ pub struct BodyIr {
 pub struct ShapeBuilder<'a> {
     pub index: &'a SpecIndex<'a>,
     pub additional: bool,
+    /// The vendor document of the operation, for sources written without a file.
+    pub document: &'a str,
 }
 
 impl ShapeBuilder<'_> {
@@ -247,7 +249,7 @@ impl ShapeBuilder<'_> {
             min_length: spec.min_length,
             max_length: spec.max_length,
             signature: spec.signature,
-            doc: Doc::of(spec),
+            doc: Doc::of(spec, self.document),
         })
     }
 
@@ -442,7 +444,7 @@ fn overlay(
     field.maximum = param.maximum.or(field.maximum);
     field.min_length = param.min_length.or(field.min_length);
     field.max_length = param.max_length.or(field.max_length);
-    field.doc = field.doc.overlaid(&Doc::of(param));
+    field.doc = field.doc.overlaid(&Doc::of(param, builder.document));
     Ok(())
 }
 

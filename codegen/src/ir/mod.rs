@@ -21,11 +21,12 @@ pub struct Doc {
 }
 
 impl Doc {
-    pub fn of(spec: &FieldSpec) -> Doc {
+    /// The documentation of a field; a source without a file is in `document`.
+    pub fn of(spec: &FieldSpec, document: &str) -> Doc {
         Doc {
             description: spec.description.clone(),
             original: spec.original.clone(),
-            source: spec.source.as_ref().map(ToString::to_string),
+            source: spec.source.as_ref().map(|s| s.display_in(document)),
         }
     }
 
@@ -146,7 +147,7 @@ pub fn build(spec: &LoadedSpec) -> Result<Ir, Diagnostics> {
         };
         let mut operations = Vec::new();
         for op in &file.content.operations {
-            match operation(&index, method, op) {
+            match operation(&index, method, &document.file, op) {
                 Ok(ir) => {
                     if ir.interface == Interface::Callback {
                         callback = Some(match callback.take() {
@@ -203,11 +204,13 @@ fn located(file: &LoadedFile, op: &Located<Operation>, e: IrError) -> Diagnostic
 fn operation(
     index: &SpecIndex<'_>,
     method: &MethodSpec,
+    document: &str,
     op: &Operation,
 ) -> Result<OperationIr, IrError> {
     let builder = body::ShapeBuilder {
         index,
         additional: op.interface == Interface::Callback,
+        document,
     };
     let mut shape = match (&op.root, op.objects.is_empty()) {
         (Some(root), _) => match builder.shared(root, &mut Vec::new())? {
@@ -283,7 +286,7 @@ fn operation(
         doc: Doc {
             description: op.description.clone(),
             original: op.original.clone(),
-            source: Some(op.source.to_string()),
+            source: Some(op.source.display_in(document)),
         },
         interface: op.interface,
         method: method.id.clone(),

@@ -189,12 +189,15 @@ fn check_example(
     };
     if let Some(op) = operation {
         let errata = Errata::of(example);
+        let resolver = BodyResolver::new(index, op, variant);
+        let mut paths = Vec::new();
+        collect_paths(&json, String::new(), &mut paths);
         let mut problems = Vec::new();
-        check_declared(index, op, variant, &json, &errata, &mut problems);
+        check_declared(&resolver, op, &paths, &errata, &mut problems);
         if example.kind != ExampleKind::Fragment {
             check_required(op, variant, &json, &errata, &mut problems);
         }
-        check_stale_errata(index, op, variant, &json, &errata, &mut problems);
+        check_stale_errata(&resolver, op, &json, &paths, &errata, &mut problems);
         for problem in problems {
             error(problem);
         }
@@ -287,23 +290,19 @@ impl Errata {
 
 /// Every key of the example must be declared by its operation.
 fn check_declared(
-    index: &SpecIndex<'_>,
+    resolver: &BodyResolver<'_>,
     op: &Operation,
-    variant: Option<&Variant>,
-    json: &Value,
+    paths: &[String],
     errata: &Errata,
     problems: &mut Vec<String>,
 ) {
-    let resolver = BodyResolver::new(index, op, variant);
-    let mut paths = Vec::new();
-    collect_paths(json, String::new(), &mut paths);
     for path in paths {
-        if errata.excuses_undeclared(&path) {
+        if errata.excuses_undeclared(path) {
             continue;
         }
-        if let Err(missing) = resolver.resolve(&path) {
+        if let Err(missing) = resolver.resolve(path) {
             // Report the outermost undeclared key once.
-            if missing == path {
+            if &missing == path {
                 problems.push(format!(
                     "uses `{path}`, which operation `{}` does not declare (record an erratum `rule: undeclared_field` with this path if the example is wrong)",
                     op.id
@@ -395,16 +394,13 @@ pub fn is_present(json: &Value, path: &str) -> bool {
 
 /// Errata that no longer describe the example are reported, so they cannot go stale silently.
 fn check_stale_errata(
-    index: &SpecIndex<'_>,
+    resolver: &BodyResolver<'_>,
     op: &Operation,
-    variant: Option<&Variant>,
     json: &Value,
+    present: &[String],
     errata: &Errata,
     problems: &mut Vec<String>,
 ) {
-    let resolver = BodyResolver::new(index, op, variant);
-    let mut present = Vec::new();
-    collect_paths(json, String::new(), &mut present);
     for path in &errata.undeclared {
         if !present.contains(path) && !errata.missing.contains(path) {
             problems.push(format!(

@@ -690,27 +690,9 @@ impl ShapeTable {
     }
 }
 
-fn format_variant(format: Format) -> &'static str {
-    match format {
-        Format::Currency => "Currency",
-        Format::Country => "Country",
-        Format::Subdivision => "Subdivision",
-        Format::Language => "Language",
-        Format::Email => "Email",
-        Format::Ip => "Ip",
-        Format::Url => "Url",
-        Format::Phone => "Phone",
-        Format::Pan => "Pan",
-        Format::Cpf => "Cpf",
-        Format::DateDmy => "DateDmy",
-        Format::TimeHms => "TimeHms",
-        Format::Datetime => "Datetime",
-        Format::YnFlag => "YnFlag",
-        Format::Indicator => "Indicator",
-        Format::FourIndicators => "FourIndicators",
-        Format::AmountMinor => "AmountMinor",
-        Format::JsonString => "JsonString",
-    }
+/// The runtime `Format` variant of a format: the model's enum names its variants the same way.
+fn format_variant(format: Format) -> String {
+    format!("{format:?}")
 }
 
 fn scalar_tokens(value: &Scalar) -> TokenStream {

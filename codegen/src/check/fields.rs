@@ -1,7 +1,9 @@
 //! The shape of field definitions: keys that fit their type, and formats that fit their type.
 
 use crate::diagnostics::Diagnostics;
-use crate::model::{FieldSpec, FieldType, Format, Position, Requirement, Scalar};
+use indexmap::IndexMap;
+
+use crate::model::{FieldSpec, FieldType, Format, Located, Position, Requirement, Scalar};
 
 use super::index::SpecIndex;
 
@@ -138,37 +140,37 @@ pub fn check_field(
         error("`accepts` lists scalar wire types (string, integer, boolean)".into());
     }
     if let Some(fields) = &field.fields {
-        for (name, child) in fields {
-            let child_label = format!("{label}.{name}");
-            check_field(
-                index,
-                &child_label,
-                child,
-                child.at,
-                Place::SharedObject,
-                file,
-                out,
-            );
-        }
+        check_members(index, label, fields, file, out);
     }
     if let Some(items) = &field.items {
         if items.ty.is_none() {
             out.error(file, at, format!("`{label}[]`: `items` needs `type`"));
         } else if let Some(fields) = &items.fields {
-            for (name, child) in fields {
-                let child_label = format!("{label}[].{name}");
-                // Elements are definitions, whether the array sits in an object or a param.
-                check_field(
-                    index,
-                    &child_label,
-                    child,
-                    child.at,
-                    Place::SharedObject,
-                    file,
-                    out,
-                );
-            }
+            check_members(index, &format!("{label}[]"), fields, file, out);
         }
+    }
+}
+
+/// Inline members of an object or of array elements are definitions, wherever the object sits
+/// (in a shared object or in an operation's param).
+fn check_members(
+    index: &SpecIndex<'_>,
+    prefix: &str,
+    fields: &IndexMap<String, Located<FieldSpec>>,
+    file: &str,
+    out: &mut Diagnostics,
+) {
+    for (name, child) in fields {
+        let label = format!("{prefix}.{name}");
+        check_field(
+            index,
+            &label,
+            child,
+            child.at,
+            Place::SharedObject,
+            file,
+            out,
+        );
     }
 }
 

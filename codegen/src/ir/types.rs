@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use crate::model::{FieldType, Format, Interface, Scalar};
 
 use super::naming::{pascal, snake};
-use super::{Doc, Ir, ShapeField, ShapeIr, ShapeKind};
+use super::{Ir, ShapeField, ShapeIr, ShapeKind};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum RustType {
@@ -366,11 +366,5 @@ fn dedupe_rust_names(fields: &mut [StructField]) {
             name.push('_');
         }
         field.rust_name = name;
-    }
-}
-
-impl Doc {
-    pub fn is_empty(&self) -> bool {
-        self.description.is_none() && self.original.is_none() && self.source.is_none()
     }
 }

@@ -103,3 +103,44 @@ fn list_prints_every_operation() {
     assert!(listing.contains("astropay.gate.sale"));
     assert!(listing.contains("/v2/payment/wallet/astropay/sale"));
 }
+
+/// `ecommpay validate --list` with standard output going to `stdout`: its exit code and stderr.
+fn list_into(stdout: Stdio) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ecommpay"))
+        .args(["validate", "--list"])
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("the binary runs");
+    (out.status.code(), text(&out.stderr))
+}
+
+#[test]
+fn a_closed_standard_output_is_a_message_not_a_panic() {
+    // A pipe whose reader is gone before the binary writes: `ecommpay validate --list | true`.
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let (code, stderr) = list_into(Stdio::from(writer));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("ecommpay: cannot write to standard output:"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_a_message_not_a_panic() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("Linux has /dev/full");
+    let (code, stderr) = list_into(Stdio::from(full));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot write to standard output: No space left on device"),
+        "{stderr}"
+    );
+}

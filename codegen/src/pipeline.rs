@@ -48,6 +48,10 @@ impl Failure {
 /// Loads the spec and runs every check; warnings do not stop it.
 pub fn load_checked(spec_dir: &Path, seeds: Option<&Path>) -> Result<LoadedSpec, Failure> {
     let loaded = crate::load::load_dir(spec_dir).map_err(Failure::Unreadable)?;
+    checked(loaded, seeds)
+}
+
+fn checked(loaded: LoadedSpec, seeds: Option<&Path>) -> Result<LoadedSpec, Failure> {
     let diagnostics = crate::check::check_spec(&loaded, seeds);
     if diagnostics.has_errors() {
         return Err(Failure::Invalid(diagnostics.sorted()));
@@ -62,7 +66,27 @@ pub fn build_ir(spec: &LoadedSpec) -> Result<Ir, Failure> {
 /// The generated Rust files for `ecommpay-api`.
 pub fn generate_rust(spec_dir: &Path) -> Result<Vec<GeneratedFile>, Failure> {
     let spec = load_checked(spec_dir, None)?;
-    let ir = build_ir(&spec)?;
+    emit_rust(&spec)
+}
+
+/// The generated Rust files for `ecommpay-api` from spec files given as `(name, text)`, as its
+/// build script has them: checked exactly as a spec directory is.
+pub fn generate_rust_from_sources<'a>(
+    sources: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Vec<GeneratedFile>, Failure> {
+    let dir = Path::new("spec");
+    let loaded = crate::load::load_sources(
+        dir,
+        sources
+            .into_iter()
+            .map(|(name, text)| (dir.join(name), text.to_owned())),
+    );
+    let spec = checked(loaded, None)?;
+    emit_rust(&spec)
+}
+
+fn emit_rust(spec: &LoadedSpec) -> Result<Vec<GeneratedFile>, Failure> {
+    let ir = build_ir(spec)?;
     crate::emit::rust::emit(&ir).map_err(Failure::Emit)
 }
 

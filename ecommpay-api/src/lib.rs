@@ -3,12 +3,13 @@
 // Lets `#[derive(Canonical)]` name `::ecommpay_api` inside this crate too.
 extern crate self as ecommpay_api;
 
-pub mod formats;
-pub mod operation;
-pub mod secret;
-pub mod signature;
-pub mod validate;
-pub mod wire;
+pub use ecommpay_core::{Interface, formats, natural, operation, secret, validate, wire};
+
+/// Signatures: the canonical form, signing and verification, and `#[derive(Canonical)]`.
+pub mod signature {
+    pub use ecommpay_core::signature::*;
+    pub use ecommpay_macros::Canonical;
+}
 
 /// The code generated from the spec: one module per payment method, plus the callback.
 #[allow(clippy::all, clippy::pedantic, missing_docs, unreachable_pub)]

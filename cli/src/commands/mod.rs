@@ -5,7 +5,7 @@ pub mod validate;
 pub mod verify;
 
 use std::fmt;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -118,6 +118,15 @@ pub fn read_json_object(file: Option<&std::path::Path>) -> Result<Value, Failure
         )));
     }
     Ok(message)
+}
+
+/// Writes one line to standard output. A closed pipe (`ecommpay validate --list | head`) or a
+/// full disk is a failure with a message, never a panic as `println!` would give.
+pub fn print_line(line: impl fmt::Display) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::unusable(format!("cannot write to standard output: {e}")))
 }
 
 /// What went wrong, and the exit code that says so.

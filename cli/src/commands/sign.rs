@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Args;
 use ecommpay_api::signature::{embed, sign_value, string_to_sign_value};
 
-use super::{Failure, MessageArgs};
+use super::{Failure, MessageArgs, print_line};
 
 #[derive(Args, Debug)]
 pub struct SignArgs {
@@ -20,11 +20,8 @@ pub struct SignArgs {
 }
 
 pub fn run(args: &SignArgs) -> ExitCode {
-    match sign(args) {
-        Ok(output) => {
-            println!("{output}");
-            ExitCode::SUCCESS
-        }
+    match sign(args).and_then(print_line) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(),
     }
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 use ecommpay_api::{Facts, OPERATIONS};
 
-use super::{Failure, read_json_object};
+use super::{Failure, print_line, read_json_object};
 
 /// Exit code for a payload that breaks a rule.
 const EXIT_INVALID: u8 = 1;
@@ -27,25 +27,28 @@ pub struct ValidateArgs {
 }
 
 pub fn run(args: &ValidateArgs) -> ExitCode {
-    if args.list {
-        for entry in OPERATIONS {
-            let schema = entry.schema;
-            let target = schema.path.or(schema.mode).unwrap_or("");
-            println!(
-                "{:<46} {:<13} {target}",
-                schema.id,
-                schema.interface.as_str()
-            );
-        }
-        return ExitCode::SUCCESS;
-    }
-    match validate(args) {
-        Ok(()) => {
-            println!("valid");
-            ExitCode::SUCCESS
-        }
+    let done = if args.list {
+        list()
+    } else {
+        validate(args).and_then(|()| print_line("valid"))
+    };
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(),
     }
+}
+
+fn list() -> Result<(), Failure> {
+    for entry in OPERATIONS {
+        let schema = entry.schema;
+        let target = schema.path.or(schema.mode).unwrap_or("");
+        print_line(format_args!(
+            "{:<46} {:<13} {target}",
+            schema.id,
+            schema.interface.as_str()
+        ))?;
+    }
+    Ok(())
 }
 
 fn validate(args: &ValidateArgs) -> Result<(), Failure> {
@@ -65,7 +68,7 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
         return Ok(());
     }
     for violation in &violations {
-        println!("{violation}");
+        print_line(violation)?;
     }
     Err(Failure {
         code: EXIT_INVALID,

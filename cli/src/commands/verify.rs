@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Args;
 use ecommpay_api::signature::{VerifyError, verify_value};
 
-use super::{Failure, MessageArgs};
+use super::{Failure, MessageArgs, print_line};
 
 /// Exit code for a missing, malformed or wrong signature.
 const EXIT_INVALID: u8 = 1;
@@ -17,11 +17,8 @@ pub struct VerifyArgs {
 }
 
 pub fn run(args: &VerifyArgs) -> ExitCode {
-    match verify(args) {
-        Ok(()) => {
-            println!("valid");
-            ExitCode::SUCCESS
-        }
+    match verify(args).and_then(|()| print_line("valid")) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(),
     }
 }

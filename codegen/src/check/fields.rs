@@ -131,7 +131,7 @@ pub fn check_field(
         if !fits {
             error(format!(
                 "format `{}` does not apply to `type: {}`",
-                format_name(format),
+                format.name(),
                 ty.as_str()
             ));
         }
@@ -196,27 +196,4 @@ pub fn scalar_mismatch(ty: FieldType, value: &Scalar) -> Option<String> {
         };
         format!("value `{shown}` is not a {}{hint}", ty.as_str())
     })
-}
-
-pub fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Currency => "currency",
-        Format::Country => "country",
-        Format::Subdivision => "subdivision",
-        Format::Language => "language",
-        Format::Email => "email",
-        Format::Ip => "ip",
-        Format::Url => "url",
-        Format::Phone => "phone",
-        Format::Pan => "pan",
-        Format::Cpf => "cpf",
-        Format::DateDmy => "date_dmy",
-        Format::TimeHms => "time_hms",
-        Format::Datetime => "datetime",
-        Format::YnFlag => "yn_flag",
-        Format::Indicator => "indicator",
-        Format::FourIndicators => "four_indicators",
-        Format::AmountMinor => "amount_minor",
-        Format::JsonString => "json_string",
-    }
 }

@@ -13,7 +13,7 @@ use crate::diagnostics::Diagnostics;
 use crate::load::LoadedSpec;
 
 pub use examples::{collect_paths, is_present};
-pub use fields::{format_name, scalar_mismatch};
+pub use fields::scalar_mismatch;
 pub use index::{BodyResolver, Resolved, SpecIndex, normalize_path};
 
 /// Runs every check. `seeds` is the directory of the vendor documents; without it, the

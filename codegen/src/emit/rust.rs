@@ -166,7 +166,7 @@ fn type_tokens(ty: &RustType) -> TokenStream {
         RustType::Map => quote!(serde_json::Map<String, serde_json::Value>),
         RustType::IntOrString => quote!(IntOrString),
         RustType::Format(format) => {
-            let ident = format_ident!("{}", format_type(*format));
+            let ident = format_ident!("{}", format.rust_type());
             quote!(#ident)
         }
         RustType::Named(name) => {
@@ -181,30 +181,6 @@ fn type_tokens(ty: &RustType) -> TokenStream {
             let inner = type_tokens(inner);
             quote!(crate::wire::ObjectOrString<#inner>)
         }
-    }
-}
-
-/// The runtime newtype of a format.
-pub fn format_type(format: Format) -> &'static str {
-    match format {
-        Format::Currency => "CurrencyCode",
-        Format::Country => "CountryCode",
-        Format::Subdivision => "SubdivisionCode",
-        Format::Language => "LanguageCode",
-        Format::Email => "Email",
-        Format::Ip => "IpAddress",
-        Format::Url => "Url",
-        Format::Phone => "Phone",
-        Format::Pan => "Pan",
-        Format::Cpf => "Cpf",
-        Format::DateDmy => "DateDmy",
-        Format::TimeHms => "TimeHms",
-        Format::Datetime => "DateTime",
-        Format::YnFlag => "YnFlag",
-        Format::Indicator => "Indicator",
-        Format::FourIndicators => "FourIndicators",
-        Format::AmountMinor => "u64",
-        Format::JsonString => "JsonString",
     }
 }
 

@@ -19,32 +19,6 @@ pub struct SchemaFile {
 
 pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
-/// The pattern of a string format: the same table as `ecommpay_api::formats::Format::pattern`
-/// (a test keeps them identical).
-pub fn format_pattern(format: Format) -> Option<String> {
-    const IPV4: &str = r"((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
-    Some(match format {
-        Format::Currency => "^[A-Z]{3}$".into(),
-        Format::Country => "^[A-Z]{2}$".into(),
-        Format::Subdivision => "^[A-Z0-9]{1,3}$".into(),
-        Format::Language => "^[A-Za-z]{2}$".into(),
-        Format::Email => "^[^@ ]+@[^@ ]+[.][^@ ]+$".into(),
-        Format::Ip => format!("^({IPV4}|[0-9A-Fa-f]{{0,4}}(:[0-9A-Fa-f]{{0,4}}){{2,7}})$"),
-        Format::Url => "^https?://[^ ]+$".into(),
-        Format::Phone => "^[+]?[0-9]{4,20}$".into(),
-        Format::Pan => "^[A-Z]{5}[0-9]{4}[A-Z0-9]$".into(),
-        Format::Cpf => "^[0-9]{11}$".into(),
-        Format::DateDmy => "^(0[1-9]|[12][0-9]|3[01])-(0[1-9]|1[0-2])-[0-9]{4}$".into(),
-        Format::TimeHms => "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$".into(),
-        Format::Datetime => "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})?$".into(),
-        Format::YnFlag => "^[YN]$".into(),
-        Format::Indicator => "^[01]$".into(),
-        Format::FourIndicators => "^[01]{4}$".into(),
-        Format::AmountMinor => "^[0-9]+$".into(),
-        Format::JsonString => return None,
-    })
-}
-
 /// Every schema, in document order, and the index.
 pub fn emit(ir: &Ir) -> (Vec<SchemaFile>, Value) {
     let mut files = Vec::new();
@@ -257,7 +231,7 @@ fn field_schema(field: &ShapeField) -> Value {
             map.insert("contentMediaType".into(), "application/json".into());
         }
         (Some(format), ShapeKind::String | ShapeKind::Integer) => {
-            if let Some(pattern) = format_pattern(format) {
+            if let Some(pattern) = format.pattern() {
                 map.insert("pattern".into(), pattern.into());
             }
         }

@@ -336,7 +336,7 @@ fn field_doc(field: &ShapeField) -> Vec<String> {
     let mut lines = field.doc.lines();
     let mut facts = Vec::new();
     if let Some(format) = field.format {
-        facts.push(format!("format `{}`", crate::check::format_name(format)));
+        facts.push(format!("format `{}`", format.name()));
     }
     if field.minimum.is_some() || field.maximum.is_some() {
         facts.push(format!(

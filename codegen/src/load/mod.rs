@@ -85,13 +85,27 @@ pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
 /// Loads every spec file of `dir`. Parse problems become diagnostics; only an unreadable
 /// directory or file is an error.
 pub fn load_dir(dir: &Path) -> Result<LoadedSpec, LoadError> {
-    let mut files = Vec::new();
-    let mut diagnostics = Diagnostics::default();
+    let mut sources = Vec::new();
     for path in spec_files(dir)? {
         let text = std::fs::read_to_string(&path).map_err(|source| LoadError::File {
             path: path.clone(),
             source,
         })?;
+        sources.push((path, text));
+    }
+    Ok(load_sources(dir, sources))
+}
+
+/// Loads spec files given as `(path, text)`, in the loader's order (`common.yaml` first), as
+/// `ecommpay-api`'s build script does with the embedded spec. Diagnostics name each file by its
+/// path.
+pub fn load_sources(
+    dir: &Path,
+    sources: impl IntoIterator<Item = (PathBuf, String)>,
+) -> LoadedSpec {
+    let mut files = Vec::new();
+    let mut diagnostics = Diagnostics::default();
+    for (path, text) in sources {
         let display_name = path.display().to_string();
         match parse_file(&display_name, &text) {
             Ok(content) => files.push(LoadedFile {
@@ -103,11 +117,11 @@ pub fn load_dir(dir: &Path) -> Result<LoadedSpec, LoadError> {
             Err(diagnostic) => diagnostics.push(diagnostic),
         }
     }
-    Ok(LoadedSpec {
+    LoadedSpec {
         dir: dir.to_owned(),
         files,
         diagnostics,
-    })
+    }
 }
 
 /// Parses one spec file. Duplicated keys are errors (serde-saphyr's default policy), as are

@@ -1,13 +1,15 @@
 //! Fields of shared objects and the parameters operations declare.
 
 use indexmap::IndexMap;
+#[cfg(feature = "schemars")]
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{Located, SourceRef};
 
 /// The JSON type of a field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
     String,
@@ -32,48 +34,11 @@ impl FieldType {
     }
 }
 
-/// Value formats the documents name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Format {
-    /// ISO 4217 alpha-3 currency code.
-    Currency,
-    /// ISO 3166-1 alpha-2 country code.
-    Country,
-    /// ISO 3166-2 subdivision code without the country prefix and hyphen (`ON` for `CA-ON`).
-    Subdivision,
-    /// ISO 639-1 language code.
-    Language,
-    Email,
-    /// IPv4 or IPv6 address.
-    Ip,
-    Url,
-    /// Phone number, digits only (an optional leading `+` is tolerated).
-    Phone,
-    /// Indian Permanent Account Number: 5 letters, 4 digits, 1 letter or digit.
-    Pan,
-    /// Brazilian CPF: 11 digits.
-    Cpf,
-    /// Date as `dd-mm-yyyy`.
-    DateDmy,
-    /// Time as `hh:mm:ss`.
-    TimeHms,
-    /// ISO 8601 date-time.
-    Datetime,
-    /// `Y` or `N`.
-    YnFlag,
-    /// `0` or `1`.
-    Indicator,
-    /// Four `0`/`1` indicators in one string (`0101`).
-    FourIndicators,
-    /// Amount in minor units of the currency.
-    AmountMinor,
-    /// A string that holds JSON.
-    JsonString,
-}
+pub use ecommpay_core::formats::Format;
 
 /// How strongly an operation asks for a field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Requirement {
     Required,
@@ -110,7 +75,8 @@ impl Requirement {
 }
 
 /// A scalar value in an enum, a rule or a predicate.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(untagged)]
 pub enum Scalar {
     Bool(bool),
@@ -140,7 +106,8 @@ impl Scalar {
 /// A field definition. In shared objects it defines a field; in an operation's `params` (with
 /// `path`) it states the operation's requirement and wording, and may add a field the shared
 /// object lacks.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     /// Operation params only: dot-separated path of the field (`customer.identify.doc_number`;
@@ -188,7 +155,8 @@ impl FieldSpec {
 }
 
 /// A shared object: defined once, used by many operations.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ObjectSpec {
     pub description: Option<String>,
@@ -199,7 +167,8 @@ pub struct ObjectSpec {
 
 /// A fact a payload cannot show (e.g. the card's issuing country); validation takes it from the
 /// caller.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FactSpec {
     pub id: String,

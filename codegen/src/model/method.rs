@@ -1,11 +1,13 @@
 //! A payment method's rules: currencies, limits, timings, codes, sub-methods.
 
+#[cfg(feature = "schemars")]
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{Located, SourceRef};
 
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MethodSpec {
     /// Module name of the generated code.
@@ -30,7 +32,8 @@ pub struct MethodSpec {
     pub rules: Vec<Located<MethodRule>>,
 }
 
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Currencies {
     /// Most currencies of the world.
@@ -49,7 +52,8 @@ pub struct Currencies {
     pub source: Option<SourceRef>,
 }
 
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CurrencyRestriction {
     pub currency: String,
@@ -63,7 +67,8 @@ pub struct CurrencyRestriction {
     pub source: Option<SourceRef>,
 }
 
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Limit {
     /// An operation id or an operation kind (`purchase`, `payout`, `refund`).
@@ -78,7 +83,8 @@ pub struct Limit {
     pub source: Option<SourceRef>,
 }
 
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Timing {
     pub applies_to: String,
@@ -91,7 +97,8 @@ pub struct Timing {
     pub source: Option<SourceRef>,
 }
 
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Code {
     pub code: String,
@@ -100,7 +107,8 @@ pub struct Code {
     pub source: Option<SourceRef>,
 }
 
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Submethod {
     pub id: String,
@@ -114,7 +122,8 @@ pub struct Submethod {
     pub source: Option<SourceRef>,
 }
 
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MethodRule {
     pub id: String,

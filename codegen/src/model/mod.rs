@@ -8,6 +8,7 @@ mod operation;
 mod source;
 
 use indexmap::IndexMap;
+#[cfg(feature = "schemars")]
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -21,7 +22,8 @@ pub use operation::{
 };
 pub use source::{Located, Position, SourceRef};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FileKind {
     /// `common.yaml`: facts and shared objects.
@@ -32,9 +34,10 @@ pub enum FileKind {
 
 /// One spec file. `common.yaml` holds `facts` and `objects`; a document file holds `document`,
 /// `method`, `operations` and `examples`.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "ecommpay spec file")]
+#[cfg_attr(feature = "schemars", schemars(title = "ecommpay spec file"))]
 pub struct SpecFile {
     pub kind: FileKind,
     pub document: Option<DocumentInfo>,
@@ -49,7 +52,8 @@ pub struct SpecFile {
     pub examples: Vec<Located<Example>>,
 }
 
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DocumentInfo {
     /// The vendor document's file name.
@@ -59,6 +63,7 @@ pub struct DocumentInfo {
 }
 
 /// The JSON Schema of the spec format, for `spec/spec.schema.json`.
+#[cfg(feature = "schemars")]
 pub fn spec_format_schema() -> serde_json::Value {
     schemars::schema_for!(SpecFile).to_value()
 }

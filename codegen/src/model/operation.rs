@@ -1,29 +1,15 @@
 //! Operations: Gate endpoints, Payment Page parameter sets and callbacks, with their rules.
 
+#[cfg(feature = "schemars")]
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{FieldSpec, Located, Scalar, SourceRef};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Interface {
-    Gate,
-    PaymentPage,
-    Callback,
-}
+pub use ecommpay_core::Interface;
 
-impl Interface {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Interface::Gate => "gate",
-            Interface::PaymentPage => "payment_page",
-            Interface::Callback => "callback",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum HttpMethod {
     Get,
@@ -31,7 +17,8 @@ pub enum HttpMethod {
 }
 
 /// The Payment Page mode an operation opens the form in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentPageMode {
     Purchase,
@@ -49,7 +36,8 @@ impl PaymentPageMode {
     }
 }
 
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Operation {
     /// `<method>.<interface>.<name>`, unique across the spec.
@@ -86,7 +74,8 @@ pub struct Operation {
 }
 
 /// One of several required sets of the same endpoint (UPI sale channel 1 and 2).
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Variant {
     pub id: String,
@@ -100,7 +89,8 @@ pub struct Variant {
     pub rules: Vec<Located<RuleSpec>>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RuleKind {
     /// At least one of `fields` (a named `group`).
@@ -132,7 +122,8 @@ impl RuleKind {
 
 /// A rule as written; `check` verifies that it has exactly the keys its kind takes and turns it
 /// into a typed condition.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     pub kind: RuleKind,
@@ -155,7 +146,8 @@ pub struct RuleSpec {
 
 /// A condition over the payload and the caller's facts. Exactly one of `fact`, `field`, `all`,
 /// `any`, `not`; with `field`, exactly one of `equals`, `in`, `present`.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Predicate {
     pub fact: Option<String>,

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+#[cfg(feature = "schemars")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 
@@ -98,6 +99,7 @@ impl<'de> Deserialize<'de> for SourceRef {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl JsonSchema for SourceRef {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "SourceRef".into()
@@ -156,6 +158,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl<T: JsonSchema> JsonSchema for Located<T> {
     fn inline_schema() -> bool {
         T::inline_schema()

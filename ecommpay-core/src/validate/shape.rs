@@ -1,25 +1,8 @@
 //! Static descriptions of operations, emitted by the generator from the spec: the body's shape
 //! (fields, types, formats, requirements) and the rules across fields.
 
+pub use crate::Interface;
 use crate::formats::Format;
-
-/// Which interface an operation belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Interface {
-    Gate,
-    PaymentPage,
-    Callback,
-}
-
-impl Interface {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Interface::Gate => "gate",
-            Interface::PaymentPage => "payment_page",
-            Interface::Callback => "callback",
-        }
-    }
-}
 
 /// A JSON type on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -13,72 +13,109 @@
 //! - an empty string sorts before any other.
 //!
 //! Like C, reading past the end yields a NUL byte.
+//!
+//! The comparison runs over [`NaturalText`], so that the derive macro can run the very same steps
+//! on paths it only partly knows at expansion time (a field's key, then an unknown rest): a step
+//! that needs an unknown byte gives up with [`Undecided`]. Fully known text never does.
 
 use std::cmp::Ordering;
 
+/// A comparison needed a byte the text does not determine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Undecided;
+
+/// Text as the comparison reads it: byte by byte, some bytes possibly unknown.
+pub trait NaturalText {
+    /// The byte at `i`; past the end, the NUL byte C reads there.
+    fn byte(&self, i: usize) -> Result<u8, Undecided>;
+    /// Whether the text ends at or before `i`.
+    fn at_end(&self, i: usize) -> Result<bool, Undecided>;
+    /// Whether the text is empty.
+    fn is_empty(&self) -> bool;
+}
+
+impl NaturalText for [u8] {
+    fn byte(&self, i: usize) -> Result<u8, Undecided> {
+        Ok(self.get(i).copied().unwrap_or(0))
+    }
+
+    fn at_end(&self, i: usize) -> Result<bool, Undecided> {
+        Ok(i >= self.len())
+    }
+
+    fn is_empty(&self) -> bool {
+        <[u8]>::is_empty(self)
+    }
+}
+
 /// Compares two byte strings as PHP's `strnatcmp` does.
 pub fn strnatcmp(a: &[u8], b: &[u8]) -> Ordering {
+    // Fully known text never leaves the comparison undecided.
+    compare(a, b, true).unwrap_or(Ordering::Equal)
+}
+
+/// `strnatcmp(a, b)`, starting either at the start of both strings (`leading`: zeros before a
+/// digit are skipped) or after a common prefix.
+pub fn compare<A, B>(a: &A, b: &B, leading: bool) -> Result<Ordering, Undecided>
+where
+    A: NaturalText + ?Sized,
+    B: NaturalText + ?Sized,
+{
     if a.is_empty() || b.is_empty() {
-        return a.len().cmp(&b.len());
+        return Ok(b.is_empty().cmp(&a.is_empty()));
     }
-    let at = |s: &[u8], i: usize| s.get(i).copied().unwrap_or(0);
     let (mut ai, mut bi) = (0usize, 0usize);
-    let mut leading = true;
+    let mut leading = leading;
     loop {
-        let mut ca = at(a, ai);
-        let mut cb = at(b, bi);
+        let mut ca = a.byte(ai)?;
+        let mut cb = b.byte(bi)?;
 
         // Zeros before a digit are skipped at the start of the string only.
-        while leading && ca == b'0' && ai + 1 < a.len() && a[ai + 1].is_ascii_digit() {
+        while leading && ca == b'0' && !a.at_end(ai + 1)? && a.byte(ai + 1)?.is_ascii_digit() {
             ai += 1;
-            ca = a[ai];
+            ca = a.byte(ai)?;
         }
-        while leading && cb == b'0' && bi + 1 < b.len() && b[bi + 1].is_ascii_digit() {
+        while leading && cb == b'0' && !b.at_end(bi + 1)? && b.byte(bi + 1)?.is_ascii_digit() {
             bi += 1;
-            cb = b[bi];
+            cb = b.byte(bi)?;
         }
         leading = false;
 
         while is_c_space(ca) {
             ai += 1;
-            ca = at(a, ai);
+            ca = a.byte(ai)?;
         }
         while is_c_space(cb) {
             bi += 1;
-            cb = at(b, bi);
+            cb = b.byte(bi)?;
         }
 
         if ca.is_ascii_digit() && cb.is_ascii_digit() {
             let fractional = ca == b'0' || cb == b'0';
-            let result = if fractional {
-                compare_left(a, &mut ai, b, &mut bi)
-            } else {
-                compare_right(a, &mut ai, b, &mut bi)
-            };
+            let result = compare_run(a, &mut ai, b, &mut bi, fractional)?;
             if result != Ordering::Equal {
-                return result;
+                return Ok(result);
             }
-            match (ai == a.len(), bi == b.len()) {
-                (true, true) => return Ordering::Equal,
-                (true, false) => return Ordering::Less,
-                (false, true) => return Ordering::Greater,
+            match (a.at_end(ai)?, b.at_end(bi)?) {
+                (true, true) => return Ok(Ordering::Equal),
+                (true, false) => return Ok(Ordering::Less),
+                (false, true) => return Ok(Ordering::Greater),
                 (false, false) => {
-                    ca = a[ai];
-                    cb = b[bi];
+                    ca = a.byte(ai)?;
+                    cb = b.byte(bi)?;
                 }
             }
         }
 
-        match ca.cmp(&cb) {
-            Ordering::Equal => {}
-            unequal => return unequal,
+        if ca != cb {
+            return Ok(ca.cmp(&cb));
         }
         ai += 1;
         bi += 1;
-        match (ai >= a.len(), bi >= b.len()) {
-            (true, true) => return Ordering::Equal,
-            (true, false) => return Ordering::Less,
-            (false, true) => return Ordering::Greater,
+        match (a.at_end(ai)?, b.at_end(bi)?) {
+            (true, true) => return Ok(Ordering::Equal),
+            (true, false) => return Ok(Ordering::Less),
+            (false, true) => return Ok(Ordering::Greater),
             (false, false) => {}
         }
     }
@@ -89,40 +126,43 @@ fn is_c_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
-fn digit_at(s: &[u8], i: usize) -> Option<u8> {
-    s.get(i).copied().filter(u8::is_ascii_digit)
+fn digit<T: NaturalText + ?Sized>(s: &T, i: usize) -> Result<Option<u8>, Undecided> {
+    if s.at_end(i)? {
+        return Ok(None);
+    }
+    let b = s.byte(i)?;
+    Ok(b.is_ascii_digit().then_some(b))
 }
 
-/// Two digit runs compared as integers: the longer run wins, else the first differing digit.
-fn compare_right(a: &[u8], ai: &mut usize, b: &[u8], bi: &mut usize) -> Ordering {
+/// PHP's `compare_left` (`fractional`: the first differing digit wins) and `compare_right`
+/// (integers: the longer run wins, else the first differing digit) on two digit runs.
+fn compare_run<A, B>(
+    a: &A,
+    ai: &mut usize,
+    b: &B,
+    bi: &mut usize,
+    fractional: bool,
+) -> Result<Ordering, Undecided>
+where
+    A: NaturalText + ?Sized,
+    B: NaturalText + ?Sized,
+{
     let mut bias = Ordering::Equal;
     loop {
-        match (digit_at(a, *ai), digit_at(b, *bi)) {
-            (None, None) => return bias,
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
+        match (digit(a, *ai)?, digit(b, *bi)?) {
+            (None, None) => return Ok(bias),
+            (None, Some(_)) => return Ok(Ordering::Less),
+            (Some(_), None) => return Ok(Ordering::Greater),
+            (Some(da), Some(db)) if fractional => {
+                if da != db {
+                    return Ok(da.cmp(&db));
+                }
+            }
             (Some(da), Some(db)) => {
                 if bias == Ordering::Equal {
                     bias = da.cmp(&db);
                 }
             }
-        }
-        *ai += 1;
-        *bi += 1;
-    }
-}
-
-/// Two digit runs compared left-aligned: the first differing digit wins.
-fn compare_left(a: &[u8], ai: &mut usize, b: &[u8], bi: &mut usize) -> Ordering {
-    loop {
-        match (digit_at(a, *ai), digit_at(b, *bi)) {
-            (None, None) => return Ordering::Equal,
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(da), Some(db)) => match da.cmp(&db) {
-                Ordering::Equal => {}
-                unequal => return unequal,
-            },
         }
         *ai += 1;
         *bi += 1;

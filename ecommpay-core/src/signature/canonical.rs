@@ -13,7 +13,7 @@ use std::hash::BuildHasher;
 use serde_json::{Map, Number, Value};
 
 use super::error::CanonicalError;
-use super::natural::strnatcmp;
+use crate::natural::strnatcmp;
 
 /// How the entries of the string to sign are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

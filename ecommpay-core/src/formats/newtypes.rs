@@ -1,6 +1,4 @@
-//! Value formats the documents name, as patterns (shared with the exported JSON Schemas: a test
-//! keeps the two identical) and as newtypes that validate in `FromStr`, `TryFrom` and
-//! `Deserialize`.
+//! The format newtypes, and the check of a string against its format.
 
 use std::fmt;
 use std::str::FromStr;
@@ -8,132 +6,9 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A value format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Format {
-    Currency,
-    Country,
-    Subdivision,
-    Language,
-    Email,
-    Ip,
-    Url,
-    Phone,
-    Pan,
-    Cpf,
-    DateDmy,
-    TimeHms,
-    Datetime,
-    YnFlag,
-    Indicator,
-    FourIndicators,
-    AmountMinor,
-    JsonString,
-}
-
-const IPV4: &str = r"((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+use super::Format;
 
 impl Format {
-    pub const ALL: [Format; 18] = [
-        Format::Currency,
-        Format::Country,
-        Format::Subdivision,
-        Format::Language,
-        Format::Email,
-        Format::Ip,
-        Format::Url,
-        Format::Phone,
-        Format::Pan,
-        Format::Cpf,
-        Format::DateDmy,
-        Format::TimeHms,
-        Format::Datetime,
-        Format::YnFlag,
-        Format::Indicator,
-        Format::FourIndicators,
-        Format::AmountMinor,
-        Format::JsonString,
-    ];
-
-    /// The spec's name of the format.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Currency => "currency",
-            Format::Country => "country",
-            Format::Subdivision => "subdivision",
-            Format::Language => "language",
-            Format::Email => "email",
-            Format::Ip => "ip",
-            Format::Url => "url",
-            Format::Phone => "phone",
-            Format::Pan => "pan",
-            Format::Cpf => "cpf",
-            Format::DateDmy => "date_dmy",
-            Format::TimeHms => "time_hms",
-            Format::Datetime => "datetime",
-            Format::YnFlag => "yn_flag",
-            Format::Indicator => "indicator",
-            Format::FourIndicators => "four_indicators",
-            Format::AmountMinor => "amount_minor",
-            Format::JsonString => "json_string",
-        }
-    }
-
-    /// What a valid value looks like, for messages.
-    pub fn expectation(self) -> &'static str {
-        match self {
-            Format::Currency => "an ISO 4217 alpha-3 currency code (e.g. USD)",
-            Format::Country => "an ISO 3166-1 alpha-2 country code (e.g. BR)",
-            Format::Subdivision => {
-                "an ISO 3166-2 subdivision code without the country prefix (e.g. ON)"
-            }
-            Format::Language => "an ISO 639-1 language code (e.g. en)",
-            Format::Email => "an email address",
-            Format::Ip => "an IPv4 or IPv6 address",
-            Format::Url => "an http(s) URL",
-            Format::Phone => "a phone number of digits",
-            Format::Pan => "a PAN: 5 letters, 4 digits, 1 letter or digit",
-            Format::Cpf => "a CPF: 11 digits",
-            Format::DateDmy => "a date as dd-mm-yyyy",
-            Format::TimeHms => "a time as hh:mm:ss",
-            Format::Datetime => "an ISO 8601 date-time",
-            Format::YnFlag => "Y or N",
-            Format::Indicator => "0 or 1",
-            Format::FourIndicators => "four 0/1 indicators (e.g. 0101)",
-            Format::AmountMinor => "a non-negative amount in minor units",
-            Format::JsonString => "a string holding JSON",
-        }
-    }
-
-    /// The regular expression a string value must match (ECMA-262 compatible, `[0-9]` rather
-    /// than `\d`), or `None` where no pattern applies.
-    pub fn pattern(self) -> Option<&'static str> {
-        static IP: LazyLock<String> =
-            LazyLock::new(|| format!("^({IPV4}|[0-9A-Fa-f]{{0,4}}(:[0-9A-Fa-f]{{0,4}}){{2,7}})$"));
-        Some(match self {
-            Format::Currency => "^[A-Z]{3}$",
-            Format::Country => "^[A-Z]{2}$",
-            Format::Subdivision => "^[A-Z0-9]{1,3}$",
-            Format::Language => "^[A-Za-z]{2}$",
-            Format::Email => "^[^@ ]+@[^@ ]+[.][^@ ]+$",
-            Format::Ip => IP.as_str(),
-            Format::Url => "^https?://[^ ]+$",
-            Format::Phone => "^[+]?[0-9]{4,20}$",
-            Format::Pan => "^[A-Z]{5}[0-9]{4}[A-Z0-9]$",
-            Format::Cpf => "^[0-9]{11}$",
-            Format::DateDmy => "^(0[1-9]|[12][0-9]|3[01])-(0[1-9]|1[0-2])-[0-9]{4}$",
-            Format::TimeHms => "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
-            Format::Datetime => {
-                "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})?$"
-            }
-            Format::YnFlag => "^[YN]$",
-            Format::Indicator => "^[01]$",
-            Format::FourIndicators => "^[01]{4}$",
-            Format::AmountMinor => "^[0-9]+$",
-            Format::JsonString => return None,
-        })
-    }
-
     /// Checks a string value.
     pub fn check_str(self, value: &str) -> Result<(), String> {
         let ok = match self {

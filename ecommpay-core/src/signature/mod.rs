@@ -9,7 +9,7 @@
 //!    with `:` (array elements by their 0-based index, a `:` inside a key written `::`).
 //! 3. `true` is `1`, `false` is `0`, `null` is empty, strings are verbatim, integers exact.
 //!    Empty arrays and objects contribute nothing; keys named `frame_mode` are left out.
-//! 4. The entries are sorted by path in natural order (PHP's `strnatcmp`, see [`natural`]);
+//! 4. The entries are sorted by path in natural order (PHP's `strnatcmp`, see [`crate::natural`]);
 //!    the byte-wise orders of the other SDKs are available as [`SortOrder`] options.
 //! 5. The entries joined with `;` are signed with HMAC-SHA512 under the secret key and the result
 //!    is encoded as standard Base64 with padding (88 characters).
@@ -25,7 +25,6 @@
 mod callback;
 mod canonical;
 mod error;
-pub mod natural;
 
 use std::fmt;
 
@@ -45,7 +44,6 @@ pub use canonical::{
     Canonical, CanonicalKey, CanonicalWriter, FRAME_MODE_KEY, GENERAL_KEY, PathMark, SIGNATURE_KEY,
     SignatureRemoval, SortOrder, escape_key,
 };
-pub use ecommpay_macros::Canonical;
 pub use error::{CallbackError, CanonicalError, EmbedError, MalformedSignature, VerifyError};
 
 /// Length in bytes of an HMAC-SHA512 signature.

@@ -1,0 +1,31 @@
+//! The hand-written runtime core under the generated `ecommpay-api`: each concept of the
+//! platform written once.
+//!
+//! Without default features this is only the vocabulary the generator and the derive macro
+//! share at build time: PHP's natural order ([`natural`]), the value formats' names and patterns
+//! ([`formats::Format`]) and the interfaces ([`Interface`]). The `runtime` feature (on by default)
+//! adds what a merchant's backend runs: the format newtypes, the canonical form and signatures
+//! ([`signature`]), the secret key ([`secret`]), the validation engine ([`validate`]), the wire
+//! types ([`wire`]) and the traits every generated operation implements ([`operation`]).
+//!
+//! Merchants use it through `ecommpay-api`, which re-exports it.
+
+pub mod formats;
+mod interface;
+pub mod natural;
+
+pub use interface::Interface;
+
+#[cfg(feature = "runtime")]
+pub mod operation;
+#[cfg(feature = "runtime")]
+pub mod secret;
+#[cfg(feature = "runtime")]
+pub mod signature;
+#[cfg(feature = "runtime")]
+pub mod validate;
+#[cfg(feature = "runtime")]
+pub mod wire;
+
+#[cfg(feature = "runtime")]
+pub use secret::SecretKey;

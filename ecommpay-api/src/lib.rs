@@ -1,9 +1,11 @@
-//! Typed client-side building blocks for the ecommpay payment API.
+#![doc = include_str!("../README.md")]
 
 // Lets `#[derive(Canonical)]` name `::ecommpay_api` inside this crate too.
 extern crate self as ecommpay_api;
 
-pub use ecommpay_core::{Interface, formats, natural, operation, secret, validate, wire};
+pub use ecommpay_core::{
+    Interface, builder, excerpt, formats, natural, operation, secret, validate, wire,
+};
 
 /// Signatures: the canonical form, signing and verification, and `#[derive(Canonical)]`.
 pub mod signature {
@@ -11,16 +13,15 @@ pub mod signature {
     pub use ecommpay_macros::Canonical;
 }
 
-/// The code generated from the spec: one module per payment method, plus the callback.
+// The code generated from the spec; its modules are re-exported below, each type at one path.
 #[allow(clippy::all, clippy::pedantic, missing_docs, unreachable_pub)]
-pub mod generated {
+mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated/mod.rs"));
 }
 
-pub use generated::{OPERATIONS, astropay, callback, card_payout, paypal, upi};
-pub use operation::{
-    BuildError, GateRequest, Operation, OperationEntry, PaymentPageParams, SignedMessage,
-};
+pub use builder::BuildError;
+pub use generated::{OPERATIONS, astropay, callback, card_payout, paypal, shared, upi};
+pub use operation::{GateRequest, Operation, OperationEntry, PaymentPageParams, SignedMessage};
 pub use validate::{Facts, Validate, Violation, ViolationKind, Violations};
 
 impl callback::Callback {

@@ -4,7 +4,7 @@
 //! Without default features this is only the vocabulary the generator and the derive macro
 //! share at build time: PHP's natural order ([`natural`]), the value formats' names and patterns
 //! ([`formats::Format`]) and the interfaces ([`Interface`]). The `runtime` feature (on by default)
-//! adds what a merchant's backend runs: the format newtypes, the canonical form and signatures
+//! adds what a merchant's backend runs: the format newtypes, the builders' slots ([`builder`]), the canonical form and signatures
 //! ([`signature`]), the secret key ([`secret`]), the validation engine ([`validate`]), the wire
 //! types ([`wire`]) and the traits every generated operation implements ([`operation`]).
 //!
@@ -16,6 +16,10 @@ pub mod natural;
 
 pub use interface::Interface;
 
+#[cfg(feature = "runtime")]
+pub mod builder;
+#[cfg(feature = "runtime")]
+pub mod excerpt;
 #[cfg(feature = "runtime")]
 pub mod operation;
 #[cfg(feature = "runtime")]

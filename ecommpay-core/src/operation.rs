@@ -106,11 +106,3 @@ pub fn derived_string_to_sign<T: DeserializeOwned + SignedMessage>(
         }
     })
 }
-
-/// A required field left unset in a builder.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("cannot build {type_name}: missing required field(s) {}", missing.join(", "))]
-pub struct BuildError {
-    pub type_name: &'static str,
-    pub missing: Vec<&'static str>,
-}

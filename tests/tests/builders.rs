@@ -2,18 +2,17 @@
 
 mod support;
 
-use ecommpay_api::astropay::{
-    PurchaseParams, SaleRequest, SaleRequestCustomer, SaleRequestCustomerIdentify,
-    SaleRequestGeneral, SaleRequestPayment,
-};
+use ecommpay_api::astropay::{PurchaseParams, SaleRequest, SaleRequestCustomer};
+use ecommpay_api::builder::BuildProblemKind;
 use ecommpay_api::callback::{Callback, CallbackPaymentStatus};
 use ecommpay_api::formats::{
     CountryCode, Cpf, CurrencyCode, DateDmy, Email, FormatError, IpAddress, JsonString, Pan, Phone,
     TimeHms, Url,
 };
 use ecommpay_api::operation::GateRequest;
+use ecommpay_api::shared::{General, Identify, Payment};
 use ecommpay_api::wire::IntOrString;
-use ecommpay_api::{BuildError, Facts, Validate, ViolationKind};
+use ecommpay_api::{Facts, Validate, ViolationKind};
 use serde_json::{Value, json};
 
 fn contains_null(value: &Value) -> bool {
@@ -26,13 +25,13 @@ fn contains_null(value: &Value) -> bool {
 }
 
 fn sale_request() -> SaleRequest {
-    let general = SaleRequestGeneral::builder()
+    let general = General::builder()
         .project_id(210)
         .payment_id("order-1")
         .signature("c2lnbmF0dXJl")
         .build()
         .expect("general builds");
-    let payment = SaleRequestPayment::builder()
+    let payment = Payment::builder()
         .amount(1000u64)
         .currency("BRL".parse::<CurrencyCode>().expect("a currency"))
         .build()
@@ -96,14 +95,58 @@ fn validate_reports_what_the_types_cannot_say() {
 }
 
 #[test]
+fn setters_infer_and_build_reports_every_problem_with_its_path() {
+    // Typed values, text and plain integer literals all go in as they are written.
+    let request = SaleRequest::builder()
+        .general(General::builder().project_id(210).payment_id("order-1"))
+        .payment(Payment::builder().amount(1000).currency("BRL"))
+        .customer(
+            SaleRequestCustomer::builder()
+                .id("c1")
+                .ip_address("192.0.2.1")
+                .country(CountryCode::new("BR").expect("a country")),
+        )
+        .build()
+        .expect("everything converts");
+    assert_eq!(request.payment.amount, 1000);
+    assert_eq!(request.customer.country.as_str(), "BR");
+
+    // Every problem at once, with the path from the value being built.
+    let err = SaleRequest::builder()
+        .general(General::builder().project_id(210))
+        .payment(Payment::builder().amount(-5).currency("brl"))
+        .customer(
+            SaleRequestCustomer::builder()
+                .id("c1")
+                .ip_address("999.1.1.1")
+                .email("x".repeat(10_000)),
+        )
+        .build()
+        .expect_err("bad values and missing fields");
+    let problems: Vec<String> = err.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [
+            "general.payment_id: missing",
+            "payment.amount: -5 does not fit u64",
+            "payment.currency: invalid currency: expected an ISO 4217 alpha-3 currency code (e.g. USD), got \"brl\"",
+            "customer.ip_address: invalid ip: expected an IPv4 or IPv6 address, got \"999.1.1.1\"",
+            "customer.country: missing",
+            "customer.email: invalid email: expected an email address, got \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…\" (10000 bytes)",
+        ]
+    );
+    assert_eq!(err.missing(), ["general.payment_id", "customer.country"]);
+}
+
+#[test]
 fn a_builder_names_every_missing_required_field() {
     let err = SaleRequest::builder().build().expect_err("nothing is set");
-    assert_eq!(
-        err,
-        BuildError {
-            type_name: "SaleRequest",
-            missing: vec!["general", "payment", "customer"]
-        }
+    assert_eq!(err.type_name, "SaleRequest");
+    assert_eq!(err.missing(), ["general", "payment", "customer"]);
+    assert!(
+        err.problems
+            .iter()
+            .all(|p| p.kind == BuildProblemKind::Missing)
     );
     let message = err.to_string();
     for name in ["general", "payment", "customer"] {
@@ -115,13 +158,13 @@ fn a_builder_names_every_missing_required_field() {
         .build()
         .expect_err("required fields unset");
     assert_eq!(err.type_name, "SaleRequestCustomer");
-    assert_eq!(err.missing, vec!["id", "ip_address", "country"]);
+    assert_eq!(err.missing(), ["id", "ip_address", "country"]);
 
-    let err = SaleRequestPayment::builder()
+    let err = Payment::builder()
         .description("no amount")
         .build()
         .expect_err("required fields unset");
-    assert_eq!(err.missing, vec!["amount", "currency"]);
+    assert_eq!(err.missing(), ["amount", "currency"]);
 
     // Only what is missing is named.
     let err = SaleRequestCustomer::builder()
@@ -129,12 +172,10 @@ fn a_builder_names_every_missing_required_field() {
         .country(CountryCode::new("BR").unwrap())
         .build()
         .unwrap_err();
-    assert_eq!(err.missing, vec!["ip_address"]);
+    assert_eq!(err.missing(), ["ip_address"]);
 
     // A nested object with no required field builds empty.
-    let identify = SaleRequestCustomerIdentify::builder()
-        .build()
-        .expect("nothing is required");
+    let identify = Identify::builder().build().expect("nothing is required");
     assert_eq!(serde_json::to_value(identify).unwrap(), json!({}));
 
     let err = PurchaseParams::builder()
@@ -144,8 +185,8 @@ fn a_builder_names_every_missing_required_field() {
         .expect_err("required fields unset");
     assert_eq!(err.type_name, "PurchaseParams");
     assert_eq!(
-        err.missing,
-        vec![
+        err.missing(),
+        [
             "payment_currency",
             "payment_amount",
             "customer_id",

@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod naming;
+pub mod sharing;
 pub mod types;
 
 use crate::check::SpecIndex;
@@ -54,6 +55,22 @@ impl Doc {
                 lines.push(String::new());
             }
             lines.push(format!("Original: «{}»", o.trim()));
+        }
+        if let Some(s) = &self.source {
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
+            lines.push(format!("Source: `{s}`"));
+        }
+        lines
+    }
+
+    /// The description for rustdoc: the English text and a short source reference. The Russian
+    /// original stays in the spec, where maintainers need it.
+    pub fn rustdoc_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(d) = &self.description {
+            lines.push(d.trim().to_owned());
         }
         if let Some(s) = &self.source {
             if !lines.is_empty() {

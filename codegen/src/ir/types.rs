@@ -54,6 +54,8 @@ pub enum StructRole {
 #[derive(Clone, Debug, PartialEq)]
 pub struct StructDef {
     pub name: String,
+    /// The name it takes when shared: the object's own (`General` for `general`).
+    pub object: String,
     pub doc: Vec<String>,
     pub fields: Vec<StructField>,
     pub role: StructRole,
@@ -68,6 +70,8 @@ pub struct EnumVariant {
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnumDef {
     pub name: String,
+    /// The name it takes when shared: its object's and its field's (`RecurringType`).
+    pub object: String,
     pub doc: Vec<String>,
     pub variants: Vec<EnumVariant>,
     /// Unknown values are kept in `Unknown(String)`.
@@ -103,11 +107,12 @@ pub fn lower(ir: &Ir) -> Vec<RustModule> {
     let mut callback = Lowering::new(true);
     callback.object(
         "Callback",
+        "Callback",
         &ir.callback,
         vec![
             "A callback (notification) from the platform, covering every field the documents show.".into(),
             String::new(),
-            "Unknown fields are kept in `extra`; status and type fields keep unknown values. Verify the signature over the raw body before trusting it: `ecommpay_api::verify_callback_typed`.".into(),
+            "Unknown fields are kept in `extra`; status and type fields keep unknown values. Verify the signature over the raw body before trusting it: `Callback::verify`.".into(),
         ],
         StructRole::Callback,
     );
@@ -139,12 +144,18 @@ pub fn lower(ir: &Ir) -> Vec<RustModule> {
                     ids.join(", ")
                 ));
             }
-            let extra = op.doc.lines();
+            let extra = op.doc.rustdoc_lines();
             if !extra.is_empty() {
                 doc.push(String::new());
                 doc.extend(extra);
             }
-            lowering.object(&op.type_name, &op.typed, doc, StructRole::Request);
+            lowering.object(
+                &op.type_name,
+                &op.type_name,
+                &op.typed,
+                doc,
+                StructRole::Request,
+            );
         }
         let mut doc = vec![format!("{}: {}.", method.name, method.title)];
         if let Some(d) = &method.description {
@@ -159,6 +170,7 @@ pub fn lower(ir: &Ir) -> Vec<RustModule> {
             items: lowering.items,
         });
     }
+    super::sharing::share(&mut modules);
     modules
 }
 
@@ -191,6 +203,7 @@ impl Lowering {
     fn object(
         &mut self,
         name: &str,
+        object: &str,
         shape: &ShapeIr,
         doc: Vec<String>,
         role: StructRole,
@@ -200,6 +213,7 @@ impl Lowering {
         // Reserve the place so that the parent precedes its parts in the output.
         self.items.push(Item::Struct(StructDef {
             name: name.clone(),
+            object: object.to_owned(),
             doc: Vec::new(),
             fields: Vec::new(),
             role,
@@ -214,7 +228,7 @@ impl Lowering {
             if field.forbidden && !self.callback {
                 continue;
             }
-            let ty = self.field_type(&name, field, part_role);
+            let ty = self.field_type(&name, object, field, part_role);
             fields.push(StructField {
                 json_name: field.name.clone(),
                 rust_name: snake(&field.name),
@@ -227,6 +241,7 @@ impl Lowering {
         dedupe_rust_names(&mut fields);
         self.items[position] = Item::Struct(StructDef {
             name: name.clone(),
+            object: object.to_owned(),
             doc,
             fields,
             role,
@@ -234,7 +249,13 @@ impl Lowering {
         name
     }
 
-    fn field_type(&mut self, parent: &str, field: &ShapeField, part_role: StructRole) -> RustType {
+    fn field_type(
+        &mut self,
+        parent: &str,
+        parent_object: &str,
+        field: &ShapeField,
+        part_role: StructRole,
+    ) -> RustType {
         let lenient_int =
             field.also.contains(&FieldType::String) || field.also.contains(&FieldType::Integer);
         match &field.kind {
@@ -247,7 +268,8 @@ impl Lowering {
                     d
                 };
                 let name = format!("{parent}{}", pascal(&field.name));
-                let named = RustType::Named(self.object(&name, shape, doc, part_role));
+                let object = pascal(&field.name);
+                let named = RustType::Named(self.object(&name, &object, shape, doc, part_role));
                 if field.also.contains(&FieldType::String) {
                     RustType::ObjectOrString(Box::new(named))
                 } else {
@@ -259,8 +281,12 @@ impl Lowering {
             ShapeKind::JsonObject(_) => RustType::Format(Format::JsonString),
             ShapeKind::Any => RustType::Value,
             ShapeKind::Array(item) => {
-                let element =
-                    self.field_type(&format!("{parent}{}", pascal(&field.name)), item, part_role);
+                let element = self.field_type(
+                    &format!("{parent}{}", pascal(&field.name)),
+                    parent_object,
+                    item,
+                    part_role,
+                );
                 RustType::Vec(Box::new(element))
             }
             ShapeKind::Boolean if field.also.is_empty() => RustType::Bool,
@@ -274,11 +300,11 @@ impl Lowering {
             }
             ShapeKind::Integer => RustType::I64,
             ShapeKind::String if lenient_int => RustType::IntOrString,
-            ShapeKind::String => self.string_type(parent, field),
+            ShapeKind::String => self.string_type(parent, parent_object, field),
         }
     }
 
-    fn string_type(&mut self, parent: &str, field: &ShapeField) -> RustType {
+    fn string_type(&mut self, parent: &str, parent_object: &str, field: &ShapeField) -> RustType {
         let strings = |values: &[Scalar]| -> Option<Vec<String>> {
             values
                 .iter()
@@ -318,6 +344,7 @@ impl Lowering {
             }
             self.items.push(Item::Enum(EnumDef {
                 name: name.clone(),
+                object: format!("{parent_object}{}", pascal(&field.name)),
                 doc,
                 variants,
                 open,
@@ -333,7 +360,7 @@ impl Lowering {
 }
 
 fn field_doc(field: &ShapeField) -> Vec<String> {
-    let mut lines = field.doc.lines();
+    let mut lines = field.doc.rustdoc_lines();
     let mut facts = Vec::new();
     if let Some(format) = field.format {
         facts.push(format!("format `{}`", format.name()));

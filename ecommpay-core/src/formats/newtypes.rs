@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::Format;
+use crate::excerpt::Excerpt;
 
 impl Format {
     /// Checks a string value.
@@ -21,7 +22,11 @@ impl Format {
         if ok {
             Ok(())
         } else {
-            Err(format!("expected {}, got {value:?}", self.expectation()))
+            Err(format!(
+                "expected {}, got {}",
+                self.expectation(),
+                Excerpt(value)
+            ))
         }
     }
 }

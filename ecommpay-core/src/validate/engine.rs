@@ -8,6 +8,7 @@ use super::shape::{
     Body, FieldShape, Kind, ObjectShape, OperationSchema, Predicate, Rule, WireType,
 };
 use super::{Facts, Violation, ViolationKind};
+use crate::excerpt::Excerpt;
 use crate::formats::Format;
 
 /// Every violation of `value` against `operation`. With variants, the payload must satisfy at
@@ -132,6 +133,16 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
+/// A received value as messages show it: scalars as JSON (strings cut to a short prefix),
+/// containers by their type.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::String(s) => Excerpt(s).to_string(),
+        Value::Array(_) | Value::Object(_) => type_name(value).to_owned(),
+        scalar => scalar.to_string(),
+    }
+}
+
 fn is_integer_string(s: &str) -> bool {
     let digits = s.strip_prefix('-').unwrap_or(s);
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
@@ -235,7 +246,11 @@ fn check_value(field: &FieldShape, value: &Value, path: &str, out: &mut Vec<Viol
         out.push(Violation::new(
             path,
             ViolationKind::Enum,
-            format!("must be one of {}, got {value}", allowed.join(", ")),
+            format!(
+                "must be one of {}, got {}",
+                allowed.join(", "),
+                shown(value)
+            ),
         ));
     }
     if (field.minimum.is_some() || field.maximum.is_some())
@@ -427,9 +442,10 @@ fn check_rule(rule: &Rule, value: &Value, facts: &Facts, out: &mut Vec<Violation
                     *field,
                     ViolationKind::AllowedValues,
                     format!(
-                        "must be one of {} when {}, got {actual}",
+                        "must be one of {} when {}, got {}",
                         list.join(", "),
-                        describe(when)
+                        describe(when),
+                        shown(actual)
                     ),
                 ));
             }
@@ -455,8 +471,9 @@ fn check_rule(rule: &Rule, value: &Value, facts: &Facts, out: &mut Vec<Violation
                     *field,
                     ViolationKind::Currency,
                     format!(
-                        "this method accepts {} only, got {currency:?}",
-                        currencies.join(", ")
+                        "this method accepts {} only, got {}",
+                        currencies.join(", "),
+                        Excerpt(currency)
                     ),
                 ));
             }
@@ -493,7 +510,7 @@ fn check_rule(rule: &Rule, value: &Value, facts: &Facts, out: &mut Vec<Violation
                         ViolationKind::CurrencyCountry,
                         format!(
                             "{currency_value} is only for customers in {country_value}, got {}",
-                            actual.unwrap_or("nothing")
+                            actual.map_or_else(|| "nothing".to_owned(), |a| Excerpt(a).to_string())
                         ),
                     ));
                 }

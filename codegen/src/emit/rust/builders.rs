@@ -1,0 +1,148 @@
+//! Builders of request structs. Setters infer what they are given (`.amount(1000)`,
+//! `.currency("BRL")`, `.customer(Customer::builder().id("c1"))`); a value that does not convert
+//! is kept, and `build()` reports it together with every required field left unset, each with
+//! its path.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::type_tokens;
+use crate::ir::types::{RustType, StructDef, StructField};
+
+/// How a setter converts what it is given.
+enum Conversion {
+    /// `impl Into<T>`: cannot fail.
+    Into,
+    /// Any integer type, checked to fit.
+    Integer,
+    /// `TryInto<T>` with a displayable error: format newtypes and enums from text.
+    Try,
+    /// `TryInto<T>` with a `BuildError`: an object from its value or its builder.
+    Nested,
+}
+
+fn conversion(ty: &RustType, structs: &BTreeSet<String>) -> Conversion {
+    match ty {
+        RustType::I64 | RustType::U64 => Conversion::Integer,
+        RustType::Format(_) => Conversion::Try,
+        RustType::Named(name) if structs.contains(name) => Conversion::Nested,
+        RustType::Named(_) => Conversion::Try,
+        RustType::String
+        | RustType::Bool
+        | RustType::Value
+        | RustType::Map
+        | RustType::IntOrString
+        | RustType::Vec(_)
+        | RustType::ObjectOrString(_) => Conversion::Into,
+    }
+}
+
+fn setter(field: &StructField, structs: &BTreeSet<String>) -> TokenStream {
+    let ident = format_ident!("{}", field.rust_name);
+    let ty = type_tokens(&field.ty);
+    let doc = format!(" Sets `{}`.", field.json_name);
+    let (generics, slot) = match conversion(&field.ty, structs) {
+        Conversion::Into => (
+            quote!(<V: Into<#ty>>),
+            quote!(crate::builder::Slot::from_value(value)),
+        ),
+        Conversion::Integer => (
+            quote!(<V: TryInto<#ty> + Copy + std::fmt::Display>),
+            quote!(crate::builder::Slot::from_integer(value)),
+        ),
+        Conversion::Try => (
+            quote!(<V: TryInto<#ty>>),
+            quote!(crate::builder::Slot::from_try(value)),
+        ),
+        Conversion::Nested => (
+            quote!(<V: TryInto<#ty>>),
+            quote!(crate::builder::Slot::from_nested(value)),
+        ),
+    };
+    let bound = match conversion(&field.ty, structs) {
+        Conversion::Try => quote!(where V::Error: std::fmt::Display),
+        Conversion::Nested => quote!(where V::Error: Into<crate::builder::BuildError>),
+        Conversion::Into | Conversion::Integer => quote!(),
+    };
+    quote! {
+        #[doc = #doc]
+        pub fn #ident #generics (mut self, value: V) -> Self #bound {
+            self.#ident = #slot;
+            self
+        }
+    }
+}
+
+pub(super) fn builder_tokens(s: &StructDef, structs: &BTreeSet<String>) -> TokenStream {
+    let name = format_ident!("{}", s.name);
+    let builder = format_ident!("{}Builder", s.name);
+    let type_name = &s.name;
+    let slots = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        let ty = type_tokens(&f.ty);
+        quote!(#ident: crate::builder::Slot<#ty>,)
+    });
+    let setters = s.fields.iter().map(|f| setter(f, structs));
+    let takes = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        let json = &f.json_name;
+        if f.optional {
+            quote!(let #ident = build_check.optional(#json, self.#ident);)
+        } else {
+            quote!(let #ident = build_check.required(#json, self.#ident);)
+        }
+    });
+    let required: Vec<_> = s
+        .fields
+        .iter()
+        .filter(|f| !f.optional)
+        .map(|f| format_ident!("{}", f.rust_name))
+        .collect();
+    let assign = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        quote!(#ident,)
+    });
+    let build_doc = format!(
+        " Builds the `{type_name}`, or reports every required field left unset and every value \
+         that is not valid, each with its path."
+    );
+    quote! {
+        impl #name {
+            /// A builder: setters take anything that converts to the field's type, and `build()`
+            /// reports every problem at once.
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+
+        #[doc = concat!(" Builder of [`", #type_name, "`].")]
+        #[derive(Clone, Debug, Default)]
+        pub struct #builder {
+            #(#slots)*
+        }
+
+        impl #builder {
+            #(#setters)*
+
+            #[doc = #build_doc]
+            pub fn build(self) -> Result<#name, crate::builder::BuildError> {
+                let mut build_check = crate::builder::Check::new(#type_name);
+                #(#takes)*
+                match (#(#required,)*) {
+                    (#(Some(#required),)*) if build_check.is_clean() => Ok(#name { #(#assign)* }),
+                    _ => Err(build_check.into_error()),
+                }
+            }
+        }
+
+        /// Builds the value, so that a setter of a containing builder takes this builder as it is.
+        impl TryFrom<#builder> for #name {
+            type Error = crate::builder::BuildError;
+            fn try_from(builder: #builder) -> Result<Self, Self::Error> {
+                builder.build()
+            }
+        }
+    }
+}

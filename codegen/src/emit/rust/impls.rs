@@ -1,0 +1,97 @@
+//! The traits every request implements: `Operation`, `GateRequest` or `PaymentPageParams`,
+//! `Validate`, `SignedMessage`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::{OperationIr, ShapeKind};
+use crate::model::Interface;
+
+use super::schema_ident;
+
+pub(super) fn operation_impls(op: &OperationIr) -> TokenStream {
+    let ty = format_ident!("{}", op.type_name);
+    let schema = schema_ident(op);
+    let id = &op.id;
+    let interface_impl = match op.interface {
+        Interface::Gate => {
+            let method = op.http_method.unwrap_or("POST");
+            let path = op.path.clone().unwrap_or_default();
+            quote! {
+                impl crate::operation::GateRequest for #ty {
+                    const HTTP_METHOD: &'static str = #method;
+                    const PATH: &'static str = #path;
+                }
+            }
+        }
+        Interface::PaymentPage => {
+            let mode = op.mode.map_or("purchase", |m| m.as_str());
+            quote! {
+                impl crate::operation::PaymentPageParams for #ty {
+                    const MODE: &'static str = #mode;
+                }
+            }
+        }
+        Interface::Callback => quote!(),
+    };
+    let signed = signed_message_impl(op);
+    quote! {
+        #signed
+
+        impl crate::operation::Operation for #ty {
+            const ID: &'static str = #id;
+            fn schema() -> &'static OperationSchema {
+                &#schema
+            }
+        }
+
+        #interface_impl
+
+        impl crate::validate::Validate for #ty {
+            fn validate_with(&self, facts: &crate::validate::Facts) -> Result<(), crate::validate::Violations> {
+                crate::validate::validate_serialized(&#schema, self, facts)
+            }
+        }
+    }
+}
+
+/// `SignedMessage` for requests that carry a signature field where their kind carries it.
+pub(super) fn signed_message_impl(op: &OperationIr) -> TokenStream {
+    let ty = format_ident!("{}", op.type_name);
+    let top = op
+        .typed
+        .field("signature")
+        .filter(|f| f.signature || f.name == "signature");
+    let general = op.typed.field("general");
+    let in_general = general.and_then(|g| match &g.kind {
+        ShapeKind::Object(shape) => shape.field("signature"),
+        _ => None,
+    });
+    let (kind, store) = match (op.interface, top, general, in_general) {
+        (Interface::PaymentPage, Some(_), _, _) => (
+            quote!(crate::signature::MessageKind::PaymentPage),
+            quote!(self.signature = Some(signature);),
+        ),
+        (Interface::Gate, _, Some(general), Some(_)) if general.required => (
+            quote!(crate::signature::MessageKind::GateRequest),
+            quote!(self.general.signature = Some(signature);),
+        ),
+        (Interface::Gate, _, Some(_), Some(_)) => (
+            quote!(crate::signature::MessageKind::GateRequest),
+            quote! {
+                if let Some(general) = &mut self.general {
+                    general.signature = Some(signature);
+                }
+            },
+        ),
+        _ => return quote!(),
+    };
+    quote! {
+        impl crate::operation::SignedMessage for #ty {
+            const KIND: crate::signature::MessageKind = #kind;
+            fn set_signature(&mut self, signature: String) {
+                #store
+            }
+        }
+    }
+}

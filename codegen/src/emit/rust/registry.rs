@@ -1,0 +1,61 @@
+//! `mod.rs` of the generated code: the modules and the registry of every operation.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::Ir;
+use crate::ir::types::RustModule;
+use crate::model::Interface;
+
+use super::{docs, schema_ident, signed_message_impl};
+
+pub(super) fn mod_file(ir: &Ir, modules: &[RustModule]) -> TokenStream {
+    let mods = modules.iter().map(|m| {
+        let name = format_ident!("{}", m.name);
+        let doc = docs(&m.doc);
+        let file = format!("/generated/{}.rs", m.name);
+        quote! {
+            #doc
+            pub mod #name {
+                include!(concat!(env!("OUT_DIR"), #file));
+            }
+        }
+    });
+    let entries = ir
+        .methods
+        .iter()
+        .flat_map(|m| m.operations.iter())
+        .map(|op| {
+            let module = format_ident!("{}", op.method);
+            let schema = schema_ident(op);
+            let (type_path, type_name) = if op.interface == Interface::Callback {
+                (quote!(callback::Callback), "callback::Callback".to_owned())
+            } else {
+                let ty = format_ident!("{}", op.type_name);
+                (
+                    quote!(#module::#ty),
+                    format!("{}::{}", op.method, op.type_name),
+                )
+            };
+            let derived =
+                if op.interface == Interface::Callback || signed_message_impl(op).is_empty() {
+                    quote!(None)
+                } else {
+                    quote!(Some(crate::operation::derived_string_to_sign::<#type_path>))
+                };
+            quote! {
+                crate::operation::OperationEntry {
+                    schema: &#module::#schema,
+                    type_name: #type_name,
+                    roundtrip: crate::operation::roundtrip::<#type_path>,
+                    derived_string_to_sign: #derived,
+                }
+            }
+        });
+    quote! {
+        #(#mods)*
+
+        /// Every operation of the spec, in document order.
+        pub static OPERATIONS: &[crate::operation::OperationEntry] = &[#(#entries),*];
+    }
+}

@@ -1,0 +1,67 @@
+//! Structs: the typed bodies of requests, Payment Page parameter sets and callbacks.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::types::{StructDef, StructRole};
+
+use super::{builder_tokens, docs, type_tokens};
+
+/// A struct; request structs also get their builder, which needs to know which named types are
+/// structs (`structs`).
+pub(super) fn struct_tokens(s: &StructDef, structs: &BTreeSet<String>) -> TokenStream {
+    let name = format_ident!("{}", s.name);
+    let doc = docs(&s.doc);
+    let request = matches!(s.role, StructRole::Request | StructRole::RequestPart);
+    let fields = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        let json = &f.json_name;
+        let ty = type_tokens(&f.ty);
+        let doc = docs(&f.doc);
+        let rename = (f.rust_name != f.json_name).then(|| quote!(#[serde(rename = #json)]));
+        if f.optional {
+            quote! {
+                #doc
+                #rename
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub #ident: Option<#ty>,
+            }
+        } else {
+            quote! {
+                #doc
+                #rename
+                pub #ident: #ty,
+            }
+        }
+    });
+    let (derives, attrs, extra) = if request {
+        (
+            quote!(#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::signature::Canonical)]),
+            quote!(#[serde(deny_unknown_fields)]),
+            quote!(),
+        )
+    } else {
+        (
+            quote!(#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]),
+            quote!(),
+            quote! {
+                /// Fields the documents do not show, kept as received.
+                #[serde(flatten)]
+                pub extra: serde_json::Map<String, serde_json::Value>,
+            },
+        )
+    };
+    let builder = request.then(|| builder_tokens(s, structs));
+    quote! {
+        #doc
+        #derives
+        #attrs
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+        #builder
+    }
+}

@@ -1,0 +1,50 @@
+//! Quoting values in messages: at most a short prefix, so that a 10 MB string gives a short error.
+
+use std::fmt;
+
+/// How many characters of a value a message quotes.
+pub const EXCERPT_CHARS: usize = 32;
+
+/// A value as messages quote it: Rust-escaped, at most [`EXCERPT_CHARS`] characters, and the
+/// total length when it was cut (`"abc…" (10485760 bytes)`).
+#[derive(Clone, Copy)]
+pub struct Excerpt<'a>(pub &'a str);
+
+impl fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(EXCERPT_CHARS) {
+            None => write!(f, "{:?}", self.0),
+            Some((cut, _)) => {
+                let prefix = format!("{:?}", &self.0[..cut]);
+                let open = prefix.strip_suffix('"').unwrap_or(&prefix);
+                write!(f, "{open}…\" ({} bytes)", self.0.len())
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{EXCERPT_CHARS, Excerpt};
+
+    #[test]
+    fn short_values_are_quoted_whole() {
+        assert_eq!(Excerpt("usd").to_string(), "\"usd\"");
+        assert_eq!(Excerpt("a\"b").to_string(), "\"a\\\"b\"");
+    }
+
+    #[test]
+    fn long_values_are_cut_on_a_character_boundary() {
+        let long = "я".repeat(5_000_000);
+        let quoted = Excerpt(&long).to_string();
+        assert!(quoted.len() < 120, "{quoted}");
+        assert!(quoted.starts_with(&format!("\"{}", "я".repeat(EXCERPT_CHARS))));
+        assert!(quoted.ends_with("…\" (10000000 bytes)"), "{quoted}");
+    }
+}

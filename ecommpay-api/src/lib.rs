@@ -3,7 +3,9 @@
 // Lets `#[derive(Canonical)]` name `::ecommpay_api` inside this crate too.
 extern crate self as ecommpay_api;
 
-pub use ecommpay_core::{Interface, formats, natural, operation, secret, validate, wire};
+pub use ecommpay_core::{
+    Interface, formats, natural, operation, payment_page, secret, validate, wire,
+};
 
 /// Signatures: the canonical form, signing and verification, and `#[derive(Canonical)]`.
 pub mod signature {

@@ -5,8 +5,9 @@
 //! share at build time: PHP's natural order ([`natural`]), the value formats' names and patterns
 //! ([`formats::Format`]) and the interfaces ([`Interface`]). The `runtime` feature (on by default)
 //! adds what a merchant's backend runs: the format newtypes, the canonical form and signatures
-//! ([`signature`]), the secret key ([`secret`]), the validation engine ([`validate`]), the wire
-//! types ([`wire`]) and the traits every generated operation implements ([`operation`]).
+//! ([`signature`]), the secret key ([`secret`]), the validation engine ([`validate`]), Payment
+//! Page URLs ([`payment_page`]), the wire types ([`wire`]) and the traits every generated
+//! operation implements ([`operation`]).
 //!
 //! Merchants use it through `ecommpay-api`, which re-exports it.
 
@@ -18,6 +19,8 @@ pub use interface::Interface;
 
 #[cfg(feature = "runtime")]
 pub mod operation;
+#[cfg(feature = "runtime")]
+pub mod payment_page;
 #[cfg(feature = "runtime")]
 pub mod secret;
 #[cfg(feature = "runtime")]

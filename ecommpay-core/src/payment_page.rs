@@ -225,7 +225,7 @@ fn check_depth(parameter: &str, depth: usize) -> Result<(), PaymentPageError> {
 /// A JSON string as PHP's `php_json_escape_string` writes it without flags.
 fn write_php_json_string(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut push_unit = |out: &mut String, unit: u16| {
+    let push_unit = |out: &mut String, unit: u16| {
         out.push_str("\\u");
         for shift in [12, 8, 4, 0] {
             out.push(char::from(HEX[usize::from((unit >> shift) & 0xf)]));

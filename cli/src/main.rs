@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "ecommpay",
     version,
-    about = "Sign, verify and validate ecommpay messages"
+    about = "Sign, verify and validate ecommpay messages; build and verify Payment Page URLs"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -21,9 +21,19 @@ struct Cli {
 enum Command {
     /// Print the signature of a JSON message (any signature it carries is ignored).
     Sign(commands::sign::SignArgs),
-    /// Check the signature a JSON message carries: exit 0 valid, 1 invalid or missing, 2 the
-    /// input cannot be read or there is no key.
+    /// Check the signature of a JSON message, or with `--url` of a Payment Page URL.
+    ///
+    /// Exit 0 valid, 1 invalid or missing, 2 the input cannot be read or decoded, or there is no
+    /// key. With `--url`, a valid URL's parameters are printed first, one per line as
+    /// `name=value`, the signature left out.
     Verify(commands::verify::VerifyArgs),
+    /// Print the signed Payment Page URL of a JSON object of parameters.
+    ///
+    /// Byte for byte as the official PHP SDK builds it: the parameters in their order (strings
+    /// verbatim, integers in decimal, booleans 1 or 0, objects and arrays as PHP's json_encode
+    /// writes them), form-encoded, `frame_mode` sent but not signed, the signature last. Exit 0,
+    /// or 2 when the input cannot be read or used, or there is no key.
+    PaymentPageUrl(commands::payment_page_url::PaymentPageUrlArgs),
     /// Validate a JSON payload against an operation of the spec and print every violation:
     /// exit 0 valid, 1 invalid, 2 the input cannot be read or the operation is unknown.
     Validate(commands::validate::ValidateArgs),
@@ -34,5 +44,6 @@ fn main() -> ExitCode {
         Command::Sign(args) => commands::sign::run(&args),
         Command::Verify(args) => commands::verify::run(&args),
         Command::Validate(args) => commands::validate::run(&args),
+        Command::PaymentPageUrl(args) => commands::payment_page_url::run(&args),
     }
 }

@@ -4,9 +4,10 @@
 //! Without default features this is only the vocabulary the generator and the derive macro
 //! share at build time: PHP's natural order ([`natural`]), the value formats' names and patterns
 //! ([`formats::Format`]) and the interfaces ([`Interface`]). The `runtime` feature (on by default)
-//! adds what a merchant's backend runs: the format newtypes, the builders' slots ([`builder`]), the canonical form and signatures
-//! ([`signature`]), the secret key ([`secret`]), the validation engine ([`validate`]), the wire
-//! types ([`wire`]) and the traits every generated operation implements ([`operation`]).
+//! adds what a merchant's backend runs: the format newtypes, the builders' slots ([`builder`]),
+//! the canonical form and signatures ([`signature`]), the secret key ([`secret`]), the validation
+//! engine ([`validate`]), Payment Page URLs ([`payment_page`]), the wire types ([`wire`]) and the
+//! traits every generated operation implements ([`operation`]).
 //!
 //! Merchants use it through `ecommpay-api`, which re-exports it.
 
@@ -22,6 +23,8 @@ pub mod builder;
 pub mod excerpt;
 #[cfg(feature = "runtime")]
 pub mod operation;
+#[cfg(feature = "runtime")]
+pub mod payment_page;
 #[cfg(feature = "runtime")]
 pub mod secret;
 #[cfg(feature = "runtime")]

@@ -1,5 +1,6 @@
 //! The subcommands, and what they share: reading the message and the key.
 
+pub mod payment_page_url;
 pub mod sign;
 pub mod validate;
 pub mod verify;
@@ -82,16 +83,22 @@ impl MessageArgs {
 
     /// The key from `--key-file` or the environment. Errors name the source, never the key.
     pub fn read_key(&self) -> Result<SecretKey, Failure> {
-        let key = match &self.key_file {
-            Some(path) => SecretKey::from_file(path),
-            None => SecretKey::from_env(SECRET_KEY_ENV),
-        };
-        key.map_err(|e| {
-            Failure::unusable(format!(
-                "no key: {e} (set {SECRET_KEY_ENV} or pass --key-file)"
-            ))
-        })
+        read_key(self.key_file.as_deref())
     }
+}
+
+/// The key from `key_file`, or from the environment when it is absent. Errors name the source,
+/// never the key.
+pub fn read_key(key_file: Option<&std::path::Path>) -> Result<SecretKey, Failure> {
+    let key = match key_file {
+        Some(path) => SecretKey::from_file(path),
+        None => SecretKey::from_env(SECRET_KEY_ENV),
+    };
+    key.map_err(|e| {
+        Failure::unusable(format!(
+            "no key: {e} (set {SECRET_KEY_ENV} or pass --key-file)"
+        ))
+    })
 }
 
 /// A JSON object from `file`, or from standard input when it is absent or `-`.

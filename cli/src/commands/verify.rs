@@ -1,8 +1,9 @@
-//! `ecommpay verify`: check the signature a message carries.
+//! `ecommpay verify`: check the signature a message or a Payment Page URL carries.
 
 use std::process::ExitCode;
 
 use clap::Args;
+use ecommpay_api::payment_page::ParsedPaymentPageUrl;
 use ecommpay_api::signature::{VerifyError, verify_value};
 
 use super::{Failure, MessageArgs, print_line};
@@ -14,12 +15,27 @@ const EXIT_INVALID: u8 = 1;
 pub struct VerifyArgs {
     #[command(flatten)]
     pub message: MessageArgs,
+    /// Verify a Payment Page URL instead of a JSON message: when its signature is valid, print
+    /// its decoded parameters one per line as `name=value` (the signature left out).
+    #[arg(long, value_name = "URL", conflicts_with_all = ["file", "sort", "kind"])]
+    pub url: Option<String>,
 }
 
 pub fn run(args: &VerifyArgs) -> ExitCode {
-    match verify(args).and_then(|()| print_line("valid")) {
+    let verified = match &args.url {
+        Some(url) => verify_url(args, url),
+        None => verify(args),
+    };
+    match verified.and_then(|()| print_line("valid")) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(),
+    }
+}
+
+fn invalid(error: impl std::fmt::Display) -> Failure {
+    Failure {
+        code: EXIT_INVALID,
+        message: format!("invalid: {error}"),
     }
 }
 
@@ -29,10 +45,25 @@ fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     verify_value(&message, &key, args.message.options()).map_err(|error| match error {
         VerifyError::MissingSignature { .. }
         | VerifyError::MalformedSignature { .. }
-        | VerifyError::Mismatch => Failure {
-            code: EXIT_INVALID,
-            message: format!("invalid: {error}"),
-        },
+        | VerifyError::Mismatch => invalid(error),
         VerifyError::Canonical(error) => Failure::unusable(format!("cannot verify: {error}")),
     })
+}
+
+/// Decodes the URL, checks its signature, and only then prints its parameters.
+fn verify_url(args: &VerifyArgs, url: &str) -> Result<(), Failure> {
+    let parsed = ParsedPaymentPageUrl::parse(url)
+        .map_err(|error| Failure::unusable(format!("cannot verify: {error}")))?;
+    let key = args.message.read_key()?;
+    parsed.verify(&key).map_err(|error| {
+        if error.is_signature_error() {
+            invalid(error)
+        } else {
+            Failure::unusable(format!("cannot verify: {error}"))
+        }
+    })?;
+    for (name, value) in parsed.params() {
+        print_line(format_args!("{name}={value}"))?;
+    }
+    Ok(())
 }

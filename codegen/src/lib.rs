@@ -1,7 +1,9 @@
 //! The ecommpay spec toolchain. The pipeline, one module a stage:
 //!
-//! `model` (what the YAML says) -> `load` (files, located parse errors) -> `check` (cross-file
-//! rules, resolved into a checked spec) -> `ir` (the types to emit) -> `emit` (Rust, JSON Schema).
+//! `model` (what the YAML says) -> `load` (files, located parse errors) -> `resolve` (lookup
+//! tables and field paths over all files) -> `check` (cross-file rules) -> `ir` (the shapes,
+//! rules and types to emit, built once) -> `emit` (Rust, JSON Schema). `check` and `ir` both read
+//! `resolve` and never each other; `pipeline` runs the stages in order.
 
 pub mod check;
 pub mod diagnostics;
@@ -10,4 +12,5 @@ pub mod ir;
 pub mod load;
 pub mod model;
 pub mod pipeline;
+pub mod resolve;
 pub mod stats;

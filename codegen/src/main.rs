@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use ecommpay_codegen::pipeline::{self, Failure};
-use ecommpay_codegen::{check, load, model, stats};
+use ecommpay_codegen::{load, model, stats};
 
 #[derive(Parser)]
 #[command(
@@ -96,7 +96,7 @@ fn run_check(spec_dir: &std::path::Path, seeds: &std::path::Path) -> ExitCode {
     if seeds.is_none() {
         eprintln!("note: no seeds directory; printed examples are not compared with the documents");
     }
-    let diagnostics = check::check_spec(&loaded, seeds);
+    let (diagnostics, _) = pipeline::diagnose(&loaded, seeds);
     let failed = diagnostics.has_errors();
     let count = diagnostics.error_count();
     for diagnostic in diagnostics.sorted() {

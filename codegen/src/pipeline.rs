@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::Path;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::emit::rust::GeneratedFile;
 use crate::emit::schema::SchemaFile;
 use crate::ir::Ir;
@@ -45,28 +45,49 @@ impl Failure {
     }
 }
 
-/// Loads the spec and runs every check; warnings do not stop it.
-pub fn load_checked(spec_dir: &Path, seeds: Option<&Path>) -> Result<LoadedSpec, Failure> {
+/// A spec that passed every check, with its IR.
+#[derive(Debug)]
+pub struct Checked {
+    pub spec: LoadedSpec,
+    pub ir: Ir,
+    /// What the checks reported that does not stop generation.
+    pub warnings: Diagnostics,
+}
+
+/// Every problem of a loaded spec: the checks, then, when they pass, what only building the IR
+/// shows (a param narrowing an inherited field to values of the wrong type). The IR is built once
+/// and returned when nothing stops it.
+pub fn diagnose(spec: &LoadedSpec, seeds: Option<&Path>) -> (Diagnostics, Option<Ir>) {
+    let mut diagnostics = crate::check::check_spec(spec, seeds);
+    if diagnostics.has_errors() {
+        return (diagnostics, None);
+    }
+    match crate::ir::build(spec) {
+        Ok(ir) => (diagnostics, Some(ir)),
+        Err(problems) => {
+            diagnostics.extend(problems);
+            (diagnostics, None)
+        }
+    }
+}
+
+/// Loads the spec directory, checks it and builds its IR; warnings do not stop it.
+pub fn load_checked(spec_dir: &Path, seeds: Option<&Path>) -> Result<Checked, Failure> {
     let loaded = crate::load::load_dir(spec_dir).map_err(Failure::Unreadable)?;
     checked(loaded, seeds)
 }
 
-fn checked(loaded: LoadedSpec, seeds: Option<&Path>) -> Result<LoadedSpec, Failure> {
-    let diagnostics = crate::check::check_spec(&loaded, seeds);
-    if diagnostics.has_errors() {
-        return Err(Failure::Invalid(diagnostics.sorted()));
+fn checked(spec: LoadedSpec, seeds: Option<&Path>) -> Result<Checked, Failure> {
+    match diagnose(&spec, seeds) {
+        (warnings, Some(ir)) if !warnings.has_errors() => Ok(Checked { spec, ir, warnings }),
+        (diagnostics, _) => Err(Failure::Invalid(diagnostics.sorted())),
     }
-    Ok(loaded)
-}
-
-pub fn build_ir(spec: &LoadedSpec) -> Result<Ir, Failure> {
-    crate::ir::build(spec).map_err(|d| Failure::Invalid(d.sorted()))
 }
 
 /// The generated Rust files for `ecommpay-api`.
 pub fn generate_rust(spec_dir: &Path) -> Result<Vec<GeneratedFile>, Failure> {
-    let spec = load_checked(spec_dir, None)?;
-    emit_rust(&spec)
+    let checked = load_checked(spec_dir, None)?;
+    crate::emit::rust::emit(&checked.ir).map_err(Failure::Emit)
 }
 
 /// The generated Rust files for `ecommpay-api` from spec files given as `(name, text)`, as its
@@ -81,20 +102,14 @@ pub fn generate_rust_from_sources<'a>(
             .into_iter()
             .map(|(name, text)| (dir.join(name), text.to_owned())),
     );
-    let spec = checked(loaded, None)?;
-    emit_rust(&spec)
-}
-
-fn emit_rust(spec: &LoadedSpec) -> Result<Vec<GeneratedFile>, Failure> {
-    let ir = build_ir(spec)?;
-    crate::emit::rust::emit(&ir).map_err(Failure::Emit)
+    let checked = checked(loaded, None)?;
+    crate::emit::rust::emit(&checked.ir).map_err(Failure::Emit)
 }
 
 /// The JSON Schemas and their index.
 pub fn generate_schemas(spec_dir: &Path) -> Result<(Vec<SchemaFile>, serde_json::Value), Failure> {
-    let spec = load_checked(spec_dir, None)?;
-    let ir = build_ir(&spec)?;
-    Ok(crate::emit::schema::emit(&ir))
+    let checked = load_checked(spec_dir, None)?;
+    Ok(crate::emit::schema::emit(&checked.ir))
 }
 
 /// Writes files into `dir`, leaving unchanged files untouched (their timestamps too).

@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use ecommpay_codegen::check::check_spec;
 use ecommpay_codegen::diagnostics::Diagnostic;
 use ecommpay_codegen::load::{LoadedSpec, load_dir};
+use ecommpay_codegen::pipeline::diagnose;
 
 fn fixture(case: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -32,7 +32,7 @@ fn relative(case: &str, diagnostics: Vec<Diagnostic>) -> Vec<String> {
 fn headlines(case: &str) -> Vec<String> {
     let loaded = load(case);
     let seeds = fixture(case).join("seeds");
-    relative(case, check_spec(&loaded, Some(&seeds)).sorted())
+    relative(case, diagnose(&loaded, Some(&seeds)).0.sorted())
 }
 
 #[track_caller]
@@ -54,7 +54,7 @@ fn valid_fixture_is_clean() {
 #[test]
 fn without_seeds_printed_text_is_not_compared() {
     let loaded = load("printed_differs");
-    assert!(check_spec(&loaded, None).is_empty());
+    assert!(diagnose(&loaded, None).0.is_empty());
 }
 
 #[test]
@@ -63,7 +63,7 @@ fn seeds_directory_without_the_document() {
     // The fixtures directory holds no `doc.txt`.
     let seeds = fixture("");
     assert_eq!(
-        relative("valid", check_spec(&loaded, Some(&seeds)).sorted()),
+        relative("valid", diagnose(&loaded, Some(&seeds)).0.sorted()),
         ["wallet.yaml:1:1: document `doc.txt` is not in the seeds directory"]
     );
 }

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use ecommpay_codegen::check::check_spec;
 use ecommpay_codegen::load::load_dir;
+use ecommpay_codegen::pipeline::diagnose;
 
 #[test]
 fn the_real_spec_checks_clean() {
@@ -20,7 +20,8 @@ fn the_real_spec_checks_clean() {
         loaded.files.len() >= 2,
         "expected common.yaml and document files"
     );
-    let headlines: Vec<String> = check_spec(&loaded, seeds)
+    let headlines: Vec<String> = diagnose(&loaded, seeds)
+        .0
         .sorted()
         .iter()
         .map(|d| d.headline())

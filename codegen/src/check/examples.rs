@@ -13,7 +13,7 @@ use crate::model::{
     Requirement, Variant,
 };
 
-use super::index::{BodyResolver, SpecIndex, normalize_path, segments};
+use crate::resolve::{BodyResolver, SpecIndex, normalize_path, segments};
 
 pub fn check_all(
     index: &SpecIndex<'_>,
@@ -373,7 +373,7 @@ fn check_required(
 
 /// Whether `path` is present: in every element where it passes through an array.
 pub fn is_present(json: &Value, path: &str) -> bool {
-    fn walk(value: &Value, segments: &[super::index::Segment<'_>]) -> bool {
+    fn walk(value: &Value, segments: &[crate::resolve::Segment<'_>]) -> bool {
         let Some((first, rest)) = segments.split_first() else {
             return true;
         };

@@ -3,9 +3,9 @@
 use crate::diagnostics::Diagnostics;
 use indexmap::IndexMap;
 
-use crate::model::{FieldSpec, FieldType, Format, Located, Position, Requirement, Scalar};
+use crate::model::{FieldSpec, FieldType, Format, Located, Position, Requirement};
 
-use super::index::SpecIndex;
+use crate::resolve::SpecIndex;
 
 /// Where a field definition stands, which decides the keys it may carry.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -97,7 +97,7 @@ pub fn check_field(
             .chain(field.known_values.iter())
             .flatten()
         {
-            if let Some(problem) = scalar_mismatch(ty, value) {
+            if let Some(problem) = ty.mismatch(value) {
                 error(problem);
             }
         }
@@ -172,28 +172,4 @@ fn check_members(
             out,
         );
     }
-}
-
-/// A listed value whose JSON type differs from the field's (YAML reads a bare `Y` or `no` as a
-/// boolean: quote it).
-pub fn scalar_mismatch(ty: FieldType, value: &Scalar) -> Option<String> {
-    let fits = matches!(
-        (ty, value),
-        (FieldType::String, Scalar::String(_))
-            | (FieldType::Integer, Scalar::Integer(_))
-            | (FieldType::Boolean, Scalar::Bool(_))
-            | (FieldType::Any, _)
-    );
-    (!fits).then(|| {
-        let hint = if matches!(value, Scalar::Bool(_)) {
-            " (YAML reads bare Y, N, yes, no, true as booleans: quote it)"
-        } else {
-            ""
-        };
-        let shown = match value {
-            Scalar::Bool(b) => b.to_string(),
-            other => other.canonical_text(),
-        };
-        format!("value `{shown}` is not a {}{hint}", ty.as_str())
-    })
 }

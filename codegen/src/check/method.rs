@@ -3,7 +3,7 @@
 use crate::diagnostics::Diagnostics;
 use crate::load::LoadedSpec;
 
-use super::index::SpecIndex;
+use crate::resolve::SpecIndex;
 
 pub fn check_all(index: &SpecIndex<'_>, spec: &LoadedSpec, out: &mut Diagnostics) {
     for file in &spec.files {

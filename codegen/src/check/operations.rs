@@ -9,7 +9,7 @@ use crate::model::{
 };
 
 use super::fields::{Place, check_field};
-use super::index::{BodyResolver, SpecIndex};
+use crate::resolve::{BodyResolver, SpecIndex};
 
 pub fn check_all(index: &SpecIndex<'_>, out: &mut Diagnostics) {
     for (operation, file) in index.operations.values() {

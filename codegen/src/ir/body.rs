@@ -3,11 +3,10 @@
 
 use indexmap::IndexMap;
 
-use crate::check::SpecIndex;
-use crate::check::index::segments;
 use crate::model::{
     FieldSpec, FieldType, Format, Located, Predicate, Requirement, RuleKind, RuleSpec, Scalar,
 };
+use crate::resolve::{SpecIndex, segments};
 
 use super::{Doc, IrError};
 
@@ -432,7 +431,7 @@ fn overlay(
             .iter()
             .chain(param.known_values.iter().flatten())
         {
-            if let Some(problem) = crate::check::scalar_mismatch(ty, value) {
+            if let Some(problem) = ty.mismatch(value) {
                 return Err(IrError::new(format!("param `{}`: {problem}", field.name)));
             }
         }

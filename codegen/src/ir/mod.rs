@@ -6,10 +6,10 @@ pub mod naming;
 pub mod sharing;
 pub mod types;
 
-use crate::check::SpecIndex;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{LoadedFile, LoadedSpec};
 use crate::model::{FieldSpec, Format, Interface, Located, MethodSpec, Operation, PaymentPageMode};
+use crate::resolve::SpecIndex;
 
 pub use body::{BodyIr, PredicateIr, RuleIr, ShapeField, ShapeIr, ShapeKind};
 

@@ -32,6 +32,30 @@ impl FieldType {
             FieldType::Any => "any",
         }
     }
+
+    /// A listed value whose JSON type differs from the field's (YAML reads a bare `Y` or `no` as a
+    /// boolean: quote it).
+    pub fn mismatch(self, value: &Scalar) -> Option<String> {
+        let fits = matches!(
+            (self, value),
+            (FieldType::String, Scalar::String(_))
+                | (FieldType::Integer, Scalar::Integer(_))
+                | (FieldType::Boolean, Scalar::Bool(_))
+                | (FieldType::Any, _)
+        );
+        (!fits).then(|| {
+            let hint = if matches!(value, Scalar::Bool(_)) {
+                " (YAML reads bare Y, N, yes, no, true as booleans: quote it)"
+            } else {
+                ""
+            };
+            let shown = match value {
+                Scalar::Bool(b) => b.to_string(),
+                other => other.canonical_text(),
+            };
+            format!("value `{shown}` is not a {}{hint}", self.as_str())
+        })
+    }
 }
 
 pub use ecommpay_core::formats::Format;

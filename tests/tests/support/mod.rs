@@ -82,7 +82,7 @@ pub fn cases(spec: &LoadedSpec) -> Vec<Case> {
 
 /// `a.b[3].c` -> `a.b[].c`, as errata write paths.
 pub fn normalize(path: &str) -> String {
-    ecommpay_codegen::check::normalize_path(path)
+    ecommpay_codegen::resolve::normalize_path(path)
 }
 
 pub fn rule_name(rule: ErratumRule) -> &'static str {
@@ -91,8 +91,9 @@ pub fn rule_name(rule: ErratumRule) -> &'static str {
 
 /// The checked spec's IR, as `build.rs` builds it.
 pub fn ir() -> ecommpay_codegen::ir::Ir {
-    let spec = ecommpay_codegen::pipeline::load_checked(&spec_dir(), None).expect("spec checks");
-    ecommpay_codegen::pipeline::build_ir(&spec).expect("IR builds")
+    ecommpay_codegen::pipeline::load_checked(&spec_dir(), None)
+        .expect("spec checks")
+        .ir
 }
 
 /// Every exported JSON Schema and `index.json`.

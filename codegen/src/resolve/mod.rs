@@ -1,4 +1,5 @@
-//! Lookup tables over all spec files, and resolution of field paths within an operation.
+//! The resolved spec, which the checks and the IR builder both read: lookup tables over all spec
+//! files, and resolution of field paths within an operation.
 
 use std::collections::HashMap;
 

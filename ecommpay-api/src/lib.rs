@@ -20,7 +20,7 @@ mod generated {
 }
 
 pub use builder::BuildError;
-pub use generated::{OPERATIONS, astropay, callback, card_payout, paypal, shared, upi};
+pub use generated::*;
 pub use operation::{GateRequest, Operation, OperationEntry, PaymentPageParams, SignedMessage};
 pub use validate::{Facts, Validate, Violation, ViolationKind, Violations};
 

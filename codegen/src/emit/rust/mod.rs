@@ -11,6 +11,7 @@ mod tables;
 use builders::builder_tokens;
 use enums::enum_tokens;
 use impls::{operation_impls, signed_message_impl};
+pub use registry::method_feature;
 use registry::mod_file;
 use structs::struct_tokens;
 use tables::{ShapeTable, operation_schema};

@@ -1,4 +1,6 @@
-//! `mod.rs` of the generated code: the modules and the registry of every operation.
+//! `mod.rs` of the generated code: the modules and the registry of every operation. Each
+//! payment method's module and operations are behind the crate feature of the same name
+//! (`card_payout` behind `card-payout`), so that a crate using one method compiles one.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -9,13 +11,29 @@ use crate::model::Interface;
 
 use super::{docs, schema_ident, signed_message_impl};
 
+/// The crate feature that enables a payment method.
+pub fn method_feature(method: &str) -> String {
+    method.replace('_', "-")
+}
+
+fn feature_gate(method: &str) -> TokenStream {
+    let feature = method_feature(method);
+    quote!(#[cfg(feature = #feature)])
+}
+
 pub(super) fn mod_file(ir: &Ir, modules: &[RustModule]) -> TokenStream {
     let mods = modules.iter().map(|m| {
         let name = format_ident!("{}", m.name);
         let doc = docs(&m.doc);
         let file = format!("/generated/{}.rs", m.name);
+        let gate = ir
+            .methods
+            .iter()
+            .any(|method| method.id == m.name)
+            .then(|| feature_gate(&m.name));
         quote! {
             #doc
+            #gate
             pub mod #name {
                 include!(concat!(env!("OUT_DIR"), #file));
             }
@@ -43,7 +61,9 @@ pub(super) fn mod_file(ir: &Ir, modules: &[RustModule]) -> TokenStream {
                 } else {
                     quote!(Some(crate::operation::derived_string_to_sign::<#type_path>))
                 };
+            let gate = feature_gate(&op.method);
             quote! {
+                #gate
                 crate::operation::OperationEntry {
                     schema: &#module::#schema,
                     type_name: #type_name,
@@ -55,7 +75,7 @@ pub(super) fn mod_file(ir: &Ir, modules: &[RustModule]) -> TokenStream {
     quote! {
         #(#mods)*
 
-        /// Every operation of the spec, in document order.
+        /// Every operation of the spec, in document order (of the payment methods enabled).
         pub static OPERATIONS: &[crate::operation::OperationEntry] = &[#(#entries),*];
     }
 }

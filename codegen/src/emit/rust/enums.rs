@@ -51,6 +51,7 @@ pub(super) fn enum_tokens(e: &EnumDef) -> TokenStream {
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #unknown_variant

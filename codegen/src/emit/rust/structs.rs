@@ -58,6 +58,9 @@ pub(super) fn struct_tokens(s: &StructDef, structs: &BTreeSet<String>) -> TokenS
         #doc
         #derives
         #attrs
+        // Fields may be added as the documents grow: build with the builder (requests) or
+        // deserialize (callbacks).
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra

@@ -28,6 +28,16 @@ impl callback::Callback {
     /// Verifies a callback's signature over its raw body, exactly as received, and only then
     /// deserializes it. A missing, malformed or wrong signature is an error that says which; a
     /// tampered body never yields a callback.
+    ///
+    /// ```
+    /// use ecommpay_api::SecretKey;
+    /// use ecommpay_api::callback::{Callback, CallbackPaymentStatus};
+    ///
+    /// let key = SecretKey::new("your-project-secret");
+    /// let raw = br#"{"payment":{"id":"order-1","status":"success"},"signature":"bm90IGEgc2lnbmF0dXJl"}"#;
+    /// // Not signed with this key: nothing of the body is handed out.
+    /// assert!(Callback::verify(raw, &key).is_err());
+    /// ```
     pub fn verify(
         raw: &[u8],
         key: &SecretKey,
@@ -37,6 +47,12 @@ impl callback::Callback {
 }
 
 /// Looks up an operation of the registry by its id (`astropay.gate.sale`).
+///
+/// ```
+/// let sale = ecommpay_api::operation("paypal.gate.sale").expect("a known operation");
+/// assert_eq!(sale.schema.path, Some("/v2/payment/wallet/paypal/sale"));
+/// assert!(ecommpay_api::operation("paypal.gate.teleport").is_none());
+/// ```
 pub fn operation(id: &str) -> Option<&'static OperationEntry> {
     OPERATIONS.iter().find(|entry| entry.id() == id)
 }

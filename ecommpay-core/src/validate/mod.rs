@@ -124,6 +124,14 @@ impl Violations {
 
 /// Facts a payload cannot show (e.g. that the card is a Visa card issued in Canada), supplied by
 /// the caller. Without them, conditions on facts are taken as not holding.
+///
+/// ```
+/// use ecommpay_core::validate::Facts;
+///
+/// let facts = Facts::none().with("visa_card_issued_in_canada");
+/// assert!(facts.contains("visa_card_issued_in_canada"));
+/// assert!(!Facts::none().contains("visa_card_issued_in_canada"));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Facts(BTreeSet<String>);
 

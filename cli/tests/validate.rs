@@ -144,3 +144,33 @@ fn a_full_disk_is_a_message_not_a_panic() {
         "{stderr}"
     );
 }
+
+#[test]
+fn other_parameters_are_notes_and_errors_with_strict() {
+    let payload = VALID_SALE
+        .replace(r#""amount":1000"#, r#""amount":1000,"descripton":"order 1""#)
+        .replace(
+            r#""payment_id":"test_payment""#,
+            r#""payment_id":"test_payment","merchant_callback_url":"https://merchant.example/cb""#,
+        );
+    let out = validate(&["--operation", "astropay.gate.sale"], &payload);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "valid\n");
+    assert_eq!(
+        text(&out.stderr),
+        "note: general.merchant_callback_url: not a parameter the documents name\n\
+         note: payment.descripton: not a parameter the documents name (did you mean `description`?)\n"
+    );
+
+    let strict = validate(&["--operation", "astropay.gate.sale", "--strict"], &payload);
+    assert_eq!(strict.status.code(), Some(1), "{}", text(&strict.stderr));
+    assert_eq!(
+        text(&strict.stdout),
+        "general.merchant_callback_url: not a parameter the documents name [strict]\n\
+         payment.descripton: not a parameter the documents name (did you mean `description`?) [strict]\n"
+    );
+    assert_eq!(
+        text(&strict.stderr),
+        "ecommpay: 2 violation(s) of astropay.gate.sale\n"
+    );
+}

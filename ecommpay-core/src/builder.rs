@@ -140,6 +140,26 @@ impl<T> Slot<T> {
     }
 }
 
+/// A builder's other parameters: names its type does not declare, in the order they were added.
+#[derive(Clone, Debug, Default)]
+pub struct Others {
+    map: serde_json::Map<String, serde_json::Value>,
+    /// Names the type declares, given as other parameters: reported by `build()`.
+    declared: Vec<String>,
+}
+
+impl Others {
+    /// Adds `name`, unless the type declares it (`declared`): that is kept for `build()` to
+    /// report. A name added twice keeps the last value.
+    pub fn insert(&mut self, declared: &[&str], name: String, value: serde_json::Value) {
+        if declared.contains(&name.as_str()) {
+            self.declared.push(name);
+        } else {
+            self.map.insert(name, value);
+        }
+    }
+}
+
 /// Collects the problems of one `build()`.
 #[derive(Debug)]
 pub struct Check {
@@ -190,6 +210,20 @@ impl Check {
                 None
             }
         }
+    }
+
+    /// The other parameters; a declared name among them is a problem.
+    pub fn others(&mut self, others: Others) -> serde_json::Map<String, serde_json::Value> {
+        for name in others.declared {
+            self.problems.push(BuildProblem {
+                kind: BuildProblemKind::Invalid(format!(
+                    "is a parameter of this type: set it with `.{}(..)`, not `.other(..)`",
+                    name
+                )),
+                path: name,
+            });
+        }
+        others.map
     }
 
     /// Whether no problem was found.

@@ -6,7 +6,9 @@ use serde_json::Value;
 
 use crate::secret::SecretKey;
 use crate::signature::{Canonical, CanonicalError, MessageKind, SignOptions, sign_canonical};
-use crate::validate::{Facts, OperationSchema, Violation, validate_value};
+use crate::validate::{
+    Facts, OperationSchema, OtherParameter, Violation, other_parameters, validate_value,
+};
 
 /// A typed payload of one operation of the spec.
 pub trait Operation {
@@ -76,6 +78,12 @@ impl OperationEntry {
     /// Every violation of a JSON payload.
     pub fn validate_json(&self, payload: &Value, facts: &Facts) -> Vec<Violation> {
         validate_value(self.schema, payload, facts)
+    }
+
+    /// The keys of a JSON payload that the operation does not declare (allowed, listed for typo
+    /// checks).
+    pub fn other_parameters(&self, payload: &Value) -> Vec<OtherParameter> {
+        other_parameters(self.schema, payload)
     }
 }
 

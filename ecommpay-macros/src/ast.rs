@@ -230,12 +230,15 @@ fn check_fields(fields: &[Field<'_>], errors: &mut Errors) {
                 );
             }
         }
-        if field.attrs.skip.get().is_some() {
+        // A flattened field has no key of its own; its keys are known at run time only.
+        let keyless =
+            |f: &Field<'_>| f.attrs.skip.get().is_some() || f.attrs.flatten.get().is_some();
+        if keyless(field) {
             continue;
         }
         let clash = fields[..i]
             .iter()
-            .any(|f| f.attrs.skip.get().is_none() && f.name == field.name);
+            .any(|f| !keyless(f) && f.name == field.name);
         if clash {
             errors.error(
                 field.span,

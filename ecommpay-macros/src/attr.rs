@@ -70,6 +70,8 @@ pub struct FieldAttrs {
     pub skip: Once<()>,
     pub skip_serializing_if: Once<syn::ExprPath>,
     pub signature: Once<()>,
+    /// `#[serde(flatten)]`: the field's own entries sit at this level.
+    pub flatten: Once<()>,
 }
 
 pub struct VariantAttrs {
@@ -78,7 +80,7 @@ pub struct VariantAttrs {
 
 /// serde attributes that make the JSON something this derive cannot compute from the type.
 const UNSUPPORTED_CONTAINER: &[&str] = &["tag", "content", "into", "remote", "expecting"];
-const UNSUPPORTED_FIELD: &[&str] = &["flatten", "serialize_with", "with", "getter"];
+const UNSUPPORTED_FIELD: &[&str] = &["serialize_with", "with", "getter"];
 const UNSUPPORTED_VARIANT: &[&str] = &[
     "skip",
     "skip_serializing",
@@ -89,7 +91,6 @@ const UNSUPPORTED_VARIANT: &[&str] = &[
 
 fn unsupported(meta: &ParseNestedMeta<'_>, name: &str) -> syn::Error {
     let hint = match name {
-        "flatten" => "; write the fields out or implement `Canonical` by hand",
         "serialize_with" | "with" => {
             "; it changes the serialized form: implement `Canonical` for the field's type by hand"
         }
@@ -223,6 +224,7 @@ impl FieldAttrs {
             skip: Once::new("skip"),
             skip_serializing_if: Once::new("skip_serializing_if"),
             signature: Once::new("signature"),
+            flatten: Once::new("flatten"),
         };
         for_each_serde(attrs, errors, |meta, name, errors| {
             let span = meta.path.span();
@@ -233,6 +235,7 @@ impl FieldAttrs {
                     }
                 }
                 "skip" | "skip_serializing" => out.skip.set(errors, span, ()),
+                "flatten" => out.flatten.set(errors, span, ()),
                 "skip_serializing_if" => {
                     let lit: LitStr = meta.value()?.parse()?;
                     out.skip_serializing_if
@@ -251,6 +254,12 @@ impl FieldAttrs {
         }
         if let (Some(signature), Some(_)) = (out.signature.span(), out.skip.span()) {
             errors.error(signature, "conflicting attributes: `#[signature]` on a field that `#[serde(skip)]` leaves out");
+        }
+        if let (Some(signature), Some(_)) = (out.signature.span(), out.flatten.span()) {
+            errors.error(
+                signature,
+                "conflicting attributes: `#[signature]` on a flattened field, which has no key of its own",
+            );
         }
         if let (Some(skip_if), Some(_)) = (out.skip_serializing_if.span(), out.skip.span()) {
             errors.error(

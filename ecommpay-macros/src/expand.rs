@@ -97,7 +97,14 @@ fn object_body(fields: &[Field<'_>], krate: &TokenStream) -> TokenStream {
         .iter()
         .filter(|f| f.attrs.skip.get().is_none() && f.name != FRAME_MODE_KEY)
         .collect();
-    let (ordered, sort_at_run_time) = match static_order(&written) {
+    let flattened = written.iter().any(|f| f.attrs.flatten.get().is_some());
+    let order = if flattened {
+        // A flattened field's keys are only known at run time.
+        None
+    } else {
+        static_order(&written)
+    };
+    let (ordered, sort_at_run_time) = match order {
         Some(order) => (order.into_iter().map(|i| written[i]).collect(), false),
         // In declaration order, as `serde_json::to_value` lists them, so that entries the natural
         // order finds equal keep the same relative order as in the JSON path.
@@ -115,10 +122,16 @@ fn object_body(fields: &[Field<'_>], krate: &TokenStream) -> TokenStream {
             // Left out at the top level and in `general`, as the writer's removal says.
             conditions.push(quote!(!__out.removes_signature_here()));
         }
-        let write = quote! {
-            let __mark = __out.enter_key(#key);
-            #call
-            __out.leave(__mark);
+        let write = if field.attrs.flatten.get().is_some() {
+            // Its entries enter their own keys, at this level; the sort below orders them
+            // among the other fields'.
+            quote!(#call)
+        } else {
+            quote! {
+                let __mark = __out.enter_key(#key);
+                #call
+                __out.leave(__mark);
+            }
         };
         if conditions.is_empty() {
             quote!({ #write })

@@ -297,10 +297,91 @@ fn a_bad_format_fails_typed_deserialization_at_its_path() {
     let err = (entry.roundtrip)(&value).expect_err("a bad currency does not deserialize");
     assert_eq!(err.path, "payment.currency");
     assert!(err.message.contains("currency"), "{err}");
-    // An undeclared field does not deserialize into a request either.
+}
+
+#[test]
+fn other_parameters_round_trip_and_are_signed_in_their_place() {
+    use ecommpay_api::signature::{MessageKind, SignOptions, string_to_sign_value};
+    use ecommpay_api::{SecretKey, SignedMessage};
+
+    // Deserialized: kept at their level, and written back.
+    let entry = ecommpay_api::operation("astropay.gate.sale").unwrap();
     let mut value = serde_json::to_value(sale_request()).unwrap();
+    value["general"]["merchant_callback_url"] = json!("https://merchant.example/cb");
     value["customer"]["nickname"] = json!("jd");
-    assert!((entry.roundtrip)(&value).is_err());
+    value["return_url"] = json!({"success": "https://merchant.example/ok"});
+    assert_eq!(
+        (entry.roundtrip)(&value).expect("other parameters deserialize"),
+        value
+    );
+    let typed: SaleRequest = serde_json::from_value(value.clone()).unwrap();
+    assert_eq!(typed.customer.extra["nickname"], json!("jd"));
+    assert_eq!(
+        typed.extra["return_url"]["success"],
+        json!("https://merchant.example/ok")
+    );
+    // The derived string to sign is the JSON's: the other parameters in their natural place.
+    let derived = (entry.derived_string_to_sign.expect("a signed request"))(&value).unwrap();
+    assert_eq!(
+        derived,
+        string_to_sign_value(&value, SignOptions::new(MessageKind::GateRequest)).unwrap()
+    );
+    assert!(
+        derived.contains(";general:merchant_callback_url:https://merchant.example/cb;"),
+        "{derived}"
+    );
+
+    // Built: `.other(..)` on any builder, a declared name refused.
+    let mut built = SaleRequest::builder()
+        .general(
+            General::builder()
+                .project_id(210)
+                .payment_id("order-1")
+                .other("merchant_callback_url", "https://merchant.example/cb"),
+        )
+        .payment(Payment::builder().amount(1000).currency("BRL"))
+        .customer(
+            SaleRequestCustomer::builder()
+                .id("customer123")
+                .ip_address("192.0.2.1")
+                .country("BR")
+                .email("john@example.com"),
+        )
+        .other(
+            "return_url",
+            json!({"success": "https://merchant.example/ok"}),
+        )
+        .build()
+        .expect("other parameters build");
+    let key = SecretKey::new("secret");
+    built.sign(&key).unwrap();
+    let sent = serde_json::to_value(&built).unwrap();
+    assert_eq!(
+        sent["general"]["merchant_callback_url"],
+        json!("https://merchant.example/cb")
+    );
+    ecommpay_api::signature::verify_value(&sent, &key, SignOptions::new(MessageKind::GateRequest))
+        .expect("the signature covers the other parameters");
+    let mut tampered = sent.clone();
+    tampered["return_url"]["success"] = json!("https://evil.example/");
+    assert!(
+        ecommpay_api::signature::verify_value(
+            &tampered,
+            &key,
+            SignOptions::new(MessageKind::GateRequest)
+        )
+        .is_err()
+    );
+    let err = Payment::builder()
+        .amount(1)
+        .currency("BRL")
+        .other("amount", 5)
+        .build()
+        .expect_err("a declared name is not another parameter");
+    assert_eq!(
+        err.to_string(),
+        "cannot build Payment: amount: is a parameter of this type: set it with `.amount(..)`, not `.other(..)`"
+    );
 }
 
 /// A documented callback.

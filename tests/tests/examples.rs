@@ -12,16 +12,17 @@ use serde_json::{Value, json};
 
 use support::{Case, cases, load_spec, normalize};
 
-/// The violation kinds an erratum's rule accounts for.
+/// The violation kinds an erratum's rule accounts for. A field the text does not declare is no
+/// violation (the documents allow other parameters); it is listed among the other parameters.
 fn explains(rule: ErratumRule, kind: ViolationKind) -> bool {
     use ViolationKind as V;
     match rule {
-        ErratumRule::UndeclaredField => kind == V::Undeclared,
+        ErratumRule::UndeclaredField => false,
         ErratumRule::MissingRequired => {
             matches!(kind, V::Required | V::RequiredIf | V::Requires | V::OneOf)
         }
         ErratumRule::WrongType => kind == V::Type,
-        ErratumRule::WrongPlace => matches!(kind, V::Undeclared | V::Required),
+        ErratumRule::WrongPlace => kind == V::Required,
         ErratumRule::WrongValue => matches!(
             kind,
             V::Enum
@@ -43,10 +44,7 @@ fn explains(rule: ErratumRule, kind: ViolationKind) -> bool {
 /// Errata whose rule a validator always sees (a wrong value may be beyond what rules express:
 /// "the text says 140,00 EUR").
 fn must_be_reported(rule: ErratumRule) -> bool {
-    matches!(
-        rule,
-        ErratumRule::UndeclaredField | ErratumRule::MissingRequired | ErratumRule::WrongType
-    )
+    matches!(rule, ErratumRule::MissingRequired | ErratumRule::WrongType)
 }
 
 fn schema_validators() -> BTreeMap<String, jsonschema::Validator> {
@@ -129,11 +127,26 @@ fn verdict(
             ));
         }
     }
+    // A field the text does not declare is listed among the other parameters.
+    let others = entry.other_parameters(&case.json);
+    for e in case
+        .contradictions()
+        .filter(|e| e.rule == ErratumRule::UndeclaredField)
+    {
+        let path = normalize(e.path.as_deref().unwrap_or_default());
+        if !others.iter().any(|o| normalize(&o.path) == path) {
+            return Err(format!(
+                "{}: erratum undeclared_field at {path} is not among the other parameters: {others:?}",
+                case.id
+            ));
+        }
+    }
     Ok(json!({
         "operation": case.operation,
         "variant": case.variant,
         "valid": violations.is_empty(),
         "violations": violations.iter().map(|v| v.to_string()).collect::<Vec<_>>(),
+        "other_parameters": others.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
         "errata": case.contradictions().map(|e| format!("{} {}: {}", e.rule.as_str(), e.path.as_deref().unwrap_or("-"), e.reason)).collect::<Vec<_>>(),
         "roundtrip": roundtrip,
     }))

@@ -565,34 +565,93 @@ fn format_violations_name_their_paths() {
     );
 }
 
+/// The paths and suggestions of the other parameters of `payload`.
+fn others(operation: &str, payload: &Value) -> Vec<(String, Option<&'static str>)> {
+    ecommpay_api::operation(operation)
+        .expect("a known operation")
+        .other_parameters(payload)
+        .into_iter()
+        .map(|o| (o.path, o.did_you_mean))
+        .collect()
+}
+
 #[test]
-fn an_undeclared_field_is_reported_where_it_is() {
+fn other_parameters_of_the_platform_are_accepted_and_listed_where_they_are() {
+    // The documents: a request may carry any other parameter of the platform's specification
+    // (000_c3cc95ac790d9e4f.txt:288 and twenty-one more places).
     const OP: &str = "astropay.gate.sale";
     let base = example_json("astropay-gate-sale-request");
-    let top = with(base.clone(), &[("loyalty_card", Some(json!("1234")))]);
+    let other = with(
+        base.clone(),
+        &[
+            (
+                "general.merchant_callback_url",
+                Some(json!("https://merchant.example/cb")),
+            ),
+            (
+                "return_url",
+                Some(json!({"success": "https://merchant.example/ok"})),
+            ),
+            ("customer.nickname", Some(json!("jd"))),
+        ],
+    );
+    valid(OP, &other);
+    assert_eq!(
+        others(OP, &other),
+        [
+            ("general.merchant_callback_url".to_owned(), None),
+            ("customer.nickname".to_owned(), None),
+            ("return_url".to_owned(), None),
+        ]
+    );
+    // Payment Page parameters too.
+    const PAGE: &str = "card_payout.payment_page.payout";
+    let page = with(
+        card_payout_params(),
+        &[(
+            "redirect_success_url",
+            Some(json!("https://merchant.example/ok")),
+        )],
+    );
+    valid(PAGE, &page);
+    assert_eq!(
+        others(PAGE, &page),
+        [("redirect_success_url".to_owned(), None)]
+    );
+}
+
+#[test]
+fn a_misspelt_name_is_listed_with_the_name_it_misspells_and_a_required_one_is_missing() {
+    const OP: &str = "astropay.gate.sale";
+    let base = example_json("astropay-gate-sale-request");
+    // An optional name misspelt: allowed, and listed with a suggestion.
+    let optional = with(
+        base.clone(),
+        &[("payment.descripton", Some(json!("order 1")))],
+    );
+    valid(OP, &optional);
+    assert_eq!(
+        others(OP, &optional),
+        [("payment.descripton".to_owned(), Some("description"))]
+    );
+    // A required name misspelt: the required field is missing.
+    let required = with(
+        base,
+        &[
+            ("payment.amount", None),
+            ("payment.amout", Some(json!(1000))),
+        ],
+    );
     expect(
         OP,
-        &top,
+        &required,
         &Facts::none(),
-        &[("loyalty_card", K::Undeclared)],
+        &[("payment.amount", K::Required)],
         Schema::Agrees,
     );
-    let nested = with(base, &[("customer.nickname", Some(json!("jd")))]);
-    expect(
-        OP,
-        &nested,
-        &Facts::none(),
-        &[("customer.nickname", K::Undeclared)],
-        Schema::Agrees,
-    );
-    // Payment Page parameters are closed too.
-    let page = with(card_payout_params(), &[("payout_note", Some(json!("x")))]);
-    expect(
-        "card_payout.payment_page.payout",
-        &page,
-        &Facts::none(),
-        &[("payout_note", K::Undeclared)],
-        Schema::Agrees,
+    assert_eq!(
+        others(OP, &required),
+        [("payment.amout".to_owned(), Some("amount"))]
     );
 }
 

@@ -202,6 +202,18 @@ struct Label {
     text: String,
 }
 
+/// Parameters the type does not declare, flattened among the declared ones (as generated request
+/// types keep "any other parameter of the platform's specification").
+#[derive(Serialize, Canonical, Clone, Debug)]
+struct WithOthers {
+    amount: u64,
+    a10: String,
+    #[serde(flatten)]
+    others: serde_json::Map<String, Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signature: Option<String>,
+}
+
 // ---------------------------------------------------------------------------------------------
 // The law.
 
@@ -449,6 +461,22 @@ proptest! {
     #[test]
     fn law_tricky(message in tricky()) {
         assert_law(&message)?;
+    }
+
+    #[test]
+    fn law_flattened_other_parameters(
+        amount in any::<u64>(),
+        a10 in text(),
+        others in prop::collection::btree_map(key(), json_value(), 0..6),
+        signature in prop::option::of(text()),
+    ) {
+        // Declared names never reach the map: deserialization keeps them in their fields and
+        // builders refuse them as other parameters.
+        let others = others
+            .into_iter()
+            .filter(|(k, _)| !["amount", "a10", "signature"].contains(&k.as_str()))
+            .collect();
+        assert_law(&WithOthers { amount, a10, others, signature })?;
     }
 
     #[test]

@@ -22,6 +22,11 @@ pub struct ValidateArgs {
     /// List the operations and exit.
     #[arg(long)]
     pub list: bool,
+    /// Treat parameters the documents do not name as errors (typo protection). Without it they
+    /// are allowed, as the documents allow any other parameter of the platform's
+    /// specification, and listed as notes on standard error.
+    #[arg(long)]
+    pub strict: bool,
     /// JSON file holding the payload; standard input when absent or `-`.
     pub file: Option<PathBuf>,
 }
@@ -64,14 +69,24 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
         .iter()
         .fold(Facts::none(), |facts, f| facts.with(f.clone()));
     let violations = entry.validate_json(&payload, &facts);
-    if violations.is_empty() {
-        return Ok(());
-    }
+    let others = entry.other_parameters(&payload);
+    let mut errors = violations.len();
     for violation in &violations {
         print_line(violation)?;
     }
+    for other in &others {
+        if args.strict {
+            print_line(format_args!("{other} [strict]"))?;
+            errors += 1;
+        } else {
+            eprintln!("note: {other}");
+        }
+    }
+    if errors == 0 {
+        return Ok(());
+    }
     Err(Failure {
         code: EXIT_INVALID,
-        message: format!("{} violation(s) of {id}", violations.len()),
+        message: format!("{errors} violation(s) of {id}"),
     })
 }

@@ -165,9 +165,6 @@ fn object_schema(shape: &ShapeIr) -> Value {
     if !required.is_empty() {
         schema.insert("required".into(), required.into());
     }
-    if !shape.additional {
-        schema.insert("additionalProperties".into(), false.into());
-    }
     Value::Object(schema)
 }
 

@@ -13,9 +13,9 @@ use super::{Doc, IrError};
 /// The fields of one object in a payload.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShapeIr {
+    /// The fields the spec declares; other keys are allowed everywhere (the documents allow
+    /// any other parameter of the platform's specification).
     pub fields: Vec<ShapeField>,
-    /// Whether keys the spec does not declare are allowed (callbacks: yes, requests: no).
-    pub additional: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -111,10 +111,7 @@ impl ShapeIr {
                 });
             }
         }
-        ShapeIr {
-            fields,
-            additional: self.additional || other.additional,
-        }
+        ShapeIr { fields }
     }
 }
 
@@ -200,7 +197,9 @@ pub struct BodyIr {
 /// Builds shapes from shared objects, guarding against objects that contain themselves.
 pub struct ShapeBuilder<'a> {
     pub index: &'a SpecIndex<'a>,
-    pub additional: bool,
+    /// Integers also accepted as strings of digits: in callbacks (the platform prints them both
+    /// ways) and in Payment Page parameters (they travel as URL text).
+    pub lenient_integers: bool,
     /// The vendor document of the operation, for sources written without a file.
     pub document: &'a str,
 }
@@ -215,10 +214,7 @@ impl ShapeBuilder<'_> {
         for (name, spec) in fields {
             out.push(self.field(name, spec, stack)?);
         }
-        Ok(ShapeIr {
-            fields: out,
-            additional: self.additional,
-        })
+        Ok(ShapeIr { fields: out })
     }
 
     pub fn field(
@@ -229,9 +225,11 @@ impl ShapeBuilder<'_> {
     ) -> Result<ShapeField, IrError> {
         let kind = self.kind(name, spec, stack)?;
         let mut also = spec.accepts.clone();
-        if self.additional && kind == ShapeKind::Integer && !also.contains(&FieldType::String) {
-            // Callbacks: the platform prints integers (project_id, amounts, ids) as numbers in
-            // one message and as strings in another, and the signature cannot tell them apart.
+        if self.lenient_integers && kind == ShapeKind::Integer && !also.contains(&FieldType::String)
+        {
+            // Callbacks print integers (project_id, amounts, ids) as numbers in one message and
+            // as strings in another; Payment Page parameters end up as URL text (the card payout
+            // example prints "project_id": "91348"). The signature cannot tell them apart.
             also.push(FieldType::String);
         }
         Ok(ShapeField {
@@ -374,17 +372,11 @@ pub fn apply_param(
         }
         if matches!(target.kind, ShapeKind::FreeObject | ShapeKind::Any) {
             // Declaring a member of a free-form object gives it a shape; other keys stay allowed.
-            target.kind = ShapeKind::Object(ShapeIr {
-                fields: Vec::new(),
-                additional: true,
-            });
+            target.kind = ShapeKind::Object(ShapeIr { fields: Vec::new() });
         }
         if target.kind == ShapeKind::String && target.format == Some(Format::JsonString) {
             // Declaring a member of a JSON string describes the JSON it holds.
-            target.kind = ShapeKind::JsonObject(ShapeIr {
-                fields: Vec::new(),
-                additional: true,
-            });
+            target.kind = ShapeKind::JsonObject(ShapeIr { fields: Vec::new() });
         }
         current = match &mut target.kind {
             ShapeKind::Object(inner) | ShapeKind::JsonObject(inner) => inner,

@@ -190,10 +190,7 @@ pub fn build(spec: &LoadedSpec) -> Result<Ir, Diagnostics> {
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let mut callback = callback.unwrap_or(ShapeIr {
-        fields: Vec::new(),
-        additional: true,
-    });
+    let mut callback = callback.unwrap_or(ShapeIr { fields: Vec::new() });
     relax(&mut callback);
     Ok(Ir { methods, callback })
 }
@@ -226,7 +223,7 @@ fn operation(
 ) -> Result<OperationIr, IrError> {
     let builder = body::ShapeBuilder {
         index,
-        additional: op.interface == Interface::Callback,
+        lenient_integers: matches!(op.interface, Interface::Callback | Interface::PaymentPage),
         document,
     };
     let mut shape = match (&op.root, op.objects.is_empty()) {
@@ -250,10 +247,7 @@ fn operation(
                 };
                 fields.push(field);
             }
-            ShapeIr {
-                fields,
-                additional: builder.additional,
-            }
+            ShapeIr { fields }
         }
         (None, true) => return Err(IrError::new("the body needs `root` or `objects`")),
     };

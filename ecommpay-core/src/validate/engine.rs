@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::shape::{
     Body, FieldShape, Kind, ObjectShape, OperationSchema, Predicate, Rule, WireType,
 };
-use super::{Facts, Violation, ViolationKind};
+use super::{Facts, OtherParameter, Violation, ViolationKind};
 use crate::excerpt::Excerpt;
 use crate::formats::Format;
 
@@ -46,6 +46,89 @@ pub fn validate_value(operation: &OperationSchema, value: &Value, facts: &Facts)
         violation.message = format!("{} (closest variant: {id})", violation.message);
     }
     violations
+}
+
+/// The keys of `value` that the operation does not declare, in document order: the "other
+/// parameters of the platform's specification" the documents allow, or typos. With variants, a
+/// key is listed only when no variant declares it. Each comes with the declared name at the same
+/// place it most likely misspells, if any.
+pub fn other_parameters(operation: &OperationSchema, value: &Value) -> Vec<OtherParameter> {
+    let mut bodies = std::iter::once(&operation.body)
+        .filter(|_| operation.variants.is_empty())
+        .chain(operation.variants.iter().map(|v| &v.body));
+    let Some(first) = bodies.next() else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    collect_others(first.shape, value, "", 0, &mut found);
+    for body in bodies {
+        let mut also = Vec::new();
+        collect_others(body.shape, value, "", 0, &mut also);
+        found.retain(|other| also.iter().any(|o: &OtherParameter| o.path == other.path));
+    }
+    found
+}
+
+/// How deep `other_parameters` follows declared objects; payloads are validated far shallower.
+const MAX_DEPTH: usize = 64;
+
+fn collect_others(
+    shape: &ObjectShape,
+    value: &Value,
+    path: &str,
+    depth: usize,
+    out: &mut Vec<OtherParameter>,
+) {
+    let Value::Object(map) = value else { return };
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for (key, child) in map {
+        let child_path = join(path, key);
+        let Some(field) = shape.fields.iter().find(|f| f.name == key) else {
+            out.push(OtherParameter {
+                path: child_path,
+                did_you_mean: closest_name(shape, key),
+            });
+            continue;
+        };
+        match (field.kind, child) {
+            (Kind::Object(inner), Value::Object(_)) => {
+                collect_others(inner, child, &child_path, depth + 1, out)
+            }
+            (Kind::Array(item), Value::Array(items)) => {
+                if let Kind::Object(inner) = item.kind {
+                    for (i, element) in items.iter().enumerate() {
+                        collect_others(
+                            inner,
+                            element,
+                            &format!("{child_path}[{i}]"),
+                            depth + 1,
+                            out,
+                        );
+                    }
+                }
+            }
+            (Kind::Json(inner), Value::String(text)) => {
+                if let Ok(content @ Value::Object(_)) = serde_json::from_str::<Value>(text) {
+                    collect_others(inner, &content, &child_path, depth + 1, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A declared name at this place that `key` likely misspells: at most two edits away, and fewer
+/// than a third of its length.
+fn closest_name(shape: &ObjectShape, key: &str) -> Option<&'static str> {
+    shape
+        .fields
+        .iter()
+        .map(|f| (strsim::damerau_levenshtein(key, f.name), f.name))
+        .filter(|&(distance, name)| distance <= 2 && distance * 3 < name.chars().count().max(3))
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, name)| name)
 }
 
 fn validate_body(body: &Body, value: &Value, facts: &Facts) -> Vec<Violation> {
@@ -105,17 +188,6 @@ fn check_object(shape: &ObjectShape, value: &Value, path: &str, out: &mut Vec<Vi
                     ));
                 }
                 check_value(field, child, &field_path, out);
-            }
-        }
-    }
-    if !shape.additional {
-        for key in map.keys() {
-            if !shape.fields.iter().any(|f| f.name == key) {
-                out.push(Violation::new(
-                    join(path, key),
-                    ViolationKind::Undeclared,
-                    "is not a parameter of this operation",
-                ));
             }
         }
     }

@@ -7,7 +7,7 @@ pub mod shape;
 use std::collections::BTreeSet;
 use std::fmt;
 
-pub use engine::validate_value;
+pub use engine::{other_parameters, validate_value};
 pub use shape::OperationSchema;
 
 /// What kind of rule a violation breaks.
@@ -17,8 +17,6 @@ pub enum ViolationKind {
     Type,
     /// A required field is missing.
     Required,
-    /// A key the operation does not declare.
-    Undeclared,
     Format,
     Enum,
     Range,
@@ -46,7 +44,6 @@ impl ViolationKind {
         match self {
             ViolationKind::Type => "type",
             ViolationKind::Required => "required",
-            ViolationKind::Undeclared => "undeclared",
             ViolationKind::Format => "format",
             ViolationKind::Enum => "enum",
             ViolationKind::Range => "range",
@@ -119,6 +116,28 @@ impl Violations {
         } else {
             Err(Violations(violations))
         }
+    }
+}
+
+/// A key of a payload that its operation does not declare. The documents allow a request to
+/// carry any other parameter of the platform's specification, so this is no violation; it is
+/// listed so that a typo can be caught (a typo in a required name also leaves that field
+/// missing, which is a violation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OtherParameter {
+    /// JSON path of the key (`general.merchant_callback_url`).
+    pub path: String,
+    /// A declared name at the same place that the key likely misspells (`amount` for `amout`).
+    pub did_you_mean: Option<&'static str>,
+}
+
+impl fmt::Display for OtherParameter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: not a parameter the documents name", self.path)?;
+        if let Some(name) = self.did_you_mean {
+            write!(f, " (did you mean `{name}`?)")?;
+        }
+        Ok(())
     }
 }
 

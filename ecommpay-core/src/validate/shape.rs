@@ -140,11 +140,13 @@ impl FieldShape {
     }
 }
 
-/// The fields of an object; `additional` says whether undeclared keys are allowed.
+/// The fields of an object the spec declares. Other keys are allowed everywhere: the documents
+/// say a request may carry any other parameter of the platform's specification, and callbacks
+/// carry fields the documents do not show ([`other_parameters`](super::other_parameters) lists
+/// them).
 #[derive(Clone, Copy, Debug)]
 pub struct ObjectShape {
     pub fields: &'static [FieldShape],
-    pub additional: bool,
 }
 
 /// A condition over the payload and the caller's facts.

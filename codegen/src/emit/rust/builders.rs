@@ -84,6 +84,7 @@ pub(super) fn builder_tokens(s: &StructDef, structs: &BTreeSet<String>) -> Token
         let ty = type_tokens(&f.ty);
         quote!(#ident: crate::builder::Slot<#ty>,)
     });
+    let declared: Vec<&str> = s.fields.iter().map(|f| f.json_name.as_str()).collect();
     let setters = s.fields.iter().map(|f| setter(f, structs));
     let takes = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust_name);
@@ -121,17 +122,27 @@ pub(super) fn builder_tokens(s: &StructDef, structs: &BTreeSet<String>) -> Token
         #[derive(Clone, Debug, Default)]
         pub struct #builder {
             #(#slots)*
+            extra: crate::builder::Others,
         }
 
         impl #builder {
             #(#setters)*
 
+            /// Adds another parameter of the platform's specification, one the documents do not
+            /// name here; it is sent and signed in its place. A name this type declares is
+            /// reported by `build()`: use its setter.
+            pub fn other(mut self, name: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+                self.extra.insert(&[#(#declared),*], name.into(), value.into());
+                self
+            }
+
             #[doc = #build_doc]
             pub fn build(self) -> Result<#name, crate::builder::BuildError> {
                 let mut build_check = crate::builder::Check::new(#type_name);
                 #(#takes)*
+                let extra = build_check.others(self.extra);
                 match (#(#required,)*) {
-                    (#(Some(#required),)*) if build_check.is_clean() => Ok(#name { #(#assign)* }),
+                    (#(Some(#required),)*) if build_check.is_clean() => Ok(#name { #(#assign)* extra }),
                     _ => Err(build_check.into_error()),
                 }
             }

@@ -36,16 +36,19 @@ pub(super) fn struct_tokens(s: &StructDef, structs: &BTreeSet<String>) -> TokenS
             }
         }
     });
-    let (derives, attrs, extra) = if request {
+    let (derives, extra) = if request {
         (
             quote!(#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::signature::Canonical)]),
-            quote!(#[serde(deny_unknown_fields)]),
-            quote!(),
+            quote! {
+                /// Other parameters of the platform's specification, which the documents allow in
+                /// any request: sent, signed and read back in their place, as they are.
+                #[serde(flatten)]
+                pub extra: serde_json::Map<String, serde_json::Value>,
+            },
         )
     } else {
         (
             quote!(#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]),
-            quote!(),
             quote! {
                 /// Fields the documents do not show, kept as received.
                 #[serde(flatten)]
@@ -57,7 +60,6 @@ pub(super) fn struct_tokens(s: &StructDef, structs: &BTreeSet<String>) -> TokenS
     quote! {
         #doc
         #derives
-        #attrs
         // Fields may be added as the documents grow: build with the builder (requests) or
         // deserialize (callbacks).
         #[non_exhaustive]

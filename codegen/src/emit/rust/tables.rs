@@ -94,8 +94,7 @@ impl ShapeTable {
     /// A `&'static ObjectShape` expression for `shape`.
     fn shape(&mut self, shape: &ShapeIr) -> TokenStream {
         let fields: Vec<TokenStream> = shape.fields.iter().map(|f| self.field(f)).collect();
-        let additional = shape.additional;
-        let value = quote!(ObjectShape { fields: &[#(#fields),*], additional: #additional });
+        let value = quote!(ObjectShape { fields: &[#(#fields),*] });
         let key = value.to_string();
         if let Some(ident) = self.seen.get(&key) {
             return quote!(&#ident);
@@ -114,10 +113,7 @@ impl ShapeTable {
             ShapeKind::Integer => quote!(Kind::Integer),
             ShapeKind::Boolean => quote!(Kind::Boolean),
             ShapeKind::Any => quote!(Kind::Any),
-            ShapeKind::FreeObject => quote!(Kind::Object(&ObjectShape {
-                fields: &[],
-                additional: true
-            })),
+            ShapeKind::FreeObject => quote!(Kind::Object(&ObjectShape { fields: &[] })),
             ShapeKind::Object(shape) => {
                 let shape = self.shape(shape);
                 quote!(Kind::Object(#shape))

@@ -148,7 +148,10 @@ fn a_full_disk_is_a_message_not_a_panic() {
 #[test]
 fn other_parameters_are_notes_and_errors_with_strict() {
     let payload = VALID_SALE
-        .replace(r#""amount":1000"#, r#""amount":1000,"descripton":"order 1""#)
+        .replace(
+            r#""amount":1000"#,
+            r#""amount":1000,"descripton":"order 1""#,
+        )
         .replace(
             r#""payment_id":"test_payment""#,
             r#""payment_id":"test_payment","merchant_callback_url":"https://merchant.example/cb""#,

@@ -172,3 +172,30 @@ fn every_example_has_a_verdict_that_matches_its_errata() {
         failures.join("\n")
     );
 }
+
+/// Every value the documents' callbacks print is one the typed callback knows: no documented
+/// example parses to an `Unknown(..)` variant anywhere.
+#[test]
+fn no_documented_callback_value_is_unknown() {
+    let spec = load_spec();
+    let mut unknown = Vec::new();
+    for case in cases(&spec)
+        .iter()
+        .filter(|c| c.kind == ecommpay_codegen::model::ExampleKind::Callback)
+    {
+        let callback: ecommpay_api::callback::Callback = serde_json::from_value(case.json.clone())
+            .unwrap_or_else(|e| panic!("{}: {e}", case.id));
+        let debug = format!("{callback:?}");
+        let mut rest = debug.as_str();
+        while let Some(at) = rest.find("Unknown(") {
+            let end = rest[at..].find(')').map_or(rest.len(), |e| at + e + 1);
+            unknown.push(format!("{}: {}", case.id, &rest[at..end]));
+            rest = &rest[end..];
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "unknown values:\n{}",
+        unknown.join("\n")
+    );
+}

@@ -1,19 +1,20 @@
 //! Rust names from JSON names.
 
-/// `payment_methods_options` -> `PaymentMethodsOptions`; `3ds` -> `N3ds`.
+/// `payment_methods_options` -> `PaymentMethodsOptions`; `3ds` -> `N3ds`; a word in capitals is
+/// written as a word (`UPI` -> `Upi`, `GET` -> `Get`), as Rust names acronyms.
 pub fn pascal(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
-    let mut upper = true;
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            if upper {
-                out.extend(c.to_uppercase());
+    for word in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let shouting = word.chars().filter(char::is_ascii_alphabetic).count() > 1
+            && !word.chars().any(|c| c.is_ascii_lowercase());
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            if shouting {
+                out.extend(chars.map(|c| c.to_ascii_lowercase()));
             } else {
-                out.push(c);
+                out.extend(chars);
             }
-            upper = false;
-        } else {
-            upper = true;
         }
     }
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
@@ -121,6 +122,10 @@ mod tests {
     fn names() {
         assert_eq!(pascal("payment_methods_options"), "PaymentMethodsOptions");
         assert_eq!(pascal("3ds"), "N3ds");
+        assert_eq!(pascal("UPI"), "Upi");
+        assert_eq!(pascal("PayPal Wallet"), "PayPalWallet");
+        assert_eq!(pascal("Y"), "Y");
+        assert_eq!(pascal("return_url"), "ReturnUrl");
         assert_eq!(snake("type"), "type_");
         assert_eq!(snake("doc_number"), "doc_number");
         assert_eq!(snake("paymentId"), "payment_id");

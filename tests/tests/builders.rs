@@ -499,3 +499,16 @@ fn a_callback_project_id_printed_as_number_or_string_round_trips() {
     );
     assert!(!support::schema_validators()["astropay.callback.payment"].is_valid(&json));
 }
+
+#[test]
+fn a_parameter_with_one_possible_value_is_set_by_the_builder() {
+    use ecommpay_api::card_payout::{PayoutParams, PayoutParamsMode};
+    let builder = PayoutParams::builder();
+    // Nothing set yet, but `mode` is not among what is missing: it can only be `payout`.
+    let err = builder.clone().build().expect_err("required fields unset");
+    assert!(!err.missing().contains(&"mode"), "{err}");
+    assert!(err.missing().contains(&"project_id"), "{err}");
+    let debug = format!("{builder:?}");
+    assert!(debug.contains("mode: Set(Payout)"), "{debug}");
+    assert_eq!(PayoutParamsMode::Payout.as_str(), "payout");
+}

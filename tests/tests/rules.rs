@@ -664,3 +664,65 @@ fn paypal_recurring_period_y_is_accepted() {
     );
     valid(OP, &yearly);
 }
+
+#[test]
+fn payment_page_integers_travel_as_text_and_sign_the_same() {
+    const OP: &str = "card_payout.payment_page.payout";
+    // As printed: "project_id": "91348", "payment_amount": "7000".
+    let printed = example_json("card_payout-pp-payout-request");
+    assert_eq!(printed["project_id"], json!("91348"));
+    valid(OP, &printed);
+    valid(OP, &card_payout_params());
+    let not_digits = with(
+        printed.clone(),
+        &[("payment_amount", Some(json!("70 EUR")))],
+    );
+    expect(
+        OP,
+        &not_digits,
+        &Facts::none(),
+        &[("payment_amount", K::Type)],
+        Schema::Agrees,
+    );
+    use ecommpay_api::signature::{MessageKind, SignOptions, string_to_sign_value};
+    let options = SignOptions::new(MessageKind::PaymentPage);
+    assert_eq!(
+        string_to_sign_value(&printed, options).unwrap(),
+        string_to_sign_value(&card_payout_params(), options).unwrap()
+    );
+}
+
+#[test]
+fn the_mode_is_fixed_by_the_operation() {
+    // Where the document names it (card payouts), it is required and only `payout`.
+    const PAYOUT: &str = "card_payout.payment_page.payout";
+    let purchase_mode = with(card_payout_params(), &[("mode", Some(json!("purchase")))]);
+    expect(
+        PAYOUT,
+        &purchase_mode,
+        &Facts::none(),
+        &[("mode", K::Enum)],
+        Schema::Agrees,
+    );
+    // Elsewhere it may be left out, and is only the operation's own.
+    const PURCHASE: &str = "astropay.payment_page.purchase";
+    let base = example_json("astropay-pp-purchase-request");
+    valid(PURCHASE, &base);
+    valid(
+        PURCHASE,
+        &with(base.clone(), &[("mode", Some(json!("purchase")))]),
+    );
+    expect(
+        PURCHASE,
+        &with(base, &[("mode", Some(json!("payout")))]),
+        &Facts::none(),
+        &[("mode", K::Enum)],
+        Schema::Agrees,
+    );
+    // And a parameter another document names is just another parameter here.
+    let upi_only = with(
+        example_json("astropay-pp-purchase-request"),
+        &[("identify_doc_number", Some(json!("not a PAN")))],
+    );
+    valid(PURCHASE, &upi_only);
+}

@@ -56,7 +56,7 @@ fn index_entry(op: &OperationIr, file_name: &str) -> Value {
         Interface::PaymentPage => {
             entry.insert(
                 "mode".into(),
-                op.mode.map_or("purchase", |m| m.as_str()).into(),
+                op.mode.map_or("purchase", |m| m.platform_value()).into(),
             );
         }
         Interface::Callback => {

@@ -56,7 +56,7 @@ impl ShapeIr {
         self.fields.iter().find(|f| f.name == name)
     }
 
-    fn field_mut(&mut self, name: &str) -> Option<&mut ShapeField> {
+    pub fn field_mut(&mut self, name: &str) -> Option<&mut ShapeField> {
         self.fields.iter_mut().find(|f| f.name == name)
     }
 

@@ -254,6 +254,9 @@ fn operation(
     for param in &op.params {
         body::apply_param(&builder, &mut shape, param).map_err(|e| e.located(param.at))?;
     }
+    if op.interface == Interface::PaymentPage {
+        own_document_parameters(op, &mut shape);
+    }
     let mut rules = op
         .rules
         .iter()
@@ -315,6 +318,41 @@ fn operation(
         variants,
         typed,
     })
+}
+
+/// A Payment Page operation has the parameters its own document names, with that document's
+/// formats and rules: the parameter set shared by the four documents is their union, and what
+/// another document names is only "another parameter" here. `mode` is fixed by the operation: as
+/// the document states it where it names it (`payout`), otherwise optional and only the mode the
+/// operation opens the form in.
+fn own_document_parameters(op: &Operation, shape: &mut ShapeIr) {
+    let named: std::collections::BTreeSet<&str> = op
+        .params
+        .iter()
+        .filter_map(|p| p.path.as_deref())
+        .filter_map(|path| path.split('.').next())
+        .collect();
+    shape
+        .fields
+        .retain(|f| named.contains(f.name.as_str()) || f.name == "mode");
+    let mode = op
+        .mode
+        .unwrap_or(PaymentPageMode::Purchase)
+        .platform_value();
+    if let Some(field) = shape.field_mut("mode") {
+        field.enum_values = vec![crate::model::Scalar::String(mode.to_owned())];
+        field.forbidden = false;
+        if !named.contains("mode") {
+            field.required = false;
+            field.doc = Doc {
+                description: Some(format!(
+                    "Payment Page mode: `{mode}` for this operation, which is also what the form opens in when it is absent."
+                )),
+                original: None,
+                source: field.doc.source.clone(),
+            };
+        }
+    }
 }
 
 /// The kind of payment an operation makes, for method limits stated per kind.

@@ -34,6 +34,15 @@ impl PaymentPageMode {
             PaymentPageMode::RecurringRegistration => "recurring_registration",
         }
     }
+
+    /// The `mode` the platform's Payment Page opens in: a recurring registration is a purchase
+    /// that also registers the recurring payment.
+    pub fn platform_value(self) -> &'static str {
+        match self {
+            PaymentPageMode::Purchase | PaymentPageMode::RecurringRegistration => "purchase",
+            PaymentPageMode::Payout => "payout",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -3,12 +3,10 @@
 //! is kept, and `build()` reports it together with every required field left unset, each with
 //! its path.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::type_tokens;
+use super::{TypeIndex, type_tokens};
 use crate::ir::types::{RustType, StructDef, StructField};
 
 /// How a setter converts what it is given.
@@ -23,11 +21,11 @@ enum Conversion {
     Nested,
 }
 
-fn conversion(ty: &RustType, structs: &BTreeSet<String>) -> Conversion {
+fn conversion(ty: &RustType, types: &TypeIndex) -> Conversion {
     match ty {
         RustType::I64 | RustType::U64 => Conversion::Integer,
         RustType::Format(_) => Conversion::Try,
-        RustType::Named(name) if structs.contains(name) => Conversion::Nested,
+        RustType::Named(name) if types.is_struct(name) => Conversion::Nested,
         RustType::Named(_) => Conversion::Try,
         RustType::String
         | RustType::Bool
@@ -39,11 +37,11 @@ fn conversion(ty: &RustType, structs: &BTreeSet<String>) -> Conversion {
     }
 }
 
-fn setter(field: &StructField, structs: &BTreeSet<String>) -> TokenStream {
+fn setter(field: &StructField, types: &TypeIndex) -> TokenStream {
     let ident = format_ident!("{}", field.rust_name);
     let ty = type_tokens(&field.ty);
     let doc = format!(" Sets `{}`.", field.json_name);
-    let (generics, slot) = match conversion(&field.ty, structs) {
+    let (generics, slot) = match conversion(&field.ty, types) {
         Conversion::Into => (
             quote!(<V: Into<#ty>>),
             quote!(crate::builder::Slot::from_value(value)),
@@ -61,7 +59,7 @@ fn setter(field: &StructField, structs: &BTreeSet<String>) -> TokenStream {
             quote!(crate::builder::Slot::from_nested(value)),
         ),
     };
-    let bound = match conversion(&field.ty, structs) {
+    let bound = match conversion(&field.ty, types) {
         Conversion::Try => quote!(where V::Error: std::fmt::Display),
         Conversion::Nested => quote!(where V::Error: Into<crate::builder::BuildError>),
         Conversion::Into | Conversion::Integer => quote!(),
@@ -75,7 +73,7 @@ fn setter(field: &StructField, structs: &BTreeSet<String>) -> TokenStream {
     }
 }
 
-pub(super) fn builder_tokens(s: &StructDef, structs: &BTreeSet<String>) -> TokenStream {
+pub(super) fn builder_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
     let name = format_ident!("{}", s.name);
     let builder = format_ident!("{}Builder", s.name);
     let type_name = &s.name;
@@ -85,7 +83,17 @@ pub(super) fn builder_tokens(s: &StructDef, structs: &BTreeSet<String>) -> Token
         quote!(#ident: crate::builder::Slot<#ty>,)
     });
     let declared: Vec<&str> = s.fields.iter().map(|f| f.json_name.as_str()).collect();
-    let setters = s.fields.iter().map(|f| setter(f, structs));
+    let setters = s.fields.iter().map(|f| setter(f, types));
+    // A required field that can take one value only is set from the start.
+    let presets = s.fields.iter().filter(|f| !f.optional).filter_map(|f| {
+        let RustType::Named(ty) = &f.ty else {
+            return None;
+        };
+        let value = format_ident!("{}", types.only_value(ty)?);
+        let ident = format_ident!("{}", f.rust_name);
+        let ty = format_ident!("{}", ty);
+        Some(quote!(builder.#ident = crate::builder::Slot::Set(#ty::#value);))
+    });
     let takes = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust_name);
         let json = &f.json_name;
@@ -114,7 +122,10 @@ pub(super) fn builder_tokens(s: &StructDef, structs: &BTreeSet<String>) -> Token
             /// A builder: setters take anything that converts to the field's type, and `build()`
             /// reports every problem at once.
             pub fn builder() -> #builder {
-                #builder::default()
+                #[allow(unused_mut)]
+                let mut builder = #builder::default();
+                #(#presets)*
+                builder
             }
         }
 

@@ -25,7 +25,7 @@ pub(super) fn operation_impls(op: &OperationIr) -> TokenStream {
             }
         }
         Interface::PaymentPage => {
-            let mode = op.mode.map_or("purchase", |m| m.as_str());
+            let mode = op.mode.map_or("purchase", |m| m.platform_value());
             quote! {
                 impl crate::operation::PaymentPageParams for #ty {
                     const MODE: &'static str = #mode;

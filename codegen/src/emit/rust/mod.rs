@@ -16,7 +16,7 @@ use registry::mod_file;
 use structs::struct_tokens;
 use tables::{ShapeTable, operation_schema};
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -26,6 +26,47 @@ use crate::ir::sharing::SHARED_MODULE;
 use crate::ir::types::{Item, RustModule, RustType};
 use crate::ir::{Ir, OperationIr};
 use crate::model::Interface;
+
+/// What the builders need to know of the other generated types, wherever they are defined.
+pub(super) struct TypeIndex {
+    /// Struct names: setters of such fields take the struct's builder too.
+    structs: BTreeSet<String>,
+    /// Closed enums with one value, by name, with that value's variant: a required field of such a
+    /// type is set by `builder()` (`mode` of the payout parameter set).
+    single_valued: BTreeMap<String, String>,
+}
+
+impl TypeIndex {
+    fn new(modules: &[RustModule]) -> Self {
+        let mut index = TypeIndex {
+            structs: BTreeSet::new(),
+            single_valued: BTreeMap::new(),
+        };
+        for item in modules.iter().flat_map(|m| &m.items) {
+            match item {
+                Item::Struct(s) => {
+                    index.structs.insert(s.name.clone());
+                }
+                Item::Enum(e) if !e.open && e.variants.len() == 1 => {
+                    index
+                        .single_valued
+                        .insert(e.name.clone(), e.variants[0].ident.clone());
+                }
+                Item::Enum(_) => {}
+            }
+        }
+        index
+    }
+
+    pub(super) fn is_struct(&self, name: &str) -> bool {
+        self.structs.contains(name)
+    }
+
+    /// The only value of a closed enum with one value.
+    pub(super) fn only_value(&self, name: &str) -> Option<&str> {
+        self.single_valued.get(name).map(String::as_str)
+    }
+}
 
 /// One generated file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,15 +82,7 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, String> {
         name: "mod.rs".into(),
         contents: format_tokens(mod_file(ir, &modules))?,
     }];
-    // Setters of object fields take builders too, wherever the object's type is defined.
-    let structs: BTreeSet<String> = modules
-        .iter()
-        .flat_map(|m| &m.items)
-        .filter_map(|item| match item {
-            Item::Struct(s) => Some(s.name.clone()),
-            Item::Enum(_) => None,
-        })
-        .collect();
+    let types = TypeIndex::new(&modules);
     let has_shared = modules.iter().any(|m| m.name == SHARED_MODULE);
     for module in &modules {
         let operations: Vec<&OperationIr> = ir
@@ -60,7 +93,7 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, String> {
             .unwrap_or_default();
         files.push(GeneratedFile {
             name: format!("{}.rs", module.name),
-            contents: format_tokens(module_file(module, &operations, &structs, has_shared))?,
+            contents: format_tokens(module_file(module, &operations, &types, has_shared))?,
         });
     }
     Ok(files)
@@ -106,11 +139,11 @@ pub(super) fn schema_ident(op: &OperationIr) -> proc_macro2::Ident {
 pub(super) fn module_file(
     module: &RustModule,
     operations: &[&OperationIr],
-    structs: &BTreeSet<String>,
+    types: &TypeIndex,
     has_shared: bool,
 ) -> TokenStream {
     let items = module.items.iter().map(|item| match item {
-        Item::Struct(s) => struct_tokens(s, structs),
+        Item::Struct(s) => struct_tokens(s, types),
         Item::Enum(e) => enum_tokens(e),
     });
     let mut table = ShapeTable::default();

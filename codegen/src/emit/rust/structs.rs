@@ -1,17 +1,14 @@
 //! Structs: the typed bodies of requests, Payment Page parameter sets and callbacks.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::ir::types::{StructDef, StructRole};
 
-use super::{builder_tokens, docs, type_tokens};
+use super::{TypeIndex, builder_tokens, docs, type_tokens};
 
-/// A struct; request structs also get their builder, which needs to know which named types are
-/// structs (`structs`).
-pub(super) fn struct_tokens(s: &StructDef, structs: &BTreeSet<String>) -> TokenStream {
+/// A struct; request structs also get their builder, which needs to know the other types.
+pub(super) fn struct_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
     let name = format_ident!("{}", s.name);
     let doc = docs(&s.doc);
     let request = matches!(s.role, StructRole::Request | StructRole::RequestPart);
@@ -56,7 +53,7 @@ pub(super) fn struct_tokens(s: &StructDef, structs: &BTreeSet<String>) -> TokenS
             },
         )
     };
-    let builder = request.then(|| builder_tokens(s, structs));
+    let builder = request.then(|| builder_tokens(s, types));
     quote! {
         #doc
         #derives

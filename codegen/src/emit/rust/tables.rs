@@ -47,7 +47,7 @@ pub(super) fn operation_schema(op: &OperationIr, table: &mut ShapeTable) -> Toke
     };
     let http_method = opt_str(op.http_method);
     let path = opt_str(op.path.as_deref());
-    let mode = opt_str(op.mode.map(|m| m.as_str()));
+    let mode = opt_str(op.mode.map(|m| m.platform_value()));
     let body = body_tokens(&op.body, table);
     let variants: Vec<TokenStream> = op
         .variants

@@ -14,12 +14,13 @@ fn validate(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary runs");
-    child
+    // The binary may refuse its arguments before it reads the payload: a closed pipe here is
+    // then expected, and the exit code says what happened.
+    let _ = child
         .stdin
         .take()
         .expect("stdin is piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin takes the payload");
+        .write_all(stdin.as_bytes());
     child.wait_with_output().expect("the binary finishes")
 }
 
@@ -176,4 +177,25 @@ fn other_parameters_are_notes_and_errors_with_strict() {
         text(&strict.stderr),
         "ecommpay: 2 violation(s) of astropay.gate.sale\n"
     );
+}
+
+#[test]
+fn an_unknown_fact_exits_2_and_lists_the_known_ones() {
+    let out = validate(
+        &[
+            "--operation",
+            "astropay.gate.sale",
+            "--fact",
+            "refund_is_partal",
+        ],
+        VALID_SALE,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("ecommpay: unknown fact \"refund_is_partal\"; the spec knows "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("refund_is_partial"), "{stderr}");
+    assert!(text(&out.stdout).is_empty());
 }

@@ -726,3 +726,25 @@ fn the_mode_is_fixed_by_the_operation() {
     );
     valid(PURCHASE, &upi_only);
 }
+
+#[test]
+fn an_unknown_fact_is_a_violation_never_a_silent_no_op() {
+    let entry = ecommpay_api::operation("astropay.gate.sale").expect("a known operation");
+    let payload = example_json("astropay-gate-sale-request");
+    let violations = entry.validate_json(&payload, &Facts::none().with("refund_is_partal"));
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(violations[0].kind, K::UnknownFact);
+    assert!(
+        violations[0]
+            .message
+            .starts_with("unknown fact \"refund_is_partal\"; the spec knows "),
+        "{}",
+        violations[0]
+    );
+    assert!(ecommpay_api::FACTS.contains(&"refund_is_partial"));
+    assert!(
+        entry
+            .validate_json(&payload, &Facts::none().with("refund_is_partial"))
+            .is_empty()
+    );
+}

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use ecommpay_api::{Facts, OPERATIONS};
+use ecommpay_api::excerpt::Excerpt;
+use ecommpay_api::{FACTS, Facts, OPERATIONS};
 
 use super::{Failure, print_line, read_json_object};
 
@@ -63,6 +64,13 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
             "unknown operation `{id}` (`ecommpay validate --list` prints the operations)"
         ))
     })?;
+    if let Some(unknown) = args.facts.iter().find(|f| !FACTS.contains(&f.as_str())) {
+        return Err(Failure::unusable(format!(
+            "unknown fact {}; the spec knows {}",
+            Excerpt(unknown),
+            FACTS.join(", ")
+        )));
+    }
     let payload = read_json_object(args.file.as_deref())?;
     let facts = args
         .facts

@@ -109,6 +109,8 @@ impl IrError {
 #[derive(Clone, Debug)]
 pub struct Ir {
     pub methods: Vec<MethodIr>,
+    /// The facts a payload cannot show, by id, in spec order.
+    pub facts: Vec<String>,
     /// Every field any callback of any method shows: the typed `Callback`.
     pub callback: ShapeIr,
 }
@@ -192,7 +194,12 @@ pub fn build(spec: &LoadedSpec) -> Result<Ir, Diagnostics> {
     }
     let mut callback = callback.unwrap_or(ShapeIr { fields: Vec::new() });
     relax(&mut callback);
-    Ok(Ir { methods, callback })
+    let facts = index.facts.keys().map(|id| (*id).to_owned()).collect();
+    Ok(Ir {
+        methods,
+        facts,
+        callback,
+    })
 }
 
 /// Nothing is required in the typed callback: the platform decides what it sends, and the

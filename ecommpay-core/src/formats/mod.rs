@@ -30,7 +30,8 @@ pub enum Format {
     /// IPv4 or IPv6 address.
     Ip,
     Url,
-    /// Phone number, digits only (an optional leading `+` is tolerated).
+    /// Phone number with the country code, digits only: no `+`, punctuation or spaces (AstroPay,
+    /// `000_c3cc95ac790d9e4f.txt:488`); at most 15 digits, as E.164 allows.
     Phone,
     /// Indian Permanent Account Number: 5 letters, 4 digits, 1 letter or digit.
     Pan,
@@ -52,6 +53,43 @@ pub enum Format {
     AmountMinor,
     /// A string that holds JSON.
     JsonString,
+}
+
+/// An IPv6 address as RFC 4291 writes it and the standard library parses it: eight groups, or
+/// fewer around one `::`, optionally ending in an IPv4 address in place of the last two. Each
+/// count of groups before the `::` is one alternative, so that the total stays bounded.
+fn ipv6_pattern() -> String {
+    const H: &str = "[0-9A-Fa-f]{1,4}";
+    // `count` groups, each followed by `:`; as few repetition braces as the count allows.
+    let groups_then_colon = |count: usize| match count {
+        0 => String::new(),
+        1 => format!("{H}:"),
+        n => format!("({H}:){{{n}}}"),
+    };
+    let mut alternatives = vec![
+        format!("{}{H}", groups_then_colon(7)),
+        format!("{}{IPV4}", groups_then_colon(6)),
+    ];
+    // `before` groups, `::`, then at most `7 - before` more groups, or an IPv4 tail after at
+    // most `5 - before` groups.
+    for before in 0..=7usize {
+        let head = match before {
+            0 => String::new(),
+            n => format!("{}{H}", groups_then_colon(n - 1)),
+        };
+        let tail = match 7 - before {
+            0 => String::new(),
+            1 => format!("({H})?"),
+            n => format!("({H}(:{H}){{0,{}}})?", n - 1),
+        };
+        alternatives.push(format!("{head}::{tail}"));
+        match 5usize.checked_sub(before) {
+            Some(0) => alternatives.push(format!("{head}::{IPV4}")),
+            Some(room) => alternatives.push(format!("{head}::({H}:){{0,{room}}}{IPV4}")),
+            None => {}
+        }
+    }
+    alternatives.join("|")
 }
 
 const IPV4: &str = r"((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
@@ -114,7 +152,9 @@ impl Format {
             Format::Email => "an email address",
             Format::Ip => "an IPv4 or IPv6 address",
             Format::Url => "an http(s) URL",
-            Format::Phone => "a phone number of digits",
+            Format::Phone => {
+                "a phone number of digits with the country code, without + or punctuation (e.g. 79031234567)"
+            }
             Format::Pan => "a PAN: 5 letters, 4 digits, 1 letter or digit",
             Format::Cpf => "a CPF: 11 digits",
             Format::DateDmy => "a date as dd-mm-yyyy",
@@ -131,8 +171,7 @@ impl Format {
     /// The regular expression a string value must match (ECMA-262 compatible, `[0-9]` rather
     /// than `\d`), or `None` where no pattern applies.
     pub fn pattern(self) -> Option<&'static str> {
-        static IP: LazyLock<String> =
-            LazyLock::new(|| format!("^({IPV4}|[0-9A-Fa-f]{{0,4}}(:[0-9A-Fa-f]{{0,4}}){{2,7}})$"));
+        static IP: LazyLock<String> = LazyLock::new(|| format!("^({IPV4}|{})$", ipv6_pattern()));
         Some(match self {
             Format::Currency => "^[A-Z]{3}$",
             Format::Country => "^[A-Z]{2}$",
@@ -141,7 +180,7 @@ impl Format {
             Format::Email => "^[^@ ]+@[^@ ]+[.][^@ ]+$",
             Format::Ip => IP.as_str(),
             Format::Url => "^https?://[^ ]+$",
-            Format::Phone => "^[+]?[0-9]{4,20}$",
+            Format::Phone => "^[0-9]{4,15}$",
             Format::Pan => "^[A-Z]{5}[0-9]{4}[A-Z0-9]$",
             Format::Cpf => "^[0-9]{11}$",
             Format::DateDmy => "^(0[1-9]|[12][0-9]|3[01])-(0[1-9]|1[0-2])-[0-9]{4}$",

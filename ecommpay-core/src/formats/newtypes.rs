@@ -14,6 +14,9 @@ impl Format {
     pub fn check_str(self, value: &str) -> Result<(), String> {
         let ok = match self {
             Format::JsonString => serde_json::from_str::<serde_json::Value>(value).is_ok(),
+            // The standard library's parser is the definition; the pattern agrees with it (the
+            // JSON Schemas carry the pattern; a test compares the two).
+            Format::Ip => value.parse::<std::net::IpAddr>().is_ok(),
             _ => match compiled(self) {
                 Some(re) => re.is_match(value),
                 None => true,
@@ -164,7 +167,7 @@ string_format!(
     Url, Format::Url
 );
 string_format!(
-    /// Phone number (digits, optionally a leading `+`).
+    /// Phone number with the country code, digits only (`79031234567`).
     Phone, Format::Phone
 );
 string_format!(
@@ -258,6 +261,211 @@ mod tests {
                 format.name()
             );
         }
+    }
+
+    /// Inputs at the edges of every format: empty, whitespace, leading zeros, Unicode digits and
+    /// letters, lengths one off.
+    #[test]
+    fn tricky_inputs_of_every_format() {
+        let rejected: &[(Format, &[&str])] = &[
+            (
+                Format::Currency,
+                &["", " USD", "USD ", "US", "USDD", "ＵＳＤ", "U5D"],
+            ),
+            (Format::Country, &["", "B", "BRA", " BR", "br", "ＢＲ"]),
+            (Format::Subdivision, &["", "ABCD", "on", "O N"]),
+            (Format::Language, &["", "e", "eng", "e1"]),
+            (Format::Email, &["", "a@b", "@b.c", "a b@c.d", "a@b@c.d"]),
+            (
+                Format::Ip,
+                &[
+                    "",
+                    ":::",
+                    "::::",
+                    "1.2.3",
+                    "1.2.3.4.5",
+                    "01.2.3.4",
+                    "1.2.3.04",
+                    " 1.2.3.4",
+                    "1.2.3.4 ",
+                    "١.٢.٣.٤",
+                    "1:2:3:4:5:6:7:8:9",
+                    "1::2::3",
+                    "12345::1",
+                    "::ffff:1.2.3",
+                    "1:2:3:4:5:6:7:1.2.3.4",
+                    "fe80::1%eth0",
+                    "[::1]",
+                ],
+            ),
+            (
+                Format::Url,
+                &[
+                    "",
+                    "example.com",
+                    "https://",
+                    "https://exa mple.com",
+                    "ftp://x.y",
+                ],
+            ),
+            (
+                Format::Phone,
+                &[
+                    "",
+                    "123",
+                    "+",
+                    "+79031234567",
+                    "7 903 123-45-67",
+                    "١٢٣٤٥",
+                    "1234567890123456",
+                ],
+            ),
+            (
+                Format::Pan,
+                &["", "ABCDE1234", "abcde1234f", "ABCDE1234FG", "ＡBCDE1234F"],
+            ),
+            (
+                Format::Cpf,
+                &[
+                    "",
+                    "1234567890",
+                    "123456789012",
+                    "123.456.789-01",
+                    "١٢٣٤٥٦٧٨٩٠١",
+                ],
+            ),
+            (
+                Format::DateDmy,
+                &[
+                    "",
+                    "1-1-2020",
+                    "00-01-2020",
+                    "32-01-2020",
+                    "01-13-2020",
+                    "01-01-20",
+                ],
+            ),
+            (
+                Format::TimeHms,
+                &["", "1:00:00", "24:00:00", "23:60:00", "23:59:60", "23:59"],
+            ),
+            (
+                Format::Datetime,
+                &[
+                    "",
+                    "2023-06-23",
+                    "2023-13-01T00:00:00",
+                    "2023-06-23T25:00:00",
+                ],
+            ),
+            (Format::YnFlag, &["", "y", "YN", "Yes", " Y"]),
+            (Format::Indicator, &["", "2", "01", "１"]),
+            (Format::FourIndicators, &["", "010", "01010", "0120"]),
+            (Format::AmountMinor, &["", "-1", "1.5", "١٠", " 10"]),
+            (Format::JsonString, &["", "{", "{\"a\":}", "nul"]),
+        ];
+        for (format, values) in rejected {
+            for value in *values {
+                assert!(
+                    format.check_str(value).is_err(),
+                    "{} accepts {value:?}",
+                    format.name()
+                );
+            }
+        }
+        let accepted: &[(Format, &[&str])] = &[
+            (
+                Format::Ip,
+                &[
+                    "0.0.0.0",
+                    "255.255.255.255",
+                    "::",
+                    "::1",
+                    "1::",
+                    "1:2:3:4:5:6:7::",
+                    "::2:3:4:5:6:7:8",
+                    "1::8",
+                    "2001:DB8::1",
+                    "0000:0000:0000:0000:0000:0000:0000:0001",
+                    "::ffff:192.0.2.1",
+                    "64:ff9b::192.0.2.1",
+                    "1:2:3:4:5:6:192.0.2.1",
+                    "::192.0.2.1",
+                ],
+            ),
+            (Format::Phone, &["1234", "79031234567", "551198765432101"]),
+            (Format::AmountMinor, &["0", "007"]),
+        ];
+        for (format, values) in accepted {
+            for value in *values {
+                assert!(
+                    format.check_str(value).is_ok(),
+                    "{} rejects {value:?}",
+                    format.name()
+                );
+            }
+        }
+    }
+
+    /// The IP pattern the JSON Schemas carry and the standard library's parser, which
+    /// validators use, agree: on the tricky cases and on addresses written every way.
+    #[test]
+    fn the_ip_pattern_agrees_with_the_standard_parser() {
+        let pattern = compiled(Format::Ip).expect("the IP pattern compiles");
+        let mut inputs: Vec<String> = Vec::new();
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..4000 {
+            // Addresses with runs of zero groups, so that `::` lands everywhere.
+            let mut groups = [0u16; 8];
+            for group in &mut groups {
+                if next() % 3 != 0 {
+                    *group = (next() % 0x1_0000) as u16;
+                }
+            }
+            let v6 = std::net::Ipv6Addr::from(groups);
+            inputs.push(v6.to_string());
+            inputs.push(groups.map(|g| format!("{g:x}")).join(":"));
+            let v4 = std::net::Ipv4Addr::from((next() % (1 << 32)) as u32);
+            inputs.push(v4.to_string());
+            let head: Vec<String> = groups[..6].iter().map(|g| format!("{g:x}")).collect();
+            inputs.push(format!("{}:{v4}", head.join(":")));
+            inputs.push(format!("::ffff:{v4}"));
+            // Mutations: a character dropped, doubled or replaced by one of `:.0g`.
+            let text = v6.to_string();
+            let at = (next() as usize) % text.len().max(1);
+            let mut dropped = text.clone();
+            dropped.remove(at);
+            inputs.push(dropped);
+            let mut doubled = text.clone();
+            doubled.insert(at, text.as_bytes()[at] as char);
+            inputs.push(doubled);
+            let mut replaced = text.clone().into_bytes();
+            replaced[at] = b":.0g"[(next() % 4) as usize];
+            inputs.push(String::from_utf8(replaced).unwrap_or_default());
+        }
+        let mut disagreements = Vec::new();
+        for input in &inputs {
+            let by_pattern = pattern.is_match(input);
+            let by_parser = input.parse::<std::net::IpAddr>().is_ok();
+            if by_pattern != by_parser {
+                disagreements.push(format!(
+                    "{input:?}: pattern {by_pattern}, parser {by_parser}"
+                ));
+            }
+        }
+        assert!(
+            disagreements.is_empty(),
+            "{} of {} disagree:\n{}",
+            disagreements.len(),
+            inputs.len(),
+            disagreements[..disagreements.len().min(20)].join("\n")
+        );
     }
 
     #[test]

@@ -16,6 +16,27 @@ use crate::formats::Format;
 /// satisfies none, the violations of the closest variant are reported: one whose forbidden
 /// fields are absent, with the fewest violations.
 pub fn validate_value(operation: &OperationSchema, value: &Value, facts: &Facts) -> Vec<Violation> {
+    let unknown: Vec<&str> = facts
+        .iter()
+        .filter(|fact| !operation.known_facts.contains(fact))
+        .collect();
+    if !unknown.is_empty() {
+        // A misspelt fact would silently switch a rule off.
+        return unknown
+            .into_iter()
+            .map(|fact| {
+                Violation::new(
+                    "",
+                    ViolationKind::UnknownFact,
+                    format!(
+                        "unknown fact {}; the spec knows {}",
+                        Excerpt(fact),
+                        operation.known_facts.join(", ")
+                    ),
+                )
+            })
+            .collect();
+    }
     if operation.variants.is_empty() {
         return validate_body(&operation.body, value, facts);
     }

@@ -37,6 +37,8 @@ pub enum ViolationKind {
     AmountLimit,
     /// Not exactly one of the operation's variants holds.
     Variant,
+    /// The caller named a fact the spec does not know.
+    UnknownFact,
 }
 
 impl ViolationKind {
@@ -59,6 +61,7 @@ impl ViolationKind {
             ViolationKind::CurrencyCountry => "currency_country",
             ViolationKind::AmountLimit => "amount_limit",
             ViolationKind::Variant => "variant",
+            ViolationKind::UnknownFact => "unknown_fact",
         }
     }
 }
@@ -166,6 +169,11 @@ impl Facts {
 
     pub fn contains(&self, fact: &str) -> bool {
         self.0.contains(fact)
+    }
+
+    /// The facts, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
     }
 }
 

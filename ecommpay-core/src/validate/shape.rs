@@ -256,6 +256,9 @@ pub struct OperationSchema {
     pub http_method: Option<&'static str>,
     pub path: Option<&'static str>,
     pub mode: Option<&'static str>,
+    /// Every fact the spec knows (the same list for every operation): a fact the caller names
+    /// that is not among them is reported, never silently ignored.
+    pub known_facts: &'static [&'static str],
     /// The body when the operation has no variants; the fields common to all otherwise.
     pub body: Body,
     /// Exactly one variant must hold, when there are any.

@@ -72,8 +72,13 @@ pub(super) fn mod_file(ir: &Ir, modules: &[RustModule]) -> TokenStream {
                 }
             }
         });
+    let facts = &ir.facts;
     quote! {
         #(#mods)*
+
+        /// The facts a payload cannot show that the spec's rules depend on, by id: the names
+        /// [`Facts`](crate::validate::Facts) may hold.
+        pub static FACTS: &[&str] = &[#(#facts),*];
 
         /// Every operation of the spec, in document order (of the payment methods enabled).
         pub static OPERATIONS: &[crate::operation::OperationEntry] = &[#(#entries),*];

@@ -70,6 +70,7 @@ pub(super) fn operation_schema(op: &OperationIr, table: &mut ShapeTable) -> Toke
             http_method: #http_method,
             path: #path,
             mode: #mode,
+            known_facts: super::FACTS,
             body: #body,
             variants: &[#(#variants),*],
         };

@@ -280,11 +280,39 @@ fn pix_submethod_needs_customer_country_br() {
 
 /// A valid PayPal Payment Page recurring registration: the documented example with
 /// `payment_methods_options` as the JSON string the text asks for.
+/// The documented recurring registration with its errata corrected: `payment_methods_options`
+/// as a string, and the `interval` its `period` goes with.
 fn paypal_recurring_params() -> Value {
     let mut params = example_json("paypal-pp-recurring-request");
     let options = params["payment_methods_options"].to_string();
     params["payment_methods_options"] = Value::String(options);
+    params["recurring"]["interval"] = json!(1);
     params
+}
+
+#[test]
+fn recurring_period_and_interval_go_together_both_ways() {
+    const OP: &str = "paypal.payment_page.recurring_registration";
+    let base = paypal_recurring_params();
+    valid(OP, &base);
+    expect(
+        OP,
+        &with(base.clone(), &[("recurring.interval", None)]),
+        &Facts::none(),
+        &[("recurring.interval", K::Requires)],
+        Schema::Agrees,
+    );
+    expect(
+        OP,
+        &with(base, &[("recurring.period", None), ("recurring.time", None)]),
+        &Facts::none(),
+        // A regular payment (type R) needs its period anyway.
+        &[
+            ("recurring.period", K::RequiredIf),
+            ("recurring.period", K::Requires),
+        ],
+        Schema::Agrees,
+    );
 }
 
 #[test]

@@ -244,11 +244,16 @@ fn pix_submethod_needs_customer_country_br() {
         pix.clone(),
         &[("force_payment_method", Some(json!("card")))],
     );
+    // The method's own code is the only one its Payment Page names (line 99); with PIX the rule
+    // says so too.
     expect(
         OP,
         &other_method,
         &Facts::none(),
-        &[("force_payment_method", K::AllowedValues)],
+        &[
+            ("force_payment_method", K::Enum),
+            ("force_payment_method", K::AllowedValues),
+        ],
         Schema::Agrees,
     );
     // Without PIX, any country.
@@ -304,7 +309,10 @@ fn recurring_period_and_interval_go_together_both_ways() {
     );
     expect(
         OP,
-        &with(base, &[("recurring.period", None), ("recurring.time", None)]),
+        &with(
+            base,
+            &[("recurring.period", None), ("recurring.time", None)],
+        ),
         &Facts::none(),
         // A regular payment (type R) needs its period anyway.
         &[
@@ -775,4 +783,37 @@ fn an_unknown_fact_is_a_violation_never_a_silent_no_op() {
             .validate_json(&payload, &Facts::none().with("refund_is_partial"))
             .is_empty()
     );
+}
+
+#[test]
+fn the_pix_rules_see_through_json_whitespace_and_the_printed_ix_code() {
+    const OP: &str = "astropay.payment_page.purchase";
+    let base = with(
+        example_json("astropay-pp-purchase-request"),
+        &[
+            ("force_payment_method", Some(json!("astropay"))),
+            ("customer_country", Some(json!("AR"))),
+        ],
+    );
+    // However the JSON string is spaced, and with the code as the document prints it (IX), the
+    // validator and the schema both apply the rule.
+    for options in [
+        "{\"submethod_code\": \"PIX\"}",
+        "{\"submethod_code\":\"PIX\"}",
+        "{\"submethod_code\"\t:\n \"PIX\"}",
+        "{\r\n  \"submethod_code\" :\t\"PIX\"\r\n}",
+        "{\"submethod_code\": \"IX\"}",
+    ] {
+        let payload = with(
+            base.clone(),
+            &[("payment_methods_options", Some(json!(options)))],
+        );
+        expect(
+            OP,
+            &payload,
+            &Facts::none(),
+            &[("customer_country", K::AllowedValues)],
+            Schema::Agrees,
+        );
+    }
 }

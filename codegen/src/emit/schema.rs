@@ -285,7 +285,10 @@ fn values(list: &[Scalar]) -> Value {
 }
 
 /// A leaf test, looking inside a JSON string when there is a pointer. JSON Schema cannot parse
-/// a string, so a one-key pointer becomes a pattern over the string's text.
+/// a string, so a one-key pointer becomes a pattern over the string's text, allowing JSON's
+/// whitespace (space, tab, line feed, carriage return) around the colon as the validator's
+/// parser does. What a pattern cannot follow (the key written with `\u` escapes, or nested
+/// deeper than the pointer) is the Rust validator's alone.
 fn leaf_test(pointer: Option<&str>, allowed: &[Scalar]) -> Value {
     match pointer {
         None => json!({"enum": values(allowed)}),
@@ -300,7 +303,11 @@ fn leaf_test(pointer: Option<&str>, allowed: &[Scalar]) -> Value {
                 .collect();
             json!({
                 "type": "string",
-                "pattern": format!("\"{}\" *: *({})", regex_escape(key), alternatives.join("|"))
+                "pattern": format!(
+                    "\"{}\"[ \\t\\n\\r]*:[ \\t\\n\\r]*({})",
+                    regex_escape(key),
+                    alternatives.join("|")
+                )
             })
         }
     }

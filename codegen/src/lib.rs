@@ -5,6 +5,7 @@
 //! rules and types to emit, built once) -> `emit` (Rust, JSON Schema). `check` and `ir` both read
 //! `resolve` and never each other; `pipeline` runs the stages in order.
 
+#[cfg(feature = "checks")]
 pub mod check;
 pub mod diagnostics;
 pub mod emit;
@@ -13,4 +14,5 @@ pub mod load;
 pub mod model;
 pub mod pipeline;
 pub mod resolve;
+#[cfg(feature = "checks")]
 pub mod stats;

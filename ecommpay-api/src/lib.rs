@@ -42,3 +42,6 @@ pub fn operation(id: &str) -> Option<&'static OperationEntry> {
 }
 
 pub use secret::SecretKey;
+
+#[cfg(feature = "client")]
+pub mod client;

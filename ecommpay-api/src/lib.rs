@@ -45,3 +45,4 @@ pub use secret::SecretKey;
 
 #[cfg(feature = "client")]
 pub mod client;
+pub mod webhook;

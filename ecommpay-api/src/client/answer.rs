@@ -15,7 +15,8 @@ use crate::wire::IntOrString;
 #[derive(Clone, PartialEq)]
 pub struct AnswerBody {
     raw: Vec<u8>,
-    json: Option<Map<String, Value>>,
+    // Boxed, to keep `GateError` small.
+    json: Option<Box<Map<String, Value>>>,
 }
 
 impl AnswerBody {
@@ -23,7 +24,7 @@ impl AnswerBody {
         let json = match serde_json::from_slice::<Value>(&raw) {
             Ok(Value::Object(mut map)) => {
                 redact(&mut map);
-                Some(map)
+                Some(Box::new(map))
             }
             _ => None,
         };
@@ -38,7 +39,7 @@ impl AnswerBody {
     /// The body as a JSON object, when it is one, with any `signature` value replaced by
     /// `<redacted>`.
     pub fn json(&self) -> Option<&Map<String, Value>> {
-        self.json.as_ref()
+        self.json.as_deref()
     }
 
     /// Its length in bytes.
@@ -53,7 +54,7 @@ impl AnswerBody {
 
     fn text(&self) -> String {
         match &self.json {
-            Some(map) => Value::Object(map.clone()).to_string(),
+            Some(map) => Value::Object((**map).clone()).to_string(),
             None => String::from_utf8_lossy(&self.raw).into_owned(),
         }
     }

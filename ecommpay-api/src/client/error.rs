@@ -62,16 +62,16 @@ pub enum GateError {
     Forbidden {
         /// The operation id.
         operation: &'static str,
-        /// What the Gate said.
-        rejection: GateRejection,
+        /// What the Gate said (boxed, to keep the error small).
+        rejection: Box<GateRejection>,
     },
     /// The Gate answered but did not accept the request: a 4xx or 5xx, or `"status": "error"`.
     #[error("{operation}: rejected by the Gate: {rejection}")]
     Rejected {
         /// The operation id.
         operation: &'static str,
-        /// What the Gate said.
-        rejection: GateRejection,
+        /// What the Gate said (boxed, to keep the error small).
+        rejection: Box<GateRejection>,
     },
     /// No complete answer in time. After a connect timeout nothing was sent; after the total
     /// timeout the Gate may have processed the request.

@@ -341,7 +341,7 @@ fn read_answer(
             );
             Err(GateError::Forbidden {
                 operation,
-                rejection,
+                rejection: Box::new(rejection),
             })
         }
         answer::Reading::Rejected(rejection) => {
@@ -352,7 +352,7 @@ fn read_answer(
             );
             Err(GateError::Rejected {
                 operation,
-                rejection,
+                rejection: Box::new(rejection),
             })
         }
         answer::Reading::Malformed {

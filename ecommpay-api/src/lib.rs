@@ -58,3 +58,7 @@ pub fn operation(id: &str) -> Option<&'static OperationEntry> {
 }
 
 pub use secret::SecretKey;
+
+#[cfg(feature = "client")]
+pub mod client;
+pub mod webhook;

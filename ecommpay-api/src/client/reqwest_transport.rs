@@ -1,0 +1,125 @@
+//! The default transport: reqwest over rustls.
+
+use std::time::Duration;
+
+use super::transport::{
+    Timeouts, Transport, TransportError, TransportErrorKind, TransportRequest, TransportResponse,
+};
+
+/// The default size limit of an answer read by [`ReqwestTransport`]: 1 MiB (the Gate's answers
+/// are a few hundred bytes).
+pub const DEFAULT_MAX_ANSWER_BYTES: usize = 1 << 20;
+
+/// [`Transport`] over a [`reqwest::Client`] with rustls (no OpenSSL).
+///
+/// The connect timeout is a setting of the client (reqwest has no per-request connect timeout),
+/// so it is the one given to [`ReqwestTransport::new`], which [`GateBuilder::build`] passes from
+/// its own settings; the total timeout is applied to each request, from the first connection
+/// attempt to the last byte of the answer. Answers larger than the size limit are an
+/// [`TransportErrorKind::Interrupted`] failure.
+///
+/// [`GateBuilder::build`]: super::GateBuilder::build
+#[derive(Clone, Debug)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+    max_answer_bytes: usize,
+}
+
+impl ReqwestTransport {
+    /// A transport with its own client, this connect timeout, no redirects followed and no
+    /// proxy from the environment.
+    pub fn new(connect_timeout: Duration) -> Result<Self, TransportError> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .build()
+            .map_err(|e| {
+                TransportError::new(TransportErrorKind::Connect, "cannot set up the HTTP client")
+                    .with_source(e)
+            })?;
+        Ok(Self::from_client(client))
+    }
+
+    /// A transport over a client set up by the caller (proxy, certificates, pool): its connect
+    /// timeout is the client's.
+    pub fn from_client(client: reqwest::Client) -> Self {
+        Self {
+            client,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+        }
+    }
+
+    /// The same transport with another size limit for answers.
+    pub fn with_max_answer_bytes(mut self, limit: usize) -> Self {
+        self.max_answer_bytes = limit;
+        self
+    }
+
+    /// The underlying client.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    async fn exchange(
+        &self,
+        request: TransportRequest,
+    ) -> Result<TransportResponse, TransportError> {
+        let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| {
+            TransportError::new(TransportErrorKind::Connect, "invalid HTTP method").with_source(e)
+        })?;
+        let Timeouts { total, .. } = request.timeouts;
+        let mut builder = self
+            .client
+            .request(method, &request.url)
+            .timeout(total)
+            .body(request.body);
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        let mut response = builder.send().await.map_err(classify)?;
+        let status = response.status().as_u16();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+            if body.len() + chunk.len() > self.max_answer_bytes {
+                return Err(TransportError::new(
+                    TransportErrorKind::Interrupted,
+                    format!(
+                        "the answer (HTTP {status}) is larger than {} bytes",
+                        self.max_answer_bytes
+                    ),
+                ));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(TransportResponse { status, body })
+    }
+}
+
+impl Transport for ReqwestTransport {
+    fn send(
+        &self,
+        request: TransportRequest,
+    ) -> impl Future<Output = Result<TransportResponse, TransportError>> + Send {
+        self.exchange(request)
+    }
+}
+
+/// reqwest reports a connect timeout as both a connect error and a timeout; a connect error is
+/// raised only while the connection is made (TCP, TLS), before the request is written.
+fn classify(error: reqwest::Error) -> TransportError {
+    let kind = match (error.is_connect(), error.is_timeout()) {
+        (true, true) => TransportErrorKind::ConnectTimeout,
+        (true, false) => TransportErrorKind::Connect,
+        (false, true) => TransportErrorKind::Timeout,
+        (false, false) => TransportErrorKind::Interrupted,
+    };
+    // reqwest's message names the URL, which holds nothing secret (the signature is in the body).
+    let message = match kind {
+        TransportErrorKind::ConnectTimeout => "no connection within the connect timeout",
+        TransportErrorKind::Connect => "the connection could not be made",
+        TransportErrorKind::Timeout => "no complete answer within the total timeout",
+        TransportErrorKind::Interrupted => "the connection failed before a complete answer",
+    };
+    TransportError::new(kind, message).with_source(error.without_url())
+}

@@ -1,0 +1,455 @@
+//! The callback endpoint, for any web framework: from the raw body and the key to a verified,
+//! typed callback and the HTTP answer the platform expects.
+//!
+//! The platform POSTs a callback for each step of a payment (a redirect callback with
+//! `redirect_data`, then the final success or decline, and one per later operation: capture,
+//! refund, ...) and sends a callback again until it gets HTTP 200: 6 tries 10 s apart, then at
+//! growing intervals up to 4 h, at most 120 tries over 11 days. So a handler must
+//!
+//! - answer 200 ([`Answer::ok`]) once it has taken the callback in, and
+//! - process each delivery once: [`Delivery::idempotency_key`] is the same for every re-sent
+//!   copy of one callback (`payment.id`, `operation.id`, `operation.status`) and differs
+//!   between the steps of a payment.
+//!
+//! What [`CallbackEndpoint::receive`] answers when the callback is not taken in, and so whether
+//! the platform sends it again (any answer but 200 makes it do so):
+//!
+//! | what | HTTP | why |
+//! |---|---|---|
+//! | verified ([`Delivery::answer`]) | 200 `OK` | taken in; not sent again |
+//! | body over the size limit | 413 | not read at all |
+//! | not JSON, not an object, a number that cannot be signed exactly | 400 | cannot be verified |
+//! | no signature, a malformed one, or one that does not match | 401 | not from the platform, or signed with another key: re-sent, so a wrong key can be fixed before the re-sends stop |
+//! | authentic but not of the callback's shape | 500 | our side cannot read it: re-sent, so a fixed handler gets it |
+//! | the handler could not process it ([`Answer::retry_later`]) | 503 | re-sent later |
+//!
+//! ```
+//! use ecommpay_api::webhook::{Answer, CallbackEndpoint};
+//! use ecommpay_api::SecretKey;
+//!
+//! fn on_callback(endpoint: &CallbackEndpoint, raw_body: &[u8]) -> Answer {
+//!     match endpoint.receive(raw_body) {
+//!         Ok(delivery) => {
+//!             // Look delivery.idempotency_key() up in your store: process it once.
+//!             println!(
+//!                 "payment {:?} is {:?}",
+//!                 delivery.payment_id(),
+//!                 delivery.payment_status().map(|s| s.as_str())
+//!             );
+//!             delivery.answer()
+//!         }
+//!         Err(error) => {
+//!             eprintln!("callback refused: {error}");
+//!             error.answer()
+//!         }
+//!     }
+//! }
+//!
+//! let endpoint = CallbackEndpoint::new(SecretKey::new("your-project-secret"));
+//! let answer = on_callback(&endpoint, br#"{"payment": {"id": "order-1"}}"#);
+//! assert_eq!(answer.status(), 401); // no signature
+//! ```
+
+use std::fmt;
+
+use crate::callback::{
+    Callback, CallbackOperationStatus, CallbackOperationType, CallbackPaymentStatus,
+    CallbackPaymentType, CallbackRedirectData,
+};
+use crate::excerpt::Excerpt;
+use crate::secret::SecretKey;
+use crate::signature::{CallbackError, verify_callback_raw};
+use crate::wire::IntOrString;
+
+/// The default size limit of a callback body: 1 MiB (the documents' callbacks are about 1 KiB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
+
+/// How many bytes of a refused body are looked at for the quote in an error.
+const QUOTED_BYTES: usize = 64;
+
+/// Receives callbacks for one project: its key and a body size limit.
+///
+/// `Debug` does not show the key.
+#[derive(Clone, Debug)]
+pub struct CallbackEndpoint {
+    key: SecretKey,
+    max_body_bytes: usize,
+}
+
+impl CallbackEndpoint {
+    /// An endpoint with the project's key and the default size limit
+    /// ([`DEFAULT_MAX_BODY_BYTES`]).
+    pub fn new(key: SecretKey) -> Self {
+        Self {
+            key,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+
+    /// The same endpoint with another size limit, in bytes.
+    pub fn with_max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// The size limit, in bytes. A framework that can refuse a body before reading it whole
+    /// (a `Content-Length` check, a body-limit layer) should use this too.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
+    /// Checks the size, then the signature over the raw body exactly as received, then reads
+    /// the callback. The signature is dropped from the callback once verified.
+    pub fn receive(&self, raw: &[u8]) -> Result<Delivery, EndpointError> {
+        if raw.len() > self.max_body_bytes {
+            return Err(EndpointError::TooLarge {
+                length: raw.len(),
+                limit: self.max_body_bytes,
+            });
+        }
+        let verified = verify_callback_raw(raw, &self.key).map_err(|source| match source {
+            CallbackError::NotJson(_)
+            | CallbackError::NotAnObject { .. }
+            | CallbackError::Canonical(_) => EndpointError::Malformed {
+                source,
+                starts_with: quote(raw),
+            },
+            CallbackError::MissingSignature { .. }
+            | CallbackError::MalformedSignature { .. }
+            | CallbackError::Mismatch => EndpointError::Signature { source },
+            CallbackError::Deserialize { .. } => EndpointError::Unreadable { source },
+        })?;
+        let mut callback: Callback = verified
+            .deserialize()
+            .map_err(|source| EndpointError::Unreadable { source })?;
+        callback.signature = None;
+        if let Some(general) = callback.general.as_mut() {
+            general.signature = None;
+        }
+        let key = IdempotencyKey::of(&callback);
+        Ok(Delivery { callback, key })
+    }
+}
+
+/// At most [`crate::excerpt::EXCERPT_CHARS`] characters of the body's start, quoted, and the
+/// body's length when it was cut.
+fn quote(raw: &[u8]) -> String {
+    let head = String::from_utf8_lossy(&raw[..raw.len().min(QUOTED_BYTES)]);
+    let chars = crate::excerpt::EXCERPT_CHARS;
+    match head.char_indices().nth(chars) {
+        None if raw.len() <= QUOTED_BYTES => Excerpt(&head).to_string(),
+        cut => {
+            let prefix = &head[..cut.map_or(head.len(), |(i, _)| i)];
+            let quoted = format!("{prefix:?}");
+            let open = quoted.strip_suffix('"').unwrap_or(&quoted);
+            format!("{open}…\" ({} bytes)", raw.len())
+        }
+    }
+}
+
+/// The HTTP answer to give the platform: a status and a short plain-text body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Answer {
+    status: u16,
+    body: &'static str,
+}
+
+impl Answer {
+    /// The content type of every answer's body.
+    pub const CONTENT_TYPE: &'static str = "text/plain; charset=utf-8";
+
+    /// 200 `OK`: the callback was taken in and is not sent again.
+    pub const fn ok() -> Self {
+        Self {
+            status: 200,
+            body: "OK",
+        }
+    }
+
+    /// 503: the handler could not process a verified callback now (its database is down...);
+    /// the platform sends it again later.
+    pub const fn retry_later() -> Self {
+        Self {
+            status: 503,
+            body: "callback not processed, send it again",
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The body.
+    pub fn body(&self) -> &'static str {
+        self.body
+    }
+
+    /// Whether the platform takes the callback as delivered (HTTP 200).
+    pub fn is_ok(&self) -> bool {
+        self.status == 200
+    }
+}
+
+/// A verified callback, ready for the handler.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Delivery {
+    callback: Callback,
+    key: IdempotencyKey,
+}
+
+/// An amount in minor units of a currency, as a callback reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Amount<'a> {
+    /// The amount in minor units (1000 is 10.00 USD).
+    pub minor_units: u64,
+    /// The ISO 4217 alpha-3 code, as sent.
+    pub currency: &'a str,
+}
+
+impl Delivery {
+    /// The typed callback (its signature removed).
+    pub fn callback(&self) -> &Callback {
+        &self.callback
+    }
+
+    /// The typed callback, by value.
+    pub fn into_callback(self) -> Callback {
+        self.callback
+    }
+
+    /// The key that is the same for every re-sent copy of this callback.
+    pub fn idempotency_key(&self) -> &IdempotencyKey {
+        &self.key
+    }
+
+    /// What to answer once the callback has been taken in: 200.
+    pub fn answer(&self) -> Answer {
+        Answer::ok()
+    }
+
+    /// The merchant's payment id: `payment.id`, or `general.payment_id` (the payout
+    /// registration callback).
+    pub fn payment_id(&self) -> Option<&str> {
+        payment_id(&self.callback)
+    }
+
+    /// The payment's status (`payment.status`).
+    pub fn payment_status(&self) -> Option<&CallbackPaymentStatus> {
+        self.callback.payment.as_ref()?.status.as_ref()
+    }
+
+    /// The payment's type (`payment.type`: purchase, payout, recurring).
+    pub fn payment_type(&self) -> Option<&CallbackPaymentType> {
+        self.callback.payment.as_ref()?.type_.as_ref()
+    }
+
+    /// The platform's id of the operation reported on (`operation.id`).
+    pub fn operation_id(&self) -> Option<&IntOrString> {
+        self.callback.operation.as_ref()?.id.as_ref()
+    }
+
+    /// The type of the operation reported on (`operation.type`: sale, refund, ...).
+    pub fn operation_type(&self) -> Option<&CallbackOperationType> {
+        self.callback.operation.as_ref()?.type_.as_ref()
+    }
+
+    /// The status of the operation reported on (`operation.status`).
+    pub fn operation_status(&self) -> Option<&CallbackOperationStatus> {
+        self.callback.operation.as_ref()?.status.as_ref()
+    }
+
+    /// The operation's result code (`operation.code`: `0` for success).
+    pub fn operation_code(&self) -> Option<&str> {
+        self.callback.operation.as_ref()?.code.as_deref()
+    }
+
+    /// The operation's result message (`operation.message`).
+    pub fn operation_message(&self) -> Option<&str> {
+        self.callback.operation.as_ref()?.message.as_deref()
+    }
+
+    /// The payment's amount: `payment.sum`, else `operation.sum_initial`, else `sum_request`
+    /// (payout registration); `None` when none of them has an integer amount and a currency.
+    pub fn amount(&self) -> Option<Amount<'_>> {
+        let callback = &self.callback;
+        let payment = callback
+            .payment
+            .as_ref()
+            .and_then(|p| p.sum.as_ref())
+            .and_then(|s| amount(s.amount.as_ref(), s.currency.as_deref()));
+        let initial = || {
+            callback
+                .operation
+                .as_ref()
+                .and_then(|o| o.sum_initial.as_ref())
+                .and_then(|s| amount(s.amount.as_ref(), s.currency.as_deref()))
+        };
+        let requested = || {
+            callback
+                .sum_request
+                .as_ref()
+                .and_then(|s| amount(s.amount.as_ref(), s.currency.as_deref()))
+        };
+        payment.or_else(initial).or_else(requested)
+    }
+
+    /// The data for redirecting the customer (`redirect_data`), in a redirect callback.
+    pub fn redirect_data(&self) -> Option<&CallbackRedirectData> {
+        self.callback.redirect_data.as_ref()
+    }
+
+    /// The project id, at the top level or in `general`.
+    pub fn project_id(&self) -> Option<&IntOrString> {
+        self.callback.project_id.as_ref().or_else(|| {
+            self.callback
+                .general
+                .as_ref()
+                .and_then(|g| g.project_id.as_ref())
+        })
+    }
+}
+
+fn amount<'a>(amount: Option<&IntOrString>, currency: Option<&'a str>) -> Option<Amount<'a>> {
+    Some(Amount {
+        minor_units: amount?.as_u64()?,
+        currency: currency?,
+    })
+}
+
+fn payment_id(callback: &Callback) -> Option<&str> {
+    callback
+        .payment
+        .as_ref()
+        .and_then(|p| p.id.as_deref())
+        .or_else(|| callback.general.as_ref()?.payment_id.as_deref())
+}
+
+/// Identifies one delivery, whatever the number of times it is sent: the payment id
+/// (`payment.id`, or `general.payment_id`), the operation id (`operation.id`) and the
+/// operation status (`operation.status`); a part the callback lacks is empty.
+///
+/// The redirect callback and the final one of a payment differ in the operation's status, a
+/// refund in the operation's id. `Display` writes the parts joined with `/` (a `/` or `%`
+/// inside a part written `%2F`, `%25`), a text fit for a database key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IdempotencyKey {
+    payment_id: String,
+    operation_id: String,
+    operation_status: String,
+}
+
+impl IdempotencyKey {
+    /// The key of a callback.
+    pub fn of(callback: &Callback) -> Self {
+        let operation = callback.operation.as_ref();
+        Self {
+            payment_id: payment_id(callback).unwrap_or_default().to_owned(),
+            operation_id: operation
+                .and_then(|o| o.id.as_ref())
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            operation_status: operation
+                .and_then(|o| o.status.as_ref())
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The payment id part.
+    pub fn payment_id(&self) -> &str {
+        &self.payment_id
+    }
+
+    /// The operation id part, in decimal as sent.
+    pub fn operation_id(&self) -> &str {
+        &self.operation_id
+    }
+
+    /// The operation status part.
+    pub fn operation_status(&self) -> &str {
+        &self.operation_status
+    }
+}
+
+impl fmt::Display for IdempotencyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts = [&self.payment_id, &self.operation_id, &self.operation_status];
+        for (i, part) in parts.into_iter().enumerate() {
+            if i > 0 {
+                f.write_str("/")?;
+            }
+            for c in part.chars() {
+                match c {
+                    '%' => f.write_str("%25")?,
+                    '/' => f.write_str("%2F")?,
+                    c => write!(f, "{c}")?,
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A callback the endpoint did not take in; [`EndpointError::answer`] is what to answer.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EndpointError {
+    /// The body is larger than the limit; it was not parsed.
+    #[error(
+        "callback refused: the body of {length} bytes is larger than the limit of {limit} bytes"
+    )]
+    TooLarge {
+        /// Its length.
+        length: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The body is not a JSON object, or holds a number that cannot be signed exactly.
+    #[error("callback refused: {source}; the body starts with {starts_with}")]
+    Malformed {
+        /// What the verifier said.
+        #[source]
+        source: CallbackError,
+        /// A short prefix of the body, quoted.
+        starts_with: String,
+    },
+    /// No signature, a malformed one, or one that does not match the body.
+    #[error("callback refused: {source}")]
+    Signature {
+        /// What the verifier said.
+        #[source]
+        source: CallbackError,
+    },
+    /// The callback is authentic but does not have the shape of a callback.
+    #[error("callback not read: {source}")]
+    Unreadable {
+        /// Where and why it does not fit.
+        #[source]
+        source: CallbackError,
+    },
+}
+
+impl EndpointError {
+    /// What to answer: 413, 400, 401 or 500 (see the [module documentation](self)).
+    pub fn answer(&self) -> Answer {
+        match self {
+            Self::TooLarge { .. } => Answer {
+                status: 413,
+                body: "callback too large",
+            },
+            Self::Malformed { .. } => Answer {
+                status: 400,
+                body: "malformed callback",
+            },
+            Self::Signature { .. } => Answer {
+                status: 401,
+                body: "invalid callback signature",
+            },
+            Self::Unreadable { .. } => Answer {
+                status: 500,
+                body: "callback not processed, send it again",
+            },
+        }
+    }
+}

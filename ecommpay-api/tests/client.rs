@@ -1,0 +1,714 @@
+//! The Gate client against minimal loopback servers started by each test: every kind of
+//! answer and failure maps to its error kind, and nothing is sent twice that must not be.
+//! Offline and bounded in time (every exchange has short timeouts).
+#![cfg(feature = "client")]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ecommpay_api::astropay::{PayoutRequest, SaleRequest, SaleRequestCustomer};
+use ecommpay_api::client::{
+    ACTS_ON_PAYMENT, CREATES_PAYMENT, ConfigError, DEFAULT_BASE_URL, Gate, GateError,
+    GateErrorKind, OperationEffect, ReqwestTransport, RetryPolicy, Transport, TransportError,
+    TransportErrorKind, TransportRequest, TransportResponse, operation_effect,
+};
+use ecommpay_api::paypal::RefundRequest;
+use ecommpay_api::shared::{General, Payment, RefundRequestPayment};
+use ecommpay_api::signature::{MessageKind, SignOptions, verify_value};
+use ecommpay_api::{Interface, SecretKey, SignedMessage};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const KEY: &str = "client-test-secret";
+
+// ---------------------------------------------------------------------------------------------
+// A minimal HTTP/1.1 server: reads one request per connection, counts it, then behaves.
+
+#[derive(Clone, Copy)]
+enum Behaviour {
+    /// Answers with this status and body, and closes.
+    Answer(u16, &'static str),
+    /// Waits, then answers 200.
+    Slow(Duration),
+    /// Closes the connection without answering, once the request is read.
+    Drop,
+}
+
+#[derive(Clone, Debug)]
+struct Received {
+    request_line: String,
+    headers: String,
+    body: Vec<u8>,
+}
+
+struct Server {
+    url: String,
+    received: Arc<Mutex<Vec<Received>>>,
+    connections: Arc<AtomicUsize>,
+}
+
+impl Server {
+    async fn start(behaviour: Behaviour) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let connections = Arc::new(AtomicUsize::new(0));
+        let (r, c) = (Arc::clone(&received), Arc::clone(&connections));
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                c.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(serve(socket, behaviour, Arc::clone(&r)));
+            }
+        });
+        Self {
+            url,
+            received,
+            connections,
+        }
+    }
+
+    fn requests(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+async fn serve(mut socket: TcpStream, behaviour: Behaviour, received: Arc<Mutex<Vec<Received>>>) {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    let head_end = loop {
+        let Ok(n) = socket.read(&mut buf).await else {
+            return;
+        };
+        if n == 0 {
+            return;
+        }
+        data.extend_from_slice(&buf[..n]);
+        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+    let length = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    while data.len() < head_end + length {
+        let Ok(n) = socket.read(&mut buf).await else {
+            return;
+        };
+        if n == 0 {
+            return;
+        }
+        data.extend_from_slice(&buf[..n]);
+    }
+    let (request_line, headers) = head.split_once("\r\n").unwrap_or((&head, ""));
+    received.lock().unwrap().push(Received {
+        request_line: request_line.to_owned(),
+        headers: headers.to_owned(),
+        body: data[head_end..head_end + length].to_vec(),
+    });
+    let (status, body) = match behaviour {
+        Behaviour::Answer(status, body) => (status, body),
+        Behaviour::Slow(delay) => {
+            tokio::time::sleep(delay).await;
+            (200, ACCEPTED)
+        }
+        Behaviour::Drop => return,
+    };
+    let answer = format!(
+        "HTTP/1.1 {status} Whatever\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = socket.write_all(answer.as_bytes()).await;
+    let _ = socket.shutdown().await;
+}
+
+/// A port nobody listens on: bound, then released.
+async fn refused_url() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    url
+}
+
+const ACCEPTED: &str = r#"{"status":"success","request_id":"61788f10d1fe-00000001","project_id":210,"payment_id":"order-1"}"#;
+
+fn key() -> SecretKey {
+    SecretKey::new(KEY)
+}
+
+fn gate(url: &str) -> Gate {
+    Gate::builder(key())
+        .base_url(url)
+        .connect_timeout(Duration::from_secs(2))
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+fn gate_with_retry(url: &str) -> Gate {
+    Gate::builder(key())
+        .base_url(url)
+        .connect_timeout(Duration::from_secs(2))
+        .timeout(Duration::from_millis(500))
+        .retry(RetryPolicy::connection_failures(
+            2,
+            Duration::from_millis(5),
+        ))
+        .build()
+        .unwrap()
+}
+
+fn sale() -> SaleRequest {
+    SaleRequest::builder()
+        .general(General::builder().project_id(210).payment_id("order-1"))
+        .payment(Payment::builder().amount(1000).currency("BRL"))
+        .customer(
+            SaleRequestCustomer::builder()
+                .id("customer123")
+                .ip_address("192.0.2.10")
+                .country("BR"),
+        )
+        .build()
+        .unwrap()
+}
+
+fn refund() -> RefundRequest {
+    RefundRequest::builder()
+        .general(General::builder().project_id(210).payment_id("order-1"))
+        .payment(
+            RefundRequestPayment::builder()
+                .description("partial refund")
+                .amount(500)
+                .currency("USD"),
+        )
+        .build()
+        .unwrap()
+}
+
+/// The signature `Gate::send` computes for the sale, to look for it in outputs.
+fn sale_signature() -> String {
+    let mut request = sale();
+    request.sign(&key()).unwrap();
+    request.general.signature.unwrap()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers.
+
+#[tokio::test]
+async fn accepted_answer_is_typed_and_the_request_signed_at_send_time() {
+    let server = Server::start(Behaviour::Answer(200, ACCEPTED)).await;
+    let mut stale = sale();
+    stale.general.signature = Some("c3RhbGU=".into()); // replaced at send time
+    let accepted = gate(&server.url).send(stale).await.unwrap();
+    assert_eq!(accepted.http_status, 200);
+    assert_eq!(accepted.status, "success");
+    assert_eq!(
+        accepted.request_id.as_deref(),
+        Some("61788f10d1fe-00000001")
+    );
+    assert_eq!(
+        accepted.project_id.as_ref().and_then(|p| p.as_i64()),
+        Some(210)
+    );
+    assert_eq!(accepted.payment_id.as_deref(), Some("order-1"));
+    assert_eq!(accepted.body.as_bytes(), ACCEPTED.as_bytes());
+    assert_eq!(accepted.body.json().unwrap()["status"], "success");
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].request_line,
+        "POST /v2/payment/wallet/astropay/sale HTTP/1.1"
+    );
+    let headers = requests[0].headers.to_ascii_lowercase();
+    assert!(
+        headers.contains("content-type: application/json"),
+        "{headers}"
+    );
+    assert!(headers.contains("user-agent: ecommpay-rs/"), "{headers}");
+    let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+    verify_value(&body, &key(), SignOptions::new(MessageKind::GateRequest)).unwrap();
+    assert_eq!(body["general"]["signature"], sale_signature());
+}
+
+#[tokio::test]
+async fn forbidden_403_keeps_what_the_gate_said() {
+    let server = Server::start(Behaviour::Answer(
+        403,
+        r#"{"status":"error","code":"403","message":"Access denied for IP 198.51.100.7"}"#,
+    ))
+    .await;
+    let error = gate(&server.url).send(sale()).await.unwrap_err();
+    assert_eq!(error.kind(), GateErrorKind::Forbidden);
+    let rejection = error.rejection().unwrap();
+    assert_eq!(rejection.http_status, 403);
+    assert_eq!(rejection.code.as_deref(), Some("403"));
+    assert_eq!(
+        rejection.message.as_deref(),
+        Some("Access denied for IP 198.51.100.7")
+    );
+    assert!(!error.may_have_been_processed());
+    let text = error.to_string();
+    assert!(
+        text.starts_with("astropay.gate.sale: forbidden by the Gate (HTTP 403"),
+        "{text}"
+    );
+    assert!(text.contains("allow-list"), "{text}");
+}
+
+#[tokio::test]
+async fn rejected_400_keeps_code_message_and_body() {
+    let body = r#"{"status":"error","request_id":"r-7","code":"3003","message":"Invalid signature","signature":"c2VjcmV0LXNpZw=="}"#;
+    let server = Server::start(Behaviour::Answer(400, body)).await;
+    let error = gate(&server.url).send(sale()).await.unwrap_err();
+    assert_eq!(error.kind(), GateErrorKind::Rejected);
+    assert_eq!(error.operation(), "astropay.gate.sale");
+    let rejection = error.rejection().unwrap();
+    assert_eq!(rejection.http_status, 400);
+    assert_eq!(rejection.code.as_deref(), Some("3003"));
+    assert_eq!(rejection.message.as_deref(), Some("Invalid signature"));
+    assert_eq!(rejection.request_id.as_deref(), Some("r-7"));
+    assert_eq!(rejection.body.as_bytes(), body.as_bytes());
+    assert!(!error.may_have_been_processed());
+    let text = error.to_string();
+    assert!(
+        text.contains(r#"HTTP 400, code "3003", message "Invalid signature"; body"#),
+        "{text}"
+    );
+    // A signature in the answer is redacted wherever it is shown.
+    for shown in [text, format!("{error:?}")] {
+        assert!(!shown.contains("c2VjcmV0LXNpZw=="), "{shown}");
+    }
+    assert_eq!(rejection.body.json().unwrap()["signature"], "<redacted>");
+}
+
+#[tokio::test]
+async fn server_error_500_is_a_rejection_that_may_have_been_processed() {
+    let server = Server::start(Behaviour::Answer(500, "<html>Internal Server Error</html>")).await;
+    let error = gate(&server.url).send(sale()).await.unwrap_err();
+    assert_eq!(error.kind(), GateErrorKind::Rejected);
+    let rejection = error.rejection().unwrap();
+    assert!(rejection.is_server_error());
+    assert_eq!(rejection.code, None);
+    assert!(error.may_have_been_processed());
+    assert!(error.to_string().contains("HTTP 500"), "{error}");
+}
+
+#[tokio::test]
+async fn malformed_answers_are_told_apart() {
+    for (body, reason) in [
+        ("Accepted, thanks", "not JSON"),
+        ("[1,2]", "not an object"),
+        (r#"{"status":"processing"}"#, "not \"success\""),
+        (r#"{"request_id":"r-1"}"#, "no string `status`"),
+    ] {
+        let server = Server::start(Behaviour::Answer(200, body)).await;
+        let error = gate(&server.url).send(sale()).await.unwrap_err();
+        assert_eq!(error.kind(), GateErrorKind::MalformedAnswer, "{body}");
+        assert!(error.may_have_been_processed());
+        let text = error.to_string();
+        assert!(text.contains(reason), "{text}");
+        assert!(text.contains("HTTP 200"), "{text}");
+    }
+    // A 2xx with "status": "error" is a rejection.
+    let server = Server::start(Behaviour::Answer(200, r#"{"status":"error","code":"1"}"#)).await;
+    let error = gate(&server.url).send(sale()).await.unwrap_err();
+    assert_eq!(error.kind(), GateErrorKind::Rejected);
+}
+
+#[tokio::test]
+async fn a_huge_malformed_answer_is_quoted_short() {
+    let huge: &'static str = Box::leak("x".repeat(200_000).into_boxed_str());
+    let server = Server::start(Behaviour::Answer(200, huge)).await;
+    let error = gate(&server.url).send(sale()).await.unwrap_err();
+    assert_eq!(error.kind(), GateErrorKind::MalformedAnswer);
+    let text = error.to_string();
+    assert!(text.len() < 300, "{text}");
+    assert!(text.contains("(200000 bytes)"), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failures without an answer.
+
+#[tokio::test]
+async fn slow_answer_is_a_timeout() {
+    let server = Server::start(Behaviour::Slow(Duration::from_secs(10))).await;
+    let gate = Gate::builder(key())
+        .base_url(&server.url)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = gate.send(sale()).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(error.kind(), GateErrorKind::Timeout);
+    assert!(error.may_have_been_processed(), "the request was sent");
+    let GateError::Timeout {
+        attempts, source, ..
+    } = &error
+    else {
+        unreachable!()
+    };
+    assert_eq!((*attempts, source.kind()), (1, TransportErrorKind::Timeout));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn dropped_connection_is_a_transport_failure_after_sending() {
+    let server = Server::start(Behaviour::Drop).await;
+    let error = gate(&server.url).send(sale()).await.unwrap_err();
+    assert_eq!(error.kind(), GateErrorKind::Transport);
+    let GateError::Transport { source, .. } = &error else {
+        unreachable!()
+    };
+    assert_eq!(source.kind(), TransportErrorKind::Interrupted);
+    assert!(!source.nothing_sent());
+    assert!(error.may_have_been_processed());
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_transport_failure_before_sending() {
+    let error = gate(&refused_url().await).send(sale()).await.unwrap_err();
+    assert_eq!(error.kind(), GateErrorKind::Transport);
+    let GateError::Transport {
+        source, attempts, ..
+    } = &error
+    else {
+        unreachable!()
+    };
+    assert_eq!(source.kind(), TransportErrorKind::Connect);
+    assert_eq!(*attempts, 1, "no retry without a policy");
+    assert!(!error.may_have_been_processed());
+}
+
+#[tokio::test]
+async fn an_invalid_request_is_not_sent() {
+    let server = Server::start(Behaviour::Answer(200, ACCEPTED)).await;
+    // An AstroPay payout needs customer.phone or customer.account_id.
+    let payout: PayoutRequest = serde_json::from_value(serde_json::json!({
+        "general": {"project_id": 210, "payment_id": "payout-1"},
+        "payment": {"amount": 1000, "currency": "BRL"},
+        "customer": {"id": "customer123", "ip_address": "192.0.2.0", "country": "BR"}
+    }))
+    .unwrap();
+    let error = gate(&server.url).send(payout).await.unwrap_err();
+    assert_eq!(error.kind(), GateErrorKind::Invalid);
+    let violations = error.violations().unwrap();
+    assert!(
+        violations.0.iter().any(|v| v.path == "customer"),
+        "{violations}"
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with("astropay.gate.payout: the request is invalid, nothing was sent"),
+        "{error}"
+    );
+    assert!(!error.may_have_been_processed());
+    assert_eq!(server.connections.load(Ordering::SeqCst), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retries.
+
+#[test]
+fn every_gate_operation_has_a_decided_effect() {
+    let mut seen = 0;
+    for entry in ecommpay_api::OPERATIONS {
+        if entry.schema.interface != Interface::Gate {
+            continue;
+        }
+        seen += 1;
+        let action = entry.id().rsplit('.').next().unwrap();
+        assert!(
+            CREATES_PAYMENT.contains(&action) || ACTS_ON_PAYMENT.contains(&action),
+            "{}: decide whether it opens a payment (client/retry.rs)",
+            entry.id()
+        );
+    }
+    assert!(seen > 0);
+    for id in [
+        "astropay.gate.sale",
+        "astropay.gate.payout",
+        "astropay.gate.pix_payout",
+        "card_payout.gate.payout_registration",
+        "paypal.gate.sale",
+        "paypal.gate.auth",
+        "paypal.gate.recurring",
+        "paypal.gate.payout",
+        "upi.gate.sale",
+        "upi.gate.payout",
+    ] {
+        assert_eq!(
+            operation_effect(id),
+            OperationEffect::CreatesPayment,
+            "{id}"
+        );
+    }
+    for id in [
+        "paypal.gate.capture",
+        "paypal.gate.cancel",
+        "paypal.gate.recurring_cancel",
+        "paypal.gate.refund",
+        "upi.gate.refund",
+        "some.gate.new_operation",
+    ] {
+        assert_eq!(operation_effect(id), OperationEffect::ActsOnPayment, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn a_refund_is_never_retried() {
+    // Refused: nothing was sent, yet a refund is not sent again.
+    let error = gate_with_retry(&refused_url().await)
+        .send(refund())
+        .await
+        .unwrap_err();
+    let GateError::Transport {
+        attempts, source, ..
+    } = &error
+    else {
+        panic!("{error}")
+    };
+    assert_eq!((*attempts, source.kind()), (1, TransportErrorKind::Connect));
+    // Dropped, timed out, 500: one request received each time.
+    for behaviour in [
+        Behaviour::Drop,
+        Behaviour::Slow(Duration::from_secs(10)),
+        Behaviour::Answer(500, "{}"),
+    ] {
+        let server = Server::start(behaviour).await;
+        let _ = gate_with_retry(&server.url)
+            .send(refund())
+            .await
+            .unwrap_err();
+        assert_eq!(server.requests().len(), 1);
+        assert_eq!(
+            server.requests()[0].request_line,
+            "POST /v2/payment/wallet/paypal/refund HTTP/1.1"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_sale_is_retried_only_when_nothing_was_sent() {
+    // After sending: dropped, timed out, 500, 400: one request received each time.
+    for behaviour in [
+        Behaviour::Drop,
+        Behaviour::Slow(Duration::from_secs(10)),
+        Behaviour::Answer(500, "{}"),
+        Behaviour::Answer(400, r#"{"status":"error"}"#),
+    ] {
+        let server = Server::start(behaviour).await;
+        let error = gate_with_retry(&server.url).send(sale()).await.unwrap_err();
+        assert_eq!(server.requests().len(), 1, "{error}");
+    }
+    // Refused: tried 1 + 2 times.
+    let error = gate_with_retry(&refused_url().await)
+        .send(sale())
+        .await
+        .unwrap_err();
+    let GateError::Transport { attempts, .. } = &error else {
+        panic!("{error}")
+    };
+    assert_eq!(*attempts, 3);
+    assert!(error.to_string().contains("after 3 attempt(s)"), "{error}");
+}
+
+/// Fails the first attempts as a connection failure before sending, then goes to reqwest.
+struct FailsFirst {
+    failures: AtomicUsize,
+    inner: ReqwestTransport,
+    bodies: Mutex<Vec<Vec<u8>>>,
+}
+
+impl Transport for FailsFirst {
+    async fn send(&self, request: TransportRequest) -> Result<TransportResponse, TransportError> {
+        self.bodies.lock().unwrap().push(request.body.clone());
+        if self
+            .failures
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+        {
+            return Err(TransportError::new(TransportErrorKind::Connect, "refused"));
+        }
+        self.inner.send(request).await
+    }
+}
+
+#[tokio::test]
+async fn a_sale_retried_after_a_connect_failure_is_sent_byte_for_byte_and_received_once() {
+    let server = Server::start(Behaviour::Answer(200, ACCEPTED)).await;
+    let transport = Arc::new(FailsFirst {
+        failures: AtomicUsize::new(2),
+        inner: ReqwestTransport::new(Duration::from_secs(2)).unwrap(),
+        bodies: Mutex::new(Vec::new()),
+    });
+    let gate = Gate::builder(key())
+        .base_url(&server.url)
+        .retry(RetryPolicy::connection_failures(
+            2,
+            Duration::from_millis(1),
+        ))
+        .build_with(Arc::clone(&transport))
+        .unwrap();
+    let accepted = gate.send(sale()).await.unwrap();
+    assert_eq!(accepted.payment_id.as_deref(), Some("order-1"));
+    assert_eq!(server.requests().len(), 1);
+    let bodies = transport.bodies.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 3);
+    assert!(bodies.iter().all(|b| b == &server.requests()[0].body));
+
+    // One failure too many: the policy's 2 retries are spent.
+    let transport = FailsFirst {
+        failures: AtomicUsize::new(3),
+        inner: ReqwestTransport::new(Duration::from_secs(2)).unwrap(),
+        bodies: Mutex::new(Vec::new()),
+    };
+    let gate = Gate::builder(key())
+        .base_url(&server.url)
+        .retry(RetryPolicy::connection_failures(2, Duration::ZERO))
+        .build_with(transport)
+        .unwrap();
+    let error = gate.send(sale()).await.unwrap_err();
+    assert_eq!(error.kind(), GateErrorKind::Transport);
+    assert_eq!(server.requests().len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings, secrets, tracing.
+
+#[test]
+fn settings_are_checked() {
+    let gate = Gate::new(key()).unwrap();
+    assert_eq!(gate.base_url(), DEFAULT_BASE_URL);
+    assert_eq!(
+        gate.url_for::<SaleRequest>(),
+        "https://api.ecommpay.com/v2/payment/wallet/astropay/sale"
+    );
+    assert_eq!(gate.retry_policy(), RetryPolicy::none());
+    let trailing = Gate::builder(key())
+        .base_url("http://127.0.0.1:9/")
+        .build()
+        .unwrap();
+    assert_eq!(trailing.base_url(), "http://127.0.0.1:9");
+    for bad in [
+        "api.ecommpay.com",
+        "ftp://x",
+        "https://",
+        "https://x/?a=1",
+        "https://x#f",
+    ] {
+        let error = Gate::builder(key()).base_url(bad).build().unwrap_err();
+        assert!(
+            matches!(error, ConfigError::InvalidBaseUrl(_)),
+            "{bad}: {error}"
+        );
+    }
+    let error = Gate::builder(key())
+        .timeout(Duration::ZERO)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the total timeout must be greater than zero"
+    );
+    assert_eq!(
+        RetryPolicy::connection_failures(3, Duration::from_millis(10)).delay_before(3),
+        Duration::from_millis(40)
+    );
+}
+
+#[tokio::test]
+async fn the_key_and_the_signature_never_show() {
+    let signature = sale_signature();
+    let shown = format!("{:?}", gate("http://127.0.0.1:9"));
+    assert!(!shown.contains(KEY), "{shown}");
+    assert!(shown.contains("SecretKey(<redacted>)"), "{shown}");
+    let request = TransportRequest::new(
+        "POST",
+        "http://x/",
+        vec![],
+        signature.clone().into_bytes(),
+        Default::default(),
+    );
+    let shown = format!("{request:?}");
+    assert!(!shown.contains(&signature), "{shown}");
+
+    for behaviour in [
+        Behaviour::Answer(400, r#"{"status":"error","code":"1"}"#),
+        Behaviour::Answer(200, "nope"),
+        Behaviour::Drop,
+    ] {
+        let server = Server::start(behaviour).await;
+        let error = gate(&server.url).send(sale()).await.unwrap_err();
+        for shown in [error.to_string(), format!("{error:?}")] {
+            assert!(
+                !shown.contains(KEY) && !shown.contains(&signature),
+                "{shown}"
+            );
+        }
+    }
+}
+
+/// A writer into a shared buffer, for the tracing subscriber.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn tracing_names_the_operation_and_payment_never_the_key_or_signature() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let accepted = Server::start(Behaviour::Answer(200, ACCEPTED)).await;
+    gate(&accepted.url).send(sale()).await.unwrap();
+    let rejected = Server::start(Behaviour::Answer(
+        400,
+        r#"{"status":"error","code":"3003"}"#,
+    ))
+    .await;
+    gate(&rejected.url).send(sale()).await.unwrap_err();
+    gate(&refused_url().await).send(refund()).await.unwrap_err();
+
+    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(output.contains("ecommpay.gate"), "{output}");
+    assert!(
+        output.contains("operation=\"astropay.gate.sale\""),
+        "{output}"
+    );
+    assert!(
+        output.contains("operation=\"paypal.gate.refund\""),
+        "{output}"
+    );
+    assert!(output.contains("payment_id=\"order-1\""), "{output}");
+    assert!(output.contains("accepted"), "{output}");
+    assert!(output.contains("code=\"3003\""), "{output}");
+    assert!(!output.contains(KEY), "{output}");
+    assert!(!output.contains(&sale_signature()), "{output}");
+    assert!(!output.contains("signature"), "{output}");
+}

@@ -1,0 +1,34 @@
+//! The example merchant server.
+//!
+//! ```sh
+//! ECOMMPAY_SECRET_KEY=... ECOMMPAY_PROJECT_ID=210 \
+//!   cargo run -p ecommpay-example-merchant -- 127.0.0.1:3000
+//! ```
+//!
+//! `ECOMMPAY_GATE_URL` replaces the Gate's address (a mock's, in tests). The callback URL is
+//! `http://HOST:PORT/ecommpay/callback`, set in the project's settings at ecommpay.
+
+use ecommpay_api::SecretKey;
+use ecommpay_api::client::DEFAULT_BASE_URL;
+use ecommpay_example_merchant::{App, Config, router};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let bind = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+    let config = Config {
+        key: SecretKey::from_env(ecommpay_api::secret::SECRET_KEY_ENV)?,
+        project_id: std::env::var("ECOMMPAY_PROJECT_ID")?.parse()?,
+        gate_base_url: std::env::var("ECOMMPAY_GATE_URL")
+            .unwrap_or_else(|_| DEFAULT_BASE_URL.to_owned()),
+    };
+    let listener = tokio::net::TcpListener::bind(&bind).await?;
+    eprintln!("merchant listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, router(App::new(config)?))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -8,6 +8,8 @@
 #[cfg(feature = "checks")]
 pub mod check;
 pub mod diagnostics;
+#[cfg(feature = "checks")]
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use ecommpay_codegen::pipeline::{self, Failure};
-use ecommpay_codegen::{load, model, stats};
+use ecommpay_codegen::{diff, load, model, stats};
 
 #[derive(Parser)]
 #[command(
@@ -52,6 +52,17 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Every semantic change from OLD to NEW, breaking or compatible for users: exit 0 when
+    /// nothing breaks, 1 when something does, 2 when a spec cannot be read or built.
+    Diff {
+        /// The old spec: a directory, or REV:DIR for a git revision (`HEAD~1:spec`).
+        old: String,
+        /// The new spec directory (default: the spec).
+        new: Option<String>,
+        /// Print the changes as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn default_spec_dir() -> &'static str {
@@ -81,6 +92,10 @@ fn main() -> ExitCode {
         Command::Emit { out } => run_emit(&cli.spec, &out),
         Command::Schemas { out } => run_schemas(&cli.spec, &out),
         Command::SpecSchema { out } => write_spec_schema(out),
+        Command::Diff { old, new, json } => {
+            let new = new.unwrap_or_else(|| cli.spec.display().to_string());
+            run_diff(&old, &new, json)
+        }
     }
 }
 
@@ -107,6 +122,40 @@ fn run_check(spec_dir: &std::path::Path, seeds: &std::path::Path) -> ExitCode {
         ExitCode::from(1)
     } else {
         eprintln!("spec OK: {} file(s)", loaded.files.len());
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_diff(old: &str, new: &str, json: bool) -> ExitCode {
+    let (old_ir, new_ir) = match (pipeline::unchecked_ir(old), pipeline::unchecked_ir(new)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(failure), _) | (_, Err(failure)) => {
+            eprintln!("{failure}");
+            return ExitCode::from(2);
+        }
+    };
+    let changes = diff::diff(&old_ir, &new_ir);
+    if json {
+        println!(
+            "{}",
+            pipeline::pretty_json(&diff::to_json(&changes)).trim_end()
+        );
+    } else {
+        for change in &changes {
+            println!("{change}");
+        }
+    }
+    let breaking = changes
+        .iter()
+        .filter(|c| c.severity == diff::Severity::Breaking)
+        .count();
+    eprintln!(
+        "{breaking} breaking, {} compatible change(s)",
+        changes.len() - breaking
+    );
+    if breaking > 0 {
+        ExitCode::from(1)
+    } else {
         ExitCode::SUCCESS
     }
 }

@@ -121,6 +121,57 @@ pub fn generate_schemas(
     Ok(crate::emit::schema::emit(&checked.ir))
 }
 
+/// The IR of a spec, built without its checks (the semantic diff compares what users see,
+/// whether or not the examples still agree). `source` is a spec directory, or `REV:DIR` for the
+/// spec directory `DIR` of git revision `REV` (`HEAD~1:spec`).
+pub fn unchecked_ir(source: &str) -> Result<Ir, Failure> {
+    let path = Path::new(source);
+    let loaded = if path.is_dir() {
+        crate::load::load_dir(path).map_err(Failure::Unreadable)?
+    } else if let Some((rev, dir)) = source.split_once(':') {
+        let files =
+            git_spec_files(rev, dir).map_err(|e| Failure::Emit(format!("{source}: {e}")))?;
+        crate::load::load_sources(Path::new(source), files)
+    } else {
+        return Err(Failure::Emit(format!(
+            "{source} is neither a spec directory nor a git revision and directory (`HEAD~1:spec`)"
+        )));
+    };
+    if loaded.diagnostics.has_errors() {
+        return Err(Failure::Invalid(loaded.diagnostics.sorted()));
+    }
+    crate::ir::build(&loaded).map_err(|d| Failure::Invalid(d.sorted()))
+}
+
+/// The `*.yaml` files directly in `dir` at git revision `rev`, in the loader's order.
+fn git_spec_files(rev: &str, dir: &str) -> Result<Vec<(std::path::PathBuf, String)>, String> {
+    let git = |args: &[&str]| -> Result<String, String> {
+        let output = std::process::Command::new("git")
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            return Err(format!("git {}: {}", args.join(" "), stderr.trim()));
+        }
+        String::from_utf8(output.stdout).map_err(|_| "git printed text that is not UTF-8".into())
+    };
+    let dir = dir.trim_end_matches('/');
+    let listing = git(&["ls-tree", "--name-only", &format!("{rev}:{dir}")])?;
+    let mut names: Vec<&str> = listing.lines().filter(|n| n.ends_with(".yaml")).collect();
+    names.sort_by_key(|n| (*n != "common.yaml", *n));
+    if names.is_empty() {
+        return Err(format!("no spec files (*.yaml) in {dir} at {rev}"));
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            let text = git(&["show", &format!("{rev}:{dir}/{name}")])?;
+            Ok((Path::new(dir).join(name), text))
+        })
+        .collect()
+}
+
 /// Writes files into `dir`, leaving unchanged files untouched (their timestamps too).
 pub fn write_files<'a>(
     dir: &Path,

@@ -1,0 +1,454 @@
+//! The semantic diff: one fixture pair per rule. Each test takes the `valid` fixture as the old
+//! spec and the same with one edit as the new, and states the exact changes reported.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ecommpay_codegen::diff::{Change, Severity, diff};
+use ecommpay_codegen::pipeline::unchecked_ir;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid")
+}
+
+/// A copy of the `valid` fixture's spec files in a fresh directory, with `edits` applied to the
+/// file they name: `(file, from, to)`, `from` present exactly once.
+fn edited(name: &str, edits: &[(&str, &str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ecommpay-diff-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    for file in ["common.yaml", "wallet.yaml"] {
+        let mut text = std::fs::read_to_string(fixture().join(file)).expect("the fixture");
+        for (target, from, to) in edits {
+            if *target == file {
+                assert_eq!(text.matches(from).count(), 1, "{from:?} in {file}");
+                text = text.replace(from, to);
+            }
+        }
+        std::fs::write(dir.join(file), text).expect("the copy");
+    }
+    dir
+}
+
+/// The changes from the fixture to its edited copy, as `severity direction operation path: change`.
+fn changes(name: &str, edits: &[(&str, &str, &str)]) -> Vec<String> {
+    let old = unchecked_ir(fixture().to_str().unwrap()).expect("the fixture builds");
+    let dir = edited(name, edits);
+    let new = unchecked_ir(dir.to_str().unwrap()).expect("the edited copy builds");
+    let _ = std::fs::remove_dir_all(&dir);
+    diff(&old, &new).iter().map(render).collect()
+}
+
+fn render(c: &Change) -> String {
+    let path = if c.path.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", c.path)
+    };
+    format!(
+        "{} {} {}{path}: {}",
+        c.severity.as_str(),
+        c.direction.as_str(),
+        c.operation,
+        c.change
+    )
+}
+
+const NAME_FIELD: (&str, &str, &str) = (
+    "common.yaml",
+    "      phone:\n        type: string\n        format: phone\n        description: Customer phone.\n",
+    "      phone:\n        type: string\n        format: phone\n        description: Customer phone.\n      name:\n        type: string\n        description: Customer name.\n",
+);
+
+#[test]
+fn identical_specs_have_no_changes() {
+    assert_eq!(changes("identical", &[]), Vec::<String>::new());
+}
+
+#[test]
+fn a_new_optional_request_field_is_compatible() {
+    assert_eq!(
+        changes("new-optional", &[NAME_FIELD]),
+        ["compatible gate request wallet.gate.sale customer.name: new optional field"]
+    );
+}
+
+#[test]
+fn a_new_required_request_field_is_breaking() {
+    assert_eq!(
+        changes(
+            "new-required",
+            &[
+                NAME_FIELD,
+                (
+                    "wallet.yaml",
+                    "      - path: customer.id\n        requirement: conditional\n",
+                    "      - path: customer.id\n        requirement: conditional\n      - path: customer.name\n        requirement: required\n",
+                ),
+            ]
+        ),
+        // A required member makes its object required too.
+        [
+            "breaking gate request wallet.gate.sale customer: optional -> required",
+            "breaking gate request wallet.gate.sale customer.name: new required field",
+        ]
+    );
+}
+
+#[test]
+fn a_removed_request_field_is_breaking() {
+    assert_eq!(
+        changes(
+            "removed",
+            &[
+                (
+                    "common.yaml",
+                    "      phone:\n        type: string\n        format: phone\n        description: Customer phone.\n",
+                    "",
+                ),
+                (
+                    "wallet.yaml",
+                    "      - path: customer.phone\n        requirement: one_of\n        group: contact\n",
+                    "",
+                ),
+                (
+                    "wallet.yaml",
+                    "        fields: [customer.email, customer.phone]\n",
+                    "        fields: [customer.email]\n"
+                ),
+                (
+                    "wallet.yaml",
+                    "      - kind: requires\n        field: customer.phone\n        requires: [customer.id]\n",
+                    "",
+                ),
+            ]
+        ),
+        // The one-of group changed: a new (narrower) rule in place of the old one.
+        [
+            "breaking gate request wallet.gate.sale: new rule OneOf { group: \"contact\", fields: [\"customer.email\"] }",
+            "breaking gate request wallet.gate.sale customer.phone: field removed",
+            "compatible gate request wallet.gate.sale: rule dropped OneOf { group: \"contact\", fields: [\"customer.email\", \"customer.phone\"] }",
+            "compatible gate request wallet.gate.sale: rule dropped Requires { field: \"customer.phone\", requires: [\"customer.id\"] }",
+        ]
+    );
+}
+
+#[test]
+fn optional_made_required_is_breaking_and_the_reverse_compatible() {
+    let required = (
+        "wallet.yaml",
+        "      - path: customer.id\n        requirement: conditional\n",
+        "      - path: customer.id\n        requirement: required\n",
+    );
+    assert_eq!(
+        changes("made-required", &[required]),
+        [
+            "breaking gate request wallet.gate.sale customer: optional -> required",
+            "breaking gate request wallet.gate.sale customer.id: optional -> required",
+        ]
+    );
+    let optional = (
+        "wallet.yaml",
+        "      - path: general.payment_id\n        requirement: required\n",
+        "      - path: general.payment_id\n        requirement: optional\n",
+    );
+    assert_eq!(
+        changes("made-optional", &[optional]),
+        ["compatible gate request wallet.gate.sale general.payment_id: required -> optional"]
+    );
+}
+
+#[test]
+fn a_narrower_format_is_breaking_and_a_dropped_one_compatible() {
+    let narrower = (
+        "common.yaml",
+        "      id:\n        type: string\n        description: Customer identifier.\n",
+        "      id:\n        type: string\n        format: cpf\n        description: Customer identifier.\n",
+    );
+    assert_eq!(
+        changes("format-added", &[narrower]),
+        ["breaking gate request wallet.gate.sale customer.id: format `cpf` added"]
+    );
+    let dropped = (
+        "common.yaml",
+        "        type: string\n        format: phone\n",
+        "        type: string\n",
+    );
+    assert_eq!(
+        changes("format-dropped", &[dropped]),
+        ["compatible gate request wallet.gate.sale customer.phone: format `phone` dropped"]
+    );
+}
+
+#[test]
+fn an_enum_narrowed_is_breaking_and_widened_compatible() {
+    let id = |values: &str| {
+        format!(
+            "      id:\n        type: string\n        enum: [{values}]\n        description: Customer identifier.\n"
+        )
+    };
+    let base = id("a, b");
+    let narrower = id("a");
+    let wider = id("a, b, c");
+    let with_enum = (
+        "common.yaml",
+        "      id:\n        type: string\n        description: Customer identifier.\n",
+        base.as_str(),
+    );
+    assert_eq!(
+        changes("enum-new", &[with_enum]),
+        ["breaking gate request wallet.gate.sale customer.id: now an enum of \"a\", \"b\""]
+    );
+    // Compare an enum with its narrowed and widened versions.
+    let old_dir = edited("enum-base", &[with_enum]);
+    let narrowed_dir = edited(
+        "enum-narrowed",
+        &[(
+            "common.yaml",
+            "      id:\n        type: string\n        description: Customer identifier.\n",
+            narrower.as_str(),
+        )],
+    );
+    let widened_dir = edited(
+        "enum-widened",
+        &[(
+            "common.yaml",
+            "      id:\n        type: string\n        description: Customer identifier.\n",
+            wider.as_str(),
+        )],
+    );
+    let ir = |dir: &Path| unchecked_ir(dir.to_str().unwrap()).expect("builds");
+    let old = ir(&old_dir);
+    let narrowed: Vec<String> = diff(&old, &ir(&narrowed_dir)).iter().map(render).collect();
+    let widened: Vec<String> = diff(&old, &ir(&widened_dir)).iter().map(render).collect();
+    for dir in [old_dir, narrowed_dir, widened_dir] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    assert_eq!(
+        narrowed,
+        ["breaking gate request wallet.gate.sale customer.id: enum: value \"b\" removed"]
+    );
+    assert_eq!(
+        widened,
+        ["compatible gate request wallet.gate.sale customer.id: enum: new value \"c\""]
+    );
+}
+
+#[test]
+fn a_tighter_range_is_breaking_and_a_looser_one_compatible() {
+    let range = |min: i64| {
+        format!(
+            "      project_id:\n        type: integer\n        minimum: {min}\n        description: Project identifier.\n      payment_id:"
+        )
+    };
+    let from = "      project_id:\n        type: integer\n        description: Project identifier.\n      payment_id:";
+    let one = range(1);
+    let ten = range(10);
+    assert_eq!(
+        changes("range-new", &[("common.yaml", from, one.as_str())]),
+        ["breaking gate request wallet.gate.sale general.project_id: minimum none -> 1"]
+    );
+    let old_dir = edited("range-base", &[("common.yaml", from, ten.as_str())]);
+    let looser_dir = edited("range-looser", &[("common.yaml", from, one.as_str())]);
+    let ir = |dir: &Path| unchecked_ir(dir.to_str().unwrap()).expect("builds");
+    let looser: Vec<String> = diff(&ir(&old_dir), &ir(&looser_dir))
+        .iter()
+        .map(render)
+        .collect();
+    let tighter: Vec<String> = diff(&ir(&looser_dir), &ir(&old_dir))
+        .iter()
+        .map(render)
+        .collect();
+    for dir in [old_dir, looser_dir] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    assert_eq!(
+        looser,
+        ["compatible gate request wallet.gate.sale general.project_id: minimum 10 -> 1"]
+    );
+    assert_eq!(
+        tighter,
+        ["breaking gate request wallet.gate.sale general.project_id: minimum 1 -> 10"]
+    );
+}
+
+#[test]
+fn a_new_rule_is_breaking() {
+    assert_eq!(
+        changes(
+            "new-rule",
+            &[(
+                "wallet.yaml",
+                "      - kind: requires\n        field: customer.phone\n        requires: [customer.id]\n",
+                "      - kind: requires\n        field: customer.phone\n        requires: [customer.id]\n      - kind: requires\n        field: customer.email\n        requires: [customer.id]\n",
+            )]
+        ),
+        [
+            "breaking gate request wallet.gate.sale: new rule Requires { field: \"customer.email\", requires: [\"customer.id\"] }"
+        ]
+    );
+}
+
+const CALLBACK_FIELD: (&str, &str, &str) = (
+    "common.yaml",
+    "  callback:\n    description: A callback.\n    fields:\n",
+    "  callback:\n    description: A callback.\n    fields:\n      status:\n        type: string\n        known_values: [success]\n        description: Status.\n",
+);
+
+#[test]
+fn a_new_callback_field_is_compatible_but_listed() {
+    assert_eq!(
+        changes("callback-field", &[CALLBACK_FIELD]),
+        [
+            "compatible callback callback status: new optional field",
+            "compatible callback wallet.callback.sale status: new optional field",
+        ]
+    );
+}
+
+#[test]
+fn a_new_callback_value_is_compatible_and_a_removed_one_breaking() {
+    let base = edited("callback-base", &[CALLBACK_FIELD]);
+    let more = edited(
+        "callback-more",
+        &[(
+            "common.yaml",
+            CALLBACK_FIELD.1,
+            &CALLBACK_FIELD.2.replace("[success]", "[success, decline]"),
+        )],
+    );
+    let ir = |dir: &Path| unchecked_ir(dir.to_str().unwrap()).expect("builds");
+    let added: Vec<String> = diff(&ir(&base), &ir(&more)).iter().map(render).collect();
+    let removed: Vec<String> = diff(&ir(&more), &ir(&base)).iter().map(render).collect();
+    for dir in [base, more] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    assert_eq!(
+        added,
+        [
+            "compatible callback callback status: known values: new value \"decline\"",
+            "compatible callback wallet.callback.sale status: known values: new value \"decline\"",
+        ]
+    );
+    assert_eq!(
+        removed,
+        [
+            "breaking callback callback status: known values: value \"decline\" removed",
+            "breaking callback wallet.callback.sale status: known values: value \"decline\" removed",
+        ]
+    );
+}
+
+#[test]
+fn a_removed_callback_field_is_breaking() {
+    let dir = edited("callback-removed-base", &[CALLBACK_FIELD]);
+    let ir = |dir: &Path| unchecked_ir(dir.to_str().unwrap()).expect("builds");
+    let old = ir(&dir);
+    let new = unchecked_ir(fixture().to_str().unwrap()).expect("builds");
+    let _ = std::fs::remove_dir_all(&dir);
+    let changes: Vec<String> = diff(&old, &new).iter().map(render).collect();
+    assert_eq!(
+        changes,
+        [
+            "breaking callback callback status: field removed (the typed callback loses it; its value lands in `extra`)",
+            "breaking callback wallet.callback.sale status: field removed (the typed callback loses it; its value lands in `extra`)",
+        ]
+    );
+}
+
+#[test]
+fn a_new_operation_is_compatible_and_a_removed_one_breaking() {
+    let refund = "  - id: wallet.callback.sale\n";
+    let with_refund = "  - id: wallet.gate.refund\n    title: Refund\n    interface: gate\n    source: \"1-6\"\n    http_method: POST\n    path: /v2/payment/wallet/refund\n    path_group: /v2/payment/{payment_method}/refund\n    objects: [general]\n  - id: wallet.callback.sale\n";
+    assert_eq!(
+        changes("new-operation", &[("wallet.yaml", refund, with_refund)]),
+        ["compatible gate request wallet.gate.refund: new operation"]
+    );
+    let dir = edited("removed-operation", &[("wallet.yaml", refund, with_refund)]);
+    let old = unchecked_ir(dir.to_str().unwrap()).expect("builds");
+    let new = unchecked_ir(fixture().to_str().unwrap()).expect("builds");
+    let _ = std::fs::remove_dir_all(&dir);
+    let changes: Vec<String> = diff(&old, &new).iter().map(render).collect();
+    assert_eq!(
+        changes,
+        ["breaking gate request wallet.gate.refund: operation removed"]
+    );
+}
+
+#[test]
+fn breaking_changes_come_first() {
+    let changes = {
+        let old = unchecked_ir(fixture().to_str().unwrap()).expect("builds");
+        let dir = edited(
+            "order",
+            &[
+                NAME_FIELD,
+                (
+                    "wallet.yaml",
+                    "      - path: customer.id\n        requirement: conditional\n",
+                    "      - path: customer.id\n        requirement: required\n",
+                ),
+            ],
+        );
+        let new = unchecked_ir(dir.to_str().unwrap()).expect("builds");
+        let _ = std::fs::remove_dir_all(&dir);
+        diff(&old, &new)
+    };
+    let severities: Vec<Severity> = changes.iter().map(|c| c.severity).collect();
+    assert_eq!(
+        severities,
+        [Severity::Breaking, Severity::Breaking, Severity::Compatible]
+    );
+}
+
+/// The command on the real spec: a copy with one required field added is reported as breaking,
+/// with exit status 1; the spec against itself is clean, exit 0; `--json` counts.
+#[test]
+fn the_command_exits_1_on_a_breaking_change_of_the_real_spec() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let copy = std::env::temp_dir().join(format!("ecommpay-diff-real-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&copy);
+    std::fs::create_dir_all(&copy).expect("a temp dir");
+    for entry in std::fs::read_dir(&spec).expect("the spec") {
+        let path = entry.expect("an entry").path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let mut text = std::fs::read_to_string(&path).expect("a spec file");
+            if path.file_name().is_some_and(|n| n == "astropay.yaml") {
+                let from = "      - path: payment_methods_options\n        requirement: optional\n";
+                assert_eq!(text.matches(from).count(), 1);
+                text = text.replace(
+                    from,
+                    "      - path: payment_methods_options\n        requirement: required\n",
+                );
+            }
+            std::fs::write(copy.join(path.file_name().unwrap()), text).expect("the copy");
+        }
+    }
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ecommpay-codegen"))
+            .arg("diff")
+            .args(args)
+            .output()
+            .expect("the binary runs")
+    };
+    let same = run(&[spec.to_str().unwrap(), spec.to_str().unwrap()]);
+    assert_eq!(same.status.code(), Some(0));
+    assert!(same.stdout.is_empty());
+    let out = run(&[spec.to_str().unwrap(), copy.to_str().unwrap()]);
+    let json = run(&[spec.to_str().unwrap(), copy.to_str().unwrap(), "--json"]);
+    let _ = std::fs::remove_dir_all(&copy);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "breaking    payment page  astropay.payment_page.purchase  payment_methods_options: optional -> required\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "1 breaking, 0 compatible change(s)\n"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(report["breaking"], 1);
+    assert_eq!(report["changes"][0]["path"], "payment_methods_options");
+    let unreadable = run(&["/nonexistent/spec", spec.to_str().unwrap()]);
+    assert_eq!(unreadable.status.code(), Some(2));
+}

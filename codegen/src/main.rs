@@ -47,6 +47,11 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write the OpenAPI 3.1 document: Gate paths, Payment Page, callbacks and webhooks.
+    Openapi {
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write the JSON Schema of the spec format (spec/spec.schema.json).
     SpecSchema {
         #[arg(long)]
@@ -92,6 +97,19 @@ fn main() -> ExitCode {
         Command::Emit { out } => run_emit(&cli.spec, &out),
         Command::Schemas { out } => run_schemas(&cli.spec, &out),
         Command::SpecSchema { out } => write_spec_schema(out),
+        Command::Openapi { out } => match pipeline::generate_openapi(&cli.spec) {
+            Ok(document) => match std::fs::write(&out, pipeline::pretty_json(&document)) {
+                Ok(()) => {
+                    eprintln!("wrote {}", out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", out.display());
+                    ExitCode::from(2)
+                }
+            },
+            Err(failure) => report(failure),
+        },
         Command::Diff { old, new, json } => {
             let new = new.unwrap_or_else(|| cli.spec.display().to_string());
             run_diff(&old, &new, json)

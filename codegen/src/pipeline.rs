@@ -121,6 +121,14 @@ pub fn generate_schemas(
     Ok(crate::emit::schema::emit(&checked.ir))
 }
 
+/// The OpenAPI 3.1 document of the spec.
+#[cfg(feature = "schemas")]
+pub fn generate_openapi(spec_dir: &Path) -> Result<serde_json::Value, Failure> {
+    let checked = load_checked(spec_dir, None)?;
+    let (schemas, _) = crate::emit::schema::emit(&checked.ir);
+    Ok(crate::emit::openapi::emit(&checked.ir, &schemas))
+}
+
 /// The IR of a spec, built without its checks (the semantic diff compares what users see,
 /// whether or not the examples still agree). `source` is a spec directory, or `REV:DIR` for the
 /// spec directory `DIR` of git revision `REV` (`HEAD~1:spec`).

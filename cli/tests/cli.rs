@@ -1,8 +1,8 @@
 //! The `ecommpay` binary, run as a user would.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+mod support;
+
+use support::{run, stderr, stdout};
 
 const VENDOR_DOC_MESSAGE: &str = r#"{"general":{"project_id":3254,"payment_id":"id_38202316"},"customer":{"id":"585741","email":"johndoe@example.com","first_name":"John","last_name":"Doe","address":"Downing str., 23","identify":{"doc_number":"54122312544"},"ip_address":"198.51.100.47"},"payment":{"amount":10800,"currency":"USD","description":"Computer keyboards"},"receipt_data":{"positions":[{"quantity":"10","amount":"108","description":"Computer keyboard"}]},"return_url":{"success":"https://paymentpage.example.com/complete-redirect?id=success","decline":"https://paymentpage.example.com/complete-redirect?id=decline"}}"#;
 const VENDOR_DOC_SIGNATURE: &str =
@@ -13,43 +13,6 @@ const SDK_PAYMENT_SIGNATURE: &str =
 const SDK_CARD: &str = r#"{"customer":{"project_id":0,"id":"sutm_id"},"card":{"pan":"4242424242424242","year":2020,"month":8,"card_holder":"John Smith","cvv":"123","save":true},"frame_mode":"popup"}"#;
 const SDK_CARD_SIGNATURE: &str =
     "lY0LTSAzpR7zGce5qfYGacOuYlHGWqkMcQlqmjlsDDZI2gVcE1qVeWANnkIR7mdOqRXJnL1kO0lUmkQ0YYLWRg==";
-
-fn run(args: &[&str], key: Option<&str>, stdin: &str) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ecommpay"));
-    command.args(args).env_remove("ECOMMPAY_SECRET_KEY");
-    if let Some(key) = key {
-        command.env("ECOMMPAY_SECRET_KEY", key);
-    }
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(output: &Output) -> &str {
-    std::str::from_utf8(&output.stdout).unwrap()
-}
-
-fn stderr(output: &Output) -> &str {
-    std::str::from_utf8(&output.stderr).unwrap()
-}
-
-fn temp_file(name: &str, content: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ecommpay-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap();
-    path
-}
 
 #[test]
 fn sign_prints_the_documented_signatures() {
@@ -67,8 +30,8 @@ fn sign_prints_the_documented_signatures() {
 
 #[test]
 fn sign_reads_a_file_and_a_key_file() {
-    let message = temp_file("message.json", SDK_PAYMENT);
-    let key = temp_file("key", "qwerty\n");
+    let message = support::temp_file("test", "message.json", SDK_PAYMENT);
+    let key = support::temp_file("test", "key", "qwerty\n");
     let output = run(
         &[
             "sign",

@@ -1,50 +1,13 @@
 //! `ecommpay payment-page-url` and `ecommpay verify --url`, run as a user would.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+mod support;
+
+use support::{run, stderr, stdout};
 
 /// The parameters of `tests/PaymentPageTest.php` of the official PHP SDK, in its order.
 const SDK_PARAMS: &str = r#"{"project_id":100,"interface_type":{"id":23},"payment_id":"test payment id","payment_description":"B&W"}"#;
 const SDK_URL: &str = "https://paymentpage.ecommpay.com/payment?project_id=100&interface_type=%7B%22id%22%3A23%7D&payment_id=test+payment+id&payment_description=B%26W&signature=97JFQpAyJ4HPfGVedJh0M1MqQDOFt%2FMCbdh8VrsT7DdRyTBDAF2mvUOsDANx1ZPfbvZg0%2BVUbF43xJnq0jEeLA%3D%3D";
 const SDK_DECODED: &str = "project_id=100\ninterface_type={\"id\":23}\npayment_id=test payment id\npayment_description=B&W\nvalid\n";
-
-fn run(args: &[&str], key: Option<&str>, stdin: &str) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ecommpay"));
-    command.args(args).env_remove("ECOMMPAY_SECRET_KEY");
-    if let Some(key) = key {
-        command.env("ECOMMPAY_SECRET_KEY", key);
-    }
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(output: &Output) -> &str {
-    std::str::from_utf8(&output.stdout).unwrap()
-}
-
-fn stderr(output: &Output) -> &str {
-    std::str::from_utf8(&output.stderr).unwrap()
-}
-
-fn temp_file(name: &str, content: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ecommpay-cli-ppurl-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap();
-    path
-}
 
 #[test]
 fn payment_page_url_prints_the_php_sdk_vector() {
@@ -61,8 +24,8 @@ fn payment_page_url_prints_the_php_sdk_vector() {
 
 #[test]
 fn payment_page_url_reads_a_file_a_key_file_and_a_base() {
-    let params = temp_file("params.json", SDK_PARAMS);
-    let key = temp_file("key", "secret\n");
+    let params = support::temp_file("ppurl", "params.json", SDK_PARAMS);
+    let key = support::temp_file("ppurl", "key", "secret\n");
     let output = run(
         &[
             "payment-page-url",
@@ -218,7 +181,7 @@ fn the_key_is_never_printed() {
         assert!(!stdout(&output).contains(key), "{args:?}");
         assert!(!stderr(&output).contains(key), "{args:?}");
     }
-    let key_file = temp_file("secret-key", &format!("{key}\n"));
+    let key_file = support::temp_file("ppurl", "secret-key", &format!("{key}\n"));
     let output = run(
         &["payment-page-url", "--key-file", key_file.to_str().unwrap()],
         None,

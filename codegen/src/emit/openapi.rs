@@ -153,7 +153,7 @@ fn component(schema: &Value) -> Value {
 /// The boolean schemas as objects of the same meaning (`true` as `{}`, `false` as
 /// `{"not": {}}`): 2020-12 allows both forms, but OpenAPI tools (Redocly's `struct` rule) expect
 /// a Schema Object wherever a schema goes.
-fn without_boolean_schemas(schema: &Value) -> Value {
+pub fn without_boolean_schemas(schema: &Value) -> Value {
     fn walk(value: &Value, is_schema: bool) -> Value {
         match value {
             Value::Bool(true) if is_schema => json!({}),

@@ -504,15 +504,15 @@ fn rule_schema(rule: &RuleIr) -> Value {
             "if": predicate_schema(when),
             "then": absent(field)
         }),
-        RuleIr::CurrencyIn { field, currencies } => {
-            let mut schema = Map::new();
-            schema.insert("$comment".into(), "currencies of the payment method".into());
-            merge(
-                &mut schema,
-                at_path(field, json!({"enum": currencies}), false),
-            );
-            Value::Object(schema)
-        }
+        // Stated as a condition on the field's presence, which means the same as a bare path
+        // schema (a path that is absent is not constrained): a bare `properties` beside the
+        // root's would be merged into it by model generators (datamodel-code-generator), which
+        // then lose the root's `required` of the path's first step.
+        RuleIr::CurrencyIn { field, currencies } => json!({
+            "$comment": "currencies of the payment method",
+            "if": present(field),
+            "then": at_path(field, json!({"enum": currencies}), false)
+        }),
         RuleIr::WholeUnits {
             amount,
             currency,

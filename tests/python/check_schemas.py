@@ -5,8 +5,11 @@
    (the `valid` field of its snapshot in tests/tests/snapshots/).
 3. For every valid request example, removing each required field in turn (top level and nested,
    per the schema that applies) makes the schema reject it.
+4. With CORPUS_DIR (target/tmp/corpus, written by `cargo test -p ecommpay-tests`): every case of
+   the corpus (the examples, the Rust tests' required-field removals and rule mutations) gets the
+   verdict recorded with it, as Ajv must in tests/typescript.
 
-Usage: check_schemas.py SCHEMA_DIR SPEC_DIR SNAPSHOT_DIR
+Usage: check_schemas.py SCHEMA_DIR SPEC_DIR SNAPSHOT_DIR [CORPUS_DIR]
 """
 
 import copy
@@ -100,6 +103,23 @@ def main():
                 failures.append(f"{example_id}: still valid without {'.'.join(path)}")
             else:
                 passed += 1
+
+    corpus = Path(sys.argv[4]) if len(sys.argv) > 4 else None
+    tally = {}
+    for case_file in sorted(corpus.glob("*/*.json")) if corpus else []:
+        case = json.loads(case_file.read_text(encoding="utf-8"))
+        validator, _ = validators[case["operation"]]
+        agree = validator.is_valid(case["payload"]) == case["valid"]
+        cases, agreed = tally.get(case["source"], (0, 0))
+        tally[case["source"]] = (cases + 1, agreed + agree)
+        if agree:
+            passed += 1
+        else:
+            failures.append(f"{case['source']}/{case['name']}: expected valid={case['valid']}")
+    if corpus and not tally:
+        failures.append(f"{corpus}: empty corpus (run cargo test -p ecommpay-tests first)")
+    for source, (cases, agreed) in sorted(tally.items()):
+        print(f"corpus {source}: {agreed}/{cases} agree")
 
     for failure in failures:
         print(f"FAIL {failure}")

@@ -74,6 +74,13 @@ fn verdict(
         .get(&case.operation)
         .ok_or_else(|| format!("{}: no schema", case.id))?;
     let schema_valid = schema.is_valid(&case.json);
+    support::record(
+        "examples",
+        &case.id,
+        &case.operation,
+        &case.json,
+        violations.is_empty(),
+    );
     if schema_valid != violations.is_empty() {
         let schema_errors: Vec<String> = schema
             .iter_errors(&case.json)

@@ -24,8 +24,9 @@ fn every_operation_is_in_the_document() {
             .find(|s| s.file_name == format!("{}.json", op.id))
             .expect("an exported schema")
             .schema;
-        // The same schema, less what a component does not need.
-        let mut expected = exported.clone();
+        // The same schema, less what a component does not need, with its boolean schemas as
+        // Schema Objects of the same meaning.
+        let mut expected = ecommpay_codegen::emit::openapi::without_boolean_schemas(exported);
         expected.as_object_mut().unwrap().remove("$schema");
         expected.as_object_mut().unwrap().remove("$id");
         assert_eq!(component, &expected, "{}", op.id);

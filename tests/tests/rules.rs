@@ -51,6 +51,13 @@ fn expect(operation: &str, payload: &Value, facts: &Facts, expected: &[(&str, K)
         Schema::Agrees => expected.is_empty(),
         Schema::Blind => true,
     };
+    support::record(
+        "rules",
+        &support::payload_name(operation, payload),
+        operation,
+        payload,
+        expected_valid,
+    );
     assert_eq!(
         schema_valid,
         expected_valid,

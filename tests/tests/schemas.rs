@@ -314,7 +314,11 @@ fn branch_of<'s>(schema: &'s Value, case: &Case) -> Vec<&'s Value> {
             let prefix = format!("{variant}:");
             let found: Vec<&Value> = branches
                 .iter()
-                .filter(|b| b["title"].as_str().is_some_and(|t| t.starts_with(&prefix)))
+                .filter(|b| {
+                    b["description"]
+                        .as_str()
+                        .is_some_and(|t| t.starts_with(&prefix))
+                })
                 .collect();
             assert_eq!(
                 found.len(),
@@ -369,6 +373,13 @@ fn removing_any_required_field_of_a_valid_request_is_rejected_by_both_validators
                 case.id
             );
             mutations += 1;
+            support::record(
+                "removals",
+                &format!("{}-without-{path}", case.id),
+                &case.operation,
+                &mutated,
+                false,
+            );
             let violations = entry.validate_json(&mutated, &Facts::none());
             let schema_valid = validator.is_valid(&mutated);
             if violations.is_empty() {

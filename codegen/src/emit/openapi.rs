@@ -38,8 +38,10 @@ pub fn emit(ir: &Ir, schemas: &[SchemaFile]) -> Value {
             .map(|c| {
                 (
                     c.id.clone(),
+                    // Operation ids are unique in a document: the top-level webhook has the
+                    // callback's id, this one says which request it follows.
                     json!({ "{$request.body#/general/merchant_callback_url}": {
-                        "post": webhook(c)
+                        "post": webhook(c, &format!("{}.{}", op.id, c.id))
                     }}),
                 )
             })
@@ -106,7 +108,7 @@ pub fn emit(ir: &Ir, schemas: &[SchemaFile]) -> Value {
     let webhooks: Map<String, Value> = operations
         .iter()
         .filter(|op| op.interface == Interface::Callback)
-        .map(|op| (op.id.clone(), json!({ "post": webhook(op) })))
+        .map(|op| (op.id.clone(), json!({ "post": webhook(op, &op.id) })))
         .collect();
 
     let mut tags: Vec<Value> = ir
@@ -122,6 +124,7 @@ pub fn emit(ir: &Ir, schemas: &[SchemaFile]) -> Value {
         "info": {
             "title": "ecommpay: AstroPay, card payouts, PayPal and UPI",
             "version": env!("CARGO_PKG_VERSION"),
+            "license": {"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"},
             "summary": "Transcribed from the vendor's documents by ecommpay-codegen.",
             "description": "Every request is signed (HMAC-SHA512 over the canonical form, in `general.signature` for Gate requests, `signature` for Payment Page parameters and callbacks). Requests may also carry any other parameter of the platform's specification. Callbacks are re-sent until answered with HTTP 200."
         },
@@ -139,7 +142,7 @@ fn reference(id: &str) -> Value {
 
 /// A schema as a component: the dialect is the document's, and a component needs no `$id`.
 fn component(schema: &Value) -> Value {
-    let mut schema = schema.clone();
+    let mut schema = without_boolean_schemas(schema);
     if let Some(map) = schema.as_object_mut() {
         map.remove("$schema");
         map.remove("$id");
@@ -147,18 +150,72 @@ fn component(schema: &Value) -> Value {
     schema
 }
 
-fn webhook(callback: &OperationIr) -> Value {
+/// The boolean schemas as objects of the same meaning (`true` as `{}`, `false` as
+/// `{"not": {}}`): 2020-12 allows both forms, but OpenAPI tools (Redocly's `struct` rule) expect
+/// a Schema Object wherever a schema goes.
+pub fn without_boolean_schemas(schema: &Value) -> Value {
+    fn walk(value: &Value, is_schema: bool) -> Value {
+        match value {
+            Value::Bool(true) if is_schema => json!({}),
+            Value::Bool(false) if is_schema => json!({"not": {}}),
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| {
+                        let v = match k.as_str() {
+                            // Maps from names to schemas.
+                            "properties" | "$defs" | "patternProperties" => match v {
+                                Value::Object(m) => Value::Object(
+                                    m.iter().map(|(n, s)| (n.clone(), walk(s, true))).collect(),
+                                ),
+                                other => other.clone(),
+                            },
+                            // Lists of schemas.
+                            "allOf" | "anyOf" | "oneOf" | "prefixItems" => match v {
+                                Value::Array(a) => {
+                                    Value::Array(a.iter().map(|s| walk(s, true)).collect())
+                                }
+                                other => other.clone(),
+                            },
+                            // One schema.
+                            "not"
+                            | "if"
+                            | "then"
+                            | "else"
+                            | "items"
+                            | "contains"
+                            | "additionalProperties"
+                            | "contentSchema"
+                            | "propertyNames" => walk(v, true),
+                            // Anything else (`enum`, `const`, annotations) is data.
+                            _ => v.clone(),
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+    walk(schema, true)
+}
+
+fn webhook(callback: &OperationIr, operation_id: &str) -> Value {
     json!({
-        "operationId": callback.id,
+        "operationId": operation_id,
         "summary": callback.title,
         "tags": [callback.method],
         "requestBody": {
             "required": true,
             "content": {"application/json": {"schema": reference(&callback.id)}}
         },
-        "responses": {"200": {
-            "description": "Received; any other answer makes the platform send the callback again."
-        }}
+        "responses": {
+            "200": {
+                "description": "Received; any other answer makes the platform send the callback again."
+            },
+            "4XX": {
+                "description": "Refused (a bad signature, say): the platform sends the callback again."
+            }
+        }
     })
 }
 

@@ -7,6 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::ir::naming::pascal;
 use crate::ir::{BodyIr, Ir, OperationIr, PredicateIr, RuleIr, ShapeField, ShapeIr, ShapeKind};
 use crate::model::{FieldType, Format, Interface, Scalar};
 
@@ -81,11 +82,18 @@ fn operation_schema(op: &OperationIr) -> Value {
         "$id".into(),
         format!("urn:ecommpay:schema:{}", op.id).into(),
     );
-    schema.insert("title".into(), format!("{} ({})", op.title, op.id).into());
+    // The title names the type code generators make of the schema (`PaypalSaleRequest`); the
+    // human title leads the description.
+    let name = type_title(op);
+    schema.insert("title".into(), name.clone().into());
+    let heading = format!("{} ({})", op.title, op.id);
     let description = op.doc.lines().join("\n");
-    if !description.is_empty() {
-        schema.insert("description".into(), description.into());
-    }
+    let description = if description.is_empty() {
+        heading
+    } else {
+        format!("{heading}\n\n{description}")
+    };
+    schema.insert("description".into(), description.into());
     if op.variants.is_empty() {
         merge(&mut schema, body_schema(&op.body));
     } else {
@@ -95,7 +103,11 @@ fn operation_schema(op: &OperationIr) -> Value {
             .iter()
             .map(|v| {
                 let mut branch = Map::new();
-                branch.insert("title".into(), format!("{}: {}", v.id, v.title).into());
+                branch.insert("title".into(), format!("{name}{}", pascal(&v.id)).into());
+                branch.insert(
+                    "description".into(),
+                    format!("{}: {}", v.id, v.title).into(),
+                );
                 merge(&mut branch, body_schema(&v.body));
                 Value::Object(branch)
             })
@@ -111,6 +123,21 @@ fn operation_schema(op: &OperationIr) -> Value {
         schema.insert(keyword.into(), variants.into());
     }
     Value::Object(schema)
+}
+
+/// The name a code generator gives the schema's type: the payment method and the Rust type
+/// (`PaypalSaleRequest`), or for callbacks, which share the type name `Callback`, the method and
+/// what the callback reports (`PaypalPaymentCallback`).
+pub fn type_title(op: &OperationIr) -> String {
+    let method = pascal(&op.method);
+    match op.interface {
+        Interface::Callback => {
+            let what = op.id.rsplit('.').next().unwrap_or_default();
+            format!("{method}{}Callback", pascal(what))
+        }
+        Interface::PaymentPage => format!("{method}PaymentPage{}", op.type_name),
+        Interface::Gate => format!("{method}{}", op.type_name),
+    }
 }
 
 /// Whether every two variants differ in a top-level field one requires and the other forbids,
@@ -252,7 +279,75 @@ fn field_schema(field: &ShapeField) -> Value {
     if let Some(max) = field.max_length {
         map.insert("maxLength".into(), max.into());
     }
+    typed_keywords(&mut schema);
     schema
+}
+
+/// The JSON type each type-specific keyword constrains.
+fn keyword_type(keyword: &str) -> Option<&'static str> {
+    match keyword {
+        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => {
+            Some("number")
+        }
+        "pattern" | "minLength" | "maxLength" => Some("string"),
+        "properties" | "required" => Some("object"),
+        "items" => Some("array"),
+        _ => None,
+    }
+}
+
+/// Puts every type-specific keyword beside the `type` it applies to, as strict consumers (Ajv's
+/// `strictTypes`) ask: a list of types becomes an `anyOf` of one type each, and a keyword beside
+/// an `anyOf` of typed branches moves into the branches of its type. The meaning is the same: a
+/// keyword constrains only values of its type, and a branch of another type rejects those.
+fn typed_keywords(schema: &mut Value) {
+    let Value::Object(map) = schema else {
+        return;
+    };
+    if let Some(Value::Array(types)) = map.get("type").cloned()
+        && !map.contains_key("anyOf")
+    {
+        map.remove("type");
+        let branches: Vec<Value> = types.into_iter().map(|t| json!({"type": t})).collect();
+        map.insert("anyOf".into(), branches.into());
+    }
+    if map.contains_key("type") {
+        return;
+    }
+    let moving: Vec<String> = map
+        .keys()
+        .filter(|k| keyword_type(k).is_some())
+        .cloned()
+        .collect();
+    if moving.is_empty() {
+        return;
+    }
+    let Some(Value::Array(mut branches)) = map.remove("anyOf") else {
+        return;
+    };
+    for keyword in moving {
+        let value = map.remove(&keyword).unwrap_or(Value::Null);
+        let wanted = keyword_type(&keyword).unwrap_or_default();
+        for branch in &mut branches {
+            if let Value::Object(b) = branch {
+                let t = b.get("type").and_then(Value::as_str).unwrap_or_default();
+                let applies = t == wanted || (wanted == "number" && t == "integer");
+                if applies && !b.contains_key(&keyword) {
+                    b.insert(keyword.clone(), value.clone());
+                }
+            }
+        }
+    }
+    map.insert("anyOf".into(), branches.into());
+}
+
+/// A constraint on numbers at a place whose type the rule does not know: numbers must satisfy
+/// it, other values are left to the field's schema (as the bare keywords would).
+fn numeric(bounds: Map<String, Value>) -> Value {
+    let mut number = Map::new();
+    number.insert("type".into(), "number".into());
+    number.extend(bounds);
+    json!({"anyOf": [Value::Object(number), {"not": {"type": "number"}}]})
 }
 
 /// `{"properties": {a: {"properties": {b: leaf}}}}`, optionally requiring every step.
@@ -263,6 +358,12 @@ fn at_path(path: &str, leaf: Value, require: bool) -> Value {
         let mut map = Map::new();
         let mut properties = Map::new();
         properties.insert((*key).to_owned(), schema);
+        // Strict consumers ask for the type beside `properties`. Every step of a rule's path is
+        // an object in the operation's schema, so saying so changes no verdict; the one that may
+        // also be a string (Payment Page `recurring`, JSON-encoded) appears only in `if`/`then`
+        // rules whose condition and consequence both go through it: a string used to satisfy
+        // both, now it satisfies neither, and the rule passes either way.
+        map.insert("type".into(), "object".into());
         map.insert("properties".into(), Value::Object(properties));
         if require {
             map.insert("required".into(), json!([key]));
@@ -374,7 +475,10 @@ fn rule_schema(rule: &RuleIr) -> Value {
         RuleIr::Requires { field, requires } => json!({
             "$comment": format!("{field} requires {}", requires.join(", ")),
             "if": present(field),
-            "then": {"allOf": requires.iter().map(|r| present(r)).collect::<Vec<_>>()}
+            "then": match requires.as_slice() {
+                [one] => present(one),
+                many => json!({"allOf": many.iter().map(|r| present(r)).collect::<Vec<_>>()}),
+            }
         }),
         RuleIr::MustDifferFrom { field, other } => json!({
             "$comment": format!("{field} must differ from {other}: not expressible in JSON Schema, enforced by the Rust validator")
@@ -390,7 +494,7 @@ fn rule_schema(rule: &RuleIr) -> Value {
         }),
         RuleIr::Forbidden { field, when: None } => json!({
             "$comment": format!("forbidden: {field}"),
-            "allOf": [absent(field)]
+            "not": present(field)
         }),
         RuleIr::Forbidden {
             field,
@@ -400,9 +504,14 @@ fn rule_schema(rule: &RuleIr) -> Value {
             "if": predicate_schema(when),
             "then": absent(field)
         }),
+        // Stated as a condition on the field's presence, which means the same as a bare path
+        // schema (a path that is absent is not constrained): a bare `properties` beside the
+        // root's would be merged into it by model generators (datamodel-code-generator), which
+        // then lose the root's `required` of the path's first step.
         RuleIr::CurrencyIn { field, currencies } => json!({
             "$comment": "currencies of the payment method",
-            "allOf": [at_path(field, json!({"enum": currencies}), false)]
+            "if": present(field),
+            "then": at_path(field, json!({"enum": currencies}), false)
         }),
         RuleIr::WholeUnits {
             amount,
@@ -411,7 +520,7 @@ fn rule_schema(rule: &RuleIr) -> Value {
         } => json!({
             "$comment": format!("no minor units in {}", currencies.join(", ")),
             "if": at_path(currency, json!({"enum": currencies}), true),
-            "then": at_path(amount, json!({"multipleOf": 100}), false)
+            "then": at_path(amount, numeric(json!({"multipleOf": 100}).as_object().cloned().unwrap_or_default()), false)
         }),
         RuleIr::CurrencyCountry {
             currency,
@@ -444,7 +553,7 @@ fn rule_schema(rule: &RuleIr) -> Value {
             json!({
                 "$comment": "amount limits of the payment method",
                 "if": condition,
-                "then": at_path(amount, Value::Object(bounds), false)
+                "then": at_path(amount, numeric(bounds), false)
             })
         }
     }

@@ -159,3 +159,41 @@ pub fn set_path(payload: &mut Value, path: &str, value: Option<Value>) {
         }
     }
 }
+
+/// Records a case of the cross-language corpus: one JSON file per case under
+/// `target/tmp/corpus/SOURCE/`, with the operation, the payload and the verdict the exported
+/// schema must give (the Rust validator's, except where the schema cannot see). The TypeScript
+/// and Python checks (tests/typescript, tests/python) read them after `cargo test`.
+pub fn record(source: &str, name: &str, operation: &str, payload: &Value, schema_valid: bool) {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("corpus")
+        .join(source);
+    std::fs::create_dir_all(&dir).expect("corpus directory");
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let case = serde_json::json!({
+        "source": source,
+        "name": name,
+        "operation": operation,
+        "valid": schema_valid,
+        "payload": payload,
+    });
+    let text = serde_json::to_string_pretty(&case).expect("corpus case");
+    std::fs::write(dir.join(format!("{safe}.json")), text).expect("corpus file");
+}
+
+/// A name for a payload that is the same on every run.
+pub fn payload_name(operation: &str, payload: &Value) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    payload.to_string().hash(&mut hasher);
+    format!("{operation}-{:016x}", hasher.finish())
+}

@@ -4,6 +4,15 @@
 //! (entries are spans into it), sorts them only where their order is not already known, and
 //! hands them to the HMAC or joins them into the string to sign. [`Canonical`] is implemented for
 //! the standard types here, for `serde_json::Value`, and by `#[derive(Canonical)]`.
+//!
+//! When it signs ([`super::sign_canonical`]), the writer streams: an entry whose place is already
+//! final (written outside any [`CanonicalWriter::begin_unordered`] region, as the derive's fields
+//! in their static order are) goes straight into the HMAC, and only the entries of a region
+//! (a map, a JSON object, a struct whose field order depends on the values) wait in the buffer
+//! until the region is sorted. No string to sign is built.
+//!
+//! Containers nested deeper than [`MAX_DEPTH`] are refused with [`CanonicalError::TooDeep`], so
+//! that no message, however it was built, can exhaust the stack.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -13,7 +22,12 @@ use std::hash::BuildHasher;
 use serde_json::{Map, Number, Value};
 
 use super::error::CanonicalError;
+use super::hmac512::MacState;
 use crate::natural::strnatcmp;
+
+/// How deep containers may nest in a message that is signed or verified (the platform's messages
+/// nest a handful of levels). Deeper ones are refused with [`CanonicalError::TooDeep`].
+pub const MAX_DEPTH: usize = 128;
 
 /// How the entries of the string to sign are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -87,6 +101,13 @@ struct Entry {
     end: usize,
 }
 
+/// The start of an unordered region; give it back to [`CanonicalWriter::end_unordered`].
+#[derive(Clone, Copy, Debug)]
+#[must_use = "give the mark back to `end_unordered`"]
+pub struct UnorderedMark {
+    start: usize,
+}
+
 /// Collects the entries of one message; reusable across messages (see [`CanonicalWriter::reset`]).
 #[derive(Debug, Default, Clone)]
 pub struct CanonicalWriter {
@@ -98,6 +119,14 @@ pub struct CanonicalWriter {
     entries: Vec<Entry>,
     scratch: Vec<Entry>,
     finished: bool,
+    /// Where settled entries go when signing; `None` when the writer only collects.
+    sink: Option<MacState>,
+    /// Entries already handed to the sink.
+    flushed: usize,
+    /// Unordered regions open (nothing is handed to the sink while one is).
+    open: usize,
+    /// A `sort_from` asked to sort entries already handed to the sink.
+    sink_broken: bool,
 }
 
 /// `SignatureRemoval` with a default, kept private so the enum itself has no arbitrary default.
@@ -133,6 +162,66 @@ impl CanonicalWriter {
         self.text.clear();
         self.entries.clear();
         self.finished = false;
+        self.sink = None;
+        self.flushed = 0;
+        self.open = 0;
+        self.sink_broken = false;
+    }
+
+    /// A writer that streams its settled entries into `mac` (natural order only: the bytewise
+    /// orders sort everything at the end, so they collect).
+    pub(crate) fn streaming(order: SortOrder, removal: SignatureRemoval, mac: MacState) -> Self {
+        let mut writer = Self::with_options(order, removal);
+        if order == SortOrder::Natural {
+            writer.sink = Some(mac);
+        }
+        writer
+    }
+
+    /// Hands what is still buffered to the sink and gives the MAC back; `None` when the writer
+    /// was not streaming or could not stream this message (a `sort_from` over entries already
+    /// handed on), in which case the caller signs through a collecting writer.
+    pub(crate) fn into_mac(mut self) -> Option<MacState> {
+        self.open = 0;
+        self.flush();
+        if self.sink_broken {
+            return None;
+        }
+        self.sink.take()
+    }
+
+    fn flush(&mut self) {
+        let Some(sink) = self.sink.as_mut() else {
+            return;
+        };
+        if self.open > 0 || self.entries.is_empty() {
+            return;
+        }
+        for entry in &self.entries {
+            if self.flushed > 0 {
+                sink.update(b";");
+            }
+            sink.update(&self.text.as_bytes()[entry.start..entry.end]);
+            self.flushed += 1;
+        }
+        self.entries.clear();
+        self.text.clear();
+    }
+
+    /// The current depth: how many `enter_*` are not yet left.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// Refuses to go deeper than [`MAX_DEPTH`]: containers call it before writing children.
+    pub fn check_depth(&self) -> Result<(), CanonicalError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(CanonicalError::TooDeep {
+                path: self.error_path(),
+                limit: MAX_DEPTH,
+            });
+        }
+        Ok(())
     }
 
     /// The sort order.
@@ -215,6 +304,18 @@ impl CanonicalWriter {
 
     /// Writes a string leaf, verbatim.
     pub fn leaf_str(&mut self, value: &str) {
+        if self.open == 0
+            && let Some(sink) = self.sink.as_mut()
+        {
+            if self.flushed > 0 {
+                sink.update(b";");
+            }
+            sink.update(self.path.as_bytes());
+            sink.update(b":");
+            sink.update(value.as_bytes());
+            self.flushed += 1;
+            return;
+        }
         let start = self.begin_leaf();
         self.text.push_str(value);
         self.end_leaf(start);
@@ -240,6 +341,7 @@ impl CanonicalWriter {
         let start = self.begin_leaf();
         write(&mut self.text);
         self.end_leaf(start);
+        self.flush();
     }
 
     fn begin_leaf(&mut self) -> (usize, usize) {
@@ -261,15 +363,38 @@ impl CanonicalWriter {
 
     /// Number of entries written so far; pass it to [`CanonicalWriter::sort_from`].
     pub fn entry_count(&self) -> usize {
-        self.entries.len()
+        self.flushed + self.entries.len()
+    }
+
+    /// Opens a region whose entries are sorted among themselves when it ends: containers whose
+    /// children's order is not known in advance (maps, JSON objects) write their children
+    /// between this and [`CanonicalWriter::end_unordered`]. Their paths share the container's
+    /// prefix, so sorting them among themselves is enough. Regions nest.
+    pub fn begin_unordered(&mut self) -> UnorderedMark {
+        self.open += 1;
+        UnorderedMark {
+            start: self.entry_count(),
+        }
+    }
+
+    /// Closes the region `mark` opened: sorts its entries (see [`CanonicalWriter::sort_from`]).
+    pub fn end_unordered(&mut self, mark: UnorderedMark) {
+        self.open = self.open.saturating_sub(1);
+        self.sort_from(mark.start);
+        self.flush();
     }
 
     /// Sorts the entries written since `start` by their full path in natural order, when that is
     /// the writer's order (the bytewise orders are applied once, by [`CanonicalWriter::finish`]).
-    /// Containers whose children's order is not known in advance (maps, JSON objects) call this
-    /// on their own entries: their paths share the container's prefix, so sorting them among
-    /// themselves is enough.
+    /// Prefer [`CanonicalWriter::begin_unordered`]: a writer that streams into the HMAC may have
+    /// handed on entries written since an `entry_count` taken outside a region, and then signs
+    /// the message again without streaming.
     pub fn sort_from(&mut self, start: usize) {
+        if start < self.flushed {
+            self.sink_broken = true;
+            return;
+        }
+        let start = start - self.flushed;
         if self.order == SortOrder::Natural && start < self.entries.len() {
             let text = self.text.as_bytes();
             stable_sort(&mut self.entries[start..], &mut self.scratch, |a, b| {
@@ -526,6 +651,7 @@ fn write_elements<'a, T: Canonical + 'a>(
     elements: impl IntoIterator<Item = &'a T>,
     out: &mut CanonicalWriter,
 ) -> Result<(), CanonicalError> {
+    out.check_depth()?;
     // Indices are digit runs followed by `:` or the end, so they already sort naturally.
     for (index, element) in elements.into_iter().enumerate() {
         let mark = out.enter_index(index);
@@ -633,7 +759,8 @@ where
     K: CanonicalKey + ?Sized + 'a,
     V: Canonical + ?Sized + 'a,
 {
-    let start = out.entry_count();
+    out.check_depth()?;
+    let region = out.begin_unordered();
     for (key, value) in members {
         let key = key.key_str();
         if out.skips_key(&key) {
@@ -643,7 +770,7 @@ where
         value.write_canonical(out)?;
         out.leave(mark);
     }
-    out.sort_from(start);
+    out.end_unordered(region);
     Ok(())
 }
 

@@ -3,14 +3,16 @@
 use std::fmt;
 
 use super::SignatureLocation;
+use crate::excerpt::Excerpt;
 
 /// A message that cannot be put in canonical form.
 #[derive(Debug, thiserror::Error)]
 pub enum CanonicalError {
     /// A number that is not an integer of at most 64 bits (see `Canonical for Number`).
     #[error(
-        "unsupported number {number} at `{path}`: only integers of at most 64 bits can be signed \
-         exactly (fractions, exponents and larger integers are rejected)"
+        "unsupported number {} at {}: only integers of at most 64 bits can be signed \
+         exactly (fractions, exponents and larger integers are rejected)",
+        Excerpt(.number), Excerpt(.path)
     )]
     UnsupportedNumber {
         /// Canonical path of the number (keys joined with `:`).
@@ -23,6 +25,14 @@ pub enum CanonicalError {
     NotAnObject {
         /// What it is instead (`an array`, `a string`…).
         found: &'static str,
+    },
+    /// Containers nested deeper than [`super::MAX_DEPTH`].
+    #[error("the message nests containers deeper than {limit} levels, at {}", Excerpt(.path))]
+    TooDeep {
+        /// Canonical path where the limit was reached.
+        path: String,
+        /// The limit.
+        limit: usize,
     },
     /// `serde_json::to_value` failed on a typed message.
     #[error("the message cannot be turned into JSON: {0}")]

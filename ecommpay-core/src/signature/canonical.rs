@@ -647,7 +647,7 @@ impl<T: Canonical> Canonical for Option<T> {
     }
 }
 
-fn write_elements<'a, T: Canonical + 'a>(
+pub(crate) fn write_elements<'a, T: Canonical + 'a>(
     elements: impl IntoIterator<Item = &'a T>,
     out: &mut CanonicalWriter,
 ) -> Result<(), CanonicalError> {
@@ -751,7 +751,7 @@ macro_rules! canonical_integer_keys {
 canonical_integer_keys!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize);
 
 /// Writes the members of an object, then sorts them: their keys are only known at run time.
-fn write_members<'a, K, V>(
+pub(crate) fn write_members<'a, K, V>(
     members: impl IntoIterator<Item = (&'a K, &'a V)>,
     out: &mut CanonicalWriter,
 ) -> Result<(), CanonicalError>

@@ -26,6 +26,7 @@ mod callback;
 mod canonical;
 mod error;
 pub(crate) mod hmac512;
+mod tree;
 
 use std::fmt;
 
@@ -39,7 +40,9 @@ use self::hmac512::MacState;
 use crate::secret::SecretKey;
 
 pub use callback::{
-    VerifiedCallback, verify_callback, verify_callback_raw, verify_callback_raw_with_order,
+    CallbackLimits, CallbackOptions, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, MAX_CALLBACK_DEPTH,
+    VerifiedCallback, verify_callback, verify_callback_raw, verify_callback_raw_with,
+    verify_callback_raw_with_order, verify_callback_with,
 };
 pub use canonical::{
     Canonical, CanonicalKey, CanonicalWriter, FRAME_MODE_KEY, GENERAL_KEY, MAX_DEPTH, PathMark,
@@ -255,6 +258,19 @@ fn decode_signature(value: &Value) -> Result<Vec<u8>, MalformedSignature> {
     let text = value.as_str().ok_or(MalformedSignature::NotAString {
         found: error::json_kind(value),
     })?;
+    decode_signature_text(text)
+}
+
+/// Decodes the text of a signature: standard Base64 of 64 bytes. Anything longer than the 88
+/// characters of such a text is refused before decoding.
+fn decode_signature_text(text: &str) -> Result<Vec<u8>, MalformedSignature> {
+    const MAX_TEXT: usize = 4 * SIGNATURE_BYTES.div_ceil(3);
+    if text.len() > MAX_TEXT {
+        // Its length is all that matters: at least this many bytes once decoded.
+        return Err(MalformedSignature::WrongLength {
+            bytes: text.len() / 4 * 3,
+        });
+    }
     let bytes = BASE64
         .decode(text)
         .map_err(|_| MalformedSignature::NotBase64)?;

@@ -447,9 +447,6 @@ fn prune_node(
 // ---------------------------------------------------------------------------------------------
 // The typed value, deserialized from the tree.
 
-/// How much of a message from a `Deserialize` implementation is kept (it may quote a value).
-const MESSAGE_CHARS: usize = 200;
-
 /// A typed deserialization failure: a short message and where (built while unwinding).
 #[derive(Debug)]
 pub(crate) struct TypedError {
@@ -477,14 +474,7 @@ impl fmt::Display for TypedError {
 
 impl std::error::Error for TypedError {}
 
-/// At most [`MESSAGE_CHARS`] characters of a message.
-pub(crate) fn shorten(mut message: String) -> String {
-    if let Some((cut, _)) = message.char_indices().nth(MESSAGE_CHARS) {
-        message.truncate(cut);
-        message.push('…');
-    }
-    message
-}
+pub(crate) use crate::excerpt::shorten;
 
 struct Quoted<'a>(Unexpected<'a>);
 

@@ -4,6 +4,12 @@
 //! Formats are patterns (`[0-9]`, never `\d`; no `format` keyword, which validators treat
 //! differently). One rule has no JSON Schema form: `must_differ_from` compares two values, so it
 //! is stated in a `$comment` and enforced by the Rust validator only.
+//!
+//! Integers are bounded to what the Rust validator accepts (`i64::MIN` to `u64::MAX`; `i64` for
+//! booleans sent as integers), so `1e30` and integers beyond 64 bits are refused by both. What a
+//! JSON Schema cannot say: to it a number with a zero fraction is an integer, so `1.0` and `1e3`
+//! (within the bounds) are integers, while the Rust validator, which reads numbers as
+//! `serde_json` does, refuses them as not integers. The README lists these.
 
 use serde_json::{Map, Value, json};
 
@@ -185,10 +191,16 @@ fn field_schema(field: &ShapeField) -> Value {
             "contentSchema": object_schema(shape)
         }),
         ShapeKind::Integer if accepts(FieldType::String) => json!({
-            "anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^-?[0-9]+$"}]
+            "anyOf": [
+                {"type": "integer", "minimum": i64::MIN, "maximum": u64::MAX},
+                {"type": "string", "pattern": "^-?[0-9]+$"}
+            ]
         }),
-        ShapeKind::Integer => json!({"type": "integer"}),
-        ShapeKind::String if accepts(FieldType::Integer) => json!({"type": ["string", "integer"]}),
+        ShapeKind::Integer => json!({"type": "integer", "minimum": i64::MIN, "maximum": u64::MAX}),
+        // `minimum` and `maximum` apply to numbers only: the strings stay unbounded.
+        ShapeKind::String if accepts(FieldType::Integer) => json!({
+            "type": ["string", "integer"], "minimum": i64::MIN, "maximum": u64::MAX
+        }),
         ShapeKind::String => json!({"type": "string"}),
         ShapeKind::Boolean => {
             let mut types = vec![Value::from("boolean")];
@@ -200,6 +212,9 @@ fn field_schema(field: &ShapeField) -> Value {
             }
             if types.len() == 1 {
                 json!({"type": "boolean"})
+            } else if accepts(FieldType::Integer) {
+                // Booleans sent as integers are read as `i64`.
+                json!({"type": types, "minimum": i64::MIN, "maximum": i64::MAX})
             } else {
                 json!({"type": types})
             }

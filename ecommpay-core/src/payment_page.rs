@@ -26,8 +26,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, utf8_percent_
 use serde::Serialize;
 use serde_json::{Map, Number, Value};
 
-use crate::secret::SecretKey;
 use crate::excerpt::Excerpt;
+use crate::secret::SecretKey;
 use crate::signature::{
     CanonicalError, MalformedSignature, MessageKind, SIGNATURE_KEY, SignOptions, VerifyError,
     sign_value, verify_value,

@@ -106,6 +106,8 @@ struct Entry {
 #[must_use = "give the mark back to `end_unordered`"]
 pub struct UnorderedMark {
     start: usize,
+    /// Length of the path where the region began.
+    path_len: usize,
 }
 
 /// Collects the entries of one message; reusable across messages (see [`CanonicalWriter::reset`]).
@@ -374,13 +376,24 @@ impl CanonicalWriter {
         self.open += 1;
         UnorderedMark {
             start: self.entry_count(),
+            path_len: self.path.len(),
         }
     }
 
     /// Closes the region `mark` opened: sorts its entries (see [`CanonicalWriter::sort_from`]).
+    ///
+    /// The entries of a region under the path `P` all begin with `P:`, and PHP's `strnatcmp`
+    /// of two texts with a common prefix that ends in a non-digit, non-space byte is its
+    /// comparison of the rests (no digit run or leading zeros span the `:`), so only the rests are
+    /// compared: nested regions do not compare their common prefixes again at every level.
     pub fn end_unordered(&mut self, mark: UnorderedMark) {
         self.open = self.open.saturating_sub(1);
-        self.sort_from(mark.start);
+        let prefix = if mark.path_len > 0 && self.path.len() == mark.path_len {
+            Some(mark.path_len + 1)
+        } else {
+            None
+        };
+        self.sort_entries(mark.start, prefix);
         self.flush();
     }
 
@@ -390,16 +403,41 @@ impl CanonicalWriter {
     /// handed on entries written since an `entry_count` taken outside a region, and then signs
     /// the message again without streaming.
     pub fn sort_from(&mut self, start: usize) {
+        self.sort_entries(start, None);
+    }
+
+    /// Sorts the entries since `start`; `prefix`: the length of a prefix `P:` they may share.
+    fn sort_entries(&mut self, start: usize, prefix: Option<usize>) {
         if start < self.flushed {
             self.sink_broken = true;
             return;
         }
         let start = start - self.flushed;
-        if self.order == SortOrder::Natural && start < self.entries.len() {
-            let text = self.text.as_bytes();
-            stable_sort(&mut self.entries[start..], &mut self.scratch, |a, b| {
+        if self.order != SortOrder::Natural || start >= self.entries.len() {
+            return;
+        }
+        let text = self.text.as_bytes();
+        let region = &mut self.entries[start..];
+        // The common prefix is skipped only where every entry really has it.
+        let skip = prefix.filter(|&len| {
+            let path = self.path.as_bytes();
+            region.iter().all(|e| {
+                let entry_path = &text[e.start..e.path_end];
+                entry_path.len() >= len
+                    && entry_path[..len - 1] == *path
+                    && entry_path[len - 1] == b':'
+            })
+        });
+        match skip {
+            Some(len) => stable_sort(region, &mut self.scratch, |a, b| {
+                natural_rest(
+                    &text[a.start + len..a.path_end],
+                    &text[b.start + len..b.path_end],
+                )
+            }),
+            None => stable_sort(region, &mut self.scratch, |a, b| {
                 strnatcmp(&text[a.start..a.path_end], &text[b.start..b.path_end])
-            });
+            }),
         }
     }
 
@@ -460,6 +498,18 @@ impl CanonicalWriter {
         } else {
             self.path.clone()
         }
+    }
+}
+
+/// `strnatcmp(P + a, P + b)` for a common non-empty prefix `P` ending in `:`: the comparison
+/// of the rests, past the start of the string (no leading zeros skipped), with PHP's rule that
+/// the shorter of two equal-so-far texts sorts first (an empty rest included).
+fn natural_rest(a: &[u8], b: &[u8]) -> Ordering {
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        (false, false) => crate::natural::compare(a, b, false).unwrap_or(Ordering::Equal),
     }
 }
 
@@ -964,7 +1014,13 @@ mod streaming_and_depth {
             let mut writer = CanonicalWriter::new();
             let error = writer.write(value).unwrap_err();
             assert!(
-                matches!(error, CanonicalError::TooDeep { limit: MAX_DEPTH, .. }),
+                matches!(
+                    error,
+                    CanonicalError::TooDeep {
+                        limit: MAX_DEPTH,
+                        ..
+                    }
+                ),
                 "{error}"
             );
             assert!(error.to_string().len() < 200, "{error}");
@@ -976,6 +1032,38 @@ mod streaming_and_depth {
             writer.write(value).unwrap();
             assert_eq!(writer.entries().len(), 1);
         });
+    }
+
+    #[test]
+    fn comparing_past_a_common_prefix_is_comparing_the_whole() {
+        let alphabet: &[u8] = b"0 1:a9";
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
+        for len in 1..=3 {
+            let mut more = Vec::new();
+            for t in texts.iter().filter(|t| t.len() == len - 1) {
+                for &c in alphabet {
+                    let mut t = t.clone();
+                    t.push(c);
+                    more.push(t);
+                }
+            }
+            texts.extend(more);
+        }
+        for prefix in [&b"a:"[..], b"0:", b"01:", b"a 1:", b"x0 :", b"1:2:", b" :"] {
+            for a in &texts {
+                for b in &texts {
+                    let whole = |t: &[u8]| [prefix, t].concat();
+                    assert_eq!(
+                        natural_rest(a, b),
+                        strnatcmp(&whole(a), &whole(b)),
+                        "{:?} {:?} {:?}",
+                        String::from_utf8_lossy(prefix),
+                        String::from_utf8_lossy(a),
+                        String::from_utf8_lossy(b)
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -238,6 +238,12 @@ fn field_schema(field: &ShapeField) -> Value {
     match (field.format, &field.kind) {
         (Some(Format::AmountMinor), ShapeKind::Integer) => {
             map.insert("minimum".into(), 0.into());
+            // An amount sent as a string is non-negative too (`pattern` applies to strings).
+            if accepts(FieldType::String)
+                && let Some(pattern) = Format::AmountMinor.pattern()
+            {
+                map.insert("pattern".into(), pattern.into());
+            }
         }
         (Some(Format::Indicator), ShapeKind::Integer) => {
             map.insert("enum".into(), json!([0, 1]));

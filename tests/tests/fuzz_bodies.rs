@@ -69,21 +69,11 @@ fn run_n(name: &str, seeds: &[Vec<u8>], body: fn(&[u8]), mutations: usize) {
     );
 }
 
-#[test]
-fn callback_bytes() {
-    run("callback_bytes", &json_seeds(), fuzz::callback_bytes);
-}
-
-#[test]
-fn callback_resigned() {
-    run("callback_resigned", &json_seeds(), fuzz::callback_resigned);
-}
-
-#[test]
-fn validate_json() {
-    // The first byte picks the operation: seed each example with its own operation's index.
+/// Seeds of the `validate_json` target: the first byte picks the operation, so each example
+/// is prefixed with its own operation's index.
+fn validate_seeds() -> Vec<Vec<u8>> {
     let spec = load_spec();
-    let seeds: Vec<Vec<u8>> = cases(&spec)
+    cases(&spec)
         .into_iter()
         .filter_map(|case| {
             let index = ecommpay_api::OPERATIONS
@@ -93,24 +83,22 @@ fn validate_json() {
             seed.extend(serde_json::to_vec(&case.json).unwrap());
             Some(seed)
         })
-        .collect();
-    run("validate_json", &seeds, fuzz::validate_json);
+        .collect()
 }
 
-#[test]
-fn canonical_writer() {
+/// Seeds of the `canonical_writer` target: JSON messages, and writer operations.
+fn writer_seeds() -> Vec<Vec<u8>> {
     let mut seeds = json_seeds();
     seeds.extend([
         vec![12, 0, 5, 9, 16, 21, 9, 13],
         (0u8..=255).collect(),
         vec![14, 1, 5, 9, 17, 8, 9, 15],
     ]);
-    // Each input is written and signed ten times over (orders, kinds, streaming or not).
-    run_n("canonical_writer", &seeds, fuzz::canonical_writer, 500);
+    seeds
 }
 
-#[test]
-fn formats() {
+/// Seeds of the `formats` target: every string of the examples.
+fn format_seeds() -> Vec<Vec<u8>> {
     let mut seeds: Vec<Vec<u8>> = Vec::new();
     fn strings(value: &Value, out: &mut Vec<Vec<u8>>) {
         match value {
@@ -125,11 +113,11 @@ fn formats() {
     }
     seeds.sort();
     seeds.dedup();
-    run("formats", &seeds, fuzz::formats);
+    seeds
 }
 
-#[test]
-fn payment_page_url() {
+/// Seeds of the `payment_page_url` target: the Payment Page examples as signed URLs.
+fn url_seeds() -> Vec<Vec<u8>> {
     let key = SecretKey::new(fuzz::FUZZ_KEY);
     let spec = load_spec();
     let mut seeds = Vec::new();
@@ -141,5 +129,65 @@ fn payment_page_url() {
         }
     }
     seeds.push(b"https://paymentpage.ecommpay.com/payment?project_id=1&signature=x".to_vec());
-    run("payment_page_url", &seeds, fuzz::payment_page_url);
+    seeds
+}
+
+#[test]
+fn callback_bytes() {
+    run("callback_bytes", &json_seeds(), fuzz::callback_bytes);
+}
+
+#[test]
+fn callback_resigned() {
+    run("callback_resigned", &json_seeds(), fuzz::callback_resigned);
+}
+
+#[test]
+fn validate_json() {
+    run("validate_json", &validate_seeds(), fuzz::validate_json);
+}
+
+#[test]
+fn canonical_writer() {
+    // Each input is written and signed ten times over (orders, kinds, streaming or not).
+    run_n(
+        "canonical_writer",
+        &writer_seeds(),
+        fuzz::canonical_writer,
+        500,
+    );
+}
+
+#[test]
+fn formats() {
+    run("formats", &format_seeds(), fuzz::formats);
+}
+
+#[test]
+fn payment_page_url() {
+    run("payment_page_url", &url_seeds(), fuzz::payment_page_url);
+}
+
+/// Writes the seed corpora of `fuzz/` (`fuzz/corpus/<target>/`), from the spec's examples:
+/// `cargo test -p ecommpay-tests --test fuzz_bodies -- --ignored write_seed_corpora`
+/// (`fuzz/run.sh` does it before fuzzing).
+#[test]
+#[ignore = "writes files; run by fuzz/run.sh"]
+fn write_seed_corpora() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus");
+    let corpora: [(&str, Vec<Vec<u8>>); 6] = [
+        ("callback_bytes", json_seeds()),
+        ("callback_resigned", json_seeds()),
+        ("validate_json", validate_seeds()),
+        ("canonical_writer", writer_seeds()),
+        ("formats", format_seeds()),
+        ("payment_page_url", url_seeds()),
+    ];
+    for (target, seeds) in corpora {
+        let dir = root.join(target);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (i, seed) in seeds.iter().enumerate() {
+            std::fs::write(dir.join(format!("seed-{i:04}")), seed).unwrap();
+        }
+    }
 }

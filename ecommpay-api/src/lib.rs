@@ -44,6 +44,15 @@ impl callback::Callback {
     ) -> Result<callback::Callback, signature::CallbackError> {
         signature::verify_callback::<callback::Callback>(raw, key)
     }
+
+    /// [`Callback::verify`](callback::Callback::verify) with other limits or sort order.
+    pub fn verify_with(
+        raw: &[u8],
+        key: &SecretKey,
+        options: &signature::CallbackOptions,
+    ) -> Result<callback::Callback, signature::CallbackError> {
+        signature::verify_callback_with::<callback::Callback>(raw, key, options)
+    }
 }
 
 /// Looks up an operation of the registry by its id (`astropay.gate.sale`).

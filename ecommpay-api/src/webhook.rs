@@ -58,7 +58,7 @@ use crate::callback::{
 };
 use crate::excerpt::Excerpt;
 use crate::secret::SecretKey;
-use crate::signature::{CallbackError, verify_callback_raw};
+use crate::signature::{CallbackError, CallbackOptions, verify_callback_raw_with};
 use crate::wire::IntOrString;
 
 /// The default size limit of a callback body: 1 MiB (the documents' callbacks are about 1 KiB).
@@ -107,18 +107,28 @@ impl CallbackEndpoint {
                 limit: self.max_body_bytes,
             });
         }
-        let verified = verify_callback_raw(raw, &self.key).map_err(|source| match source {
-            CallbackError::NotJson(_)
-            | CallbackError::NotAnObject { .. }
-            | CallbackError::Canonical(_) => EndpointError::Malformed {
-                source,
-                starts_with: quote(raw),
-            },
-            CallbackError::MissingSignature { .. }
-            | CallbackError::MalformedSignature { .. }
-            | CallbackError::Mismatch => EndpointError::Signature { source },
-            CallbackError::Deserialize { .. } => EndpointError::Unreadable { source },
-        })?;
+        // The core checks the size again, before parsing, with the same limit.
+        let options = CallbackOptions::default().with_max_body_bytes(self.max_body_bytes);
+        let verified =
+            verify_callback_raw_with(raw, &self.key, &options).map_err(|source| match source {
+                CallbackError::TooLarge { bytes, limit } => EndpointError::TooLarge {
+                    length: bytes,
+                    limit,
+                },
+                CallbackError::NotJson(_)
+                | CallbackError::NotAnObject { .. }
+                | CallbackError::TooDeep { .. }
+                | CallbackError::DuplicateKey { .. }
+                | CallbackError::AmbiguousKey { .. }
+                | CallbackError::Canonical(_) => EndpointError::Malformed {
+                    source,
+                    starts_with: quote(raw),
+                },
+                CallbackError::MissingSignature { .. }
+                | CallbackError::MalformedSignature { .. }
+                | CallbackError::Mismatch => EndpointError::Signature { source },
+                CallbackError::Deserialize { .. } => EndpointError::Unreadable { source },
+            })?;
         let mut callback: Callback = verified
             .deserialize()
             .map_err(|source| EndpointError::Unreadable { source })?;

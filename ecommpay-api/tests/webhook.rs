@@ -287,7 +287,7 @@ fn an_authentic_callback_of_another_shape_is_answered_500_to_be_sent_again() {
     let error = refused(&signed(body));
     assert!(matches!(error, EndpointError::Unreadable { .. }), "{error}");
     assert_eq!(error.answer().status(), 500);
-    assert!(error.to_string().contains("`payment`"), "{error}");
+    assert!(error.to_string().contains("at \"payment\""), "{error}");
 }
 
 #[test]

@@ -29,9 +29,31 @@ impl fmt::Debug for Excerpt<'_> {
     }
 }
 
+/// How many characters of a whole message (one that may quote a value, such as a `serde`
+/// error) [`shorten`] keeps.
+pub const MESSAGE_CHARS: usize = 200;
+
+/// At most [`MESSAGE_CHARS`] characters of a message, cut on a character boundary, `…` after a
+/// cut: for messages written by others (`serde_json` quotes a whole bad string).
+pub fn shorten(mut message: String) -> String {
+    if let Some((cut, _)) = message.char_indices().nth(MESSAGE_CHARS) {
+        message.truncate(cut);
+        message.push('…');
+    }
+    message
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{EXCERPT_CHARS, Excerpt};
+    use super::{EXCERPT_CHARS, Excerpt, MESSAGE_CHARS, shorten};
+
+    #[test]
+    fn messages_are_shortened() {
+        assert_eq!(shorten("short".into()), "short");
+        let long = shorten(format!("invalid type: string {:?}", "я".repeat(1_000_000)));
+        assert_eq!(long.chars().count(), MESSAGE_CHARS + 1);
+        assert!(long.ends_with('…'));
+    }
 
     #[test]
     fn short_values_are_quoted_whole() {

@@ -91,7 +91,7 @@ impl OperationEntry {
 pub fn roundtrip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, TypedError> {
     let typed: T = serde_path_to_error::deserialize(value).map_err(|e| TypedError {
         path: e.path().to_string(),
-        message: e.inner().to_string(),
+        message: crate::excerpt::shorten(e.inner().to_string()),
     })?;
     serde_json::to_value(&typed).map_err(|e| TypedError {
         path: ".".into(),
@@ -105,7 +105,7 @@ pub fn derived_string_to_sign<T: DeserializeOwned + SignedMessage>(
 ) -> Result<String, TypedError> {
     let typed: T = serde_path_to_error::deserialize(value).map_err(|e| TypedError {
         path: e.path().to_string(),
-        message: e.inner().to_string(),
+        message: crate::excerpt::shorten(e.inner().to_string()),
     })?;
     crate::signature::string_to_sign_canonical(&typed, SignOptions::new(T::KIND)).map_err(|e| {
         TypedError {

@@ -26,6 +26,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, utf8_percent_
 use serde::Serialize;
 use serde_json::{Map, Number, Value};
 
+use crate::excerpt::Excerpt;
 use crate::secret::SecretKey;
 use crate::signature::{
     CanonicalError, MalformedSignature, MessageKind, SIGNATURE_KEY, SignOptions, VerifyError,
@@ -92,7 +93,7 @@ pub enum PaymentPageError {
     EmptyName,
     /// A parameter whose value is `null`: PHP's `http_build_query` would leave it out of the URL
     /// while its `SignatureHandler` signs it as empty, so the URL could never verify.
-    #[error("parameter `{parameter}` is null; leave it out or give it a value")]
+    #[error("parameter {} is null; leave it out or give it a value", Excerpt(.parameter))]
     Null {
         /// The parameter's name.
         parameter: String,
@@ -100,8 +101,9 @@ pub enum PaymentPageError {
     /// A number, at the top or inside an object or array, that is not an integer of at most 64
     /// bits: its text would depend on PHP's float formatting, so it is not written approximately.
     #[error(
-        "parameter `{parameter}` holds the number {number}: only integers of at most 64 bits \
-         become text exactly (send other numbers as strings)"
+        "parameter {} holds the number {number}: only integers of at most 64 bits \
+         become text exactly (send other numbers as strings)",
+        Excerpt(.parameter)
     )]
     UnsupportedNumber {
         /// The parameter's name.
@@ -111,8 +113,9 @@ pub enum PaymentPageError {
     },
     /// An object or array value nested deeper than PHP's `json_encode` accepts.
     #[error(
-        "parameter `{parameter}` nests arrays and objects deeper than {MAX_JSON_DEPTH} levels, \
-         which PHP's json_encode refuses"
+        "parameter {} nests arrays and objects deeper than {MAX_JSON_DEPTH} levels, \
+         which PHP's json_encode refuses",
+        Excerpt(.parameter)
     )]
     TooDeep {
         /// The parameter's name.

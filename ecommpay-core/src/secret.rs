@@ -5,14 +5,22 @@ use std::path::{Path, PathBuf};
 
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::signature::hmac512::{MacState, PreparedKey};
+
 /// Name of the environment variable the key is read from by default.
 pub const SECRET_KEY_ENV: &str = "ECOMMPAY_SECRET_KEY";
 
 /// The secret key that signs requests and callbacks. Its memory is zeroed on drop, `Debug` prints
 /// `SecretKey(<redacted>)`, and there is no `Display`, no comparison and no accessor outside this
 /// crate, so it cannot end up in a log by accident.
+///
+/// The key is absorbed into its HMAC-SHA512 state once, when the `SecretKey` is made, and only
+/// that state is kept (the text is zeroed as soon as it is absorbed): every signature starts
+/// from a copy of it instead of keying HMAC again. The state is zeroed on drop.
 #[derive(Clone)]
-pub struct SecretKey(Zeroizing<String>);
+pub struct SecretKey {
+    prepared: PreparedKey,
+}
 
 /// A key that cannot be loaded. The messages name the source, never the key.
 #[derive(Debug, thiserror::Error)]
@@ -55,7 +63,10 @@ pub enum SecretKeyError {
 impl SecretKey {
     /// A key from its text.
     pub fn new(key: impl Into<String>) -> Self {
-        Self(Zeroizing::new(key.into()))
+        let text = Zeroizing::new(key.into());
+        Self {
+            prepared: PreparedKey::new(text.as_bytes()),
+        }
     }
 
     /// The key from an environment variable, usually [`SECRET_KEY_ENV`]. An empty value is an
@@ -100,9 +111,9 @@ impl SecretKey {
         Ok(Self::new(key))
     }
 
-    /// The key's UTF-8 bytes, for the HMAC only.
-    pub(crate) fn expose_bytes(&self) -> &[u8] {
-        self.0.as_bytes()
+    /// An HMAC-SHA512 over a new message, from the prepared state.
+    pub(crate) fn mac(&self) -> MacState {
+        self.prepared.start()
     }
 }
 
@@ -149,7 +160,11 @@ mod tests {
             let path = dir.join("key");
             std::fs::write(&path, content).unwrap();
             let key = SecretKey::from_file(&path).unwrap();
-            assert_eq!(key.expose_bytes(), expected.as_bytes(), "{content:?}");
+            assert_eq!(
+                crate::signature::sign_string("m", &key),
+                crate::signature::sign_string("m", &SecretKey::new(expected)),
+                "{content:?}"
+            );
         }
         std::fs::write(dir.join("empty"), "\n").unwrap();
         assert!(matches!(

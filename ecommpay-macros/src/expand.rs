@@ -141,12 +141,16 @@ fn object_body(fields: &[Field<'_>], krate: &TokenStream) -> TokenStream {
     });
     if sort_at_run_time {
         quote! {
-            let __start = __out.entry_count();
+            __out.check_depth()?;
+            let __region = __out.begin_unordered();
             #(#writes)*
-            __out.sort_from(__start);
+            __out.end_unordered(__region);
         }
     } else {
-        quote!(#(#writes)*)
+        quote! {
+            __out.check_depth()?;
+            #(#writes)*
+        }
     }
 }
 
@@ -255,7 +259,7 @@ mod tests {
                 signature: Option<String>,
             }
         });
-        assert!(!expanded.contains("sort_from"), "{expanded}");
+        assert!(!expanded.contains("begin_unordered"), "{expanded}");
         assert_eq!(
             keys_in_order(&expanded),
             [
@@ -280,7 +284,7 @@ mod tests {
                 a0: bool,
             }
         });
-        assert!(expanded.contains("sort_from"), "{expanded}");
+        assert!(expanded.contains("begin_unordered"), "{expanded}");
         assert_eq!(
             keys_in_order(&expanded),
             ["a", "a0"],
@@ -296,7 +300,7 @@ mod tests {
             }
         });
         assert!(
-            expanded.contains("sort_from"),
+            expanded.contains("begin_unordered"),
             "an unknown type may still be a leaf: {expanded}"
         );
 
@@ -307,7 +311,7 @@ mod tests {
                 a0: bool,
             }
         });
-        assert!(!expanded.contains("sort_from"), "{expanded}");
+        assert!(!expanded.contains("begin_unordered"), "{expanded}");
         assert_eq!(keys_in_order(&expanded), ["a0", "a"]);
     }
 
@@ -318,7 +322,7 @@ mod tests {
             syn::parse_quote! { struct S { #[serde(rename = "x 1")] a: u8, #[serde(rename = "x1")] b: u8 } },
             syn::parse_quote! { struct S { #[serde(rename = "")] a: u8, b: u8 } },
         ] {
-            assert!(expansion(input).contains("sort_from"));
+            assert!(expansion(input).contains("begin_unordered"));
         }
     }
 }

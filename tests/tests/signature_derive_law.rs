@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use ecommpay_api::SecretKey;
 use ecommpay_api::signature::{
-    Canonical, MessageKind, SignOptions, SortOrder, sign_canonical, string_to_sign_canonical,
-    string_to_sign_value,
+    Canonical, MessageKind, SignOptions, SortOrder, sign_canonical, sign_string,
+    string_to_sign_canonical, string_to_sign_value,
 };
 use proptest::prelude::*;
 use serde::Serialize;
@@ -236,6 +236,16 @@ fn assert_law<T: Canonical + Serialize>(message: &T) -> Result<(), TestCaseError
             let derived = string_to_sign_canonical(message, options).unwrap();
             let through_json = string_to_sign_value(&value, options).unwrap();
             prop_assert_eq!(&derived, &through_json, "{:?} {:?} {}", kind, order, value);
+            // The streaming signer (entries straight into the HMAC) signs that very string.
+            let key = SecretKey::new("law-key");
+            prop_assert_eq!(
+                sign_canonical(message, &key, options).unwrap(),
+                sign_string(&through_json, &key),
+                "{:?} {:?} {}",
+                kind,
+                order,
+                value
+            );
         }
     }
     Ok(())

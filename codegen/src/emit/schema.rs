@@ -4,6 +4,12 @@
 //! Formats are patterns (`[0-9]`, never `\d`; no `format` keyword, which validators treat
 //! differently). One rule has no JSON Schema form: `must_differ_from` compares two values, so it
 //! is stated in a `$comment` and enforced by the Rust validator only.
+//!
+//! Integers are bounded to what the Rust validator accepts (`i64::MIN` to `u64::MAX`; `i64` for
+//! booleans sent as integers), so `1e30` and integers beyond 64 bits are refused by both. What a
+//! JSON Schema cannot say: to it a number with a zero fraction is an integer, so `1.0` and `1e3`
+//! (within the bounds) are integers, while the Rust validator, which reads numbers as
+//! `serde_json` does, refuses them as not integers. The README lists these.
 
 use serde_json::{Map, Value, json};
 
@@ -208,9 +214,14 @@ fn field_schema(field: &ShapeField) -> Value {
             "contentMediaType": "application/json",
             "contentSchema": object_schema(shape)
         }),
-        ShapeKind::Integer if accepts(FieldType::String) => json!({
-            "anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^-?[0-9]+$"}]
-        }),
+        ShapeKind::Integer if accepts(FieldType::String) => {
+            // An amount sent as a string is non-negative too, as the validator checks it.
+            let digits = match field.format {
+                Some(Format::AmountMinor) => "^[0-9]+$",
+                _ => "^-?[0-9]+$",
+            };
+            json!({"anyOf": [{"type": "integer"}, {"type": "string", "pattern": digits}]})
+        }
         ShapeKind::Integer => json!({"type": "integer"}),
         ShapeKind::String if accepts(FieldType::Integer) => json!({"type": ["string", "integer"]}),
         ShapeKind::String => json!({"type": "string"}),
@@ -278,6 +289,18 @@ fn field_schema(field: &ShapeField) -> Value {
     }
     if let Some(max) = field.max_length {
         map.insert("maxLength".into(), max.into());
+    }
+    // Integers within what the Rust validator reads: 64 bits (`i64` for booleans sent as
+    // integers), unless the field is bounded tighter. They apply to numbers only, and move into
+    // the integer branch below.
+    if field.kind == ShapeKind::Integer || accepts(FieldType::Integer) {
+        let maximum = if field.kind == ShapeKind::Boolean {
+            Value::from(i64::MAX)
+        } else {
+            Value::from(u64::MAX)
+        };
+        map.entry("minimum").or_insert(Value::from(i64::MIN));
+        map.entry("maximum").or_insert(maximum);
     }
     typed_keywords(&mut schema);
     schema

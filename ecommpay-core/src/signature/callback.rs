@@ -1,21 +1,128 @@
-//! Callbacks are verified over their raw body before anything else reads them.
+//! Callbacks are verified over their raw body before anything else reads them, in one pass.
+//!
+//! The checks, in order, each with its own [`CallbackError`]:
+//!
+//! 1. the body is at most [`CallbackLimits::max_body_bytes`] long ([`CallbackError::TooLarge`]),
+//!    checked before any parsing;
+//! 2. it is parsed once, into a tree whose strings borrow from the body: strict JSON
+//!    ([`CallbackError::NotJson`]), containers at most [`CallbackLimits::max_depth`] deep
+//!    ([`CallbackError::TooDeep`]), no key twice in any object ([`CallbackError::DuplicateKey`]:
+//!    the platform never sends one, and where readers disagree on which duplicate wins, one of
+//!    them would read a value the signature did not cover), no key that makes a canonical path
+//!    ambiguous ([`CallbackError::AmbiguousKey`]), an object at the top
+//!    ([`CallbackError::NotAnObject`]);
+//! 3. the signature is found ([`CallbackError::MissingSignature`]), decoded
+//!    ([`CallbackError::MalformedSignature`]), and compared in constant time with HMAC-SHA512
+//!    of the canonical form written from the tree under the key's prepared state
+//!    ([`CallbackError::Canonical`], [`CallbackError::Mismatch`]);
+//! 4. what the signature cannot see is pruned from the tree (below), and the typed value is
+//!    deserialized from the same tree ([`CallbackError::Deserialize`]).
+//!
+//! # What the signature covers
+//!
+//! The canonical form (see [`super`]) sees every scalar leaf as `path:value`, and nothing else.
+//! So these parts of a body can be added, removed or changed by anyone without breaking its
+//! signature, and are **removed** before the body is handed out (their paths are listed by
+//! [`VerifiedCallback::unsigned`]):
+//!
+//! - every key named `frame_mode`, at any depth;
+//! - every key named `signature` except the verified one (top-level `signature`, or
+//!   `general.signature` in the payout registration callback);
+//! - every array or object that contributes no entry: `{}`, `[]`, and those that held only the
+//!   above.
+//!
+//! Keys that would make two different bodies share a canonical form (an empty key, or one that
+//! starts or ends with `:`, since a `:` in a key is written `::` and keys are joined with `:`)
+//! are **refused**. What stays is covered, with these limits of the platform's scheme, which no
+//! verifier can lift and which a program should keep in mind when it reads the body:
+//!
+//! - the JSON type of a scalar is not covered, only its text: `null` and `""` are both empty,
+//!   `true`, `1` and `"1"` are all `1`, `false`, `0` and `"0"` all `0`, `5` and `"5"` both `5`
+//!   (`null` members are kept: their presence is covered; a typed field that reads `null` as
+//!   `None` and `""` as `Some("")` can be made to see either);
+//! - an array and an object whose keys are its indices (`["a"]`, `{"0": "a"}`) look the same;
+//! - the entries are joined with `;` and a value may contain `;` and `:`, so a string value
+//!   such as `"x;b:y"` and the two members it spells look the same where the order allows.
+
+use std::borrow::Cow;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::error::{CallbackError, json_kind};
-use super::{MessageKind, SignOptions, SignatureLocation, SortOrder, verify_object};
+use super::error::CallbackError;
+use super::tree::{self, KeptSignature, Node, ParseError, TreeFailure};
+use super::{
+    CanonicalWriter, GENERAL_KEY, SIGNATURE_KEY, SignatureLocation, SignatureRemoval, SortOrder,
+    decode_signature_text, error::MalformedSignature, mac_over,
+};
 use crate::secret::SecretKey;
+
+/// Default [`CallbackLimits::max_body_bytes`]: 1 MiB (the platform's callbacks are a few KiB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
+/// Default [`CallbackLimits::max_depth`] (the platform's callbacks nest four or five levels).
+pub const DEFAULT_MAX_DEPTH: usize = 32;
+/// The largest [`CallbackLimits::max_depth`] honoured; larger settings are lowered to it.
+pub const MAX_CALLBACK_DEPTH: usize = 100;
+
+/// Bounds on what a callback may cost before it is rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallbackLimits {
+    /// Longest body accepted, in bytes; checked before any parsing.
+    pub max_body_bytes: usize,
+    /// Deepest nesting of arrays and objects accepted (the top-level object is depth 1); at most
+    /// [`MAX_CALLBACK_DEPTH`].
+    pub max_depth: usize,
+}
+
+impl Default for CallbackLimits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_depth: DEFAULT_MAX_DEPTH,
+        }
+    }
+}
+
+/// How callbacks are verified: limits and sort order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallbackOptions {
+    /// The limits; [`CallbackLimits::default`] by default.
+    pub limits: CallbackLimits,
+    /// The order of the entries; natural by default.
+    pub order: SortOrder,
+}
+
+impl CallbackOptions {
+    /// The same options with another longest body.
+    pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
+        self.limits.max_body_bytes = bytes;
+        self
+    }
+
+    /// The same options with another deepest nesting.
+    pub fn with_max_depth(mut self, depth: usize) -> Self {
+        self.limits.max_depth = depth;
+        self
+    }
+
+    /// The same options with another sort order.
+    pub fn with_order(mut self, order: SortOrder) -> Self {
+        self.order = order;
+        self
+    }
+}
 
 /// A callback whose signature has been checked: the only way to get at its body.
 #[derive(Debug, Clone)]
 pub struct VerifiedCallback {
     body: Map<String, Value>,
     location: SignatureLocation,
+    unsigned: Vec<String>,
 }
 
 impl VerifiedCallback {
-    /// The body, exactly as received (unknown fields and the signature included).
+    /// The body as received, less what the signature cannot see (see the [module](self) docs):
+    /// unknown fields and the verified signature included.
     pub fn body(&self) -> &Map<String, Value> {
         &self.body
     }
@@ -30,22 +137,130 @@ impl VerifiedCallback {
         self.location
     }
 
+    /// The JSON paths (`payment.frame_mode`, `items[0]`) of the parts of the received body that
+    /// the signature did not cover and that were removed from [`VerifiedCallback::body`].
+    pub fn unsigned(&self) -> &[String] {
+        &self.unsigned
+    }
+
     /// Deserializes the body into a typed callback; errors give the JSON path.
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, CallbackError> {
         serde_path_to_error::deserialize(&self.body).map_err(|error| CallbackError::Deserialize {
             path: error.path().to_string(),
-            source: error.into_inner(),
+            source: <serde_json::Error as serde::de::Error>::custom(tree::shorten(
+                error.into_inner().to_string(),
+            )),
         })
     }
 }
 
-/// Verifies a callback over its raw body with the natural order and hands out the body.
+/// A body parsed and verified: the pruned tree, where the signature was, what was pruned.
+struct Verified<'a> {
+    members: Vec<(Cow<'a, str>, Node<'a>)>,
+    location: SignatureLocation,
+    unsigned: Vec<String>,
+}
+
+fn verify_tree<'a>(
+    raw: &'a [u8],
+    key: &SecretKey,
+    options: &CallbackOptions,
+) -> Result<Verified<'a>, CallbackError> {
+    let limits = options.limits;
+    if raw.len() > limits.max_body_bytes {
+        return Err(CallbackError::TooLarge {
+            bytes: raw.len(),
+            limit: limits.max_body_bytes,
+        });
+    }
+    let max_depth = limits.max_depth.min(MAX_CALLBACK_DEPTH);
+    let root = tree::parse(raw, max_depth).map_err(|error| match error {
+        ParseError::Json(error) => CallbackError::NotJson(error),
+        ParseError::Tree(located) => match located.failure {
+            TreeFailure::Duplicate => CallbackError::DuplicateKey {
+                path: located.path(),
+            },
+            TreeFailure::Ambiguous => CallbackError::AmbiguousKey {
+                path: located.path(),
+            },
+            TreeFailure::TooDeep => CallbackError::TooDeep { limit: max_depth },
+        },
+    })?;
+    let found = root.kind();
+    let Node::Object(mut members) = root else {
+        return Err(CallbackError::NotAnObject { found });
+    };
+
+    let root = ObjectView(&members);
+    let location = if root.get(SIGNATURE_KEY).is_none()
+        && matches!(root.get(GENERAL_KEY), Some(Node::Object(_)))
+    {
+        SignatureLocation::General
+    } else {
+        SignatureLocation::TopLevel
+    };
+    let signature = match location {
+        SignatureLocation::TopLevel => root.get(SIGNATURE_KEY),
+        SignatureLocation::General => root.get(GENERAL_KEY).and_then(|g| g.get(SIGNATURE_KEY)),
+    }
+    .ok_or(CallbackError::MissingSignature { location })?;
+    let Node::Str(text) = signature else {
+        return Err(CallbackError::MalformedSignature {
+            location,
+            reason: MalformedSignature::NotAString {
+                found: signature.kind(),
+            },
+        });
+    };
+    let expected = decode_signature_text(text)
+        .map_err(|reason| CallbackError::MalformedSignature { location, reason })?;
+
+    let mut writer = CanonicalWriter::with_options(options.order, SignatureRemoval::Everywhere);
+    writer
+        .write(&RootMembers(&members))
+        .map_err(CallbackError::Canonical)?;
+    if !mac_over(&mut writer, key).verify(&expected) {
+        return Err(CallbackError::Mismatch);
+    }
+
+    let kept = match location {
+        SignatureLocation::TopLevel => KeptSignature::TopLevel,
+        SignatureLocation::General => KeptSignature::InGeneral,
+    };
+    let unsigned = tree::prune(&mut members, kept);
+    Ok(Verified {
+        members,
+        location,
+        unsigned,
+    })
+}
+
+struct ObjectView<'t, 'a>(&'t [(Cow<'a, str>, Node<'a>)]);
+
+impl<'a> ObjectView<'_, 'a> {
+    fn get(&self, key: &str) -> Option<&Node<'a>> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+struct RootMembers<'t, 'a>(&'t [(Cow<'a, str>, Node<'a>)]);
+
+impl super::Canonical for RootMembers<'_, '_> {
+    fn write_canonical(
+        &self,
+        out: &mut CanonicalWriter,
+    ) -> Result<(), super::error::CanonicalError> {
+        super::canonical::write_members(self.0.iter().map(|(k, v)| (k, v)), out)
+    }
+}
+
+/// Verifies a callback over its raw body with the default limits and the natural order, and
+/// hands out the body, less what the signature cannot see (see the [module](self) docs).
 ///
-/// The body is parsed as it is, unknown fields included. A number that is not an integer of at
-/// most 64 bits makes the callback unverifiable ([`CallbackError::Canonical`]): `serde_json` would
-/// hold it as an `f64` and its exact digits, which the signature covers, would be lost.
+/// A number that is not an integer of at most 64 bits makes the callback unverifiable
+/// ([`CallbackError::Canonical`]): its exact digits, which the signature covers, are not kept.
 pub fn verify_callback_raw(raw: &[u8], key: &SecretKey) -> Result<VerifiedCallback, CallbackError> {
-    verify_callback_raw_with_order(raw, key, SortOrder::Natural)
+    verify_callback_raw_with(raw, key, &CallbackOptions::default())
 }
 
 /// [`verify_callback_raw`] with another sort order.
@@ -54,21 +269,41 @@ pub fn verify_callback_raw_with_order(
     key: &SecretKey,
     order: SortOrder,
 ) -> Result<VerifiedCallback, CallbackError> {
-    let body: Value = serde_json::from_slice(raw).map_err(CallbackError::NotJson)?;
-    let Value::Object(body) = body else {
-        return Err(CallbackError::NotAnObject {
-            found: json_kind(&body),
-        });
-    };
-    let options = SignOptions::new(MessageKind::Callback).with_order(order);
-    let location = verify_object(&body, key, options)?;
-    Ok(VerifiedCallback { body, location })
+    verify_callback_raw_with(raw, key, &CallbackOptions::default().with_order(order))
 }
 
-/// Verifies a callback over its raw body, then deserializes it into `T`.
+/// [`verify_callback_raw`] with other options.
+pub fn verify_callback_raw_with(
+    raw: &[u8],
+    key: &SecretKey,
+    options: &CallbackOptions,
+) -> Result<VerifiedCallback, CallbackError> {
+    let verified = verify_tree(raw, key, options)?;
+    Ok(VerifiedCallback {
+        body: tree::into_map(verified.members),
+        location: verified.location,
+        unsigned: verified.unsigned,
+    })
+}
+
+/// Verifies a callback over its raw body, then deserializes it into `T` from the same parse,
+/// less what the signature cannot see; default limits, natural order.
 pub fn verify_callback<T: DeserializeOwned>(
     raw: &[u8],
     key: &SecretKey,
 ) -> Result<T, CallbackError> {
-    verify_callback_raw(raw, key)?.deserialize()
+    verify_callback_with(raw, key, &CallbackOptions::default())
+}
+
+/// [`verify_callback`] with other options.
+pub fn verify_callback_with<T: DeserializeOwned>(
+    raw: &[u8],
+    key: &SecretKey,
+    options: &CallbackOptions,
+) -> Result<T, CallbackError> {
+    let verified = verify_tree(raw, key, options)?;
+    tree::deserialize_members(&verified.members).map_err(|error| CallbackError::Deserialize {
+        path: error.path(),
+        source: <serde_json::Error as serde::de::Error>::custom(error.message()),
+    })
 }

@@ -4,6 +4,15 @@
 //! (entries are spans into it), sorts them only where their order is not already known, and
 //! hands them to the HMAC or joins them into the string to sign. [`Canonical`] is implemented for
 //! the standard types here, for `serde_json::Value`, and by `#[derive(Canonical)]`.
+//!
+//! When it signs ([`super::sign_canonical`]), the writer streams: an entry whose place is already
+//! final (written outside any [`CanonicalWriter::begin_unordered`] region, as the derive's fields
+//! in their static order are) goes straight into the HMAC, and only the entries of a region
+//! (a map, a JSON object, a struct whose field order depends on the values) wait in the buffer
+//! until the region is sorted. No string to sign is built.
+//!
+//! Containers nested deeper than [`MAX_DEPTH`] are refused with [`CanonicalError::TooDeep`], so
+//! that no message, however it was built, can exhaust the stack.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -13,7 +22,12 @@ use std::hash::BuildHasher;
 use serde_json::{Map, Number, Value};
 
 use super::error::CanonicalError;
+use super::hmac512::MacState;
 use crate::natural::strnatcmp;
+
+/// How deep containers may nest in a message that is signed or verified (the platform's messages
+/// nest a handful of levels). Deeper ones are refused with [`CanonicalError::TooDeep`].
+pub const MAX_DEPTH: usize = 128;
 
 /// How the entries of the string to sign are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -87,6 +101,15 @@ struct Entry {
     end: usize,
 }
 
+/// The start of an unordered region; give it back to [`CanonicalWriter::end_unordered`].
+#[derive(Clone, Copy, Debug)]
+#[must_use = "give the mark back to `end_unordered`"]
+pub struct UnorderedMark {
+    start: usize,
+    /// Length of the path where the region began.
+    path_len: usize,
+}
+
 /// Collects the entries of one message; reusable across messages (see [`CanonicalWriter::reset`]).
 #[derive(Debug, Default, Clone)]
 pub struct CanonicalWriter {
@@ -98,6 +121,14 @@ pub struct CanonicalWriter {
     entries: Vec<Entry>,
     scratch: Vec<Entry>,
     finished: bool,
+    /// Where settled entries go when signing; `None` when the writer only collects.
+    sink: Option<MacState>,
+    /// Entries already handed to the sink.
+    flushed: usize,
+    /// Unordered regions open (nothing is handed to the sink while one is).
+    open: usize,
+    /// A `sort_from` asked to sort entries already handed to the sink.
+    sink_broken: bool,
 }
 
 /// `SignatureRemoval` with a default, kept private so the enum itself has no arbitrary default.
@@ -133,6 +164,66 @@ impl CanonicalWriter {
         self.text.clear();
         self.entries.clear();
         self.finished = false;
+        self.sink = None;
+        self.flushed = 0;
+        self.open = 0;
+        self.sink_broken = false;
+    }
+
+    /// A writer that streams its settled entries into `mac` (natural order only: the bytewise
+    /// orders sort everything at the end, so they collect).
+    pub(crate) fn streaming(order: SortOrder, removal: SignatureRemoval, mac: MacState) -> Self {
+        let mut writer = Self::with_options(order, removal);
+        if order == SortOrder::Natural {
+            writer.sink = Some(mac);
+        }
+        writer
+    }
+
+    /// Hands what is still buffered to the sink and gives the MAC back; `None` when the writer
+    /// was not streaming or could not stream this message (a `sort_from` over entries already
+    /// handed on), in which case the caller signs through a collecting writer.
+    pub(crate) fn into_mac(mut self) -> Option<MacState> {
+        self.open = 0;
+        self.flush();
+        if self.sink_broken {
+            return None;
+        }
+        self.sink.take()
+    }
+
+    fn flush(&mut self) {
+        let Some(sink) = self.sink.as_mut() else {
+            return;
+        };
+        if self.open > 0 || self.entries.is_empty() {
+            return;
+        }
+        for entry in &self.entries {
+            if self.flushed > 0 {
+                sink.update(b";");
+            }
+            sink.update(&self.text.as_bytes()[entry.start..entry.end]);
+            self.flushed += 1;
+        }
+        self.entries.clear();
+        self.text.clear();
+    }
+
+    /// The current depth: how many `enter_*` are not yet left.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// Refuses to go deeper than [`MAX_DEPTH`]: containers call it before writing children.
+    pub fn check_depth(&self) -> Result<(), CanonicalError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(CanonicalError::TooDeep {
+                path: self.error_path(),
+                limit: MAX_DEPTH,
+            });
+        }
+        Ok(())
     }
 
     /// The sort order.
@@ -215,6 +306,18 @@ impl CanonicalWriter {
 
     /// Writes a string leaf, verbatim.
     pub fn leaf_str(&mut self, value: &str) {
+        if self.open == 0
+            && let Some(sink) = self.sink.as_mut()
+        {
+            if self.flushed > 0 {
+                sink.update(b";");
+            }
+            sink.update(self.path.as_bytes());
+            sink.update(b":");
+            sink.update(value.as_bytes());
+            self.flushed += 1;
+            return;
+        }
         let start = self.begin_leaf();
         self.text.push_str(value);
         self.end_leaf(start);
@@ -240,6 +343,7 @@ impl CanonicalWriter {
         let start = self.begin_leaf();
         write(&mut self.text);
         self.end_leaf(start);
+        self.flush();
     }
 
     fn begin_leaf(&mut self) -> (usize, usize) {
@@ -261,20 +365,79 @@ impl CanonicalWriter {
 
     /// Number of entries written so far; pass it to [`CanonicalWriter::sort_from`].
     pub fn entry_count(&self) -> usize {
-        self.entries.len()
+        self.flushed + self.entries.len()
+    }
+
+    /// Opens a region whose entries are sorted among themselves when it ends: containers whose
+    /// children's order is not known in advance (maps, JSON objects) write their children
+    /// between this and [`CanonicalWriter::end_unordered`]. Their paths share the container's
+    /// prefix, so sorting them among themselves is enough. Regions nest.
+    pub fn begin_unordered(&mut self) -> UnorderedMark {
+        self.open += 1;
+        UnorderedMark {
+            start: self.entry_count(),
+            path_len: self.path.len(),
+        }
+    }
+
+    /// Closes the region `mark` opened: sorts its entries (see [`CanonicalWriter::sort_from`]).
+    ///
+    /// The entries of a region under the path `P` all begin with `P:`, and PHP's `strnatcmp`
+    /// of two texts with a common prefix that ends in a non-digit, non-space byte is its
+    /// comparison of the rests (no digit run or leading zeros span the `:`), so only the rests are
+    /// compared: nested regions do not compare their common prefixes again at every level.
+    pub fn end_unordered(&mut self, mark: UnorderedMark) {
+        self.open = self.open.saturating_sub(1);
+        let prefix = if mark.path_len > 0 && self.path.len() == mark.path_len {
+            Some(mark.path_len + 1)
+        } else {
+            None
+        };
+        self.sort_entries(mark.start, prefix);
+        self.flush();
     }
 
     /// Sorts the entries written since `start` by their full path in natural order, when that is
     /// the writer's order (the bytewise orders are applied once, by [`CanonicalWriter::finish`]).
-    /// Containers whose children's order is not known in advance (maps, JSON objects) call this
-    /// on their own entries: their paths share the container's prefix, so sorting them among
-    /// themselves is enough.
+    /// Prefer [`CanonicalWriter::begin_unordered`]: a writer that streams into the HMAC may have
+    /// handed on entries written since an `entry_count` taken outside a region, and then signs
+    /// the message again without streaming.
     pub fn sort_from(&mut self, start: usize) {
-        if self.order == SortOrder::Natural && start < self.entries.len() {
-            let text = self.text.as_bytes();
-            stable_sort(&mut self.entries[start..], &mut self.scratch, |a, b| {
+        self.sort_entries(start, None);
+    }
+
+    /// Sorts the entries since `start`; `prefix`: the length of a prefix `P:` they may share.
+    fn sort_entries(&mut self, start: usize, prefix: Option<usize>) {
+        if start < self.flushed {
+            self.sink_broken = true;
+            return;
+        }
+        let start = start - self.flushed;
+        if self.order != SortOrder::Natural || start >= self.entries.len() {
+            return;
+        }
+        let text = self.text.as_bytes();
+        let region = &mut self.entries[start..];
+        // The common prefix is skipped only where every entry really has it.
+        let skip = prefix.filter(|&len| {
+            let path = self.path.as_bytes();
+            region.iter().all(|e| {
+                let entry_path = &text[e.start..e.path_end];
+                entry_path.len() >= len
+                    && entry_path[..len - 1] == *path
+                    && entry_path[len - 1] == b':'
+            })
+        });
+        match skip {
+            Some(len) => stable_sort(region, &mut self.scratch, |a, b| {
+                natural_rest(
+                    &text[a.start + len..a.path_end],
+                    &text[b.start + len..b.path_end],
+                )
+            }),
+            None => stable_sort(region, &mut self.scratch, |a, b| {
                 strnatcmp(&text[a.start..a.path_end], &text[b.start..b.path_end])
-            });
+            }),
         }
     }
 
@@ -335,6 +498,18 @@ impl CanonicalWriter {
         } else {
             self.path.clone()
         }
+    }
+}
+
+/// `strnatcmp(P + a, P + b)` for a common non-empty prefix `P` ending in `:`: the comparison
+/// of the rests, past the start of the string (no leading zeros skipped), with PHP's rule that
+/// the shorter of two equal-so-far texts sorts first (an empty rest included).
+fn natural_rest(a: &[u8], b: &[u8]) -> Ordering {
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        (false, false) => crate::natural::compare(a, b, false).unwrap_or(Ordering::Equal),
     }
 }
 
@@ -522,10 +697,11 @@ impl<T: Canonical> Canonical for Option<T> {
     }
 }
 
-fn write_elements<'a, T: Canonical + 'a>(
+pub(crate) fn write_elements<'a, T: Canonical + 'a>(
     elements: impl IntoIterator<Item = &'a T>,
     out: &mut CanonicalWriter,
 ) -> Result<(), CanonicalError> {
+    out.check_depth()?;
     // Indices are digit runs followed by `:` or the end, so they already sort naturally.
     for (index, element) in elements.into_iter().enumerate() {
         let mark = out.enter_index(index);
@@ -625,7 +801,7 @@ macro_rules! canonical_integer_keys {
 canonical_integer_keys!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize);
 
 /// Writes the members of an object, then sorts them: their keys are only known at run time.
-fn write_members<'a, K, V>(
+pub(crate) fn write_members<'a, K, V>(
     members: impl IntoIterator<Item = (&'a K, &'a V)>,
     out: &mut CanonicalWriter,
 ) -> Result<(), CanonicalError>
@@ -633,7 +809,8 @@ where
     K: CanonicalKey + ?Sized + 'a,
     V: Canonical + ?Sized + 'a,
 {
-    let start = out.entry_count();
+    out.check_depth()?;
+    let region = out.begin_unordered();
     for (key, value) in members {
         let key = key.key_str();
         if out.skips_key(&key) {
@@ -643,7 +820,7 @@ where
         value.write_canonical(out)?;
         out.leave(mark);
     }
-    out.sort_from(start);
+    out.end_unordered(region);
     Ok(())
 }
 
@@ -763,5 +940,140 @@ mod tests {
         writer.reset(SortOrder::Natural, SignatureRemoval::Nowhere);
         writer.write(&json!({"signature": "s"})).unwrap();
         assert_eq!(writer.string_to_sign(), "signature:s");
+    }
+}
+
+#[cfg(test)]
+mod streaming_and_depth {
+    use super::*;
+    use crate::secret::SecretKey;
+    use crate::signature::{
+        MessageKind, SignOptions, sign_canonical, sign_string, sign_value, string_to_sign_value,
+    };
+    use serde_json::json;
+
+    /// A hand-written impl on the old API: `entry_count` taken outside any region.
+    struct OldStyle(Vec<(&'static str, u32)>);
+
+    impl Canonical for OldStyle {
+        fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+            let start = out.entry_count();
+            for (key, value) in &self.0 {
+                let mark = out.enter_key(key);
+                out.leaf_integer(*value);
+                out.leave(mark);
+            }
+            out.sort_from(start);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_old_region_api_still_signs_right() {
+        let key = SecretKey::new("k");
+        let options = SignOptions::new(MessageKind::PaymentPage);
+        let message = OldStyle(vec![("b", 1), ("a10", 2), ("a2", 3)]);
+        let expected = sign_string("a2:3;a10:2;b:1", &key);
+        assert_eq!(sign_canonical(&message, &key, options).unwrap(), expected);
+        assert_eq!(
+            sign_value(&json!({"b": 1, "a10": 2, "a2": 3}), &key, options).unwrap(),
+            expected
+        );
+    }
+
+    /// A value nested `depth` levels deep, built and torn down without recursion (dropping it
+    /// recursively would itself exhaust a test thread's stack).
+    fn with_nested(depth: usize, test: impl FnOnce(&Value)) {
+        let mut value = json!("leaf");
+        for i in 0..depth {
+            value = if i % 2 == 0 {
+                Value::Array(vec![value])
+            } else {
+                // Not `json!`, which would serialize `value` recursively.
+                Value::Object(Map::from_iter([("k".to_owned(), value)]))
+            };
+        }
+        test(&value);
+        let mut stack = vec![value];
+        while let Some(mut value) = stack.pop() {
+            match &mut value {
+                Value::Array(elements) => stack.append(elements),
+                Value::Object(members) => {
+                    stack.extend(std::mem::take(members).into_iter().map(|(_, v)| v))
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn any_depth_is_an_error_not_a_stack_overflow() {
+        let key = SecretKey::new("k");
+        let options = SignOptions::new(MessageKind::PaymentPage);
+        with_nested(100_000, |value| {
+            let mut writer = CanonicalWriter::new();
+            let error = writer.write(value).unwrap_err();
+            assert!(
+                matches!(
+                    error,
+                    CanonicalError::TooDeep {
+                        limit: MAX_DEPTH,
+                        ..
+                    }
+                ),
+                "{error}"
+            );
+            assert!(error.to_string().len() < 200, "{error}");
+            let error = sign_canonical(value, &key, options).unwrap_err();
+            assert!(matches!(error, CanonicalError::TooDeep { .. }), "{error}");
+        });
+        with_nested(MAX_DEPTH, |value| {
+            let mut writer = CanonicalWriter::new();
+            writer.write(value).unwrap();
+            assert_eq!(writer.entries().len(), 1);
+        });
+    }
+
+    #[test]
+    fn comparing_past_a_common_prefix_is_comparing_the_whole() {
+        let alphabet: &[u8] = b"0 1:a9";
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
+        for len in 1..=3 {
+            let mut more = Vec::new();
+            for t in texts.iter().filter(|t| t.len() == len - 1) {
+                for &c in alphabet {
+                    let mut t = t.clone();
+                    t.push(c);
+                    more.push(t);
+                }
+            }
+            texts.extend(more);
+        }
+        for prefix in [&b"a:"[..], b"0:", b"01:", b"a 1:", b"x0 :", b"1:2:", b" :"] {
+            for a in &texts {
+                for b in &texts {
+                    let whole = |t: &[u8]| [prefix, t].concat();
+                    assert_eq!(
+                        natural_rest(a, b),
+                        strnatcmp(&whole(a), &whole(b)),
+                        "{:?} {:?} {:?}",
+                        String::from_utf8_lossy(prefix),
+                        String::from_utf8_lossy(a),
+                        String::from_utf8_lossy(b)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unsupported_numbers_quote_a_short_path() {
+        let long_key = "k".repeat(1_000_000);
+        let message = json!({ long_key: 1.5 });
+        let error = string_to_sign_value(&message, SignOptions::new(MessageKind::GateRequest))
+            .unwrap_err()
+            .to_string();
+        assert!(error.len() < 300, "{}", error.len());
+        assert!(error.contains("1.5"), "{error}");
     }
 }

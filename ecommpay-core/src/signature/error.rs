@@ -3,14 +3,16 @@
 use std::fmt;
 
 use super::SignatureLocation;
+use crate::excerpt::Excerpt;
 
 /// A message that cannot be put in canonical form.
 #[derive(Debug, thiserror::Error)]
 pub enum CanonicalError {
     /// A number that is not an integer of at most 64 bits (see `Canonical for Number`).
     #[error(
-        "unsupported number {number} at `{path}`: only integers of at most 64 bits can be signed \
-         exactly (fractions, exponents and larger integers are rejected)"
+        "unsupported number {} at {}: only integers of at most 64 bits can be signed \
+         exactly (fractions, exponents and larger integers are rejected)",
+        Excerpt(.number), Excerpt(.path)
     )]
     UnsupportedNumber {
         /// Canonical path of the number (keys joined with `:`).
@@ -23,6 +25,14 @@ pub enum CanonicalError {
     NotAnObject {
         /// What it is instead (`an array`, `a string`…).
         found: &'static str,
+    },
+    /// Containers nested deeper than [`super::MAX_DEPTH`].
+    #[error("the message nests containers deeper than {limit} levels, at {}", Excerpt(.path))]
+    TooDeep {
+        /// Canonical path where the limit was reached.
+        path: String,
+        /// The limit.
+        limit: usize,
     },
     /// `serde_json::to_value` failed on a typed message.
     #[error("the message cannot be turned into JSON: {0}")]
@@ -103,9 +113,38 @@ pub enum VerifyError {
     Canonical(#[from] CanonicalError),
 }
 
-/// A callback that must not be trusted, or that is not of the expected type.
+/// A callback that must not be trusted, or that is not of the expected type. Each variant names
+/// the check that failed, in the order they run.
 #[derive(Debug, thiserror::Error)]
 pub enum CallbackError {
+    /// The body is longer than the limit; nothing of it was parsed.
+    #[error("the callback body has {bytes} bytes, more than the limit of {limit}")]
+    TooLarge {
+        /// Its length.
+        bytes: usize,
+        /// The limit ([`super::CallbackLimits::max_body_bytes`]).
+        limit: usize,
+    },
+    /// The body nests arrays and objects deeper than the limit.
+    #[error("the callback body nests arrays and objects deeper than {limit} levels")]
+    TooDeep {
+        /// The limit ([`super::CallbackLimits::max_depth`]).
+        limit: usize,
+    },
+    /// An object of the body has the same key twice: refused before anything else, since the
+    /// platform never sends one and readers disagree on which one counts.
+    #[error("the callback body has the key {} twice", Excerpt(.path))]
+    DuplicateKey {
+        /// JSON path of the second occurrence.
+        path: String,
+    },
+    /// A key that would make the canonical form ambiguous: empty, or starting or ending with `:`
+    /// (two different bodies would then have the same signature).
+    #[error("the callback body has the key {}, which the signature cannot tell apart from other keys", Excerpt(.path))]
+    AmbiguousKey {
+        /// JSON path of the key.
+        path: String,
+    },
     /// The body is not JSON.
     #[error("the callback body is not JSON: {0}")]
     NotJson(#[source] serde_json::Error),
@@ -137,7 +176,7 @@ pub enum CallbackError {
     #[error("the callback cannot be verified: {0}")]
     Canonical(#[source] CanonicalError),
     /// The body is authentic but does not deserialize into the expected type.
-    #[error("the verified callback does not fit the expected type at `{path}`: {source}")]
+    #[error("the verified callback does not fit the expected type at {}: {source}", Excerpt(.path))]
     Deserialize {
         /// JSON path of the offending value (`payment.sum.amount`, `errors[0].code`).
         path: String,

@@ -1,0 +1,784 @@
+//! A received body parsed once into a tree that borrows its strings from the raw bytes: its
+//! canonical form is written from the tree, the parts the signature cannot see are pruned from
+//! it, and the typed value is deserialized from it. Nothing is parsed twice.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Unexpected,
+    VariantAccess, Visitor,
+};
+use serde_json::{Map, Number, Value};
+
+use super::canonical::{
+    Canonical, CanonicalWriter, FRAME_MODE_KEY, SIGNATURE_KEY, write_elements, write_members,
+};
+use super::error::CanonicalError;
+use crate::excerpt::Excerpt;
+
+/// A JSON value whose strings borrow from the body where they had no escapes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Node<'a> {
+    Null,
+    Bool(bool),
+    U64(u64),
+    I64(i64),
+    /// Any other number (a fraction, an exponent, an integer beyond 64 bits): unsignable.
+    F64(f64),
+    Str(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
+    Object(Vec<(Cow<'a, str>, Node<'a>)>),
+}
+
+/// Why a body could not be made into a tree (JSON syntax errors aside).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TreeFailure {
+    /// A key twice in one object.
+    Duplicate,
+    /// Containers nested deeper than the limit.
+    TooDeep,
+    /// A key that makes the canonical path ambiguous (empty, or starting or ending with `:`).
+    Ambiguous,
+}
+
+/// A failure and where it happened (JSON-style path, built while unwinding).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Located {
+    pub(crate) failure: TreeFailure,
+    /// Segments from the innermost out.
+    segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// Writes a JSON-style path (`payment.sum.amount`, `errors[0].code`) from the root down.
+fn write_path<'s>(
+    f: &mut impl fmt::Write,
+    segments: impl Iterator<Item = &'s Segment>,
+) -> fmt::Result {
+    let mut first = true;
+    for segment in segments {
+        match segment {
+            Segment::Key(key) if first => f.write_str(key)?,
+            Segment::Key(key) => write!(f, ".{key}")?,
+            Segment::Index(i) => write!(f, "[{i}]")?,
+        }
+        first = false;
+    }
+    if first {
+        f.write_str("(root)")?;
+    }
+    Ok(())
+}
+
+impl Located {
+    pub(crate) fn path(&self) -> String {
+        let mut out = String::new();
+        let _ = write_path(&mut out, self.segments.iter().rev());
+        out
+    }
+}
+
+/// Parses `raw` into a tree: strict JSON (`serde_json`'s parser), no duplicate key in any object,
+/// no key that makes a canonical path ambiguous, containers at most `max_depth` deep.
+pub(crate) fn parse(raw: &[u8], max_depth: usize) -> Result<Node<'_>, ParseError> {
+    let context = Context {
+        max_depth,
+        failure: RefCell::new(None),
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(raw);
+    let parsed = NodeSeed {
+        context: &context,
+        depth: 0,
+    }
+    .deserialize(&mut deserializer)
+    .and_then(|node| deserializer.end().map(|()| node));
+    match (parsed, context.failure.into_inner()) {
+        (_, Some(located)) => Err(ParseError::Tree(located)),
+        (Ok(node), None) => Ok(node),
+        (Err(error), None) => Err(ParseError::Json(error)),
+    }
+}
+
+#[derive(Debug)]
+pub(crate) enum ParseError {
+    Json(serde_json::Error),
+    Tree(Located),
+}
+
+struct Context {
+    max_depth: usize,
+    failure: RefCell<Option<Located>>,
+}
+
+impl Context {
+    fn fail<E: de::Error>(&self, failure: TreeFailure, segment: Option<Segment>) -> E {
+        *self.failure.borrow_mut() = Some(Located {
+            failure,
+            segments: segment.into_iter().collect(),
+        });
+        E::custom("refused")
+    }
+
+    fn locate(&self, segment: impl FnOnce() -> Segment) {
+        if let Some(located) = self.failure.borrow_mut().as_mut() {
+            located.segments.push(segment());
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct NodeSeed<'c> {
+    context: &'c Context,
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
+    type Value = Node<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// Objects up to this size are checked for duplicates pairwise; larger ones by sorting.
+const PAIRWISE: usize = 16;
+
+fn has_duplicate(members: &[(Cow<'_, str>, Node<'_>)]) -> Option<usize> {
+    let mut keys: Vec<(&str, usize)> = members
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (k.as_ref(), i))
+        .collect();
+    keys.sort_unstable();
+    keys.windows(2)
+        .find(|w| w[0].0 == w[1].0)
+        .map(|w| w[0].1.max(w[1].1))
+}
+
+fn ambiguous(key: &str) -> bool {
+    key.is_empty() || key.starts_with(':') || key.ends_with(':')
+}
+
+impl<'de> Visitor<'de> for NodeSeed<'_> {
+    type Value = Node<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Node<'de>, E> {
+        Ok(Node::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Node<'de>, E> {
+        Ok(Node::Bool(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Node<'de>, E> {
+        Ok(Node::U64(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Node<'de>, E> {
+        Ok(Node::I64(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Node<'de>, E> {
+        Ok(Node::F64(v))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Node<'de>, E> {
+        Ok(Node::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Node<'de>, E> {
+        Ok(Node::Str(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Node<'de>, E> {
+        Ok(Node::Str(Cow::Owned(v)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'de>, A::Error> {
+        if self.depth >= self.context.max_depth {
+            return Err(self.context.fail(TreeFailure::TooDeep, None));
+        }
+        let child = NodeSeed {
+            context: self.context,
+            depth: self.depth + 1,
+        };
+        let mut elements = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        loop {
+            match seq.next_element_seed(child) {
+                Ok(Some(element)) => elements.push(element),
+                Ok(None) => break,
+                Err(error) => {
+                    let index = elements.len();
+                    self.context.locate(|| Segment::Index(index));
+                    return Err(error);
+                }
+            }
+        }
+        Ok(Node::Array(elements))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
+        if self.depth >= self.context.max_depth {
+            return Err(self.context.fail(TreeFailure::TooDeep, None));
+        }
+        let child = NodeSeed {
+            context: self.context,
+            depth: self.depth + 1,
+        };
+        let mut members: Vec<(Cow<'de, str>, Node<'de>)> = Vec::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            if ambiguous(&key) {
+                return Err(self
+                    .context
+                    .fail(TreeFailure::Ambiguous, Some(Segment::Key(key.into_owned()))));
+            }
+            if members.len() < PAIRWISE && members.iter().any(|(k, _)| *k == key) {
+                return Err(self
+                    .context
+                    .fail(TreeFailure::Duplicate, Some(Segment::Key(key.into_owned()))));
+            }
+            match map.next_value_seed(child) {
+                Ok(value) => members.push((key, value)),
+                Err(error) => {
+                    self.context.locate(|| Segment::Key(key.into_owned()));
+                    return Err(error);
+                }
+            }
+        }
+        if members.len() > PAIRWISE
+            && let Some(i) = has_duplicate(&members)
+        {
+            let key = members.swap_remove(i).0.into_owned();
+            return Err(self
+                .context
+                .fail(TreeFailure::Duplicate, Some(Segment::Key(key))));
+        }
+        Ok(Node::Object(members))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The canonical form, as for `serde_json::Value`.
+
+impl Canonical for Node<'_> {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        match self {
+            Node::Null => out.leaf_null(),
+            Node::Bool(value) => out.leaf_bool(*value),
+            Node::U64(value) => out.leaf_integer(*value),
+            Node::I64(value) => out.leaf_integer(*value),
+            Node::F64(value) => {
+                return Err(CanonicalError::UnsupportedNumber {
+                    path: out.error_path(),
+                    number: value.to_string(),
+                });
+            }
+            Node::Str(value) => out.leaf_str(value),
+            Node::Array(elements) => write_elements(elements, out)?,
+            Node::Object(members) => write_members(members.iter().map(|(k, v)| (k, v)), out)?,
+        }
+        Ok(())
+    }
+}
+
+impl Node<'_> {
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Node::Null => "null",
+            Node::Bool(_) => "a boolean",
+            Node::U64(_) | Node::I64(_) | Node::F64(_) => "a number",
+            Node::Str(_) => "a string",
+            Node::Array(_) => "an array",
+            Node::Object(_) => "an object",
+        }
+    }
+
+    /// The member `key` of an object.
+    pub(crate) fn get(&self, key: &str) -> Option<&Self> {
+        match self {
+            Node::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn is_empty_container(&self) -> bool {
+        match self {
+            Node::Array(elements) => elements.is_empty(),
+            Node::Object(members) => members.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The tree as a `serde_json::Value` (numbers that are not 64-bit integers, which never
+    /// verify, become `null`).
+    pub(crate) fn into_value(self) -> Value {
+        match self {
+            Node::Null | Node::F64(_) => Value::Null,
+            Node::Bool(v) => Value::Bool(v),
+            Node::U64(v) => Value::Number(Number::from(v)),
+            Node::I64(v) => Value::Number(Number::from(v)),
+            Node::Str(v) => Value::String(v.into_owned()),
+            Node::Array(elements) => {
+                Value::Array(elements.into_iter().map(Node::into_value).collect())
+            }
+            Node::Object(members) => Value::Object(into_map(members)),
+        }
+    }
+}
+
+pub(crate) fn into_map(members: Vec<(Cow<'_, str>, Node<'_>)>) -> Map<String, Value> {
+    members
+        .into_iter()
+        .map(|(k, v)| (k.into_owned(), v.into_value()))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pruning what the signature cannot see.
+
+/// Which `signature` key is the one that was verified, and stays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeptSignature {
+    TopLevel,
+    InGeneral,
+}
+
+/// Removes from a verified body every part its canonical form leaves out, so that nobody can
+/// have added, removed or changed it without breaking the signature, and returns their paths:
+/// keys named `frame_mode` at any depth, keys named `signature` anywhere but where the verified
+/// signature was, and arrays and objects that contribute no entry (empty ones, and those left
+/// empty by the removals). The verified signature itself stays.
+pub(crate) fn prune(
+    members: &mut Vec<(Cow<'_, str>, Node<'_>)>,
+    kept: KeptSignature,
+) -> Vec<String> {
+    let mut removed = Vec::new();
+    let mut path = Vec::new();
+    prune_members(members, &mut path, &mut removed, Some(kept));
+    removed
+}
+
+fn prune_members(
+    members: &mut Vec<(Cow<'_, str>, Node<'_>)>,
+    path: &mut Vec<Segment>,
+    removed: &mut Vec<String>,
+    // At the top level: which signature is kept there or in `general`.
+    top: Option<KeptSignature>,
+) {
+    members.retain_mut(|(key, value)| {
+        path.push(Segment::Key(key.to_string()));
+        let keep = if key == FRAME_MODE_KEY {
+            false
+        } else if key == SIGNATURE_KEY {
+            top == Some(KeptSignature::TopLevel)
+        } else {
+            let in_general = top == Some(KeptSignature::InGeneral) && key == super::GENERAL_KEY;
+            prune_node(value, path, removed, in_general);
+            !value.is_empty_container()
+        };
+        if !keep {
+            let mut text = String::new();
+            let _ = write_path(&mut text, path.iter());
+            removed.push(text);
+        }
+        path.pop();
+        keep
+    });
+}
+
+fn prune_node(
+    node: &mut Node<'_>,
+    path: &mut Vec<Segment>,
+    removed: &mut Vec<String>,
+    keeps_signature: bool,
+) {
+    match node {
+        Node::Object(members) => {
+            let top = keeps_signature.then_some(KeptSignature::TopLevel);
+            prune_members(members, path, removed, top);
+        }
+        Node::Array(elements) => {
+            let mut index = 0;
+            elements.retain_mut(|element| {
+                path.push(Segment::Index(index));
+                index += 1;
+                prune_node(element, path, removed, false);
+                let keep = !element.is_empty_container();
+                if !keep {
+                    let mut text = String::new();
+                    let _ = write_path(&mut text, path.iter());
+                    removed.push(text);
+                }
+                path.pop();
+                keep
+            });
+        }
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The typed value, deserialized from the tree.
+
+/// A typed deserialization failure: a short message and where (built while unwinding).
+#[derive(Debug)]
+pub(crate) struct TypedError {
+    message: String,
+    segments: Vec<Segment>,
+}
+
+impl TypedError {
+    pub(crate) fn path(&self) -> String {
+        let mut out = String::new();
+        let _ = write_path(&mut out, self.segments.iter().rev());
+        out
+    }
+
+    pub(crate) fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for TypedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TypedError {}
+
+pub(crate) use crate::excerpt::shorten;
+
+struct Quoted<'a>(Unexpected<'a>);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Unexpected::Str(s) => write!(f, "string {}", Excerpt(s)),
+            Unexpected::Bytes(b) => write!(f, "{} bytes", b.len()),
+            Unexpected::Other(s) => write!(f, "{}", Excerpt(s)),
+            other => write!(f, "{other}"),
+        }
+    }
+}
+
+impl de::Error for TypedError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Self {
+            message: shorten(msg.to_string()),
+            segments: Vec::new(),
+        }
+    }
+    fn invalid_type(unexp: Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        Self::custom(format_args!(
+            "invalid type: {}, expected {exp}",
+            Quoted(unexp)
+        ))
+    }
+    fn invalid_value(unexp: Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        Self::custom(format_args!(
+            "invalid value: {}, expected {exp}",
+            Quoted(unexp)
+        ))
+    }
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        Self::custom(format_args!(
+            "unknown variant {}, expected one of {expected:?}",
+            Excerpt(variant)
+        ))
+    }
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        Self::custom(format_args!(
+            "unknown field {}, expected one of {expected:?}",
+            Excerpt(field)
+        ))
+    }
+}
+
+impl TypedError {
+    fn at(mut self, segment: Segment) -> Self {
+        self.segments.push(segment);
+        self
+    }
+}
+
+/// Deserializes `T` from the members of an object.
+pub(crate) fn deserialize_members<'de, T: de::Deserialize<'de>>(
+    members: &[(Cow<'de, str>, Node<'de>)],
+) -> Result<T, TypedError> {
+    T::deserialize(MembersRef(members))
+}
+
+#[derive(Clone, Copy)]
+struct NodeRef<'a, 'de>(&'a Node<'de>);
+
+#[derive(Clone, Copy)]
+struct MembersRef<'a, 'de>(&'a [(Cow<'de, str>, Node<'de>)]);
+
+fn visit_str<'de, V: Visitor<'de>>(s: &Cow<'de, str>, visitor: V) -> Result<V::Value, TypedError> {
+    match s {
+        Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+        Cow::Owned(s) => visitor.visit_str(s),
+    }
+}
+
+impl<'de> Deserializer<'de> for MembersRef<'_, 'de> {
+    type Error = TypedError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_map(Members {
+            iter: self.0.iter(),
+            value: None,
+        })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+        ignored_any
+    }
+}
+
+impl<'de> Deserializer<'de> for NodeRef<'_, 'de> {
+    type Error = TypedError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        match self.0 {
+            Node::Null => visitor.visit_unit(),
+            Node::Bool(v) => visitor.visit_bool(*v),
+            Node::U64(v) => visitor.visit_u64(*v),
+            Node::I64(v) => visitor.visit_i64(*v),
+            Node::F64(v) => visitor.visit_f64(*v),
+            Node::Str(s) => visit_str(s, visitor),
+            Node::Array(elements) => visitor.visit_seq(Elements {
+                iter: elements.iter(),
+                index: 0,
+            }),
+            Node::Object(members) => MembersRef(members).deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        match self.0 {
+            Node::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, TypedError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TypedError> {
+        match self.0 {
+            Node::Str(s) => visitor.visit_enum(Variant {
+                key: s,
+                value: None,
+            }),
+            Node::Object(members) if members.len() == 1 => {
+                let (key, value) = &members[0];
+                visitor.visit_enum(Variant {
+                    key,
+                    value: Some(value),
+                })
+            }
+            other => Err(de::Error::invalid_type(
+                Unexpected::Other(other.kind()),
+                &"a string or an object with one key",
+            )),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map struct identifier
+    }
+}
+
+struct Elements<'a, 'de> {
+    iter: std::slice::Iter<'a, Node<'de>>,
+    index: usize,
+}
+
+impl<'de> SeqAccess<'de> for Elements<'_, 'de> {
+    type Error = TypedError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, TypedError> {
+        let Some(element) = self.iter.next() else {
+            return Ok(None);
+        };
+        let index = self.index;
+        self.index += 1;
+        seed.deserialize(NodeRef(element))
+            .map(Some)
+            .map_err(|e| e.at(Segment::Index(index)))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.iter.len())
+    }
+}
+
+struct Members<'a, 'de> {
+    iter: std::slice::Iter<'a, (Cow<'de, str>, Node<'de>)>,
+    value: Option<(&'a Cow<'de, str>, &'a Node<'de>)>,
+}
+
+impl<'de> MapAccess<'de> for Members<'_, 'de> {
+    type Error = TypedError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, TypedError> {
+        let Some((key, value)) = self.iter.next() else {
+            return Ok(None);
+        };
+        self.value = Some((key, value));
+        seed.deserialize(Key(key)).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, TypedError> {
+        let (key, value) = self
+            .value
+            .take()
+            .ok_or_else(|| <TypedError as de::Error>::custom("a value without its key"))?;
+        seed.deserialize(NodeRef(value))
+            .map_err(|e| e.at(Segment::Key(key.to_string())))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.iter.len())
+    }
+}
+
+struct Key<'a, 'de>(&'a Cow<'de, str>);
+
+impl<'de> Deserializer<'de> for Key<'_, 'de> {
+    type Error = TypedError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visit_str(self.0, visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+        ignored_any
+    }
+}
+
+struct Variant<'a, 'de> {
+    key: &'a Cow<'de, str>,
+    value: Option<&'a Node<'de>>,
+}
+
+impl<'a, 'de> EnumAccess<'de> for Variant<'a, 'de> {
+    type Error = TypedError;
+    type Variant = VariantValue<'a, 'de>;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Self::Variant), TypedError> {
+        let variant = seed.deserialize(Key(self.key))?;
+        Ok((variant, VariantValue(self.value)))
+    }
+}
+
+struct VariantValue<'a, 'de>(Option<&'a Node<'de>>);
+
+impl<'de> VariantAccess<'de> for VariantValue<'_, 'de> {
+    type Error = TypedError;
+
+    fn unit_variant(self) -> Result<(), TypedError> {
+        match self.0 {
+            None | Some(Node::Null) => Ok(()),
+            Some(other) => Err(de::Error::invalid_type(
+                Unexpected::Other(other.kind()),
+                &"a unit variant",
+            )),
+        }
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(
+        self,
+        seed: T,
+    ) -> Result<T::Value, TypedError> {
+        match self.0 {
+            Some(value) => seed.deserialize(NodeRef(value)),
+            None => Err(de::Error::invalid_type(
+                Unexpected::UnitVariant,
+                &"a newtype variant",
+            )),
+        }
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, TypedError> {
+        match self.0 {
+            Some(value) => NodeRef(value).deserialize_any(visitor),
+            None => Err(de::Error::invalid_type(
+                Unexpected::UnitVariant,
+                &"a tuple variant",
+            )),
+        }
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TypedError> {
+        self.tuple_variant(0, visitor)
+    }
+}

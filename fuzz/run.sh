@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every fuzz target (or the ones named) for SECONDS each (default 30) from seed corpora
+# written from the spec's examples. Needs a nightly toolchain and cargo-fuzz; without them it
+# says so and exits 0, so that CI can call it everywhere:
+#   fuzz/run.sh [SECONDS] [TARGET...]
+# Findings are left in fuzz/artifacts/<target>/ and make the script fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds="${1:-30}"
+shift || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    targets=(callback_bytes callback_resigned validate_json canonical_writer formats payment_page_url)
+fi
+
+if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    echo "fuzz: skipped: no nightly toolchain (rustup toolchain install nightly); the targets' bodies ran as tests/tests/fuzz_bodies.rs"
+    exit 0
+fi
+if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+    echo "fuzz: skipped: cargo-fuzz is not installed (cargo install cargo-fuzz); the targets' bodies ran as tests/tests/fuzz_bodies.rs"
+    exit 0
+fi
+
+echo "fuzz: writing the seed corpora from the spec's examples"
+cargo test --quiet -p ecommpay-tests --test fuzz_bodies -- --ignored write_seed_corpora >/dev/null
+
+cd fuzz
+cargo +nightly fuzz build --release "${targets[@]/#/}" 2>&1 | tail -n 3 || true
+for target in "${targets[@]}"; do
+    echo "fuzz: $target for ${seconds}s"
+    mkdir -p "corpus/$target" "artifacts/$target"
+    # -rss_limit_mb bounds memory per input; -max_len lets callbacks grow past a few KiB.
+    cargo +nightly fuzz run --release "$target" "corpus/$target" -- \
+        -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
+        -print_final_stats=1 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|Done)|panicked' || true
+    if compgen -G "artifacts/$target/*" >/dev/null; then
+        echo "fuzz: $target: FINDING in fuzz/artifacts/$target/" >&2
+        exit 1
+    fi
+done
+echo "fuzz: no finding"

@@ -1,0 +1,257 @@
+//! The bodies of the fuzz targets (`fuzz/fuzz_targets/*.rs` call these), so that the same code
+//! also runs as ordinary tests over the seed corpus and deterministic mutations
+//! (`tests/tests/fuzz_bodies.rs`) where no nightly toolchain or `cargo-fuzz` is available.
+//!
+//! Each body must never panic on any input; where the input allows, it also checks a property
+//! (a re-signed body always verifies, streaming and collecting signers agree, ...), and panics
+//! when the property fails, which the fuzzer reports as a finding.
+
+use ecommpay_api::SecretKey;
+use ecommpay_api::callback::Callback;
+use ecommpay_api::payment_page::ParsedPaymentPageUrl;
+use ecommpay_api::signature::{
+    CallbackError, Canonical, CanonicalError, CanonicalWriter, MessageKind, SignOptions,
+    SignatureRemoval, SortOrder, embed, sign_canonical, sign_string, sign_writer,
+    string_to_sign_canonical, string_to_sign_value, verify_callback, verify_callback_raw,
+};
+use ecommpay_api::{Facts, OPERATIONS};
+use serde_json::Value;
+
+/// The key every target signs with.
+pub const FUZZ_KEY: &str = "fuzz-key";
+
+fn key() -> SecretKey {
+    SecretKey::new(FUZZ_KEY)
+}
+
+/// Arbitrary bytes as a callback body: no panic, and a body that verifies hands out only what
+/// the signature covers (verifying what was handed out, re-serialized, succeeds again).
+pub fn callback_bytes(data: &[u8]) {
+    let key = key();
+    let _ = verify_callback::<Callback>(data, &key);
+    if let Ok(verified) = verify_callback_raw(data, &key) {
+        let again = serde_json::to_vec(verified.body()).expect("a body serializes");
+        let reverified = verify_callback_raw(&again, &key)
+            .unwrap_or_else(|e| panic!("the pruned body no longer verifies: {e}"));
+        assert!(reverified.unsigned().is_empty(), "pruning is idempotent");
+    }
+}
+
+/// Arbitrary bytes as JSON, signed the way a verifier reads it and sent as a callback: the
+/// signature always verifies, so everything past it (pruning, the typed value) is exercised.
+pub fn callback_resigned(data: &[u8]) {
+    let Ok(mut value) = serde_json::from_slice::<Value>(data) else {
+        return;
+    };
+    if !value.is_object() {
+        return;
+    }
+    let key = key();
+    let mut writer =
+        CanonicalWriter::with_options(SortOrder::Natural, SignatureRemoval::Everywhere);
+    if writer.write(&value).is_err() {
+        return; // a number that cannot be signed, or too deep
+    }
+    let signature = sign_writer(&mut writer, &key);
+    if embed(&mut value, MessageKind::Callback, &signature).is_err() {
+        return; // `general` is not an object
+    }
+    let raw = serde_json::to_vec(&value).expect("a value serializes");
+    match verify_callback::<Callback>(&raw, &key) {
+        Ok(_)
+        | Err(
+            CallbackError::Deserialize { .. }
+            | CallbackError::AmbiguousKey { .. }
+            | CallbackError::TooDeep { .. }
+            | CallbackError::TooLarge { .. },
+        ) => {}
+        Err(error) => panic!("a correctly signed callback was refused: {error}"),
+    }
+}
+
+/// Arbitrary bytes as the JSON payload of an operation (the first byte picks it): validation
+/// and the typed round trip never panic.
+pub fn validate_json(data: &[u8]) {
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let entry = &OPERATIONS[usize::from(pick) % OPERATIONS.len()];
+    let Ok(payload) = serde_json::from_slice::<Value>(rest) else {
+        return;
+    };
+    validate_operation(entry.id(), &payload);
+}
+
+/// Validates a payload against one operation, every way the registry offers.
+pub fn validate_operation(id: &str, payload: &Value) {
+    let Some(entry) = OPERATIONS.iter().find(|e| e.id() == id) else {
+        return;
+    };
+    let violations = entry.validate_json(payload, &Facts::none());
+    for violation in &violations {
+        assert!(
+            violation.message.len() < 2_000,
+            "{id}: a message of {} bytes",
+            violation.message.len()
+        );
+    }
+    if let Ok(back) = (entry.roundtrip)(payload) {
+        let _ = entry.validate_json(&back, &Facts::none());
+    }
+    if let Some(derived) = entry.derived_string_to_sign {
+        let _ = derived(payload);
+    }
+}
+
+/// Writer operations driven by bytes: enter keys and indices, leaves, leave, unordered regions,
+/// and the old `entry_count`/`sort_from` pair.
+struct Ops<'a>(&'a [u8]);
+
+const KEYS: [&str; 8] = ["a", "a0", "a10", "a2", "b:c", "signature", "general", "x 1"];
+
+impl Canonical for Ops<'_> {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
+        let mut marks = Vec::new();
+        let mut regions: Vec<(usize, ecommpay_api::signature::UnorderedMark)> = Vec::new();
+        let mut old_starts = Vec::new();
+        // Regions nest and each one sorts its entries: bound the work per input.
+        for &op in self.0.iter().take(512) {
+            let arg = usize::from(op >> 4);
+            match op & 15 {
+                0..=3 if marks.len() < 20 => marks.push(out.enter_key(KEYS[arg % KEYS.len()])),
+                4 if marks.len() < 20 => marks.push(out.enter_index(arg)),
+                5..=7 => out.leaf_str(KEYS[arg % KEYS.len()]),
+                8 => out.leaf_integer(arg),
+                9..=11 => {
+                    // Not out of an open region's container.
+                    if marks.len() > regions.last().map_or(0, |r| r.0)
+                        && let Some(mark) = marks.pop()
+                    {
+                        out.leave(mark);
+                    }
+                }
+                // Regions belong to containers, as in every `Canonical` impl: at most eight
+                // open, each closed where it was opened.
+                12 if regions.len() < 8 => regions.push((marks.len(), out.begin_unordered())),
+                13 => {
+                    if let Some((depth, region)) = regions.pop() {
+                        while marks.len() > depth {
+                            out.leave(marks.pop().expect("deeper than the region"));
+                        }
+                        out.end_unordered(region);
+                    }
+                }
+                14 => old_starts.push(out.entry_count()),
+                _ => {
+                    if let Some(start) = old_starts.pop() {
+                        out.sort_from(start);
+                    }
+                }
+            }
+        }
+        while let Some((depth, region)) = regions.pop() {
+            while marks.len() > depth {
+                out.leave(marks.pop().expect("deeper than the region"));
+            }
+            out.end_unordered(region);
+        }
+        Ok(())
+    }
+}
+
+/// The canonical writer: bytes as writer operations, and bytes as a JSON message. The streaming
+/// signer signs exactly the collected string to sign, under every order and kind.
+pub fn canonical_writer(data: &[u8]) {
+    let key = key();
+    let kinds = [
+        MessageKind::GateRequest,
+        MessageKind::PaymentPage,
+        MessageKind::Callback,
+    ];
+    let orders = [
+        SortOrder::Natural,
+        SortOrder::BytewiseKey,
+        SortOrder::BytewiseEntry,
+    ];
+    let ops = Ops(data);
+    let combinations = kinds.iter().map(|&kind| (kind, SortOrder::Natural)).chain(
+        orders[1..]
+            .iter()
+            .map(|&order| (MessageKind::Callback, order)),
+    );
+    for (kind, order) in combinations {
+        let options = SignOptions::new(kind).with_order(order);
+        let string = string_to_sign_canonical(&ops, options).expect("ops always write");
+        assert_eq!(
+            sign_canonical(&ops, &key, options).expect("ops always write"),
+            sign_string(&string, &key),
+            "{kind:?} {order:?}"
+        );
+    }
+    if let Ok(value) = serde_json::from_slice::<Value>(data)
+        && value.is_object()
+    {
+        for order in orders {
+            let options = SignOptions::new(MessageKind::PaymentPage).with_order(order);
+            if let Ok(string) = string_to_sign_value(&value, options) {
+                assert_eq!(
+                    sign_canonical(&value, &key, options).expect("it wrote once"),
+                    sign_string(&string, &key)
+                );
+            }
+        }
+    }
+}
+
+/// Every format's check, and every format newtype's parser, on arbitrary text.
+pub fn formats(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for format in ecommpay_api::formats::Format::ALL {
+        if let Err(message) = format.check_str(&text) {
+            assert!(
+                message.len() < 400,
+                "{}: {} bytes",
+                format.name(),
+                message.len()
+            );
+        }
+    }
+    use ecommpay_api::formats::*;
+    macro_rules! parse_all {
+        ($($t:ty),*) => {$(
+            if let Ok(value) = <$t>::new(text.as_ref()) {
+                assert_eq!(value.as_str(), text.as_ref());
+            }
+        )*};
+    }
+    parse_all!(
+        CurrencyCode,
+        CountryCode,
+        SubdivisionCode,
+        LanguageCode,
+        Email,
+        IpAddress,
+        Url,
+        Phone,
+        Pan,
+        Cpf,
+        DateDmy,
+        TimeHms,
+        DateTime,
+        YnFlag,
+        Indicator,
+        FourIndicators,
+        JsonString
+    );
+}
+
+/// The Payment Page URL decoder on arbitrary text: no panic; a URL that decodes verifies or
+/// fails with an error, and one signed here verifies.
+pub fn payment_page_url(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let key = key();
+    if let Ok(parsed) = ParsedPaymentPageUrl::parse(&text) {
+        let _ = parsed.verify(&key);
+        let _ = parsed.params().len();
+    }
+}

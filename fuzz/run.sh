@@ -27,7 +27,9 @@ echo "fuzz: writing the seed corpora from the spec's examples"
 cargo test --quiet -p ecommpay-tests --test fuzz_bodies -- --ignored write_seed_corpora >/dev/null
 
 cd fuzz
-cargo +nightly fuzz build --release "${targets[@]/#/}" 2>&1 | tail -n 3 || true
+for target in "${targets[@]}"; do
+    cargo +nightly fuzz build --release "$target" 2>&1 | tail -n 3
+done
 for target in "${targets[@]}"; do
     echo "fuzz: $target for ${seconds}s"
     mkdir -p "corpus/$target" "artifacts/$target"

@@ -509,7 +509,8 @@ fn natural_rest(a: &[u8], b: &[u8]) -> Ordering {
         (true, true) => Ordering::Equal,
         (true, false) => Ordering::Less,
         (false, true) => Ordering::Greater,
-        (false, false) => crate::natural::compare(a, b, false).unwrap_or(Ordering::Equal),
+        (false, false) => crate::natural::settled_by_first_difference(a, b)
+            .unwrap_or_else(|| crate::natural::compare(a, b, false).unwrap_or(Ordering::Equal)),
     }
 }
 

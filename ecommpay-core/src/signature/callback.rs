@@ -215,11 +215,25 @@ fn verify_tree<'a>(
     let expected = decode_signature_text(text)
         .map_err(|reason| CallbackError::MalformedSignature { location, reason })?;
 
-    let mut writer = CanonicalWriter::with_options(options.order, SignatureRemoval::Everywhere);
-    writer
-        .write(&RootMembers(&members))
-        .map_err(CallbackError::Canonical)?;
-    if !mac_over(&mut writer, key).verify(&expected) {
+    // One writer per thread, reused: its buffers keep their capacity from one callback to the
+    // next (they hold the body's text, never key material).
+    thread_local! {
+        static WRITER: std::cell::RefCell<CanonicalWriter> = std::cell::RefCell::default();
+    }
+    let mac = WRITER.with(|cell| {
+        let mut fresh = CanonicalWriter::new();
+        let mut borrowed = cell.try_borrow_mut();
+        let writer = match borrowed.as_deref_mut() {
+            Ok(writer) => writer,
+            Err(_) => &mut fresh,
+        };
+        writer.reset(options.order, SignatureRemoval::Everywhere);
+        let written = writer.write(&RootMembers(&members));
+        let mac = written.map(|()| mac_over(writer, key));
+        writer.reset(options.order, SignatureRemoval::Everywhere);
+        mac
+    });
+    if !mac.map_err(CallbackError::Canonical)?.verify(&expected) {
         return Err(CallbackError::Mismatch);
     }
 
@@ -250,7 +264,7 @@ impl super::Canonical for RootMembers<'_, '_> {
         &self,
         out: &mut CanonicalWriter,
     ) -> Result<(), super::error::CanonicalError> {
-        super::canonical::write_members(self.0.iter().map(|(k, v)| (k, v)), out)
+        tree::write_object(self.0, out)
     }
 }
 

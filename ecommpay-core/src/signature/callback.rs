@@ -1,48 +1,5 @@
-//! Callbacks are verified over their raw body before anything else reads them, in one pass.
-//!
-//! The checks, in order, each with its own [`CallbackError`]:
-//!
-//! 1. the body is at most [`CallbackLimits::max_body_bytes`] long ([`CallbackError::TooLarge`]),
-//!    checked before any parsing;
-//! 2. it is parsed once, into a tree whose strings borrow from the body: strict JSON
-//!    ([`CallbackError::NotJson`]), containers at most [`CallbackLimits::max_depth`] deep
-//!    ([`CallbackError::TooDeep`]), no key twice in any object ([`CallbackError::DuplicateKey`]:
-//!    the platform never sends one, and where readers disagree on which duplicate wins, one of
-//!    them would read a value the signature did not cover), no key that makes a canonical path
-//!    ambiguous ([`CallbackError::AmbiguousKey`]), an object at the top
-//!    ([`CallbackError::NotAnObject`]);
-//! 3. the signature is found ([`CallbackError::MissingSignature`]), decoded
-//!    ([`CallbackError::MalformedSignature`]), and compared in constant time with HMAC-SHA512
-//!    of the canonical form written from the tree under the key's prepared state
-//!    ([`CallbackError::Canonical`], [`CallbackError::Mismatch`]);
-//! 4. what the signature cannot see is pruned from the tree (below), and the typed value is
-//!    deserialized from the same tree ([`CallbackError::Deserialize`]).
-//!
-//! # What the signature covers
-//!
-//! The canonical form (see [`super`]) sees every scalar leaf as `path:value`, and nothing else.
-//! So these parts of a body can be added, removed or changed by anyone without breaking its
-//! signature, and are **removed** before the body is handed out (their paths are listed by
-//! [`VerifiedCallback::unsigned`]):
-//!
-//! - every key named `frame_mode`, at any depth;
-//! - every key named `signature` except the verified one (top-level `signature`, or
-//!   `general.signature` in the payout registration callback);
-//! - every array or object that contributes no entry: `{}`, `[]`, and those that held only the
-//!   above.
-//!
-//! Keys that would make two different bodies share a canonical form (an empty key, or one that
-//! starts or ends with `:`, since a `:` in a key is written `::` and keys are joined with `:`)
-//! are **refused**. What stays is covered, with these limits of the platform's scheme, which no
-//! verifier can lift and which a program should keep in mind when it reads the body:
-//!
-//! - the JSON type of a scalar is not covered, only its text: `null` and `""` are both empty,
-//!   `true`, `1` and `"1"` are all `1`, `false`, `0` and `"0"` all `0`, `5` and `"5"` both `5`
-//!   (`null` members are kept: their presence is covered; a typed field that reads `null` as
-//!   `None` and `""` as `Some("")` can be made to see either);
-//! - an array and an object whose keys are its indices (`["a"]`, `{"0": "a"}`) look the same;
-//! - the entries are joined with `;` and a value may contain `;` and `:`, so a string value
-//!   such as `"x;b:y"` and the two members it spells look the same where the order allows.
+//! Callbacks are verified over their raw body before anything else reads them, in one pass:
+//! see [`VerifiedCallback`] for the checks and for what the signature covers.
 
 use std::borrow::Cow;
 
@@ -113,6 +70,50 @@ impl CallbackOptions {
 }
 
 /// A callback whose signature has been checked: the only way to get at its body.
+///
+/// The checks, in order, each with its own [`CallbackError`]:
+///
+/// 1. the body is at most [`CallbackLimits::max_body_bytes`] long ([`CallbackError::TooLarge`]),
+///    checked before any parsing;
+/// 2. it is parsed once, into a tree whose strings borrow from the body: strict JSON
+///    ([`CallbackError::NotJson`]), containers at most [`CallbackLimits::max_depth`] deep
+///    ([`CallbackError::TooDeep`]), no key twice in any object ([`CallbackError::DuplicateKey`]:
+///    the platform never sends one, and where readers disagree on which duplicate wins, one of
+///    them would read a value the signature did not cover), no key that makes a canonical path
+///    ambiguous ([`CallbackError::AmbiguousKey`]), an object at the top
+///    ([`CallbackError::NotAnObject`]);
+/// 3. the signature is found ([`CallbackError::MissingSignature`]), decoded
+///    ([`CallbackError::MalformedSignature`]), and compared in constant time with HMAC-SHA512
+///    of the canonical form written from the tree under the key's prepared state
+///    ([`CallbackError::Canonical`], [`CallbackError::Mismatch`]);
+/// 4. what the signature cannot see is pruned from the tree (below), and the typed value is
+///    deserialized from the same tree ([`CallbackError::Deserialize`]).
+///
+/// # What the signature covers
+///
+/// The canonical form (see [`super`]) sees every scalar leaf as `path:value`, and nothing else.
+/// So these parts of a body can be added, removed or changed by anyone without breaking its
+/// signature, and are **removed** before the body is handed out (their paths are listed by
+/// [`VerifiedCallback::unsigned`]):
+///
+/// - every key named `frame_mode`, at any depth;
+/// - every key named `signature` except the verified one (top-level `signature`, or
+///   `general.signature` in the payout registration callback);
+/// - every array or object that contributes no entry: `{}`, `[]`, and those that held only the
+///   above.
+///
+/// Keys that would make two different bodies share a canonical form (an empty key, or one that
+/// starts or ends with `:`, since a `:` in a key is written `::` and keys are joined with `:`)
+/// are **refused**. What stays is covered, with these limits of the platform's scheme, which no
+/// verifier can lift and which a program should keep in mind when it reads the body:
+///
+/// - the JSON type of a scalar is not covered, only its text: `null` and `""` are both empty,
+///   `true`, `1` and `"1"` are all `1`, `false`, `0` and `"0"` all `0`, `5` and `"5"` both `5`
+///   (`null` members are kept: their presence is covered; a typed field that reads `null` as
+///   `None` and `""` as `Some("")` can be made to see either);
+/// - an array and an object whose keys are its indices (`["a"]`, `{"0": "a"}`) look the same;
+/// - the entries are joined with `;` and a value may contain `;` and `:`, so a string value
+///   such as `"x;b:y"` and the two members it spells look the same where the order allows.
 #[derive(Debug, Clone)]
 pub struct VerifiedCallback {
     body: Map<String, Value>,
@@ -121,7 +122,7 @@ pub struct VerifiedCallback {
 }
 
 impl VerifiedCallback {
-    /// The body as received, less what the signature cannot see (see the [module](self) docs):
+    /// The body as received, less what the signature cannot see (see [`VerifiedCallback`]):
     /// unknown fields and the verified signature included.
     pub fn body(&self) -> &Map<String, Value> {
         &self.body
@@ -269,7 +270,7 @@ impl super::Canonical for RootMembers<'_, '_> {
 }
 
 /// Verifies a callback over its raw body with the default limits and the natural order, and
-/// hands out the body, less what the signature cannot see (see the [module](self) docs).
+/// hands out the body, less what the signature cannot see (see [`VerifiedCallback`]).
 ///
 /// A number that is not an integer of at most 64 bits makes the callback unverifiable
 /// ([`CallbackError::Canonical`]): its exact digits, which the signature covers, are not kept.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compares this toolkit with the official SDKs on the same payloads (not part of CI):
 # installs the Python SDK (`ecommpay-sdk`, PyPI) and the Node SDK (`ecommpay`, npm) into a
-# temporary directory, and the PHP SDK where `php` and `composer` are available, runs each on
+# temporary directory, and the PHP SDK where `php` is installed (from Packagist with composer,
+# or from a checkout given as PHP_SDK_DIR), runs each on
 # the payloads of tests/benches (the AstroPay purchase success callback, the AstroPay Gate sale
 # request), and prints one table: time per operation and each SDK's time as a multiple of ours.
 #
@@ -93,11 +94,50 @@ else
     tail -5 "$work/npm.log" 2>/dev/null || true
 fi
 
-echo "== PHP SDK"
-if command -v php >/dev/null && command -v composer >/dev/null; then
-    php_status="php and composer found, but this script does not drive the PHP SDK yet"
+echo "== PHP SDK (ecommpay/paymentpage-sdk)"
+# From Packagist with composer; or, where Packagist cannot be reached, from a checkout of the
+# SDK's sources given as PHP_SDK_DIR (the directory holding its src/).
+php_src=""
+if command -v php >/dev/null; then
+    if [ -n "${PHP_SDK_DIR:-}" ] && [ -f "$PHP_SDK_DIR/src/Callback.php" ]; then
+        php_src="$PHP_SDK_DIR/src"
+        php_status="ecommpay/paymentpage-sdk from $PHP_SDK_DIR"
+    elif command -v composer >/dev/null &&
+        (cd "$work" && composer require --quiet ecommpay/paymentpage-sdk >"$work/composer.log" 2>&1); then
+        php_src="$work/vendor/ecommpay/paymentpage-sdk/src"
+        php_status="ecommpay/paymentpage-sdk from Packagist"
+    else
+        php_status="skipped: composer cannot install ecommpay/paymentpage-sdk here; set PHP_SDK_DIR to a checkout of it"
+    fi
 else
-    php_status="skipped: needs php-cli and composer (the PHP SDK is on Packagist)"
+    php_status="skipped: php-cli is not installed"
+fi
+if [ -n "$php_src" ]; then
+    cat >"$work/bench.php" <<'PHP'
+<?php
+[$_, $src, $payloads, $key, $n] = $argv;
+foreach (['exception/SdkException', 'exception/ProcessException', 'exception/ValidationException',
+          'SignatureHandler', 'Callback'] as $file) {
+    require_once "$src/$file.php";
+}
+$handler = new ecommpay\SignatureHandler($key);
+$body = json_decode(file_get_contents("$payloads/callback.json"), true);
+$body['signature'] = $handler->sign($body);
+$raw = json_encode($body);
+$request = json_decode(file_get_contents("$payloads/request.json"), true);
+new ecommpay\Callback($raw, $handler); // verifies, or throws
+function per_op(callable $f, int $n): float {
+    for ($i = 0; $i < 1000; $i++) { $f(); }
+    $start = hrtime(true);
+    for ($i = 0; $i < $n; $i++) { $f(); }
+    return (hrtime(true) - $start) / $n;
+}
+echo json_encode([
+    'callback' => per_op(fn() => (new ecommpay\Callback($raw, $handler))->getPaymentStatus(), (int) $n),
+    'sign_json' => per_op(fn() => $handler->sign($request), (int) $n),
+]), "\n";
+PHP
+    php "$work/bench.php" "$php_src" "$work/payloads" "$key" "$iterations" >"$work/php.json"
 fi
 
 python3 - "$criterion" "$work" "$python_status" "$node_status" "$php_status" <<'PY'
@@ -116,7 +156,11 @@ ours = {
 def load(name):
     path = f"{work}/{name}.json"
     return json.load(open(path)) if os.path.exists(path) else {}
-sdks = [("Python", load("python"), py_status), ("Node", load("node"), node_status)]
+sdks = [
+    ("PHP", load("php"), php_status),
+    ("Python", load("python"), py_status),
+    ("Node", load("node"), node_status),
+]
 def us(ns):
     return f"{ns / 1000:.2f} µs" if ns else "-"
 print()
@@ -134,5 +178,4 @@ for key, (label, mine) in ours.items():
 print()
 for name, _, status in sdks:
     print(f"{name}: {status}")
-print(f"PHP: {php_status}")
 PY

@@ -217,7 +217,8 @@ fn verify_tree<'a>(
         .map_err(|reason| CallbackError::MalformedSignature { location, reason })?;
 
     // One writer per thread, reused: its buffers keep their capacity from one callback to the
-    // next (they hold the body's text, never key material).
+    // next (they hold the body's text, never key material). It streams the entries whose place
+    // is settled straight into the MAC.
     thread_local! {
         static WRITER: std::cell::RefCell<CanonicalWriter> = std::cell::RefCell::default();
     }
@@ -228,9 +229,17 @@ fn verify_tree<'a>(
             Ok(writer) => writer,
             Err(_) => &mut fresh,
         };
-        writer.reset(options.order, SignatureRemoval::Everywhere);
+        writer.reset_streaming(options.order, SignatureRemoval::Everywhere, key.mac());
         let written = writer.write(&RootMembers(&members));
-        let mac = written.map(|()| mac_over(writer, key));
+        let mac = written.map(|()| match writer.take_mac() {
+            Some(mac) => mac,
+            // A bytewise order: the entries were collected, not streamed.
+            None => {
+                writer.reset(options.order, SignatureRemoval::Everywhere);
+                let _ = writer.write(&RootMembers(&members));
+                mac_over(writer, key)
+            }
+        });
         writer.reset(options.order, SignatureRemoval::Everywhere);
         mac
     });

@@ -320,6 +320,17 @@ pub(crate) fn write_object(
     if members.len() < 2 || members.len() > SMALL {
         return write_members(members.iter().map(|(k, v)| (k, v)), out);
     }
+    // A key whose order the bytes settle: not empty, no `:` (escaped in paths), no whitespace
+    // or NUL anywhere (where `strnatcmp` skips or stops).
+    let plain_key = |k: &str| {
+        !k.is_empty()
+            && !k
+                .bytes()
+                .any(|c| c == b':' || c == 0 || c.is_ascii_whitespace() || c == 0x0b)
+    };
+    if !members.iter().all(|(k, _)| plain_key(k)) {
+        return write_members(members.iter().map(|(k, v)| (k, v)), out);
+    }
     let mut order = [0u8; SMALL];
     for (i, slot) in order.iter_mut().enumerate().take(members.len()) {
         *slot = i as u8;
@@ -337,67 +348,58 @@ pub(crate) fn write_object(
             j -= 1;
         }
     }
-    // Every adjacent pair settled means every pair did: the settled order is the byte order of
-    // the keys up to their first difference.
-    write_members(
-        order.iter().map(|&i| {
-            let (k, v) = &members[i as usize];
-            (k, v)
-        }),
-        out,
-    )
+    // Every adjacent pair settled means every pair did (the settled order is the byte order of
+    // the keys up to their first difference, where it passes the same tests for every pair), so
+    // the entries come out in their final order: no region to sort, and a streaming writer hands
+    // them straight to the HMAC.
+    out.check_depth()?;
+    for &i in order.iter() {
+        let (key, value) = &members[i as usize];
+        if out.skips_key(key) {
+            continue;
+        }
+        let mark = out.enter_raw_key(key);
+        value.write_canonical(out)?;
+        out.leave(mark);
+    }
+    Ok(())
 }
 
 /// How every entry of member `a` compares with every entry of member `b` in natural order, when
 /// their keys alone settle it (a leaf's path is its key; a container's is its key, `:`, and
-/// more): the first difference of the keys is a plain byte (no digit, space or NUL at or just
-/// before it, no space before it), or a leaf's key ends there. `None` otherwise.
+/// more): the first difference of the keys is no digit and follows no digit, or a leaf's key
+/// ends there. `None` otherwise. The keys are plain (see [`write_object`]): no whitespace, NUL or
+/// `:`, not empty.
 fn member_order(a: &(Cow<'_, str>, Node<'_>), b: &(Cow<'_, str>, Node<'_>)) -> Option<Ordering> {
     let (ka, kb) = (a.0.as_bytes(), b.0.as_bytes());
     let is_container = |n: &Node<'_>| matches!(n, Node::Array(_) | Node::Object(_));
-    // Keys with `:` are escaped in paths; a container's path continues with `:`.
-    if ka.contains(&b':') || kb.contains(&b':') || ka.is_empty() || kb.is_empty() {
+    let common = ka.len().min(kb.len());
+    let i = ka[..common]
+        .iter()
+        .zip(&kb[..common])
+        .position(|(x, y)| x != y)
+        .unwrap_or(common);
+    if i > 0 && ka[i - 1].is_ascii_digit() {
         return None;
     }
-    let head = |k: &[u8], i: usize, container: bool| -> Option<u8> {
-        match k.get(i) {
-            Some(&c) => Some(c),
-            None if container && i == k.len() => Some(b':'),
-            None => None,
-        }
+    // The byte of each path at `i`: the key's, the `:` after a container's key, or its end.
+    let at = |k: &[u8], container: bool| match k.get(i) {
+        Some(&c) => Some(c),
+        None if container => Some(b':'),
+        None => None,
     };
-    let (ca, cb) = (is_container(&a.1), is_container(&b.1));
-    let (la, lb) = (ka.len() + usize::from(ca), kb.len() + usize::from(cb));
-    let mut i = 0;
-    loop {
-        let (x, y) = (head(ka, i, ca), head(kb, i, cb));
-        match (x, y) {
-            (Some(x), Some(y)) if x == y => {
-                if x.is_ascii_whitespace() || x == 0x0b {
-                    return None;
-                }
-                i += 1;
-            }
-            (x, y) => {
-                let plain = |c: Option<u8>| {
-                    c.is_none_or(|c| {
-                        !(c.is_ascii_digit() || c.is_ascii_whitespace() || c == 0x0b || c == 0)
-                    })
-                };
-                if !plain(x) || !plain(y) || (i > 0 && ka.get(i - 1).is_none_or(u8::is_ascii_digit))
-                {
-                    return None;
-                }
-                return match (x, y) {
-                    (Some(x), Some(y)) => Some(x.cmp(&y)),
-                    // A leaf's path ends here, the other goes on: the leaf sorts first. A
-                    // container's head never ends: its path goes on past the `:`.
-                    (None, Some(_)) if i == la && !ca => Some(Ordering::Less),
-                    (Some(_), None) if i == lb && !cb => Some(Ordering::Greater),
-                    _ => None,
-                };
-            }
-        }
+    let (x, y) = (at(ka, is_container(&a.1)), at(kb, is_container(&b.1)));
+    if x.is_some_and(|c| c.is_ascii_digit()) || y.is_some_and(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    match (x, y) {
+        // Two `:` after equal keys (impossible without a duplicate) leave it to the rest.
+        (Some(x), Some(y)) if x == y => None,
+        (Some(x), Some(y)) => Some(x.cmp(&y)),
+        // A leaf's path ends here and the other's goes on: the leaf sorts first.
+        (None, Some(_)) => Some(Ordering::Less),
+        (Some(_), None) => Some(Ordering::Greater),
+        (None, None) => None,
     }
 }
 

@@ -27,18 +27,23 @@ echo "fuzz: writing the seed corpora from the spec's examples"
 cargo test --quiet -p ecommpay-tests --test fuzz_bodies -- --ignored write_seed_corpora >/dev/null
 
 cd fuzz
-for target in "${targets[@]}"; do
-    cargo +nightly fuzz build --release "$target" 2>&1 | tail -n 3
-done
+echo "fuzz: building the targets (nightly, sanitizers)"
+cargo +nightly fuzz build --release >build.log 2>&1 || {
+    tail -n 30 build.log
+    exit 1
+}
 for target in "${targets[@]}"; do
     echo "fuzz: $target for ${seconds}s"
     mkdir -p "corpus/$target" "artifacts/$target"
     # -rss_limit_mb bounds memory per input; -max_len lets callbacks grow past a few KiB.
+    status=0
     cargo +nightly fuzz run --release "$target" "corpus/$target" -- \
         -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
-        -print_final_stats=1 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|Done)|panicked' || true
-    if compgen -G "artifacts/$target/*" >/dev/null; then
-        echo "fuzz: $target: FINDING in fuzz/artifacts/$target/" >&2
+        -print_final_stats=1 >"run-$target.log" 2>&1 || status=$?
+    grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' "run-$target.log" || true
+    if [ "$status" -ne 0 ] || compgen -G "artifacts/$target/*" >/dev/null; then
+        grep -E 'panicked|ERROR|SUMMARY' "run-$target.log" | head -n 20 >&2 || true
+        echo "fuzz: $target: FINDING (exit $status), see fuzz/artifacts/$target/ and fuzz/run-$target.log" >&2
         exit 1
     fi
 done

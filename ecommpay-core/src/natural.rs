@@ -51,7 +51,39 @@ impl NaturalText for [u8] {
 /// Compares two byte strings as PHP's `strnatcmp` does.
 pub fn strnatcmp(a: &[u8], b: &[u8]) -> Ordering {
     // Fully known text never leaves the comparison undecided.
-    compare(a, b, true).unwrap_or(Ordering::Equal)
+    settled_by_first_difference(a, b)
+        .unwrap_or_else(|| compare(a, b, true).unwrap_or(Ordering::Equal))
+}
+
+/// `strnatcmp` for the common case, in one pass over the bytes: when neither text has
+/// whitespace before their first difference, and no digit or whitespace (or NUL) stands at it
+/// or a digit just before it, both texts are read in lockstep up to it (equal digit runs and
+/// leading zeros compare equal) and the step there compares plain bytes, or ends one text. Any
+/// other case is left to [`compare`] (`None`). The result does not depend on `leading`.
+pub fn settled_by_first_difference(a: &[u8], b: &[u8]) -> Option<Ordering> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let common = a.len().min(b.len());
+    let mut i = 0;
+    while i < common && a[i] == b[i] {
+        if is_c_space(a[i]) {
+            return None;
+        }
+        i += 1;
+    }
+    let plain =
+        |c: Option<&u8>| c.is_none_or(|&c| !(c.is_ascii_digit() || is_c_space(c) || c == 0));
+    let (ca, cb) = (a.get(i), b.get(i));
+    if !plain(ca) || !plain(cb) || (i > 0 && a[i - 1].is_ascii_digit()) {
+        return None;
+    }
+    Some(match (ca, cb) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(x), Some(y)) => x.cmp(y),
+    })
 }
 
 /// `strnatcmp(a, b)`, starting either at the start of both strings (`leading`: zeros before a
@@ -166,6 +198,47 @@ where
         }
         *ai += 1;
         *bi += 1;
+    }
+}
+
+#[cfg(test)]
+mod fast_path {
+    use super::{compare, settled_by_first_difference};
+
+    /// Every pair of texts of up to four bytes over an alphabet with digits, zeros, spaces,
+    /// NUL and colons: the one-pass result, where it settles, is the full comparison's.
+    #[test]
+    fn agrees_with_the_full_comparison() {
+        let alphabet: &[u8] = b"0 1:a\09";
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut frontier = texts.clone();
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for t in &frontier {
+                for &c in alphabet {
+                    let mut t = t.clone();
+                    t.push(if c == b'\\' { 0 } else { c });
+                    next.push(t);
+                }
+            }
+            texts.extend(next.iter().cloned());
+            frontier = next;
+        }
+        let mut settled = 0;
+        for a in &texts {
+            for b in &texts {
+                if let Some(fast) = settled_by_first_difference(a, b) {
+                    settled += 1;
+                    for leading in [true, false] {
+                        assert_eq!(Ok(fast), compare(&a[..], &b[..], leading), "{a:?} {b:?}");
+                    }
+                }
+            }
+        }
+        assert!(
+            settled > 100_000,
+            "the fast path settles only {settled} pairs"
+        );
     }
 }
 

@@ -1,48 +1,5 @@
-//! Callbacks are verified over their raw body before anything else reads them, in one pass.
-//!
-//! The checks, in order, each with its own [`CallbackError`]:
-//!
-//! 1. the body is at most [`CallbackLimits::max_body_bytes`] long ([`CallbackError::TooLarge`]),
-//!    checked before any parsing;
-//! 2. it is parsed once, into a tree whose strings borrow from the body: strict JSON
-//!    ([`CallbackError::NotJson`]), containers at most [`CallbackLimits::max_depth`] deep
-//!    ([`CallbackError::TooDeep`]), no key twice in any object ([`CallbackError::DuplicateKey`]:
-//!    the platform never sends one, and where readers disagree on which duplicate wins, one of
-//!    them would read a value the signature did not cover), no key that makes a canonical path
-//!    ambiguous ([`CallbackError::AmbiguousKey`]), an object at the top
-//!    ([`CallbackError::NotAnObject`]);
-//! 3. the signature is found ([`CallbackError::MissingSignature`]), decoded
-//!    ([`CallbackError::MalformedSignature`]), and compared in constant time with HMAC-SHA512
-//!    of the canonical form written from the tree under the key's prepared state
-//!    ([`CallbackError::Canonical`], [`CallbackError::Mismatch`]);
-//! 4. what the signature cannot see is pruned from the tree (below), and the typed value is
-//!    deserialized from the same tree ([`CallbackError::Deserialize`]).
-//!
-//! # What the signature covers
-//!
-//! The canonical form (see [`super`]) sees every scalar leaf as `path:value`, and nothing else.
-//! So these parts of a body can be added, removed or changed by anyone without breaking its
-//! signature, and are **removed** before the body is handed out (their paths are listed by
-//! [`VerifiedCallback::unsigned`]):
-//!
-//! - every key named `frame_mode`, at any depth;
-//! - every key named `signature` except the verified one (top-level `signature`, or
-//!   `general.signature` in the payout registration callback);
-//! - every array or object that contributes no entry: `{}`, `[]`, and those that held only the
-//!   above.
-//!
-//! Keys that would make two different bodies share a canonical form (an empty key, or one that
-//! starts or ends with `:`, since a `:` in a key is written `::` and keys are joined with `:`)
-//! are **refused**. What stays is covered, with these limits of the platform's scheme, which no
-//! verifier can lift and which a program should keep in mind when it reads the body:
-//!
-//! - the JSON type of a scalar is not covered, only its text: `null` and `""` are both empty,
-//!   `true`, `1` and `"1"` are all `1`, `false`, `0` and `"0"` all `0`, `5` and `"5"` both `5`
-//!   (`null` members are kept: their presence is covered; a typed field that reads `null` as
-//!   `None` and `""` as `Some("")` can be made to see either);
-//! - an array and an object whose keys are its indices (`["a"]`, `{"0": "a"}`) look the same;
-//! - the entries are joined with `;` and a value may contain `;` and `:`, so a string value
-//!   such as `"x;b:y"` and the two members it spells look the same where the order allows.
+//! Callbacks are verified over their raw body before anything else reads them, in one pass:
+//! see [`VerifiedCallback`] for the checks and for what the signature covers.
 
 use std::borrow::Cow;
 
@@ -113,6 +70,50 @@ impl CallbackOptions {
 }
 
 /// A callback whose signature has been checked: the only way to get at its body.
+///
+/// The checks, in order, each with its own [`CallbackError`]:
+///
+/// 1. the body is at most [`CallbackLimits::max_body_bytes`] long ([`CallbackError::TooLarge`]),
+///    checked before any parsing;
+/// 2. it is parsed once, into a tree whose strings borrow from the body: strict JSON
+///    ([`CallbackError::NotJson`]), containers at most [`CallbackLimits::max_depth`] deep
+///    ([`CallbackError::TooDeep`]), no key twice in any object ([`CallbackError::DuplicateKey`]:
+///    the platform never sends one, and where readers disagree on which duplicate wins, one of
+///    them would read a value the signature did not cover), no key that makes a canonical path
+///    ambiguous ([`CallbackError::AmbiguousKey`]), an object at the top
+///    ([`CallbackError::NotAnObject`]);
+/// 3. the signature is found ([`CallbackError::MissingSignature`]), decoded
+///    ([`CallbackError::MalformedSignature`]), and compared in constant time with HMAC-SHA512
+///    of the canonical form written from the tree under the key's prepared state
+///    ([`CallbackError::Canonical`], [`CallbackError::Mismatch`]);
+/// 4. what the signature cannot see is pruned from the tree (below), and the typed value is
+///    deserialized from the same tree ([`CallbackError::Deserialize`]).
+///
+/// # What the signature covers
+///
+/// The canonical form (see [`super`]) sees every scalar leaf as `path:value`, and nothing else.
+/// So these parts of a body can be added, removed or changed by anyone without breaking its
+/// signature, and are **removed** before the body is handed out (their paths are listed by
+/// [`VerifiedCallback::unsigned`]):
+///
+/// - every key named `frame_mode`, at any depth;
+/// - every key named `signature` except the verified one (top-level `signature`, or
+///   `general.signature` in the payout registration callback);
+/// - every array or object that contributes no entry: `{}`, `[]`, and those that held only the
+///   above.
+///
+/// Keys that would make two different bodies share a canonical form (an empty key, or one that
+/// starts or ends with `:`, since a `:` in a key is written `::` and keys are joined with `:`)
+/// are **refused**. What stays is covered, with these limits of the platform's scheme, which no
+/// verifier can lift and which a program should keep in mind when it reads the body:
+///
+/// - the JSON type of a scalar is not covered, only its text: `null` and `""` are both empty,
+///   `true`, `1` and `"1"` are all `1`, `false`, `0` and `"0"` all `0`, `5` and `"5"` both `5`
+///   (`null` members are kept: their presence is covered; a typed field that reads `null` as
+///   `None` and `""` as `Some("")` can be made to see either);
+/// - an array and an object whose keys are its indices (`["a"]`, `{"0": "a"}`) look the same;
+/// - the entries are joined with `;` and a value may contain `;` and `:`, so a string value
+///   such as `"x;b:y"` and the two members it spells look the same where the order allows.
 #[derive(Debug, Clone)]
 pub struct VerifiedCallback {
     body: Map<String, Value>,
@@ -121,7 +122,7 @@ pub struct VerifiedCallback {
 }
 
 impl VerifiedCallback {
-    /// The body as received, less what the signature cannot see (see the [module](self) docs):
+    /// The body as received, less what the signature cannot see (see [`VerifiedCallback`]):
     /// unknown fields and the verified signature included.
     pub fn body(&self) -> &Map<String, Value> {
         &self.body
@@ -215,11 +216,34 @@ fn verify_tree<'a>(
     let expected = decode_signature_text(text)
         .map_err(|reason| CallbackError::MalformedSignature { location, reason })?;
 
-    let mut writer = CanonicalWriter::with_options(options.order, SignatureRemoval::Everywhere);
-    writer
-        .write(&RootMembers(&members))
-        .map_err(CallbackError::Canonical)?;
-    if !mac_over(&mut writer, key).verify(&expected) {
+    // One writer per thread, reused: its buffers keep their capacity from one callback to the
+    // next (they hold the body's text, never key material). It streams the entries whose place
+    // is settled straight into the MAC.
+    thread_local! {
+        static WRITER: std::cell::RefCell<CanonicalWriter> = std::cell::RefCell::default();
+    }
+    let mac = WRITER.with(|cell| {
+        let mut fresh = CanonicalWriter::new();
+        let mut borrowed = cell.try_borrow_mut();
+        let writer = match borrowed.as_deref_mut() {
+            Ok(writer) => writer,
+            Err(_) => &mut fresh,
+        };
+        writer.reset_streaming(options.order, SignatureRemoval::Everywhere, key.mac());
+        let written = writer.write(&RootMembers(&members));
+        let mac = written.map(|()| match writer.take_mac() {
+            Some(mac) => mac,
+            // A bytewise order: the entries were collected, not streamed.
+            None => {
+                writer.reset(options.order, SignatureRemoval::Everywhere);
+                let _ = writer.write(&RootMembers(&members));
+                mac_over(writer, key)
+            }
+        });
+        writer.reset(options.order, SignatureRemoval::Everywhere);
+        mac
+    });
+    if !mac.map_err(CallbackError::Canonical)?.verify(&expected) {
         return Err(CallbackError::Mismatch);
     }
 
@@ -250,12 +274,12 @@ impl super::Canonical for RootMembers<'_, '_> {
         &self,
         out: &mut CanonicalWriter,
     ) -> Result<(), super::error::CanonicalError> {
-        super::canonical::write_members(self.0.iter().map(|(k, v)| (k, v)), out)
+        tree::write_object(self.0, out)
     }
 }
 
 /// Verifies a callback over its raw body with the default limits and the natural order, and
-/// hands out the body, less what the signature cannot see (see the [module](self) docs).
+/// hands out the body, less what the signature cannot see (see [`VerifiedCallback`]).
 ///
 /// A number that is not an integer of at most 64 bits makes the callback unverifiable
 /// ([`CallbackError::Canonical`]): its exact digits, which the signature covers, are not kept.

@@ -173,23 +173,40 @@ impl CanonicalWriter {
     /// A writer that streams its settled entries into `mac` (natural order only: the bytewise
     /// orders sort everything at the end, so they collect).
     pub(crate) fn streaming(order: SortOrder, removal: SignatureRemoval, mac: MacState) -> Self {
-        let mut writer = Self::with_options(order, removal);
-        if order == SortOrder::Natural {
-            writer.sink = Some(mac);
-        }
+        let mut writer = Self::new();
+        writer.reset_streaming(order, removal, mac);
         writer
+    }
+
+    /// [`CanonicalWriter::reset`], then streams into `mac` as [`CanonicalWriter::streaming`].
+    pub(crate) fn reset_streaming(
+        &mut self,
+        order: SortOrder,
+        removal: SignatureRemoval,
+        mac: MacState,
+    ) {
+        self.reset(order, removal);
+        if order == SortOrder::Natural {
+            self.sink = Some(mac);
+        }
     }
 
     /// Hands what is still buffered to the sink and gives the MAC back; `None` when the writer
     /// was not streaming or could not stream this message (a `sort_from` over entries already
     /// handed on), in which case the caller signs through a collecting writer.
     pub(crate) fn into_mac(mut self) -> Option<MacState> {
+        self.take_mac()
+    }
+
+    /// [`CanonicalWriter::into_mac`] on a writer that stays (reset it before its next use).
+    pub(crate) fn take_mac(&mut self) -> Option<MacState> {
         self.open = 0;
         self.flush();
+        let mac = self.sink.take();
         if self.sink_broken {
             return None;
         }
-        self.sink.take()
+        mac
     }
 
     fn flush(&mut self) {
@@ -509,7 +526,8 @@ fn natural_rest(a: &[u8], b: &[u8]) -> Ordering {
         (true, true) => Ordering::Equal,
         (true, false) => Ordering::Less,
         (false, true) => Ordering::Greater,
-        (false, false) => crate::natural::compare(a, b, false).unwrap_or(Ordering::Equal),
+        (false, false) => crate::natural::settled_by_first_difference(a, b)
+            .unwrap_or_else(|| crate::natural::compare(a, b, false).unwrap_or(Ordering::Equal)),
     }
 }
 

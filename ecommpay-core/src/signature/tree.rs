@@ -12,6 +12,8 @@ use serde::de::{
 };
 use serde_json::{Map, Number, Value};
 
+use std::cmp::Ordering;
+
 use super::canonical::{
     Canonical, CanonicalWriter, FRAME_MODE_KEY, SIGNATURE_KEY, write_elements, write_members,
 };
@@ -229,7 +231,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
             context: self.context,
             depth: self.depth + 1,
         };
-        let mut elements = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        let mut elements = Vec::with_capacity(seq.size_hint().unwrap_or(4).min(64));
         loop {
             match seq.next_element_seed(child) {
                 Ok(Some(element)) => elements.push(element),
@@ -252,7 +254,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
             context: self.context,
             depth: self.depth + 1,
         };
-        let mut members: Vec<(Cow<'de, str>, Node<'de>)> = Vec::new();
+        let mut members: Vec<(Cow<'de, str>, Node<'de>)> = Vec::with_capacity(8);
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if ambiguous(&key) {
                 return Err(self
@@ -302,9 +304,102 @@ impl Canonical for Node<'_> {
             }
             Node::Str(value) => out.leaf_str(value),
             Node::Array(elements) => write_elements(elements, out)?,
-            Node::Object(members) => write_members(members.iter().map(|(k, v)| (k, v)), out)?,
+            Node::Object(members) => write_object(members, out)?,
         }
         Ok(())
+    }
+}
+
+/// Writes an object's members, in the order of their entries when their keys settle it (so that
+/// the writer's sort of the region finds them sorted and has nothing to move), else as received.
+pub(crate) fn write_object(
+    members: &[(Cow<'_, str>, Node<'_>)],
+    out: &mut CanonicalWriter,
+) -> Result<(), CanonicalError> {
+    const SMALL: usize = 32;
+    if members.len() < 2 || members.len() > SMALL {
+        return write_members(members.iter().map(|(k, v)| (k, v)), out);
+    }
+    // A key whose order the bytes settle: not empty, no `:` (escaped in paths), no whitespace
+    // or NUL anywhere (where `strnatcmp` skips or stops).
+    let plain_key = |k: &str| {
+        !k.is_empty()
+            && !k
+                .bytes()
+                .any(|c| c == b':' || c == 0 || c.is_ascii_whitespace() || c == 0x0b)
+    };
+    if !members.iter().all(|(k, _)| plain_key(k)) {
+        return write_members(members.iter().map(|(k, v)| (k, v)), out);
+    }
+    let mut order = [0u8; SMALL];
+    for (i, slot) in order.iter_mut().enumerate().take(members.len()) {
+        *slot = i as u8;
+    }
+    let order = &mut order[..members.len()];
+    // Insertion sort under the settled order; give up on the first pair it does not settle.
+    for i in 1..order.len() {
+        let mut j = i;
+        while j > 0 {
+            match member_order(&members[order[j - 1] as usize], &members[order[j] as usize]) {
+                Some(Ordering::Greater) => order.swap(j - 1, j),
+                Some(_) => break,
+                None => return write_members(members.iter().map(|(k, v)| (k, v)), out),
+            }
+            j -= 1;
+        }
+    }
+    // Every adjacent pair settled means every pair did (the settled order is the byte order of
+    // the keys up to their first difference, where it passes the same tests for every pair), so
+    // the entries come out in their final order: no region to sort, and a streaming writer hands
+    // them straight to the HMAC.
+    out.check_depth()?;
+    for &i in order.iter() {
+        let (key, value) = &members[i as usize];
+        if out.skips_key(key) {
+            continue;
+        }
+        let mark = out.enter_raw_key(key);
+        value.write_canonical(out)?;
+        out.leave(mark);
+    }
+    Ok(())
+}
+
+/// How every entry of member `a` compares with every entry of member `b` in natural order, when
+/// their keys alone settle it (a leaf's path is its key; a container's is its key, `:`, and
+/// more): the first difference of the keys is no digit and follows no digit, or a leaf's key
+/// ends there. `None` otherwise. The keys are plain (see [`write_object`]): no whitespace, NUL or
+/// `:`, not empty.
+fn member_order(a: &(Cow<'_, str>, Node<'_>), b: &(Cow<'_, str>, Node<'_>)) -> Option<Ordering> {
+    let (ka, kb) = (a.0.as_bytes(), b.0.as_bytes());
+    let is_container = |n: &Node<'_>| matches!(n, Node::Array(_) | Node::Object(_));
+    let common = ka.len().min(kb.len());
+    let i = ka[..common]
+        .iter()
+        .zip(&kb[..common])
+        .position(|(x, y)| x != y)
+        .unwrap_or(common);
+    if i > 0 && ka[i - 1].is_ascii_digit() {
+        return None;
+    }
+    // The byte of each path at `i`: the key's, the `:` after a container's key, or its end.
+    let at = |k: &[u8], container: bool| match k.get(i) {
+        Some(&c) => Some(c),
+        None if container => Some(b':'),
+        None => None,
+    };
+    let (x, y) = (at(ka, is_container(&a.1)), at(kb, is_container(&b.1)));
+    if x.is_some_and(|c| c.is_ascii_digit()) || y.is_some_and(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    match (x, y) {
+        // Two `:` after equal keys (impossible without a duplicate) leave it to the rest.
+        (Some(x), Some(y)) if x == y => None,
+        (Some(x), Some(y)) => Some(x.cmp(&y)),
+        // A leaf's path ends here and the other's goes on: the leaf sorts first.
+        (None, Some(_)) => Some(Ordering::Less),
+        (Some(_), None) => Some(Ordering::Greater),
+        (None, None) => None,
     }
 }
 
@@ -380,42 +475,54 @@ pub(crate) fn prune(
     kept: KeptSignature,
 ) -> Vec<String> {
     let mut removed = Vec::new();
-    let mut path = Vec::new();
+    let mut path = String::new();
     prune_members(members, &mut path, &mut removed, Some(kept));
     removed
 }
 
+/// The JSON-style path of what is being pruned, extended and cut back in place.
+fn push_key(path: &mut String, key: &str) -> usize {
+    let len = path.len();
+    if len > 0 {
+        path.push('.');
+    }
+    path.push_str(key);
+    len
+}
+
 fn prune_members(
     members: &mut Vec<(Cow<'_, str>, Node<'_>)>,
-    path: &mut Vec<Segment>,
+    path: &mut String,
     removed: &mut Vec<String>,
     // At the top level: which signature is kept there or in `general`.
     top: Option<KeptSignature>,
 ) {
     members.retain_mut(|(key, value)| {
-        path.push(Segment::Key(key.to_string()));
         let keep = if key == FRAME_MODE_KEY {
             false
         } else if key == SIGNATURE_KEY {
             top == Some(KeptSignature::TopLevel)
-        } else {
+        } else if matches!(value, Node::Object(_) | Node::Array(_)) {
             let in_general = top == Some(KeptSignature::InGeneral) && key == super::GENERAL_KEY;
+            let len = push_key(path, key);
             prune_node(value, path, removed, in_general);
+            path.truncate(len);
             !value.is_empty_container()
+        } else {
+            true
         };
         if !keep {
-            let mut text = String::new();
-            let _ = write_path(&mut text, path.iter());
-            removed.push(text);
+            let len = push_key(path, key);
+            removed.push(path.clone());
+            path.truncate(len);
         }
-        path.pop();
         keep
     });
 }
 
 fn prune_node(
     node: &mut Node<'_>,
-    path: &mut Vec<Segment>,
+    path: &mut String,
     removed: &mut Vec<String>,
     keeps_signature: bool,
 ) {
@@ -427,16 +534,15 @@ fn prune_node(
         Node::Array(elements) => {
             let mut index = 0;
             elements.retain_mut(|element| {
-                path.push(Segment::Index(index));
+                let len = path.len();
+                let _ = fmt::Write::write_fmt(path, format_args!("[{index}]"));
                 index += 1;
                 prune_node(element, path, removed, false);
                 let keep = !element.is_empty_container();
                 if !keep {
-                    let mut text = String::new();
-                    let _ = write_path(&mut text, path.iter());
-                    removed.push(text);
+                    removed.push(path.clone());
                 }
-                path.pop();
+                path.truncate(len);
                 keep
             });
         }
@@ -780,5 +886,65 @@ impl<'de> VariantAccess<'de> for VariantValue<'_, 'de> {
         visitor: V,
     ) -> Result<V::Value, TypedError> {
         self.tuple_variant(0, visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::{SignatureRemoval, SortOrder};
+
+    fn canonical_of_tree(raw: &str) -> String {
+        let Node::Object(members) = parse(raw.as_bytes(), 64).unwrap() else {
+            panic!("an object")
+        };
+        let mut writer =
+            CanonicalWriter::with_options(SortOrder::Natural, SignatureRemoval::Everywhere);
+        write_object(&members, &mut writer).unwrap();
+        writer.string_to_sign()
+    }
+
+    fn canonical_of_value(raw: &str) -> String {
+        let value: serde_json::Value = serde_json::from_str(raw).unwrap();
+        let mut writer =
+            CanonicalWriter::with_options(SortOrder::Natural, SignatureRemoval::Everywhere);
+        writer.write(&value).unwrap();
+        writer.string_to_sign()
+    }
+
+    /// The tree's member order, where its keys settle it, gives the entry sort's result: every
+    /// ordered pair of tricky keys, as leaves and as containers, in both orders, at the top and
+    /// below.
+    #[test]
+    fn settled_member_order_is_the_entry_order() {
+        let keys = [
+            "a", "a0", "a1", "a10", "a2", "ab", "a b", "a:b", "b", "B", "01", "1", "x 1", "x1",
+            "a_", "a.", "é", "a\\u0000", "10", "2", "z",
+        ];
+        let values = ["1", "{\"k\": 1}", "[1, 2]", "{}", "{\"0\": 1, \"a\": 2}"];
+        let mut checked = 0;
+        for a in keys {
+            for b in keys {
+                if a == b {
+                    continue;
+                }
+                for va in values {
+                    for vb in values {
+                        for c in keys.iter().take(4) {
+                            let inner = format!("\"{a}\": {va}, \"{b}\": {vb}, \"{c}{c}\": 3");
+                            for raw in [format!("{{{inner}}}"), format!("{{\"p\": {{{inner}}}}}")] {
+                                assert_eq!(
+                                    canonical_of_tree(&raw),
+                                    canonical_of_value(&raw),
+                                    "{raw}"
+                                );
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
     }
 }

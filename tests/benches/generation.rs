@@ -1,0 +1,44 @@
+//! Generating the Rust of the whole spec (what `ecommpay-api`'s build script does) and of a
+//! spec ten times larger (every method repeated under new ids, in memory), against the whole
+//! spec as the floor: growth must stay linear (at most 10x the time for 10x the operations).
+
+mod common;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+const GROUP: &str = "generation";
+
+fn generate(files: &[(String, String)]) -> usize {
+    let generated = ecommpay_codegen::pipeline::generate_rust_from_sources(
+        files.iter().map(|(n, t)| (n.as_str(), t.as_str())),
+    )
+    .expect("the spec generates");
+    generated.iter().map(|f| f.contents.len()).sum()
+}
+
+fn main() {
+    let mut criterion = common::criterion()
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(3));
+    let once = ecommpay_tests::multiplied_spec(1);
+    let ten = ecommpay_tests::multiplied_spec(10);
+    let (small, large) = (generate(&once), generate(&ten));
+
+    let mut group = criterion.benchmark_group(GROUP);
+    group.bench_function("whole_spec", |b| b.iter(|| generate(black_box(&once))));
+    group.bench_function("spec_ten_times_larger", |b| {
+        b.iter(|| generate(black_box(&ten)))
+    });
+    group.finish();
+    criterion.final_summary();
+    common::report(
+        GROUP,
+        "whole_spec",
+        &[("spec_ten_times_larger", Some(10.0))],
+    );
+    println!(
+        "  output: {small} bytes, then {large} ({:.1}x; shared types are generated once)",
+        large as f64 / small as f64
+    );
+}

@@ -1,5 +1,5 @@
-//! The callbacks of an accepted request, shaped like the documents' examples, and their
-//! delivery.
+//! The callbacks of an accepted operation, shaped like the documents' examples, and their
+//! delivery on the re-send schedule.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,165 +8,221 @@ use ecommpay_api::client::{Timeouts, Transport, TransportRequest};
 use ecommpay_api::signature::{MessageKind, SignOptions, embed, sign_value};
 use serde_json::{Value, json};
 
+use crate::config::Outcome;
+use crate::events::{CallbackDelivery, MockEvent};
+use crate::ledger::{Action, Applied};
 use crate::{State, lock};
 
-/// One delivery of a callback and what the merchant answered.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct CallbackDelivery {
-    /// `payment.id`.
-    pub payment_id: String,
-    /// `operation.status` (`awaiting redirect result` for the redirect callback, `success`).
-    pub operation_status: String,
-    /// Whether the callback carries `redirect_data`.
-    pub redirect: bool,
-    /// 1 for the first delivery of a callback, 2 for the first re-send, ...; 0 for a delivery
-    /// asked for by `MockGate::redeliver`.
-    pub attempt: u32,
-    /// The merchant's HTTP status, or `None` when it gave no answer.
-    pub answered: Option<u16>,
-}
+/// The date every callback carries: fixed, so that callbacks are deterministic.
+const DATE: &str = "2024-01-01T00:00:00+0000";
 
-/// The payment method's name in callbacks, as the documents' examples write it.
-fn method_name(module: &str) -> &str {
-    match module {
+/// `payment.method` in the callbacks of a payment opened by `operation`, as the documents'
+/// examples write it.
+fn method_name(operation: &str) -> &str {
+    let method = operation.split('.').next().unwrap_or_default();
+    match method {
+        _ if operation.ends_with(".pix_payout") => "pix",
         "paypal" => "PayPal Wallet",
+        "upi" => "UPI",
         other => other,
     }
 }
 
-/// The callbacks for an accepted request, unsigned: for a sale or an auth, the redirect
+/// The callbacks of an accepted operation, unsigned. A sale or an auth first gets the redirect
 /// callback (`redirect_data` as in `000_c3cc95ac790d9e4f.txt:338-342`, code `9999` "Awaiting
 /// processing" as in `002_c6d548ecabfc01b0.txt:804-805`; the documents show no whole redirect
-/// callback, so its statuses are the mock's choice), then the final success callback shaped like
-/// the Gate sale example of `000_c3cc95ac790d9e4f.txt:355-400`.
-pub(crate) fn plan(
-    operation: &str,
-    request: &Value,
-    request_id: &str,
-    sequence: u64,
-) -> Vec<Value> {
-    let mut parts = operation.split('.');
-    let module = parts.next().unwrap_or_default();
-    let action = operation.rsplit('.').next().unwrap_or_default();
-    let operation_type = match action {
-        "pix_payout" | "payout_registration" => "payout",
-        other => other,
-    };
-    let payment_type = match operation_type {
-        "payout" => "payout",
-        "recurring" => "recurring",
-        _ => "purchase",
-    };
-    let general = &request["general"];
-    let payment_id = general["payment_id"].clone();
-    let sum = match (
-        &request["payment"]["amount"],
-        &request["payment"]["currency"],
-    ) {
-        (Value::Number(amount), Value::String(currency)) => {
-            Some(json!({"amount": amount, "currency": currency}))
-        }
-        _ => None,
-    };
-    let date = "2024-01-01T00:00:00+0000";
-    let envelope = |payment_status: &str, operation_status: &str, code: &str, message: &str| {
-        let mut payment = json!({
-            "id": payment_id,
-            "type": payment_type,
-            "status": payment_status,
-            "date": date,
-            "method": method_name(module),
-        });
-        let mut op = json!({
-            "id": 1000 + sequence,
-            "type": operation_type,
-            "status": operation_status,
-            "date": date,
-            "created_date": date,
-            "request_id": request_id,
-        });
-        if let Some(sum) = &sum {
-            payment["sum"] = sum.clone();
-            op["sum_initial"] = sum.clone();
-            op["sum_converted"] = sum.clone();
-        }
-        payment["description"] = json!("");
-        op["code"] = json!(code);
-        op["message"] = json!(message);
-        op["provider"] = json!({"id": 20852, "payment_id": format!("mock-provider-{sequence}"), "auth_code": ""});
-        json!({
-            "customer": {"id": request["customer"]["id"]},
-            "project_id": general["project_id"],
-            "payment": payment,
-            "operation": op,
-        })
-    };
+/// callback, so its statuses are the mock's choice). Then the final callback: shaped like the
+/// Gate sale example of `000_c3cc95ac790d9e4f.txt:355-400` (payment, operation with its sums,
+/// code and message), or for a payout registration like `001_6d33046829e36e91.txt:153-183`
+/// (with the `uuid` Payment Page needs).
+pub(crate) fn plan(applied: &Applied, outcome: &Outcome) -> Vec<Value> {
+    let action = Action::of(&applied.operation.operation);
     let mut plan = Vec::new();
-    if matches!(action, "sale" | "auth") {
+    if matches!(
+        action,
+        Some(Action::Open {
+            operation_type: "sale" | "auth",
+            ..
+        })
+    ) {
         let mut redirect = envelope(
+            applied,
             "processing",
             "awaiting redirect result",
-            "9999",
-            "Awaiting processing",
+            ("9999", "Awaiting processing"),
         );
         redirect["redirect_data"] = json!({
             "body": {},
             "method": "GET",
-            "url": format!("https://www.example.com/pay?mock={sequence}"),
+            "url": format!("https://www.example.com/pay?mock={}", applied.operation.id),
         });
         plan.push(redirect);
     }
-    let final_status = if action == "auth" {
-        "awaiting capture"
-    } else {
-        "success"
-    };
-    plan.push(envelope(final_status, "success", "0", "Success"));
+    plan.push(final_callback(applied, outcome));
     plan
 }
 
-/// Signs and delivers each callback in turn, each sent again while it is not answered with 200,
-/// up to the configured number of deliveries.
+/// The callback that reports an operation's outcome.
+pub(crate) fn final_callback(applied: &Applied, outcome: &Outcome) -> Value {
+    if applied
+        .operation
+        .operation
+        .ends_with(".payout_registration")
+    {
+        return registration_callback(applied, outcome);
+    }
+    let (code, message) = match outcome {
+        Outcome::Success => ("0", "Success"),
+        Outcome::Decline { code, message } => (code.as_str(), message.as_str()),
+    };
+    envelope(
+        applied,
+        &applied.payment.status,
+        &applied.operation.status,
+        (code, message),
+    )
+}
+
+fn envelope(
+    applied: &Applied,
+    payment_status: &str,
+    operation_status: &str,
+    (code, message): (&str, &str),
+) -> Value {
+    let payment = &applied.payment;
+    let operation = &applied.operation;
+    let context = &payment.context;
+    let mut payment_json = json!({
+        "id": payment.id,
+        "type": payment.payment_type,
+        "status": payment_status,
+        "date": DATE,
+        "method": method_name(&payment.opened_by),
+    });
+    if let (Some(amount), Some(currency)) = (payment.amount, &payment.currency) {
+        payment_json["sum"] = json!({"amount": amount, "currency": currency});
+    }
+    payment_json["description"] = json!("");
+    let mut operation_json = json!({
+        "id": operation.id,
+        "type": operation.operation_type,
+        "status": operation_status,
+        "date": DATE,
+        "created_date": DATE,
+        "request_id": operation.request_id,
+    });
+    let sum = match &applied.sum {
+        Some((amount, currency)) => json!({"amount": amount, "currency": currency}),
+        None => json!({"amount": 0, "currency": ""}),
+    };
+    operation_json["sum_initial"] = sum.clone();
+    operation_json["sum_converted"] = sum;
+    operation_json["code"] = json!(code);
+    operation_json["message"] = json!(message);
+    operation_json["provider"] = json!({
+        "id": 20852,
+        "payment_id": format!("mock-provider-{}", operation.id),
+        "auth_code": "",
+    });
+    json!({
+        "customer": {"id": context.customer_id},
+        "project_id": context.project_id,
+        "payment": payment_json,
+        "operation": operation_json,
+    })
+}
+
+/// The payout registration callback: `general` (where its signature goes), the registration's
+/// status and, when registered, the `uuid` to open Payment Page with (valid 30 minutes).
+fn registration_callback(applied: &Applied, outcome: &Outcome) -> Value {
+    let payment = &applied.payment;
+    let context = &payment.context;
+    let status = match outcome {
+        Outcome::Success => "awaiting_payout_completion",
+        Outcome::Decline { .. } => "decline",
+    };
+    let mut body = json!({
+        "general": {"project_id": context.project_id, "payment_id": payment.id},
+        "request_id": applied.operation.request_id,
+        "payment": {"id": payment.id, "type": "payout", "status": status},
+        "operation": {"id": applied.operation.id, "type": "payout", "status": status},
+        "customer": {"id": context.customer_id},
+        "transaction": {"type": "payout"},
+    });
+    if let (Some(amount), Some(currency)) = (payment.amount, &payment.currency) {
+        body["sum_request"] = json!({"amount": amount, "currency": currency});
+    }
+    if *outcome == Outcome::Success {
+        body["uuid"] = json!(registration_uuid(&payment.id));
+        body["uuid_expired_at"] = json!("2024-01-01T00:30:00+0000");
+    }
+    body
+}
+
+/// The registration's `uuid`: derived from the payment id, so that Payment Page can tell which
+/// registration a payout URL names.
+pub(crate) fn registration_uuid(payment_id: &str) -> String {
+    format!("mock-uuid-{payment_id}")
+}
+
+/// Signs a callback in place with the project's key; `false` when it cannot be signed (it
+/// always can: the mock builds the body).
+fn sign(state: &State, body: &mut Value) -> bool {
+    let Ok(signature) = sign_value(
+        body,
+        &state.config.key,
+        SignOptions::new(MessageKind::Callback),
+    ) else {
+        return false;
+    };
+    embed(body, MessageKind::Callback, &signature).is_ok()
+}
+
+/// Signs and delivers each callback in turn, each sent again on the schedule while it is not
+/// answered with 200.
 pub(crate) async fn deliver(state: &Arc<State>, plan: Vec<Value>) {
     for mut body in plan {
-        let signature = match sign_value(
-            &body,
-            &state.config.key,
-            SignOptions::new(MessageKind::Callback),
-        ) {
-            Ok(signature) => signature,
-            Err(e) => {
-                tracing::error!("cannot sign a callback: {e}");
-                return;
-            }
-        };
-        if embed(&mut body, MessageKind::Callback, &signature).is_err() {
+        if !sign(state, &mut body) {
+            tracing::error!("cannot sign a callback");
             return;
         }
-        let payment_id = body["payment"]["id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        lock(&state.last_callback).push((payment_id.clone(), body.clone()));
-        for attempt in 1..=state.config.deliveries {
-            if attempt > 1 {
-                tokio::time::sleep(state.config.resend_delay).await;
-            }
-            if deliver_once(state, &payment_id, &body, attempt).await == Some(200) {
+        remember(state, &body);
+        let mut attempt = 1;
+        loop {
+            if deliver_once(state, &body, attempt).await == Some(200) {
                 break;
             }
+            let Some(gap) = state.config.gap_after(attempt) else {
+                break;
+            };
+            tokio::time::sleep(gap).await;
+            attempt += 1;
         }
     }
 }
 
+/// Signs and delivers one callback once, as a trigger asks; the merchant's answer.
+pub(crate) async fn deliver_now(state: &Arc<State>, mut body: Value) -> Option<u16> {
+    if !sign(state, &mut body) {
+        return None;
+    }
+    remember(state, &body);
+    deliver_once(state, &body, 0).await
+}
+
+fn remember(state: &State, body: &Value) {
+    let payment_id = payment_id_of(body).to_owned();
+    lock(&state.last_callback).insert(payment_id, body.clone());
+}
+
+fn payment_id_of(body: &Value) -> &str {
+    body.pointer("/payment/id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
 /// One POST of a signed callback; records it and returns the merchant's status.
-pub(crate) async fn deliver_once(
-    state: &State,
-    payment_id: &str,
-    body: &Value,
-    attempt: u32,
-) -> Option<u16> {
+pub(crate) async fn deliver_once(state: &State, body: &Value, attempt: u32) -> Option<u16> {
     let url = state.config.callback_url.clone()?;
     let request = TransportRequest::new(
         "POST",
@@ -179,15 +235,20 @@ pub(crate) async fn deliver_once(
         },
     );
     let answered = state.transport.send(request).await.ok().map(|r| r.status);
-    lock(&state.deliveries).push(CallbackDelivery {
-        payment_id: payment_id.to_owned(),
-        operation_status: body["operation"]["status"]
-            .as_str()
+    let text = |pointer: &str| {
+        body.pointer(pointer)
+            .and_then(Value::as_str)
             .unwrap_or_default()
-            .to_owned(),
+            .to_owned()
+    };
+    let delivery = CallbackDelivery {
+        payment_id: payment_id_of(body).to_owned(),
+        operation_type: text("/operation/type"),
+        operation_status: text("/operation/status"),
         redirect: body.get("redirect_data").is_some(),
         attempt,
         answered,
-    });
+    };
+    state.record(MockEvent::Callback(delivery));
     answered
 }

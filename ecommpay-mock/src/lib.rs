@@ -1,129 +1,173 @@
-//! A local stand-in for the ecommpay Gate, started in-process by a test on loopback.
+//! A local stand-in for the ecommpay Gate, for merchants' tests: started in-process by a Rust
+//! test, or as a process by `ecommpay mock` for backends in any language.
 //!
-//! **The start of the mock-Gate issue.** It holds what the Gate client's tests and the merchant
-//! example's end-to-end test need: every Gate operation at its path, the signature checked with
-//! the project's key, the body validated with the spec's rules, the Gate's answer, then the
-//! operation's callbacks, signed, delivered to the merchant and sent again when not answered
-//! with 200. Outcome rules, the documented re-send schedule, payment state, the Payment Page
-//! side and the `ecommpay mock` command are that issue's.
+//! It knows what the spec knows. Every Gate operation answers at its path; the signature is
+//! checked with the project's key and the body with the documents' rules (violations come back
+//! with their paths). Each payment's state is kept, so a capture of an unknown payment, a refund
+//! beyond what is left or a reused `payment_id` is refused. The operation's callbacks, shaped
+//! like the documents' examples and signed, are then delivered to the merchant, and sent again
+//! on the platform's schedule while not answered with 200 (with a time scale, so tests need not
+//! wait). Outcomes follow rules the test sets ([`MockConfig::outcome`]); success is the default.
 //!
 //! ```no_run
 //! use ecommpay_api::SecretKey;
-//! use ecommpay_mock::{MockConfig, MockGate};
+//! use ecommpay_mock::{MockConfig, MockGate, Trigger};
 //!
-//! # async fn run() -> std::io::Result<()> {
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let mock = MockGate::start(
 //!     MockConfig::new(SecretKey::new("test-secret"))
-//!         .callback_url("http://127.0.0.1:8080/ecommpay/callback"),
+//!         .callback_url("http://127.0.0.1:8080/ecommpay/callback")
+//!         .time_scale(1000.0)
+//!         .decline_amount(1313),
 //! )
 //! .await?;
-//! // Point the merchant's Gate client at mock.base_url(), then look at mock.requests() and
-//! // mock.callbacks().
+//! // Point the merchant's Gate client at mock.base_url(); open a payment; then:
+//! mock.settled(std::time::Duration::from_secs(5)).await;
+//! assert!(mock.callbacks().iter().all(|c| c.answered == Some(200)));
+//! mock.trigger("order-1", Trigger::ResendLast).await?;
 //! # mock.shutdown().await;
 //! # Ok(())
 //! # }
 //! ```
 
 mod callbacks;
+mod config;
+mod control;
+mod events;
+mod gate;
+mod ledger;
 
-use std::net::SocketAddr;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::Router;
-use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use ecommpay_api::client::ReqwestTransport;
-use ecommpay_api::signature::{MessageKind, SignOptions, verify_value};
-use ecommpay_api::{Facts, Interface, OperationEntry, SecretKey};
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use callbacks::CallbackDelivery;
+pub use config::{EventSink, MockConfig, Outcome, OutcomeRule, ResendSchedule, When};
+pub use events::{CallbackDelivery, MockEvent, ReceivedRequest};
+pub use ledger::{OperationRecord, Payment};
 
 /// The size limit of a request body: 1 MiB (a larger one is answered 413).
 pub const MAX_REQUEST_BYTES: usize = 1 << 20;
 
-/// How the mock is set up.
-#[derive(Clone, Debug)]
-pub struct MockConfig {
-    key: SecretKey,
-    bind: SocketAddr,
-    callback_url: Option<String>,
-    deliveries: u32,
-    resend_delay: Duration,
+/// How many requests and deliveries the mock remembers; older ones are forgotten, so a mock
+/// left running keeps its memory bounded (the event sink still sees every one).
+pub const HISTORY_LIMIT: usize = 100_000;
+
+/// A callback to send now for a payment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Trigger {
+    /// Sets the outcome of the payment's last operation and sends its final callback: decline
+    /// a payment that succeeded, or the other way round.
+    Outcome(Outcome),
+    /// Sends the last callback again, as the platform does when it missed the merchant's 200.
+    ResendLast,
 }
 
-impl MockConfig {
-    /// The project's key; on `127.0.0.1`, a port the system chooses, no callbacks, each callback
-    /// delivered at most twice (so one failed delivery is sent again), 50 ms apart.
-    pub fn new(key: SecretKey) -> Self {
-        Self {
-            key,
-            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-            callback_url: None,
-            deliveries: 2,
-            resend_delay: Duration::from_millis(50),
+/// Why a trigger sent nothing.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TriggerError {
+    #[error("no payment with this payment_id")]
+    UnknownPayment,
+    #[error("no callback has been sent for this payment yet")]
+    NothingSent,
+    #[error("the mock has no callback URL")]
+    NoCallbackUrl,
+}
+
+impl TriggerError {
+    /// A short code for answers and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TriggerError::UnknownPayment => "payment_not_found",
+            TriggerError::NothingSent => "no_callback_sent",
+            TriggerError::NoCallbackUrl => "no_callback_url",
         }
     }
-
-    /// Where to listen (default `127.0.0.1:0`).
-    pub fn bind(mut self, addr: SocketAddr) -> Self {
-        self.bind = addr;
-        self
-    }
-
-    /// The merchant's callback URL; without one, no callbacks are sent.
-    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
-        self.callback_url = Some(url.into());
-        self
-    }
-
-    /// How many times at most a callback is delivered while it is not answered with 200
-    /// (at least 1).
-    pub fn deliveries(mut self, deliveries: u32) -> Self {
-        self.deliveries = deliveries.max(1);
-        self
-    }
-
-    /// The delay before a callback is sent again.
-    pub fn resend_delay(mut self, delay: Duration) -> Self {
-        self.resend_delay = delay;
-        self
-    }
-}
-
-/// A request the mock received at a Gate path.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct ReceivedRequest {
-    /// The operation id (`astropay.gate.sale`).
-    pub operation: &'static str,
-    /// `general.payment_id`, when there is one.
-    pub payment_id: Option<String>,
-    /// The body, when it was JSON.
-    pub body: Option<Value>,
-    /// The HTTP status the mock answered.
-    pub answered: u16,
 }
 
 pub(crate) struct State {
     config: MockConfig,
     transport: ReqwestTransport,
-    requests: Mutex<Vec<ReceivedRequest>>,
-    deliveries: Mutex<Vec<CallbackDelivery>>,
-    /// The last callback body sent for each payment, to deliver again on demand.
-    last_callback: Mutex<Vec<(String, Value)>>,
+    requests: Mutex<VecDeque<ReceivedRequest>>,
+    deliveries: Mutex<VecDeque<CallbackDelivery>>,
+    /// The last callback body sent for each payment, for [`Trigger::ResendLast`].
+    last_callback: Mutex<HashMap<String, Value>>,
+    ledger: Mutex<ledger::Ledger>,
     sequence: AtomicU64,
+    /// Callback plans still being delivered.
+    in_flight: AtomicU64,
 }
 
-/// A running mock Gate; it stops when [`MockGate::shutdown`] is called or it is dropped.
+impl State {
+    /// Keeps an event for the test (bounded) and hands it to the sink.
+    fn record(&self, event: MockEvent) {
+        fn push<T>(history: &Mutex<VecDeque<T>>, item: T) {
+            let mut history = lock(history);
+            if history.len() == HISTORY_LIMIT {
+                history.pop_front();
+            }
+            history.push_back(item);
+        }
+        if let Some(sink) = &self.config.events {
+            sink(&event);
+        }
+        match event {
+            MockEvent::Request(request) => push(&self.requests, request),
+            MockEvent::Callback(delivery) => push(&self.deliveries, delivery),
+        }
+    }
+
+    /// Delivers a plan of callbacks in the background, counted until it is done.
+    fn spawn_delivery(self: &Arc<Self>, plan: Vec<Value>) {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        let state = Arc::clone(self);
+        tokio::spawn(async move {
+            callbacks::deliver(&state, plan).await;
+            state.in_flight.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+
+    async fn trigger(
+        self: &Arc<Self>,
+        payment_id: &str,
+        trigger: Trigger,
+    ) -> Result<Option<u16>, TriggerError> {
+        if self.config.callback_url.is_none() {
+            return Err(TriggerError::NoCallbackUrl);
+        }
+        let body = match trigger {
+            Trigger::ResendLast => lock(&self.last_callback)
+                .get(payment_id)
+                .cloned()
+                .ok_or_else(|| {
+                    if lock(&self.ledger).payment(payment_id).is_some() {
+                        TriggerError::NothingSent
+                    } else {
+                        TriggerError::UnknownPayment
+                    }
+                })?,
+            Trigger::Outcome(outcome) => {
+                let applied = lock(&self.ledger)
+                    .overturn(payment_id, &outcome)
+                    .ok_or(TriggerError::UnknownPayment)?;
+                callbacks::final_callback(&applied, &outcome)
+            }
+        };
+        Ok(callbacks::deliver_now(self, body).await)
+    }
+}
+
+/// A running mock; it stops when [`MockGate::shutdown`] is called or it is dropped.
 pub struct MockGate {
     base_url: String,
     state: Arc<State>,
@@ -142,12 +186,14 @@ impl MockGate {
         let state = Arc::new(State {
             config,
             transport,
-            requests: Mutex::new(Vec::new()),
-            deliveries: Mutex::new(Vec::new()),
-            last_callback: Mutex::new(Vec::new()),
+            requests: Mutex::new(VecDeque::new()),
+            deliveries: Mutex::new(VecDeque::new()),
+            last_callback: Mutex::new(HashMap::new()),
+            ledger: Mutex::new(ledger::Ledger::default()),
             sequence: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
         });
-        let router = router(Arc::clone(&state));
+        let router = router(&state);
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, router)
@@ -169,14 +215,25 @@ impl MockGate {
         &self.base_url
     }
 
-    /// The requests received so far, in order.
+    /// The requests received so far, in order (the last [`HISTORY_LIMIT`]).
     pub fn requests(&self) -> Vec<ReceivedRequest> {
-        lock(&self.state.requests).clone()
+        lock(&self.state.requests).iter().cloned().collect()
     }
 
-    /// The callback deliveries so far, in order, with the merchant's answers.
+    /// The callback deliveries so far, in order, with the merchant's answers (the last
+    /// [`HISTORY_LIMIT`]).
     pub fn callbacks(&self) -> Vec<CallbackDelivery> {
-        lock(&self.state.deliveries).clone()
+        lock(&self.state.deliveries).iter().cloned().collect()
+    }
+
+    /// A payment's state, when the mock knows the payment.
+    pub fn payment(&self, payment_id: &str) -> Option<Payment> {
+        lock(&self.state.ledger).payment(payment_id).cloned()
+    }
+
+    /// Every payment, in the order they were opened.
+    pub fn payments(&self) -> Vec<Payment> {
+        lock(&self.state.ledger).payments()
     }
 
     /// Waits until `done` holds for the deliveries so far, at most `timeout`; whether it held.
@@ -187,26 +244,37 @@ impl MockGate {
     ) -> bool {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
-            if done(&lock(&self.state.deliveries)) {
+            if done(lock(&self.state.deliveries).make_contiguous()) {
                 return true;
             }
             if tokio::time::Instant::now() >= deadline {
                 return false;
             }
-            tokio::time::sleep(Duration::from_millis(10)).await;
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }
 
-    /// Delivers the last callback sent for `payment_id` once more (as the platform does when
-    /// it did not see the merchant's 200), and returns the merchant's answer, or `None` when
-    /// there was no such callback or no answer.
-    pub async fn redeliver(&self, payment_id: &str) -> Option<u16> {
-        let body = lock(&self.state.last_callback)
-            .iter()
-            .rev()
-            .find(|(id, _)| id == payment_id)
-            .map(|(_, body)| body.clone())?;
-        callbacks::deliver_once(&self.state, payment_id, &body, 0).await
+    /// Waits until every callback plan has been delivered (answered 200 or out of re-sends), at
+    /// most `timeout`; whether they all were.
+    pub async fn settled(&self, timeout: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        while self.state.in_flight.load(Ordering::SeqCst) > 0 {
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        true
+    }
+
+    /// Sends a callback for a payment now, as `stripe trigger` does; the merchant's HTTP status,
+    /// or `None` when it gave no answer.
+    pub async fn trigger(
+        &self,
+        payment_id: &str,
+        trigger: Trigger,
+    ) -> Result<Option<u16>, TriggerError> {
+        self.state.trigger(payment_id, trigger).await
     }
 
     /// Stops the server and waits for it.
@@ -234,24 +302,11 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn router(state: Arc<State>) -> Router {
-    let mut router = Router::new();
-    for entry in ecommpay_api::OPERATIONS {
-        let (Interface::Gate, Some(path)) = (entry.schema.interface, entry.schema.path) else {
-            continue;
-        };
-        let state = Arc::clone(&state);
-        router = router.route(
-            path,
-            post(move |body: Bytes| {
-                let state = Arc::clone(&state);
-                async move { gate_request(&state, entry, &body) }
-            }),
-        );
-    }
-    router
+fn router(state: &Arc<State>) -> axum::Router {
+    gate::routes(state)
+        .merge(control::routes(state))
         .fallback(|| async {
-            error_answer(
+            gate::error_answer(
                 StatusCode::NOT_FOUND,
                 "unknown_path",
                 "no Gate operation at this path",
@@ -259,82 +314,4 @@ fn router(state: Arc<State>) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
-}
-
-fn error_answer(status: StatusCode, code: &str, message: &str, errors: Option<Value>) -> Response {
-    let mut body = json!({"status": "error", "code": code, "message": message});
-    if let Some(errors) = errors {
-        body["errors"] = errors;
-    }
-    (status, axum::Json(body)).into_response()
-}
-
-fn gate_request(state: &Arc<State>, entry: &'static OperationEntry, raw: &[u8]) -> Response {
-    let operation = entry.id();
-    let parsed = serde_json::from_slice::<Value>(raw).ok();
-    let payment_id = parsed
-        .as_ref()
-        .and_then(|v| v.pointer("/general/payment_id"))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let record = |answered: u16| {
-        lock(&state.requests).push(ReceivedRequest {
-            operation,
-            payment_id: payment_id.clone(),
-            body: parsed.clone(),
-            answered,
-        });
-    };
-    let Some(body) = parsed.as_ref().filter(|v| v.is_object()) else {
-        record(400);
-        return error_answer(
-            StatusCode::BAD_REQUEST,
-            "malformed_request",
-            "the body is not a JSON object",
-            None,
-        );
-    };
-    if let Err(e) = verify_value(
-        body,
-        &state.config.key,
-        SignOptions::new(MessageKind::GateRequest),
-    ) {
-        record(400);
-        return error_answer(
-            StatusCode::BAD_REQUEST,
-            "invalid_signature",
-            &e.to_string(),
-            None,
-        );
-    }
-    let violations = entry.validate_json(body, &Facts::none());
-    if !violations.is_empty() {
-        record(400);
-        let errors = violations
-            .iter()
-            .map(|v| json!({"path": v.path, "kind": v.kind.as_str(), "message": v.message}))
-            .collect();
-        return error_answer(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "the request breaks the rules of the documents",
-            Some(Value::Array(errors)),
-        );
-    }
-    record(200);
-    let sequence = state.sequence.fetch_add(1, Ordering::Relaxed) + 1;
-    let request_id = format!("mock{sequence:08x}-{sequence:08}");
-    let general = &body["general"];
-    let answer = json!({
-        "status": "success",
-        "request_id": request_id,
-        "project_id": general["project_id"],
-        "payment_id": general["payment_id"],
-    });
-    if state.config.callback_url.is_some() {
-        let plan = callbacks::plan(operation, body, &request_id, sequence);
-        let state = Arc::clone(state);
-        tokio::spawn(async move { callbacks::deliver(&state, plan).await });
-    }
-    (StatusCode::OK, axum::Json(answer)).into_response()
 }

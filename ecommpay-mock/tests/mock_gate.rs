@@ -114,6 +114,20 @@ async fn bad_input_gets_an_answer_a_client_understands() {
         "{answer}"
     );
 
+    let form = ReqwestTransport::new(Duration::from_secs(2))
+        .unwrap()
+        .send(TransportRequest::new(
+            "POST",
+            sale_url.clone(),
+            vec![("Content-Type", "application/x-www-form-urlencoded".into())],
+            b"general=1".to_vec(),
+            Default::default(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(form.status, 415);
+    assert_eq!(json(&form)["code"], "unsupported_media_type");
+
     let unknown = post(format!("{}/v2/nothing", mock.base_url()), b"{}".to_vec()).await;
     assert_eq!(unknown.status, 404);
     assert_eq!(json(&unknown)["code"], "unknown_path");

@@ -16,7 +16,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use ecommpay_api::SecretKey;
 use ecommpay_example_merchant::{App, Config, NewOrder, OrderStatus, router};
-use ecommpay_mock::{MockConfig, MockGate};
+use ecommpay_mock::{MockConfig, MockGate, Trigger};
 
 const KEY: &str = "merchant-e2e-secret";
 
@@ -54,8 +54,8 @@ async fn run() {
     let mock = MockGate::start(
         MockConfig::new(SecretKey::new(KEY))
             .callback_url(format!("{merchant_url}/ecommpay/callback"))
-            .deliveries(2)
-            .resend_delay(Duration::from_millis(20)),
+            // The platform's schedule, 1000 times faster: its 10 s gap is 10 ms.
+            .time_scale(1000.0),
     )
     .await
     .unwrap();
@@ -130,7 +130,10 @@ async fn run() {
     );
 
     // The platform sends the final callback once more: answered 200, not processed again.
-    assert_eq!(mock.redeliver("order-e2e-1").await, Some(200));
+    assert_eq!(
+        mock.trigger("order-e2e-1", Trigger::ResendLast).await,
+        Ok(Some(200))
+    );
 
     let paid: Vec<_> = app
         .processed()

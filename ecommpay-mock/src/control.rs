@@ -1,0 +1,129 @@
+//! The mock's own HTTP routes under `/_mock`, for merchants whose tests are not in Rust: what it
+//! received and delivered, a payment's state, and triggers (`stripe trigger`'s counterpart).
+//!
+//! - `GET /_mock/requests`, `GET /_mock/callbacks`: the events so far, as `ecommpay mock` logs
+//!   them (requests with their bodies);
+//! - `GET /_mock/payments/{payment_id}`: the payment's state, 404 when unknown;
+//! - `POST /_mock/payments/{payment_id}/trigger` with `{"callback": "success" | "decline" |
+//!   "resend"}`: sends that callback now and answers `{"answered": <merchant's status>}`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use crate::config::Outcome;
+use crate::events::MockEvent;
+use crate::gate::error_answer;
+use crate::ledger::Payment;
+use crate::{State, Trigger, TriggerError, lock};
+
+pub(crate) fn routes(state: &Arc<State>) -> Router {
+    let requests = Arc::clone(state);
+    let callbacks = Arc::clone(state);
+    let payments = Arc::clone(state);
+    let triggers = Arc::clone(state);
+    Router::new()
+        .route(
+            "/_mock/requests",
+            get(move || async move {
+                let all: Vec<Value> = lock(&requests.requests)
+                    .iter()
+                    .map(|r| {
+                        let mut event = MockEvent::Request(r.clone()).to_json();
+                        event["body"] = r.body.clone().unwrap_or(Value::Null);
+                        event
+                    })
+                    .collect();
+                axum::Json(all)
+            }),
+        )
+        .route(
+            "/_mock/callbacks",
+            get(move || async move {
+                let all: Vec<Value> = lock(&callbacks.deliveries)
+                    .iter()
+                    .map(|d| MockEvent::Callback(d.clone()).to_json())
+                    .collect();
+                axum::Json(all)
+            }),
+        )
+        .route(
+            "/_mock/payments/{payment_id}",
+            get(move |Path(payment_id): Path<String>| async move {
+                match lock(&payments.ledger).payment(&payment_id) {
+                    Some(payment) => axum::Json(payment_json(payment)).into_response(),
+                    None => error_answer(
+                        StatusCode::NOT_FOUND,
+                        "payment_not_found",
+                        "no payment with this payment_id",
+                        None,
+                    ),
+                }
+            }),
+        )
+        .route(
+            "/_mock/payments/{payment_id}/trigger",
+            post(move |Path(payment_id): Path<String>, body: Bytes| {
+                let state = Arc::clone(&triggers);
+                async move { trigger(&state, &payment_id, &body).await }
+            }),
+        )
+}
+
+async fn trigger(state: &Arc<State>, payment_id: &str, body: &[u8]) -> Response {
+    let asked = serde_json::from_slice::<Value>(body).ok();
+    let trigger = match asked
+        .as_ref()
+        .and_then(|v| v.get("callback"))
+        .and_then(Value::as_str)
+    {
+        Some("success") => Trigger::Outcome(Outcome::Success),
+        Some("decline") => Trigger::Outcome(Outcome::decline()),
+        Some("resend") => Trigger::ResendLast,
+        _ => {
+            return error_answer(
+                StatusCode::BAD_REQUEST,
+                "malformed_trigger",
+                r#"the body must be {"callback": "success" | "decline" | "resend"}"#,
+                None,
+            );
+        }
+    };
+    match state.trigger(payment_id, trigger).await {
+        Ok(answered) => axum::Json(json!({"answered": answered})).into_response(),
+        Err(e) => {
+            let status = match e {
+                TriggerError::UnknownPayment | TriggerError::NothingSent => StatusCode::NOT_FOUND,
+                TriggerError::NoCallbackUrl => StatusCode::CONFLICT,
+            };
+            error_answer(status, e.code(), &e.to_string(), None)
+        }
+    }
+}
+
+/// A payment as `GET /_mock/payments/{id}` shows it.
+pub(crate) fn payment_json(payment: &Payment) -> Value {
+    json!({
+        "id": payment.id,
+        "opened_by": payment.opened_by,
+        "type": payment.payment_type,
+        "status": payment.status,
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "refunded": payment.refunded,
+        "operations": payment.operations.iter().map(|o| json!({
+            "id": o.id,
+            "operation": o.operation,
+            "type": o.operation_type,
+            "status": o.status,
+            "amount": o.amount,
+            "request_id": o.request_id,
+        })).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,172 @@
+//! The Gate side: every Gate operation of the spec at its path, checked as the Gate checks it
+//! (content type, JSON, signature, the documents' rules, the payment's state), answered as the
+//! Gate answers, its callbacks then delivered in the background.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use ecommpay_api::signature::{MessageKind, SignOptions, verify_value};
+use ecommpay_api::{Facts, Interface, OperationEntry};
+use serde_json::{Value, json};
+
+use crate::config::RequestFacts;
+use crate::events::{MockEvent, ReceivedRequest};
+use crate::{State, callbacks, lock};
+
+/// The routes of every Gate operation in the registry.
+pub(crate) fn routes(state: &Arc<State>) -> Router {
+    let mut router = Router::new();
+    for entry in ecommpay_api::OPERATIONS {
+        let (Interface::Gate, Some(path)) = (entry.schema.interface, entry.schema.path) else {
+            continue;
+        };
+        let state = Arc::clone(state);
+        router = router.route(
+            path,
+            post(move |headers: HeaderMap, body: Bytes| {
+                let state = Arc::clone(&state);
+                async move { gate_request(&state, entry, &headers, &body) }
+            }),
+        );
+    }
+    router
+}
+
+/// An answer of the Gate that refuses a request: `{"status": "error", "code", "message"}`, and
+/// `errors` with each violation's path when the documents' rules were broken.
+pub(crate) fn error_answer(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    errors: Option<Value>,
+) -> Response {
+    let mut body = json!({"status": "error", "code": code, "message": message});
+    if let Some(errors) = errors {
+        body["errors"] = errors;
+    }
+    (status, axum::Json(body)).into_response()
+}
+
+/// Whether a `Content-Type` names JSON (`application/json`, with or without parameters).
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        // The Gate's own clients always send one, but a missing header is not worth a refusal.
+        return true;
+    };
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+}
+
+fn gate_request(
+    state: &Arc<State>,
+    entry: &'static OperationEntry,
+    headers: &HeaderMap,
+    raw: &[u8],
+) -> Response {
+    let operation = entry.id();
+    let parsed = serde_json::from_slice::<Value>(raw).ok();
+    let payment_id = parsed
+        .as_ref()
+        .and_then(|v| v.pointer("/general/payment_id"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let refuse = |status: StatusCode, code: &str, message: &str, errors: Option<Value>| {
+        state.record(MockEvent::Request(ReceivedRequest {
+            operation,
+            payment_id: payment_id.clone(),
+            body: parsed.clone(),
+            answered: status.as_u16(),
+            refused: Some(code.to_owned()),
+        }));
+        error_answer(status, code, message, errors)
+    };
+    if !is_json(headers) {
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "the Gate takes application/json",
+            None,
+        );
+    }
+    let Some(body) = parsed.as_ref().filter(|v| v.is_object()) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "malformed_request",
+            "the body is not a JSON object",
+            None,
+        );
+    };
+    if let Err(e) = verify_value(
+        body,
+        &state.config.key,
+        SignOptions::new(MessageKind::GateRequest),
+    ) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid_signature",
+            &e.to_string(),
+            None,
+        );
+    }
+    let violations = entry.validate_json(body, &Facts::none());
+    if !violations.is_empty() {
+        let errors = violations
+            .iter()
+            .map(|v| json!({"path": v.path, "kind": v.kind.as_str(), "message": v.message}))
+            .collect();
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "the request breaks the rules of the documents",
+            Some(Value::Array(errors)),
+        );
+    }
+
+    let sequence = state.sequence.fetch_add(1, Ordering::Relaxed) + 1;
+    let request_id = format!("mock{sequence:08x}-{sequence:08}");
+    let outcome = state.config.outcome_of(&RequestFacts {
+        operation,
+        payment_id: payment_id.as_deref(),
+        amount: body.pointer("/payment/amount").and_then(Value::as_u64),
+    });
+    let applied =
+        lock(&state.ledger).apply(operation, body, &outcome, 1000 + sequence, &request_id);
+    let applied = match applied {
+        Ok(applied) => applied,
+        Err(refusal) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                refusal.code,
+                &refusal.message,
+                None,
+            );
+        }
+    };
+    state.record(MockEvent::Request(ReceivedRequest {
+        operation,
+        payment_id: payment_id.clone(),
+        body: parsed.clone(),
+        answered: 200,
+        refused: None,
+    }));
+    let general = &body["general"];
+    let answer = json!({
+        "status": "success",
+        "request_id": request_id,
+        "project_id": general["project_id"],
+        "payment_id": general["payment_id"],
+    });
+    if state.config.callback_url.is_some() {
+        let plan = callbacks::plan(&applied, &outcome);
+        state.spawn_delivery(plan);
+    }
+    (StatusCode::OK, axum::Json(answer)).into_response()
+}

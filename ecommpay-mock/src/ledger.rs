@@ -1,0 +1,568 @@
+//! Each payment's life as the mock knows it: which operation opened it, its status as callbacks
+//! write it, what has been refunded; and the refusals the documents imply for requests that do
+//! not fit it (an unknown payment, a reused `payment_id`, a refund beyond what is left).
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::config::Outcome;
+
+/// What an operation does to a payment, from the last part of its id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Action {
+    /// Opens a payment under a new `payment_id`, of this `payment.type`.
+    Open {
+        payment_type: &'static str,
+        operation_type: &'static str,
+    },
+    /// Takes the held amount of an auth.
+    Capture,
+    /// Releases the held amount of an auth.
+    Cancel,
+    /// Returns all or part of a purchase.
+    Refund,
+    /// Cancels the recurring payments registered under a purchase.
+    RecurringCancel,
+}
+
+impl Action {
+    pub(crate) fn of(operation: &str) -> Option<Self> {
+        let open = |payment_type, operation_type| Action::Open {
+            payment_type,
+            operation_type,
+        };
+        Some(match operation.rsplit('.').next()? {
+            "sale" => open("purchase", "sale"),
+            "auth" => open("purchase", "auth"),
+            "payout" | "pix_payout" | "payout_registration" => open("payout", "payout"),
+            "recurring" => open("recurring", "recurring"),
+            "capture" => Action::Capture,
+            "cancel" => Action::Cancel,
+            "refund" => Action::Refund,
+            "recurring_cancel" => Action::RecurringCancel,
+            _ => return None,
+        })
+    }
+
+    /// `operation.type` in this action's callbacks.
+    pub(crate) fn operation_type(self) -> &'static str {
+        match self {
+            Action::Open { operation_type, .. } => operation_type,
+            Action::Capture => "capture",
+            Action::Cancel => "cancel",
+            Action::Refund => "refund",
+            Action::RecurringCancel => "recurring_cancel",
+        }
+    }
+}
+
+/// A payment as the mock knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Payment {
+    /// `general.payment_id`.
+    pub id: String,
+    /// The operation that opened it (`paypal.gate.auth`).
+    pub opened_by: String,
+    /// `payment.type` in its callbacks (`purchase`, `payout`, `recurring`).
+    pub payment_type: String,
+    /// `payment.status` in its last callback (`success`, `decline`, `awaiting capture`,
+    /// `canceled`, `partially refunded`, `refunded`).
+    pub status: String,
+    /// `payment.amount` of the opening request, in minor units.
+    pub amount: Option<u64>,
+    pub currency: Option<String>,
+    /// The sum of its successful refunds.
+    pub refunded: u64,
+    /// Its operations in order, with their outcomes.
+    pub operations: Vec<OperationRecord>,
+    /// What its callbacks repeat from the opening request.
+    pub(crate) context: CallbackContext,
+}
+
+/// What callbacks repeat from the request that opened a payment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct CallbackContext {
+    pub(crate) project_id: Value,
+    pub(crate) customer_id: Value,
+}
+
+/// One operation of a payment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OperationRecord {
+    /// The platform's `operation.id` in callbacks.
+    pub id: u64,
+    /// The operation id (`paypal.gate.refund`).
+    pub operation: String,
+    /// `operation.type` (`sale`, `refund`).
+    pub operation_type: String,
+    /// `operation.status` (`success`, `decline`).
+    pub status: String,
+    /// The amount it moved, when it names one.
+    pub amount: Option<u64>,
+    /// The `request_id` the Gate answered it with.
+    pub request_id: String,
+}
+
+/// Why the Gate refuses a request that does not fit the payment's state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
+}
+
+impl Refusal {
+    fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// What an accepted operation did, for its callbacks.
+#[derive(Clone, Debug)]
+pub(crate) struct Applied {
+    pub(crate) payment: Payment,
+    pub(crate) operation: OperationRecord,
+    /// The amount and currency the operation's callback reports in `operation.sum_*`.
+    pub(crate) sum: Option<(u64, String)>,
+}
+
+#[derive(Default)]
+pub(crate) struct Ledger {
+    payments: HashMap<String, Payment>,
+}
+
+impl Ledger {
+    pub(crate) fn payment(&self, id: &str) -> Option<&Payment> {
+        self.payments.get(id)
+    }
+
+    pub(crate) fn payments(&self) -> Vec<Payment> {
+        let mut all: Vec<Payment> = self.payments.values().cloned().collect();
+        all.sort_by_key(|p| p.operations.first().map(|o| o.id));
+        all
+    }
+
+    /// Applies an operation with its outcome, or refuses it without changing anything.
+    pub(crate) fn apply(
+        &mut self,
+        operation: &str,
+        request: &Value,
+        outcome: &Outcome,
+        operation_id: u64,
+        request_id: &str,
+    ) -> Result<Applied, Refusal> {
+        let action = Action::of(operation).ok_or_else(|| {
+            Refusal::new(
+                "unknown_operation",
+                format!("the mock does not know what {operation} does"),
+            )
+        })?;
+        let payment_id = request
+            .pointer("/general/payment_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let amount = request.pointer("/payment/amount").and_then(Value::as_u64);
+        let currency = request
+            .pointer("/payment/currency")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let record = |status: &str, amount: Option<u64>| OperationRecord {
+            id: operation_id,
+            operation: operation.to_owned(),
+            operation_type: action.operation_type().to_owned(),
+            status: status.to_owned(),
+            amount,
+            request_id: request_id.to_owned(),
+        };
+        let operation_status = if *outcome == Outcome::Success {
+            "success"
+        } else {
+            "decline"
+        };
+
+        if let Action::Open { payment_type, .. } = action {
+            if self.payments.contains_key(payment_id) {
+                return Err(Refusal::new(
+                    "payment_id_reused",
+                    "a payment with this payment_id already exists in the project; \
+                     payment_id must be unique within the project",
+                ));
+            }
+            let operation = record(operation_status, amount);
+            let mut payment = Payment {
+                id: payment_id.to_owned(),
+                opened_by: operation.operation.clone(),
+                payment_type: payment_type.to_owned(),
+                status: String::new(),
+                amount,
+                currency: currency.clone(),
+                refunded: 0,
+                operations: vec![operation.clone()],
+                context: CallbackContext {
+                    project_id: request
+                        .pointer("/general/project_id")
+                        .cloned()
+                        .unwrap_or(Value::Null),
+                    customer_id: request
+                        .pointer("/customer/id")
+                        .cloned()
+                        .unwrap_or(Value::Null),
+                },
+            };
+            settle(&mut payment);
+            self.payments.insert(payment_id.to_owned(), payment.clone());
+            return Ok(Applied {
+                payment,
+                operation,
+                sum: amount.zip(currency),
+            });
+        }
+
+        let payment = self.payments.get_mut(payment_id).ok_or_else(|| {
+            Refusal::new(
+                "payment_not_found",
+                "no payment with this payment_id in the project",
+            )
+        })?;
+        let held = payment.status == "awaiting capture";
+        let paid = matches!(payment.status.as_str(), "success" | "partially refunded");
+        let whole = payment.amount.zip(payment.currency.clone());
+        let moved = match action {
+            Action::Open { .. } => unreachable!("handled above"),
+            Action::Capture | Action::Cancel if !held => {
+                return Err(Refusal::new(
+                    "wrong_payment_status",
+                    format!(
+                        "the payment is {}; only a payment awaiting capture can be {}",
+                        payment.status,
+                        if action == Action::Capture {
+                            "captured"
+                        } else {
+                            "canceled"
+                        },
+                    ),
+                ));
+            }
+            Action::Capture | Action::Cancel => whole,
+            Action::Refund => {
+                if !paid || payment.payment_type != "purchase" {
+                    return Err(Refusal::new(
+                        "wrong_payment_status",
+                        format!(
+                            "the payment is a {} {}; only a successful purchase can be refunded",
+                            payment.payment_type, payment.status
+                        ),
+                    ));
+                }
+                let left = payment.amount.unwrap_or(0).saturating_sub(payment.refunded);
+                let asked = amount.unwrap_or(left);
+                if asked == 0 || asked > left {
+                    return Err(Refusal::new(
+                        "refund_exceeds_payment",
+                        format!("the refund asks for {asked}; {left} is left to refund"),
+                    ));
+                }
+                if let (Some(asked_currency), Some(paid_currency)) = (&currency, &payment.currency)
+                    && asked_currency != paid_currency
+                {
+                    return Err(Refusal::new(
+                        "refund_currency_differs",
+                        "the refund's currency is not the payment's",
+                    ));
+                }
+                payment.currency.clone().map(|c| (asked, c))
+            }
+            Action::RecurringCancel => {
+                if !paid {
+                    return Err(Refusal::new(
+                        "wrong_payment_status",
+                        format!(
+                            "the payment is {}; recurring payments are registered under a successful purchase",
+                            payment.status
+                        ),
+                    ));
+                }
+                None
+            }
+        };
+        let operation = record(operation_status, moved.as_ref().map(|(a, _)| *a));
+        payment.operations.push(operation.clone());
+        settle(payment);
+        Ok(Applied {
+            payment: payment.clone(),
+            operation,
+            sum: moved,
+        })
+    }
+
+    /// Sets the outcome of a payment's last operation (a trigger), returning what the callback
+    /// must report; `None` when there is no such payment.
+    pub(crate) fn overturn(&mut self, payment_id: &str, outcome: &Outcome) -> Option<Applied> {
+        let payment = self.payments.get_mut(payment_id)?;
+        let last = payment.operations.last_mut()?;
+        last.status = if *outcome == Outcome::Success {
+            "success"
+        } else {
+            "decline"
+        }
+        .to_owned();
+        let operation = last.clone();
+        settle(payment);
+        let sum = operation.amount.zip(payment.currency.clone());
+        Some(Applied {
+            payment: payment.clone(),
+            operation,
+            sum,
+        })
+    }
+}
+
+/// Derives a payment's status and refunded sum from its operations, so that accepting an
+/// operation and overturning one follow the same transitions. A declined operation after the
+/// opening one leaves the payment as it was.
+fn settle(payment: &mut Payment) {
+    let mut status = "decline";
+    let mut refunded = 0;
+    for (index, operation) in payment.operations.iter().enumerate() {
+        let success = operation.status == "success";
+        match Action::of(&operation.operation) {
+            Some(Action::Open { operation_type, .. }) if index == 0 => {
+                status = match (success, operation_type) {
+                    (false, _) => "decline",
+                    (true, _) if operation.operation.ends_with(".payout_registration") => {
+                        "awaiting_payout_completion"
+                    }
+                    (true, "auth") => "awaiting capture",
+                    (true, _) => "success",
+                };
+            }
+            Some(Action::Capture) if success => status = "success",
+            Some(Action::Cancel) if success => status = "canceled",
+            Some(Action::Refund) if success => {
+                refunded += operation.amount.unwrap_or(0);
+                status = if refunded >= payment.amount.unwrap_or(0) {
+                    "refunded"
+                } else {
+                    "partially refunded"
+                };
+            }
+            _ => {}
+        }
+    }
+    payment.status = status.to_owned();
+    payment.refunded = refunded;
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn sale(id: &str, amount: u64) -> Value {
+        json!({"general": {"project_id": 1, "payment_id": id}, "payment": {"amount": amount, "currency": "USD"}})
+    }
+
+    fn refund(id: &str, amount: Option<u64>) -> Value {
+        let mut body = json!({"general": {"project_id": 1, "payment_id": id}, "payment": {"description": "r"}});
+        if let Some(amount) = amount {
+            body["payment"]["amount"] = json!(amount);
+            body["payment"]["currency"] = json!("USD");
+        }
+        body
+    }
+
+    #[test]
+    fn a_reused_payment_id_is_refused() {
+        let mut ledger = Ledger::default();
+        ledger
+            .apply(
+                "paypal.gate.sale",
+                &sale("p1", 100),
+                &Outcome::Success,
+                1,
+                "r",
+            )
+            .unwrap();
+        let refused = ledger
+            .apply(
+                "paypal.gate.auth",
+                &sale("p1", 100),
+                &Outcome::Success,
+                2,
+                "r",
+            )
+            .unwrap_err();
+        assert_eq!(refused.code, "payment_id_reused");
+        assert_eq!(ledger.payment("p1").unwrap().operations.len(), 1);
+    }
+
+    #[test]
+    fn a_capture_of_an_unknown_payment_is_refused() {
+        let mut ledger = Ledger::default();
+        let refused = ledger
+            .apply(
+                "paypal.gate.capture",
+                &sale("nope", 100),
+                &Outcome::Success,
+                1,
+                "r",
+            )
+            .unwrap_err();
+        assert_eq!(refused.code, "payment_not_found");
+    }
+
+    #[test]
+    fn an_auth_is_captured_once() {
+        let mut ledger = Ledger::default();
+        let auth = ledger
+            .apply(
+                "paypal.gate.auth",
+                &sale("a", 500),
+                &Outcome::Success,
+                1,
+                "r",
+            )
+            .unwrap();
+        assert_eq!(auth.payment.status, "awaiting capture");
+        let captured = ledger
+            .apply(
+                "paypal.gate.capture",
+                &sale("a", 500),
+                &Outcome::Success,
+                2,
+                "r",
+            )
+            .unwrap();
+        assert_eq!(captured.payment.status, "success");
+        assert_eq!(captured.sum, Some((500, "USD".into())));
+        let again = ledger
+            .apply(
+                "paypal.gate.cancel",
+                &sale("a", 500),
+                &Outcome::Success,
+                3,
+                "r",
+            )
+            .unwrap_err();
+        assert_eq!(again.code, "wrong_payment_status");
+    }
+
+    #[test]
+    fn refunds_never_exceed_the_payment() {
+        let mut ledger = Ledger::default();
+        ledger
+            .apply("upi.gate.sale", &sale("s", 1000), &Outcome::Success, 1, "r")
+            .unwrap();
+        let part = ledger
+            .apply(
+                "upi.gate.refund",
+                &refund("s", Some(600)),
+                &Outcome::Success,
+                2,
+                "r",
+            )
+            .unwrap();
+        assert_eq!(part.payment.status, "partially refunded");
+        assert_eq!(part.payment.refunded, 600);
+        let beyond = ledger
+            .apply(
+                "upi.gate.refund",
+                &refund("s", Some(500)),
+                &Outcome::Success,
+                3,
+                "r",
+            )
+            .unwrap_err();
+        assert_eq!(beyond.code, "refund_exceeds_payment");
+        assert!(beyond.message.contains("400 is left"), "{}", beyond.message);
+        let rest = ledger
+            .apply(
+                "upi.gate.refund",
+                &refund("s", None),
+                &Outcome::Success,
+                4,
+                "r",
+            )
+            .unwrap();
+        assert_eq!(rest.payment.status, "refunded");
+        assert_eq!(rest.sum, Some((400, "USD".into())));
+        let more = ledger
+            .apply(
+                "upi.gate.refund",
+                &refund("s", None),
+                &Outcome::Success,
+                5,
+                "r",
+            )
+            .unwrap_err();
+        assert_eq!(more.code, "wrong_payment_status");
+    }
+
+    #[test]
+    fn a_declined_refund_leaves_the_payment_as_it_was() {
+        let mut ledger = Ledger::default();
+        ledger
+            .apply("upi.gate.sale", &sale("s", 1000), &Outcome::Success, 1, "r")
+            .unwrap();
+        let declined = ledger
+            .apply(
+                "upi.gate.refund",
+                &refund("s", Some(300)),
+                &Outcome::decline(),
+                2,
+                "r",
+            )
+            .unwrap();
+        assert_eq!(declined.operation.status, "decline");
+        assert_eq!(declined.payment.status, "success");
+        assert_eq!(declined.payment.refunded, 0);
+    }
+
+    #[test]
+    fn a_declined_sale_cannot_be_refunded() {
+        let mut ledger = Ledger::default();
+        ledger
+            .apply(
+                "upi.gate.sale",
+                &sale("s", 1000),
+                &Outcome::decline(),
+                1,
+                "r",
+            )
+            .unwrap();
+        let refused = ledger
+            .apply(
+                "upi.gate.refund",
+                &refund("s", None),
+                &Outcome::Success,
+                2,
+                "r",
+            )
+            .unwrap_err();
+        assert_eq!(refused.code, "wrong_payment_status");
+    }
+
+    #[test]
+    fn a_trigger_overturns_the_last_operation() {
+        let mut ledger = Ledger::default();
+        ledger
+            .apply(
+                "paypal.gate.sale",
+                &sale("t", 100),
+                &Outcome::Success,
+                1,
+                "r",
+            )
+            .unwrap();
+        let declined = ledger.overturn("t", &Outcome::decline()).unwrap();
+        assert_eq!(declined.payment.status, "decline");
+        assert_eq!(declined.operation.status, "decline");
+        assert!(ledger.overturn("missing", &Outcome::decline()).is_none());
+    }
+}

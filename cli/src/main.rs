@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "ecommpay",
     version,
-    about = "Sign, verify and validate ecommpay messages; build and verify Payment Page URLs"
+    about = "Sign, verify and validate ecommpay messages; build and verify Payment Page URLs; run a mock Gate"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -37,6 +37,11 @@ enum Command {
     /// Validate a JSON payload against an operation of the spec and print every violation:
     /// exit 0 valid, 1 invalid, 2 the input cannot be read or the operation is unknown.
     Validate(commands::validate::ValidateArgs),
+    /// Run the mock Gate on loopback: Gate operations checked as the Gate checks them, each
+    /// payment's state, signed callbacks to `--callback-url` re-sent on the platform's schedule,
+    /// control routes under `/_mock`. Logs one JSON line per request and callback; runs until
+    /// interrupted.
+    Mock(commands::mock::MockArgs),
 }
 
 fn main() -> ExitCode {
@@ -45,5 +50,6 @@ fn main() -> ExitCode {
         Command::Verify(args) => commands::verify::run(&args),
         Command::Validate(args) => commands::validate::run(&args),
         Command::PaymentPageUrl(args) => commands::payment_page_url::run(&args),
+        Command::Mock(args) => commands::mock::run(&args),
     }
 }

@@ -1,5 +1,6 @@
 //! The subcommands, and what they share: reading the message and the key.
 
+pub mod mock;
 pub mod payment_page_url;
 pub mod sign;
 pub mod validate;

@@ -1,0 +1,116 @@
+//! `ecommpay mock`: the mock Gate as a process, for merchants whose backends are not in Rust.
+//! The first line on standard output is `{"event": "listening", "base_url": ...}`; then one JSON
+//! line per request received and per callback delivered. It serves until interrupted (Ctrl-C or
+//! SIGTERM).
+
+use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use ecommpay_mock::{MockConfig, MockEvent, MockGate, Outcome, When};
+use serde_json::json;
+
+use super::{Failure, print_line, read_key};
+
+#[derive(Args, Debug)]
+pub struct MockArgs {
+    /// Port to listen on; 0 lets the system choose (the first line says which).
+    #[arg(long, default_value_t = 8090)]
+    pub port: u16,
+    /// Address to listen on. Loopback by default: the mock checks signatures with a real key
+    /// and is not meant to be reachable from elsewhere.
+    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    pub bind: IpAddr,
+    /// File holding the project's secret key (one trailing newline is ignored); otherwise the
+    /// environment variable ECOMMPAY_SECRET_KEY.
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+    /// The merchant's callback URL; without one, no callbacks are sent.
+    #[arg(long, value_name = "URL")]
+    pub callback_url: Option<String>,
+    /// How much faster than real time the re-send schedule runs (1000: the platform's 10 s gap
+    /// is 10 ms).
+    #[arg(long, default_value_t = 1.0, value_name = "FACTOR")]
+    pub time_scale: f64,
+    /// Decline every operation with this `payment.amount` (repeatable).
+    #[arg(long, value_name = "AMOUNT")]
+    pub decline_amount: Vec<u64>,
+    /// Decline every operation whose `general.payment_id` starts with this prefix (repeatable).
+    #[arg(long, value_name = "PREFIX")]
+    pub decline_payment_id_prefix: Vec<String>,
+}
+
+pub fn run(args: &MockArgs) -> ExitCode {
+    match serve(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
+    }
+}
+
+fn config(args: &MockArgs) -> Result<MockConfig, Failure> {
+    if !(args.time_scale.is_finite() && args.time_scale > 0.0) {
+        return Err(Failure::unusable("--time-scale must be a positive number"));
+    }
+    let mut config = MockConfig::new(read_key(args.key_file.as_deref())?)
+        .bind(SocketAddr::new(args.bind, args.port))
+        .time_scale(args.time_scale)
+        .on_event(log_event);
+    if let Some(url) = &args.callback_url {
+        config = config.callback_url(url.clone());
+    }
+    for amount in &args.decline_amount {
+        config = config.decline_amount(*amount);
+    }
+    for prefix in &args.decline_payment_id_prefix {
+        config = config.outcome(When::PaymentIdPrefix(prefix.clone()), Outcome::decline());
+    }
+    Ok(config)
+}
+
+/// One JSON line per event. A log nobody reads (a closed pipe) does not stop the mock: the
+/// merchant's tests depend on its answers, not on its log.
+fn log_event(event: &MockEvent) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", event.to_json()).and_then(|()| out.flush());
+}
+
+fn serve(args: &MockArgs) -> Result<(), Failure> {
+    let config = config(args)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::unusable(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async {
+        let address = SocketAddr::new(args.bind, args.port);
+        let mock = MockGate::start(config)
+            .await
+            .map_err(|e| Failure::unusable(format!("cannot listen on {address}: {e}")))?;
+        print_line(json!({"event": "listening", "base_url": mock.base_url()}))?;
+        stopped().await;
+        mock.shutdown().await;
+        Ok(())
+    })
+}
+
+/// Resolves on Ctrl-C, or on SIGTERM where there are signals.
+async fn stopped() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => return interrupt.await,
+            };
+        tokio::select! {
+            () = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    interrupt.await;
+}

@@ -229,6 +229,12 @@ impl Ledger {
                 "no payment with this payment_id in the project",
             )
         })?;
+        if method_of(&payment.opened_by) != method_of(operation) {
+            return Err(Refusal::new(
+                "wrong_payment_method",
+                format!("the payment was opened by {}", payment.opened_by),
+            ));
+        }
         let held = payment.status == "awaiting capture";
         let paid = matches!(payment.status.as_str(), "success" | "partially refunded");
         let whole = payment.amount.zip(payment.currency.clone());
@@ -320,6 +326,11 @@ impl Ledger {
             sum,
         })
     }
+}
+
+/// The payment method an operation id names (`paypal` of `paypal.gate.refund`).
+fn method_of(operation: &str) -> &str {
+    operation.split('.').next().unwrap_or_default()
 }
 
 /// Derives a payment's status and refunded sum from its operations, so that accepting an
@@ -502,6 +513,30 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!(more.code, "wrong_payment_status");
+    }
+
+    #[test]
+    fn a_follow_up_goes_through_the_method_that_opened_the_payment() {
+        let mut ledger = Ledger::default();
+        ledger
+            .apply(
+                "astropay.gate.sale",
+                &sale("m", 100),
+                &Outcome::Success,
+                1,
+                "r",
+            )
+            .unwrap();
+        let refused = ledger
+            .apply(
+                "paypal.gate.refund",
+                &refund("m", None),
+                &Outcome::Success,
+                2,
+                "r",
+            )
+            .unwrap_err();
+        assert_eq!(refused.code, "wrong_payment_method");
     }
 
     #[test]

@@ -5,8 +5,10 @@
 //! Routes:
 //!
 //! - `POST /orders` with `{"order_id", "amount", "currency", "customer_id", "customer_ip",
-//!   "country"}`: an AstroPay sale for the order; answers 202 with the Gate's `request_id`, or
+//!   "country"}`: a PayPal sale for the order; answers 202 with the Gate's `request_id`, or
 //!   the Gate client's error;
+//! - `POST /orders/{id}/refund` with `{"amount": N}` (part of it) or `{}` (all that is left): a
+//!   refund through the Gate, answered like `/orders`; the refund callback settles it;
 //! - `POST /ecommpay/callback`: the callback endpoint (the URL set in the project's settings
 //!   at ecommpay); answers what [`CallbackEndpoint::receive`] says (200 once taken in);
 //! - `GET /orders/{id}`: the order's status.
@@ -25,10 +27,10 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use ecommpay_api::astropay::{SaleRequest, SaleRequestCustomer};
 use ecommpay_api::callback::CallbackPaymentStatus;
 use ecommpay_api::client::{ConfigError, Gate, GateAnswer, GateError};
-use ecommpay_api::shared::{General, Payment};
+use ecommpay_api::paypal::{RefundRequest, SaleRequest, SaleRequestCustomer, SaleRequestReturnUrl};
+use ecommpay_api::shared::{General, Payment, RefundRequestPayment};
 use ecommpay_api::webhook::{Answer, CallbackEndpoint, IdempotencyKey};
 use ecommpay_api::{BuildError, SecretKey};
 use serde::{Deserialize, Serialize};
@@ -42,6 +44,8 @@ pub struct Config {
     pub project_id: i64,
     /// The Gate's base URL (`https://api.ecommpay.com`, or a mock's).
     pub gate_base_url: String,
+    /// Where PayPal sends the customer back: `{return_base_url}/success` or `/decline`.
+    pub return_base_url: String,
 }
 
 /// An order to pay.
@@ -76,6 +80,10 @@ pub enum OrderStatus {
     Paid,
     /// The final callback says decline.
     Declined,
+    /// A refund callback says part of the payment went back.
+    PartiallyRefunded,
+    /// A refund callback says all of it went back.
+    Refunded,
     /// Another payment status.
     Other {
         /// As sent.
@@ -104,6 +112,7 @@ struct Inner {
     gate: Gate,
     endpoint: CallbackEndpoint,
     project_id: i64,
+    return_base_url: String,
     store: Mutex<Store>,
 }
 
@@ -144,6 +153,7 @@ impl App {
                 gate,
                 endpoint: CallbackEndpoint::new(config.key),
                 project_id: config.project_id,
+                return_base_url: config.return_base_url,
                 store: Mutex::new(Store::default()),
             }),
         })
@@ -156,7 +166,7 @@ impl App {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Opens the payment of an order: an AstroPay sale through the Gate.
+    /// Opens the payment of an order: a PayPal sale through the Gate.
     pub async fn open_payment(&self, order: &NewOrder) -> Result<GateAnswer, OpenError> {
         let request = SaleRequest::builder()
             .general(
@@ -175,6 +185,11 @@ impl App {
                     .ip_address(order.customer_ip.as_str())
                     .country(order.country.as_str()),
             )
+            .return_url(
+                SaleRequestReturnUrl::builder()
+                    .success(format!("{}/success", self.inner.return_base_url))
+                    .decline(format!("{}/decline", self.inner.return_base_url)),
+            )
             .build()
             .map_err(OpenError::Build)?;
         let accepted = self
@@ -188,6 +203,31 @@ impl App {
             .entry(order.order_id.clone())
             .or_insert(OrderStatus::Opened);
         Ok(accepted)
+    }
+
+    /// Refunds `amount` of an order's payment, or all that is left when `None`. A refund moves
+    /// money: the Gate client never retries it, and the callback, not this answer, says whether
+    /// it went through.
+    pub async fn refund(
+        &self,
+        order_id: &str,
+        amount: Option<(u64, &str)>,
+    ) -> Result<GateAnswer, OpenError> {
+        let mut payment =
+            RefundRequestPayment::builder().description(format!("Refund of {order_id}"));
+        if let Some((amount, currency)) = amount {
+            payment = payment.amount(amount).currency(currency);
+        }
+        let request = RefundRequest::builder()
+            .general(
+                General::builder()
+                    .project_id(self.inner.project_id)
+                    .payment_id(order_id),
+            )
+            .payment(payment)
+            .build()
+            .map_err(OpenError::Build)?;
+        self.inner.gate.send(request).await.map_err(OpenError::Gate)
     }
 
     /// Takes in a callback's raw body and says what to answer.
@@ -214,6 +254,8 @@ impl App {
             match delivery.payment_status() {
                 Some(CallbackPaymentStatus::Success) => OrderStatus::Paid,
                 Some(CallbackPaymentStatus::Decline) => OrderStatus::Declined,
+                Some(CallbackPaymentStatus::PartiallyRefunded) => OrderStatus::PartiallyRefunded,
+                Some(CallbackPaymentStatus::Refunded) => OrderStatus::Refunded,
                 other => OrderStatus::Other {
                     payment_status: other.map(|s| s.as_str().to_owned()).unwrap_or_default(),
                 },
@@ -250,6 +292,7 @@ pub fn router(app: App) -> Router {
     Router::new()
         .route("/orders", post(open_order))
         .route("/orders/{id}", get(order_status))
+        .route("/orders/{id}/refund", post(refund_order))
         .route(
             "/ecommpay/callback",
             // The body limit is checked before the body is read whole, too.
@@ -260,6 +303,42 @@ pub fn router(app: App) -> Router {
 
 async fn open_order(State(app): State<App>, axum::Json(order): axum::Json<NewOrder>) -> Response {
     match app.open_payment(&order).await {
+        Ok(accepted) => (
+            StatusCode::ACCEPTED,
+            axum::Json(serde_json::json!({"request_id": accepted.request_id})),
+        )
+            .into_response(),
+        Err(OpenError::Build(e)) => (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+        Err(OpenError::Gate(e)) => (StatusCode::BAD_GATEWAY, e.to_string()).into_response(),
+    }
+}
+
+/// The body of `POST /orders/{id}/refund`.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct RefundOrder {
+    /// The part to refund, in minor units; all that is left when absent.
+    pub amount: Option<u64>,
+    /// The amount's currency; needed with `amount`.
+    pub currency: Option<String>,
+}
+
+async fn refund_order(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    axum::Json(refund): axum::Json<RefundOrder>,
+) -> Response {
+    let part = match (refund.amount, refund.currency.as_deref()) {
+        (Some(amount), Some(currency)) => Some((amount, currency)),
+        (None, None) => None,
+        _ => {
+            return (
+                StatusCode::BAD_REQUEST,
+                "a partial refund names its amount and currency",
+            )
+                .into_response();
+        }
+    };
+    match app.refund(&id, part).await {
         Ok(accepted) => (
             StatusCode::ACCEPTED,
             axum::Json(serde_json::json!({"request_id": accepted.request_id})),

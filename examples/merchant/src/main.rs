@@ -5,8 +5,9 @@
 //!   cargo run -p ecommpay-example-merchant -- 127.0.0.1:3000
 //! ```
 //!
-//! `ECOMMPAY_GATE_URL` replaces the Gate's address (a mock's, in tests). The callback URL is
-//! `http://HOST:PORT/ecommpay/callback`, set in the project's settings at ecommpay.
+//! `ECOMMPAY_GATE_URL` replaces the Gate's address (a mock's, in tests); `ECOMMPAY_RETURN_URL`
+//! is where PayPal sends customers back (`http://HOST:PORT/return` by default). The callback URL
+//! is `http://HOST:PORT/ecommpay/callback`, set in the project's settings at ecommpay.
 
 use ecommpay_api::SecretKey;
 use ecommpay_api::client::DEFAULT_BASE_URL;
@@ -22,6 +23,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         project_id: std::env::var("ECOMMPAY_PROJECT_ID")?.parse()?,
         gate_base_url: std::env::var("ECOMMPAY_GATE_URL")
             .unwrap_or_else(|_| DEFAULT_BASE_URL.to_owned()),
+        return_base_url: std::env::var("ECOMMPAY_RETURN_URL")
+            .unwrap_or_else(|_| format!("http://{bind}/return")),
     };
     let listener = tokio::net::TcpListener::bind(&bind).await?;
     eprintln!("merchant listening on http://{}", listener.local_addr()?);

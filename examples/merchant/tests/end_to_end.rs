@@ -4,7 +4,8 @@
 //! redirect callback and the final one to the merchant's endpoint. The first delivery of the
 //! final callback meets a 503 (a load balancer's hiccup, injected in front of the merchant), so
 //! the mock sends it again; then the mock re-sends it once more as the platform does when it
-//! missed the 200. The merchant must have seen the payment succeed exactly once.
+//! missed the 200. The merchant must have seen the payment succeed exactly once. Then it refunds
+//! the payment in two parts, each settled by its callback, and a third refund is refused.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use ecommpay_api::SecretKey;
 use ecommpay_example_merchant::{App, Config, NewOrder, OrderStatus, router};
 use ecommpay_mock::{MockConfig, MockGate, Trigger};
+use serde_json::json;
 
 const KEY: &str = "merchant-e2e-secret";
 
@@ -64,6 +66,7 @@ async fn run() {
         key: SecretKey::new(KEY),
         project_id: 210,
         gate_base_url: mock.base_url().to_owned(),
+        return_base_url: format!("{merchant_url}/return"),
     })
     .unwrap();
     let failed = Arc::new(AtomicBool::new(false));
@@ -104,7 +107,7 @@ async fn run() {
     // The mock received one signed, valid sale and accepted it.
     let requests = mock.requests();
     assert_eq!(requests.len(), 1, "{requests:?}");
-    assert_eq!(requests[0].operation, "astropay.gate.sale");
+    assert_eq!(requests[0].operation, "paypal.gate.sale");
     assert_eq!(requests[0].payment_id.as_deref(), Some("order-e2e-1"));
     assert_eq!(requests[0].answered, 200);
 
@@ -146,6 +149,59 @@ async fn run() {
     assert_eq!(app.processed().len(), 2, "the redirect and the success");
     assert_eq!(app.duplicates(), 1);
     assert_eq!(app.order("order-e2e-1"), Some(OrderStatus::Paid));
+
+    // The merchant refunds 600 of the 1000, then the rest; a third refund is refused by the
+    // Gate (nothing is left), and no callback comes for it.
+    let refund = |body: serde_json::Value| {
+        let client = client.clone();
+        let url = format!("{merchant_url}/orders/order-e2e-1/refund");
+        async move {
+            ecommpay_api::client::Transport::send(
+                &client,
+                ecommpay_api::client::TransportRequest::new(
+                    "POST",
+                    url,
+                    vec![("Content-Type", "application/json".into())],
+                    serde_json::to_vec(&body).unwrap(),
+                    Default::default(),
+                ),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(
+        refund(json!({"amount": 600, "currency": "BRL"}))
+            .await
+            .status,
+        202
+    );
+    assert!(mock.settled(Duration::from_secs(10)).await);
+    assert_eq!(
+        app.order("order-e2e-1"),
+        Some(OrderStatus::PartiallyRefunded)
+    );
+    assert_eq!(refund(json!({})).await.status, 202);
+    assert!(mock.settled(Duration::from_secs(10)).await);
+    assert_eq!(app.order("order-e2e-1"), Some(OrderStatus::Refunded));
+    let refused = refund(json!({})).await;
+    assert_eq!(
+        refused.status,
+        502,
+        "{}",
+        String::from_utf8_lossy(&refused.body)
+    );
+    assert!(String::from_utf8_lossy(&refused.body).contains("wrong_payment_status"));
+    let payment = mock.payment("order-e2e-1").unwrap();
+    assert_eq!(
+        (payment.status.as_str(), payment.refunded),
+        ("refunded", 1000)
+    );
+    assert_eq!(
+        app.processed().len(),
+        4,
+        "the redirect, the success and two refunds"
+    );
 
     mock.shutdown().await;
     server.abort();

@@ -173,6 +173,51 @@ fn verify_exit_codes() {
 }
 
 #[test]
+fn verify_reads_a_callback_as_the_callback_endpoint_does() {
+    let signed = format!(
+        r#"{{"payment":{{"id":"test-payment","status":"success"}},"some_bool_param":true,"signature":"{SDK_PAYMENT_SIGNATURE}"}}"#
+    );
+    // A second `status`: whichever one a reader takes, the signature covered only one of them.
+    let duplicated = signed.replace(
+        r#""status":"success""#,
+        r#""status":"success","status":"decline""#,
+    );
+    let output = run(&["verify"], Some("qwerty"), &duplicated);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("payment.status") && stderr(&output).contains("twice"),
+        "{}",
+        stderr(&output)
+    );
+
+    // Fields the signature cannot see keep it valid, and are named on standard error.
+    let padded = signed.replace(
+        r#""some_bool_param""#,
+        r#""frame_mode":"iframe","extra":{},"some_bool_param""#,
+    );
+    let output = run(&["verify"], Some("qwerty"), &padded);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "valid\n");
+    assert!(
+        stderr(&output).contains("frame_mode"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).contains("extra"), "{}", stderr(&output));
+
+    // Input beyond 1 MiB is refused before it is parsed.
+    let huge = format!(r#"{{"pad":"{}"}}"#, "x".repeat(1 << 20));
+    let output = run(&["verify"], Some("qwerty"), &huge);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("longer than the limit"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).len() < 200, "no echo of the input");
+}
+
+#[test]
 fn errors_go_to_stderr_and_never_echo_the_key() {
     let key = "very-secret-key-value";
     for (args, input) in [

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use ecommpay_api::SecretKey;
 use ecommpay_api::secret::SECRET_KEY_ENV;
-use ecommpay_api::signature::{MessageKind, SignOptions, SortOrder};
+use ecommpay_api::signature::{DEFAULT_MAX_BODY_BYTES, MessageKind, SignOptions, SortOrder};
 use serde_json::Value;
 
 /// Exit code for input that cannot be read or used, and for a missing key.
@@ -102,22 +102,43 @@ pub fn read_key(key_file: Option<&std::path::Path>) -> Result<SecretKey, Failure
     })
 }
 
-/// A JSON object from `file`, or from standard input when it is absent or `-`.
-pub fn read_json_object(file: Option<&std::path::Path>) -> Result<Value, Failure> {
-    let (bytes, source) = match file.filter(|path| path.as_os_str() != "-") {
+/// The longest input read: 1 MiB, as the callback limit ([`DEFAULT_MAX_BODY_BYTES`]); longer
+/// input is refused before it is parsed.
+pub const MAX_INPUT_BYTES: usize = DEFAULT_MAX_BODY_BYTES;
+
+/// The bytes of `file`, or of standard input when it is absent or `-`, with a name for errors;
+/// at most [`MAX_INPUT_BYTES`] (more is refused without reading it all).
+pub fn read_input(file: Option<&std::path::Path>) -> Result<(Vec<u8>, String), Failure> {
+    let mut bytes = Vec::new();
+    let limit = MAX_INPUT_BYTES as u64 + 1;
+    let source = match file.filter(|path| path.as_os_str() != "-") {
         Some(path) => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| Failure::unusable(format!("cannot read {}: {e}", path.display())))?;
-            (bytes, path.display().to_string())
+            let source = path.display().to_string();
+            std::fs::File::open(path)
+                .and_then(|file| file.take(limit).read_to_end(&mut bytes))
+                .map_err(|e| Failure::unusable(format!("cannot read {source}: {e}")))?;
+            source
         }
         None => {
-            let mut bytes = Vec::new();
             std::io::stdin()
+                .lock()
+                .take(limit)
                 .read_to_end(&mut bytes)
                 .map_err(|e| Failure::unusable(format!("cannot read standard input: {e}")))?;
-            (bytes, "standard input".to_owned())
+            "standard input".to_owned()
         }
     };
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(Failure::unusable(format!(
+            "{source} is longer than the limit of {MAX_INPUT_BYTES} bytes"
+        )));
+    }
+    Ok((bytes, source))
+}
+
+/// A JSON object from `file`, or from standard input when it is absent or `-`.
+pub fn read_json_object(file: Option<&std::path::Path>) -> Result<Value, Failure> {
+    let (bytes, source) = read_input(file)?;
     let message: Value = serde_json::from_slice(&bytes)
         .map_err(|e| Failure::unusable(format!("{source} is not JSON: {e}")))?;
     if !message.is_object() {

@@ -3,10 +3,13 @@
 use std::process::ExitCode;
 
 use clap::Args;
+use ecommpay_api::excerpt::Excerpt;
 use ecommpay_api::payment_page::ParsedPaymentPageUrl;
-use ecommpay_api::signature::{VerifyError, verify_value};
+use ecommpay_api::signature::{
+    CallbackError, CallbackOptions, VerifyError, verify_callback_raw_with, verify_value,
+};
 
-use super::{Failure, MessageArgs, print_line};
+use super::{Failure, Kind, MAX_INPUT_BYTES, MessageArgs, print_line, read_input};
 
 /// Exit code for a missing, malformed or wrong signature.
 const EXIT_INVALID: u8 = 1;
@@ -40,6 +43,9 @@ fn invalid(error: impl std::fmt::Display) -> Failure {
 }
 
 fn verify(args: &VerifyArgs) -> Result<(), Failure> {
+    if matches!(args.message.kind, Kind::Callback | Kind::Auto) {
+        return verify_callback(args);
+    }
     let message = args.message.read_message()?;
     let key = args.message.read_key()?;
     verify_value(&message, &key, args.message.options()).map_err(|error| match error {
@@ -48,6 +54,30 @@ fn verify(args: &VerifyArgs) -> Result<(), Failure> {
         | VerifyError::Mismatch => invalid(error),
         VerifyError::Canonical(error) => Failure::unusable(format!("cannot verify: {error}")),
     })
+}
+
+/// A callback (or a message of unnamed kind) is verified as the callback endpoint verifies it:
+/// over the raw bytes, refusing a duplicated key at any level before anything else. The parts
+/// the signature cannot see are listed on standard error.
+fn verify_callback(args: &VerifyArgs) -> Result<(), Failure> {
+    let (raw, _) = read_input(args.message.file.as_deref())?;
+    let key = args.message.read_key()?;
+    let options = CallbackOptions::default()
+        .with_max_body_bytes(MAX_INPUT_BYTES)
+        .with_order(args.message.options().order);
+    let verified = verify_callback_raw_with(&raw, &key, &options).map_err(|error| match error {
+        CallbackError::MissingSignature { .. }
+        | CallbackError::MalformedSignature { .. }
+        | CallbackError::Mismatch => invalid(error),
+        other => Failure::unusable(format!("cannot verify: {other}")),
+    })?;
+    for path in verified.unsigned() {
+        eprintln!(
+            "ecommpay: not covered by the signature, ignored: {}",
+            Excerpt(path)
+        );
+    }
+    Ok(())
 }
 
 /// Decodes the URL, checks its signature, and only then prints its parameters.

@@ -1,27 +1,15 @@
 //! `ecommpay validate`, run as a user would.
 
-use std::io::Write;
+mod support;
+
 use std::process::{Command, Output, Stdio};
 
 const VALID_SALE: &str = r#"{"general":{"project_id":210,"payment_id":"test_payment","signature":"x"},"payment":{"amount":1000,"currency":"BRL"},"customer":{"id":"customer123","ip_address":"192.0.2.0","country":"BR"}}"#;
 
 fn validate(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecommpay"))
-        .arg("validate")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    // The binary may refuse its arguments before it reads the payload: a closed pipe here is
-    // then expected, and the exit code says what happened.
-    let _ = child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(stdin.as_bytes());
-    child.wait_with_output().expect("the binary finishes")
+    let mut all = vec!["validate"];
+    all.extend_from_slice(args);
+    support::run(&all, None, stdin)
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -198,4 +186,24 @@ fn an_unknown_fact_exits_2_and_lists_the_known_ones() {
     );
     assert!(stderr.contains("refund_is_partial"), "{stderr}");
     assert!(text(&out.stdout).is_empty());
+}
+
+#[test]
+fn a_huge_unknown_key_is_named_by_a_short_prefix() {
+    let key = "k".repeat(500_000);
+    let payload = VALID_SALE.replace(r#""payment_id""#, &format!(r#""{key}":1,"payment_id""#));
+    let out = validate(&["--operation", "astropay.gate.sale", "--strict"], &payload);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("general.kkkk"), "{}", &stdout[..80]);
+    assert!(
+        stdout.contains("… (500008 bytes): not a parameter the documents name"),
+        "{}",
+        &stdout[..300]
+    );
+    assert!(
+        out.stdout.len() + out.stderr.len() < 1_000,
+        "{} bytes of output",
+        out.stdout.len()
+    );
 }

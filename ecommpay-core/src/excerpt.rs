@@ -43,9 +43,45 @@ pub fn shorten(mut message: String) -> String {
     message
 }
 
+/// How many characters of a JSON path a message shows: paths name the spec's fields, but a
+/// payload's own keys (an unknown parameter, a key of a free-form object) can be any length.
+pub const PATH_CHARS: usize = 120;
+
+/// A JSON path as messages show it: verbatim up to [`PATH_CHARS`] characters, then cut with
+/// `…` and the total length (`general.xxxx… (1048576 bytes)`).
+#[derive(Clone, Copy)]
+pub struct PathExcerpt<'a>(pub &'a str);
+
+impl fmt::Display for PathExcerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(PATH_CHARS) {
+            None => f.write_str(self.0),
+            Some((cut, _)) => write!(f, "{}… ({} bytes)", &self.0[..cut], self.0.len()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{EXCERPT_CHARS, Excerpt, MESSAGE_CHARS, shorten};
+    use super::{EXCERPT_CHARS, Excerpt, MESSAGE_CHARS, PATH_CHARS, PathExcerpt, shorten};
+
+    #[test]
+    fn paths_are_shown_verbatim_or_cut() {
+        assert_eq!(
+            PathExcerpt("customer.identify.doc_number").to_string(),
+            "customer.identify.doc_number"
+        );
+        let long = format!("general.{}", "k".repeat(1 << 20));
+        let shown = PathExcerpt(&long).to_string();
+        assert_eq!(
+            shown,
+            format!(
+                "general.{}… ({} bytes)",
+                "k".repeat(PATH_CHARS - 8),
+                long.len()
+            )
+        );
+    }
 
     #[test]
     fn messages_are_shortened() {

@@ -7,6 +7,8 @@ pub mod shape;
 use std::collections::BTreeSet;
 use std::fmt;
 
+use crate::excerpt::PathExcerpt;
+
 pub use engine::{other_parameters, validate_value};
 pub use shape::OperationSchema;
 
@@ -88,12 +90,12 @@ impl Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() {
-            "(payload)"
+        if self.path.is_empty() {
+            f.write_str("(payload)")?;
         } else {
-            &self.path
-        };
-        write!(f, "{path}: {} [{}]", self.message, self.kind.as_str())
+            write!(f, "{}", PathExcerpt(&self.path))?;
+        }
+        write!(f, ": {} [{}]", self.message, self.kind.as_str())
     }
 }
 
@@ -136,7 +138,11 @@ pub struct OtherParameter {
 
 impl fmt::Display for OtherParameter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: not a parameter the documents name", self.path)?;
+        write!(
+            f,
+            "{}: not a parameter the documents name",
+            PathExcerpt(&self.path)
+        )?;
         if let Some(name) = self.did_you_mean {
             write!(f, " (did you mean `{name}`?)")?;
         }

@@ -191,3 +191,73 @@ pub(crate) async fn deliver_once(
     });
     answered
 }
+
+// The Payment Page side (issue 11, item 2).
+
+/// What the customer chose on the mock's Payment Page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageOutcome {
+    /// "Pay": the payment succeeds.
+    Paid,
+    /// "Decline": the payment is declined.
+    Declined,
+}
+
+/// The callback of a payment made on the Payment Page, unsigned, shaped like the Payment Page
+/// callback examples: a purchase is an operation of type `sale` (`000_c3cc95ac790d9e4f.txt:140-231`,
+/// `002_c6d548ecabfc01b0.txt:176-267`, `003_417298f47c19ac64.txt:153-241`), a recurring
+/// registration a payment and operation of type `recurring` with the `recurring` object
+/// (`002_c6d548ecabfc01b0.txt:376-429`), a payout of type `payout`. A decline carries code
+/// `20000` "General decline" and no provider payment id, as the decline examples do.
+pub(crate) fn payment_page_callback(
+    operation: &str,
+    params: &ecommpay_api::payment_page::ParsedPaymentPageUrl,
+    outcome: PageOutcome,
+    request_id: &str,
+    sequence: u64,
+) -> Value {
+    let module = operation.split('.').next().unwrap_or_default();
+    let mode = operation.rsplit('.').next().unwrap_or_default();
+    let operation_type = match mode {
+        "recurring_registration" => "recurring",
+        "payout" => "payout",
+        _ => "sale",
+    };
+    // The parameters are text in the URL; the callback writes numbers as the examples do.
+    let number_or_text = |name: &str| match params.get(name) {
+        Some(text) => text
+            .parse::<i64>()
+            .map_or_else(|_| json!(text), |n| json!(n)),
+        None => Value::Null,
+    };
+    let request = json!({
+        "general": {"project_id": number_or_text("project_id"), "payment_id": params.get("payment_id")},
+        "payment": {"amount": number_or_text("payment_amount"), "currency": params.get("payment_currency")},
+        "customer": {"id": params.get("customer_id")},
+    });
+    // `plan` reads the operation type from the last part of the id; its last callback is the
+    // final one.
+    let mut callback = plan(
+        &format!("{module}.payment_page.{operation_type}"),
+        &request,
+        request_id,
+        sequence,
+    )
+    .pop()
+    .unwrap_or_default();
+    match outcome {
+        PageOutcome::Paid if operation_type == "recurring" => {
+            callback["recurring"] =
+                json!({"id": 10_000 + sequence, "currency": params.get("payment_currency")});
+        }
+        PageOutcome::Paid => {}
+        PageOutcome::Declined => {
+            callback["payment"]["status"] = json!("decline");
+            callback["operation"]["status"] = json!("decline");
+            callback["operation"]["code"] = json!("20000");
+            callback["operation"]["message"] = json!("General decline");
+            callback["operation"]["provider"]["payment_id"] = json!("");
+        }
+    }
+    callback
+}

@@ -25,6 +25,7 @@
 //! ```
 
 mod callbacks;
+mod payment_page;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -45,7 +46,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use callbacks::CallbackDelivery;
+pub use callbacks::{CallbackDelivery, PageOutcome};
+pub use payment_page::{PageAction, PaymentPageVisit};
 
 /// The size limit of a request body: 1 MiB (a larger one is answered 413).
 pub const MAX_REQUEST_BYTES: usize = 1 << 20;
@@ -121,6 +123,8 @@ pub(crate) struct State {
     /// The last callback body sent for each payment, to deliver again on demand.
     last_callback: Mutex<Vec<(String, Value)>>,
     sequence: AtomicU64,
+    /// The Payment Page side's payments and visits.
+    payment_page: payment_page::PageState,
 }
 
 /// A running mock Gate; it stops when [`MockGate::shutdown`] is called or it is dropped.
@@ -146,6 +150,7 @@ impl MockGate {
             deliveries: Mutex::new(Vec::new()),
             last_callback: Mutex::new(Vec::new()),
             sequence: AtomicU64::new(0),
+            payment_page: payment_page::PageState::default(),
         });
         let router = router(Arc::clone(&state));
         let (stop, stopped) = oneshot::channel::<()>();
@@ -172,6 +177,11 @@ impl MockGate {
     /// The requests received so far, in order.
     pub fn requests(&self) -> Vec<ReceivedRequest> {
         lock(&self.state.requests).clone()
+    }
+
+    /// The requests to the Payment Page side (`GET /payment?...` and its buttons), in order.
+    pub fn payment_page_visits(&self) -> Vec<PaymentPageVisit> {
+        lock(&self.state.payment_page.visits).clone()
     }
 
     /// The callback deliveries so far, in order, with the merchant's answers.
@@ -250,6 +260,7 @@ fn router(state: Arc<State>) -> Router {
         );
     }
     router
+        .merge(payment_page::routes(Arc::clone(&state)))
         .fallback(|| async {
             error_answer(
                 StatusCode::NOT_FOUND,

@@ -476,14 +476,13 @@ async fn press_page(
         (payment.params.clone(), entry.id())
     };
     let merchant_answer = deliver(state, operation, &params, outcome).await;
-    let decided = {
-        let mut payments = lock(&state.payment_page.payments);
-        let decided = payments[index].decided.as_mut().map(|d| {
+    let decided = lock(&state.payment_page.payments)[index]
+        .decided
+        .as_mut()
+        .map(|d| {
             d.merchant_answer = Some(merchant_answer);
             d.clone()
         });
-        decided
-    };
     let payment_id = params.get("payment_id").map(str::to_owned);
     match decided {
         Some(decided) => (

@@ -28,7 +28,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let merchant_url = format!("http://{}", listener.local_addr()?);
     let mock = MockGate::start(
-        MockConfig::new(SecretKey::new(KEY)).callback_url(format!("{merchant_url}/ecommpay/callback")),
+        MockConfig::new(SecretKey::new(KEY))
+            .callback_url(format!("{merchant_url}/ecommpay/callback")),
     )
     .await?;
     let app = App::new(Config {
@@ -77,7 +78,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
     );
     // The merchant stays up for the script's own look at the order, until it closes stdin.
-    tokio::task::spawn_blocking(|| std::io::copy(&mut std::io::stdin(), &mut std::io::sink())).await??;
+    tokio::task::spawn_blocking(|| std::io::copy(&mut std::io::stdin(), &mut std::io::sink()))
+        .await??;
     server.abort();
     mock.shutdown().await;
     match status {

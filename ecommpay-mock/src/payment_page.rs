@@ -20,7 +20,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use ecommpay_api::excerpt::Excerpt;
 use ecommpay_api::payment_page::{ParsedPaymentPageUrl, PaymentPageUrlError};
-use ecommpay_api::validate::shape::Kind;
+use ecommpay_api::validate::shape::{FieldShape, Kind};
 use ecommpay_api::{Facts, Interface, OperationEntry, Violation, ViolationKind};
 use serde::Deserialize;
 use serde_json::Value;
@@ -269,14 +269,20 @@ fn operations_for(parsed: &ParsedPaymentPageUrl) -> Result<Vec<&'static Operatio
     }
 }
 
-fn force_payment_method_values(entry: &OperationEntry) -> Vec<String> {
+/// The operation's declaration of `force_payment_method`, if it has one.
+fn force_payment_method_field(entry: &OperationEntry) -> Option<&'static FieldShape> {
     entry
         .schema
         .body
         .shape
         .fields
         .iter()
-        .filter(|f| f.name == "force_payment_method")
+        .find(|f| f.name == "force_payment_method")
+}
+
+fn force_payment_method_values(entry: &OperationEntry) -> Vec<String> {
+    force_payment_method_field(entry)
+        .into_iter()
         .flat_map(|f| f.enum_values.iter().map(|v| v.to_json()))
         .filter_map(|v| v.as_str().map(str::to_owned))
         .collect()
@@ -286,13 +292,7 @@ fn force_payment_method_values(entry: &OperationEntry) -> Vec<String> {
 /// declare the parameter allows any, as it allows any other parameter).
 fn preselects(entry: &OperationEntry, method: &str) -> bool {
     let value = Value::String(method.to_owned());
-    entry
-        .schema
-        .body
-        .shape
-        .fields
-        .iter()
-        .find(|f| f.name == "force_payment_method")
+    force_payment_method_field(entry)
         .is_none_or(|f| f.enum_values.is_empty() || f.enum_values.iter().any(|v| v.matches(&value)))
 }
 

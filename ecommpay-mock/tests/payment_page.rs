@@ -92,6 +92,12 @@ fn form_action(page: &str) -> String {
     page[start..end].to_owned()
 }
 
+/// Opens the Payment Page of a purchase and returns the URL its buttons post to.
+async fn open_and_find_buttons(mock: &MockGate, payment_id: &str) -> String {
+    let page = text(&send("GET", page_url(mock, &purchase(payment_id)), None).await);
+    format!("{}{}", mock.base_url(), form_action(&page))
+}
+
 /// A merchant endpoint that keeps the raw bodies it receives and answers 200.
 async fn merchant() -> (String, Arc<Mutex<Vec<Bytes>>>) {
     let received = Arc::new(Mutex::new(Vec::new()));
@@ -243,8 +249,7 @@ async fn other_parameters_of_the_platform_are_allowed_and_values_escaped() {
 #[tokio::test]
 async fn pay_delivers_a_signed_success_callback_once() {
     let (mock, received) = mock_with_merchant().await;
-    let page = text(&send("GET", page_url(&mock, &purchase("order-4")), None).await);
-    let press = format!("{}{}", mock.base_url(), form_action(&page));
+    let press = open_and_find_buttons(&mock, "order-4").await;
     let response = send("POST", press.clone(), Some("outcome=pay")).await;
     let result = text(&response);
     assert_eq!(response.status, 200, "{result}");
@@ -288,8 +293,7 @@ async fn pay_delivers_a_signed_success_callback_once() {
 #[tokio::test]
 async fn decline_delivers_a_decline_callback() {
     let (mock, received) = mock_with_merchant().await;
-    let page = text(&send("GET", page_url(&mock, &purchase("order-5")), None).await);
-    let press = format!("{}{}", mock.base_url(), form_action(&page));
+    let press = open_and_find_buttons(&mock, "order-5").await;
     let result = text(&send("POST", press, Some("outcome=decline")).await);
     assert!(result.contains("Payment declined"), "{result}");
     let bodies = received.lock().unwrap().clone();
@@ -308,8 +312,7 @@ async fn decline_delivers_a_decline_callback() {
 #[tokio::test]
 async fn bad_presses_are_refused() {
     let (mock, received) = mock_with_merchant().await;
-    let page = text(&send("GET", page_url(&mock, &purchase("order-6")), None).await);
-    let press = format!("{}{}", mock.base_url(), form_action(&page));
+    let press = open_and_find_buttons(&mock, "order-6").await;
     let response = send("POST", press.clone(), Some("outcome=refund")).await;
     assert_eq!(response.status, 400);
     let response = send("POST", press, Some("%zz")).await;

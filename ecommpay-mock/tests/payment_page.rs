@@ -326,3 +326,97 @@ async fn bad_presses_are_refused() {
     assert_eq!(response.status, 404);
     assert!(received.lock().unwrap().is_empty());
 }
+
+fn signed_url(mock: &MockGate, params: &serde_json::Value) -> String {
+    PaymentPageUrl::from_value(params)
+        .unwrap()
+        .with_base_url(format!("{}/payment", mock.base_url()))
+        .to_url(&SecretKey::new(KEY))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_recurring_registration_is_read_from_its_json_text_and_reported_as_recurring() {
+    let (mock, received) = mock_with_merchant().await;
+    let mut params = json!({
+        "project_id": 120,
+        "payment_id": "order-7",
+        "payment_amount": 1500,
+        "payment_currency": "USD",
+        "customer_id": "customer1",
+        "force_payment_method": "paypal-wallet",
+        "recurring": {"register": true, "type": "U"},
+    });
+    let response = send("GET", signed_url(&mock, &params), None).await;
+    let page = text(&response);
+    assert_eq!(response.status, 200, "{page}");
+    let press = format!("{}{}", mock.base_url(), form_action(&page));
+    let result = text(&send("POST", press, Some("outcome=pay")).await);
+    assert!(result.contains("Payment succeeded"), "{result}");
+    let raw: serde_json::Value = serde_json::from_slice(&received.lock().unwrap()[0]).unwrap();
+    assert_eq!(raw["payment"]["type"], "recurring");
+    assert_eq!(raw["operation"]["type"], "recurring");
+    assert_eq!(raw["payment"]["method"], "PayPal Wallet");
+    assert_eq!(raw["recurring"]["currency"], "USD");
+
+    // The recurring object's own fields are checked, with their paths.
+    params["payment_id"] = json!("order-8");
+    params["recurring"] = json!({"register": true, "type": "X"});
+    let page = text(&send("GET", signed_url(&mock, &params), None).await);
+    assert!(
+        page.contains("<code class=\"path\">recurring.type</code>"),
+        "{page}"
+    );
+    params["recurring"] = json!("{not json");
+    let page = text(&send("GET", signed_url(&mock, &params), None).await);
+    assert!(
+        page.contains("<code class=\"path\">recurring</code>"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn without_a_preselected_method_the_customer_chooses_one() {
+    let (mock, received) = mock_with_merchant().await;
+    let params = json!({
+        "project_id": 120,
+        "payment_id": "order-9",
+        "payment_amount": 1000,
+        "payment_currency": "USD",
+        "customer_id": "customer1",
+    });
+    let page = text(&send("GET", signed_url(&mock, &params), None).await);
+    assert!(page.contains("<select id=\"operation\""), "{page}");
+    assert!(
+        page.contains("value=\"paypal.payment_page.purchase\""),
+        "{page}"
+    );
+    let press = format!("{}{}", mock.base_url(), form_action(&page));
+    let response = send("POST", press.clone(), Some("outcome=pay")).await;
+    assert_eq!(response.status, 400, "a method must be chosen");
+    let response = send(
+        "POST",
+        press,
+        Some("outcome=pay&operation=paypal.payment_page.purchase"),
+    )
+    .await;
+    assert_eq!(response.status, 200, "{}", text(&response));
+    let raw: serde_json::Value = serde_json::from_slice(&received.lock().unwrap()[0]).unwrap();
+    assert_eq!(raw["payment"]["method"], "PayPal Wallet");
+    assert_eq!(raw["payment"]["id"], "order-9");
+}
+
+#[tokio::test]
+async fn a_payment_id_reused_with_other_parameters_is_refused() {
+    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY)))
+        .await
+        .unwrap();
+    let first = send("GET", page_url(&mock, &purchase("order-10")), None).await;
+    assert_eq!(first.status, 200);
+    let again = send("GET", page_url(&mock, &purchase("order-10")), None).await;
+    assert_eq!(again.status, 200, "the same URL opens the same payment");
+    let mut other = serde_json::to_value(purchase("order-10")).unwrap();
+    other["payment_amount"] = json!(2000);
+    let response = send("GET", signed_url(&mock, &other), None).await;
+    assert_eq!(response.status, 409, "{}", text(&response));
+}

@@ -4,8 +4,9 @@
 //! example's end-to-end test need: every Gate operation at its path, the signature checked with
 //! the project's key, the body validated with the spec's rules, the Gate's answer, then the
 //! operation's callbacks, signed, delivered to the merchant and sent again when not answered
-//! with 200. Outcome rules, the documented re-send schedule, payment state, the Payment Page
-//! side and the `ecommpay mock` command are that issue's.
+//! with 200. The Payment Page side (`GET /payment?...`, its "Pay" and "Decline" buttons and
+//! their callbacks) is in `payment_page`. Outcome rules, the documented re-send schedule,
+//! payment state and the `ecommpay mock` command are that issue's.
 //!
 //! ```no_run
 //! use ecommpay_api::SecretKey;

@@ -43,6 +43,7 @@ pub enum PageAction {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PaymentPageVisit {
+    /// Opened the URL, or pressed a button.
     pub action: PageAction,
     /// The URL's `payment_id` (or the payment's, for a button), when there is one.
     pub payment_id: Option<String>,

@@ -420,3 +420,28 @@ async fn a_payment_id_reused_with_other_parameters_is_refused() {
     let response = send("GET", signed_url(&mock, &other), None).await;
     assert_eq!(response.status, 409, "{}", text(&response));
 }
+
+#[tokio::test]
+async fn a_payout_in_payout_mode_is_reported_as_a_payout() {
+    let (mock, received) = mock_with_merchant().await;
+    let params = json!({
+        "mode": "payout",
+        "project_id": 91348,
+        "payment_id": "payout-1",
+        "payment_amount": 7000,
+        "payment_currency": "EUR",
+        "customer_id": "16061314",
+        "customer_email": "p.jeltz@example.com",
+        // From the payout registration's callback (001_6d33046829e36e91.txt:193).
+        "uuid": "2e7b7f5a-mock",
+    });
+    let response = send("GET", signed_url(&mock, &params), None).await;
+    let page = text(&response);
+    assert_eq!(response.status, 200, "{page}");
+    let press = format!("{}{}", mock.base_url(), form_action(&page));
+    let result = text(&send("POST", press, Some("outcome=pay")).await);
+    assert!(result.contains("Payment succeeded"), "{result}");
+    let raw: serde_json::Value = serde_json::from_slice(&received.lock().unwrap()[0]).unwrap();
+    assert_eq!(raw["payment"]["type"], "payout");
+    assert_eq!(raw["operation"]["type"], "payout");
+}

@@ -335,6 +335,23 @@ fn signed_url(mock: &MockGate, params: &serde_json::Value) -> String {
         .unwrap()
 }
 
+/// Opens the page of `params`, presses "Pay" and returns the one callback the merchant received.
+async fn pay_and_take_the_callback(
+    mock: &MockGate,
+    received: &Mutex<Vec<Bytes>>,
+    params: &serde_json::Value,
+) -> serde_json::Value {
+    let response = send("GET", signed_url(mock, params), None).await;
+    let page = text(&response);
+    assert_eq!(response.status, 200, "{page}");
+    let press = format!("{}{}", mock.base_url(), form_action(&page));
+    let result = text(&send("POST", press, Some("outcome=pay")).await);
+    assert!(result.contains("Payment succeeded"), "{result}");
+    let bodies = received.lock().unwrap();
+    assert_eq!(bodies.len(), 1);
+    serde_json::from_slice(&bodies[0]).unwrap()
+}
+
 #[tokio::test]
 async fn a_recurring_registration_is_read_from_its_json_text_and_reported_as_recurring() {
     let (mock, received) = mock_with_merchant().await;
@@ -347,13 +364,7 @@ async fn a_recurring_registration_is_read_from_its_json_text_and_reported_as_rec
         "force_payment_method": "paypal-wallet",
         "recurring": {"register": true, "type": "U"},
     });
-    let response = send("GET", signed_url(&mock, &params), None).await;
-    let page = text(&response);
-    assert_eq!(response.status, 200, "{page}");
-    let press = format!("{}{}", mock.base_url(), form_action(&page));
-    let result = text(&send("POST", press, Some("outcome=pay")).await);
-    assert!(result.contains("Payment succeeded"), "{result}");
-    let raw: serde_json::Value = serde_json::from_slice(&received.lock().unwrap()[0]).unwrap();
+    let raw = pay_and_take_the_callback(&mock, &received, &params).await;
     assert_eq!(raw["payment"]["type"], "recurring");
     assert_eq!(raw["operation"]["type"], "recurring");
     assert_eq!(raw["payment"]["method"], "PayPal Wallet");
@@ -435,13 +446,7 @@ async fn a_payout_in_payout_mode_is_reported_as_a_payout() {
         // From the payout registration's callback (001_6d33046829e36e91.txt:193).
         "uuid": "2e7b7f5a-mock",
     });
-    let response = send("GET", signed_url(&mock, &params), None).await;
-    let page = text(&response);
-    assert_eq!(response.status, 200, "{page}");
-    let press = format!("{}{}", mock.base_url(), form_action(&page));
-    let result = text(&send("POST", press, Some("outcome=pay")).await);
-    assert!(result.contains("Payment succeeded"), "{result}");
-    let raw: serde_json::Value = serde_json::from_slice(&received.lock().unwrap()[0]).unwrap();
+    let raw = pay_and_take_the_callback(&mock, &received, &params).await;
     assert_eq!(raw["payment"]["type"], "payout");
     assert_eq!(raw["operation"]["type"], "payout");
 }

@@ -75,12 +75,17 @@ pub(crate) fn final_callback(applied: &Applied, outcome: &Outcome) -> Value {
         Outcome::Success => ("0", "Success"),
         Outcome::Decline { code, message } => (code.as_str(), message.as_str()),
     };
-    envelope(
+    let mut callback = envelope(
         applied,
         &applied.payment.status,
         &applied.operation.status,
         (code, message),
-    )
+    );
+    if *outcome != Outcome::Success {
+        // As the decline examples: the provider never saw the payment.
+        callback["operation"]["provider"]["payment_id"] = json!("");
+    }
+    callback
 }
 
 fn envelope(
@@ -153,16 +158,10 @@ fn registration_callback(applied: &Applied, outcome: &Outcome) -> Value {
         body["sum_request"] = json!({"amount": amount, "currency": currency});
     }
     if *outcome == Outcome::Success {
-        body["uuid"] = json!(registration_uuid(&payment.id));
+        body["uuid"] = json!(crate::ledger::registration_uuid(&payment.id));
         body["uuid_expired_at"] = json!("2024-01-01T00:30:00+0000");
     }
     body
-}
-
-/// The registration's `uuid`: derived from the payment id, so that Payment Page can tell which
-/// registration a payout URL names.
-pub(crate) fn registration_uuid(payment_id: &str) -> String {
-    format!("mock-uuid-{payment_id}")
 }
 
 /// Signs a callback in place with the project's key; `false` when it cannot be signed (it
@@ -179,17 +178,19 @@ fn sign(state: &State, body: &mut Value) -> bool {
 }
 
 /// Signs and delivers each callback in turn, each sent again on the schedule while it is not
-/// answered with 200.
-pub(crate) async fn deliver(state: &Arc<State>, plan: Vec<Value>) {
+/// answered with 200; the merchant's last answer to the last one.
+pub(crate) async fn deliver(state: &Arc<State>, plan: Vec<Value>) -> Option<u16> {
+    let mut answered = None;
     for mut body in plan {
         if !sign(state, &mut body) {
             tracing::error!("cannot sign a callback");
-            return;
+            return None;
         }
         remember(state, &body);
         let mut attempt = 1;
         loop {
-            if deliver_once(state, &body, attempt).await == Some(200) {
+            answered = deliver_once(state, &body, attempt).await;
+            if answered == Some(200) {
                 break;
             }
             let Some(gap) = state.config.gap_after(attempt) else {
@@ -199,6 +200,7 @@ pub(crate) async fn deliver(state: &Arc<State>, plan: Vec<Value>) {
             attempt += 1;
         }
     }
+    answered
 }
 
 /// Signs and delivers one callback once, as a trigger asks; the merchant's answer.
@@ -251,4 +253,21 @@ pub(crate) async fn deliver_once(state: &State, body: &Value, attempt: u32) -> O
     };
     state.record(MockEvent::Callback(delivery));
     answered
+}
+
+/// The callback of a payment decided on the Payment Page, unsigned: the final callback of its
+/// operation, shaped like the Payment Page callback examples: a purchase is an operation of type
+/// `sale` (`000_c3cc95ac790d9e4f.txt:140-231`, `002_c6d548ecabfc01b0.txt:176-267`,
+/// `003_417298f47c19ac64.txt:153-241`), a recurring registration a payment and operation of type
+/// `recurring` with the `recurring` object (`002_c6d548ecabfc01b0.txt:376-429`), a payout of
+/// type `payout`. A decline carries code `20000` "General decline".
+pub(crate) fn payment_page_callback(applied: &Applied, outcome: &Outcome) -> Value {
+    let mut callback = final_callback(applied, outcome);
+    if *outcome == Outcome::Success && applied.operation.operation_type == "recurring" {
+        callback["recurring"] = json!({
+            "id": 10_000 + applied.operation.id,
+            "currency": applied.payment.currency,
+        });
+    }
+    callback
 }

@@ -24,6 +24,8 @@ pub(crate) enum Action {
     Refund,
     /// Cancels the recurring payments registered under a purchase.
     RecurringCancel,
+    /// The customer confirms on Payment Page a payout registered through the Gate.
+    CompletePayout,
 }
 
 impl Action {
@@ -32,8 +34,12 @@ impl Action {
             payment_type,
             operation_type,
         };
+        if operation.contains(".payment_page.") && operation.ends_with(".payout") {
+            return Some(Action::CompletePayout);
+        }
         Some(match operation.rsplit('.').next()? {
-            "sale" => open("purchase", "sale"),
+            "sale" | "purchase" => open("purchase", "sale"),
+            "recurring_registration" => open("recurring", "recurring"),
             "auth" => open("purchase", "auth"),
             "payout" | "pix_payout" | "payout_registration" => open("payout", "payout"),
             "recurring" => open("recurring", "recurring"),
@@ -53,6 +59,7 @@ impl Action {
             Action::Cancel => "cancel",
             Action::Refund => "refund",
             Action::RecurringCancel => "recurring_cancel",
+            Action::CompletePayout => "payout",
         }
     }
 }
@@ -235,6 +242,24 @@ impl Ledger {
                 format!("the payment was opened by {}", payment.opened_by),
             ));
         }
+        if action == Action::CompletePayout {
+            if payment.status != "awaiting_payout_completion" {
+                return Err(Refusal::new(
+                    "wrong_payment_status",
+                    format!(
+                        "the payment is {}; only a registered payout awaits completion",
+                        payment.status
+                    ),
+                ));
+            }
+            let uuid = request.get("uuid").and_then(Value::as_str);
+            if uuid != Some(registration_uuid(&payment.id).as_str()) {
+                return Err(Refusal::new(
+                    "unknown_uuid",
+                    "the uuid is not the one the payout registration's callback gave",
+                ));
+            }
+        }
         let held = payment.status == "awaiting capture";
         let paid = matches!(payment.status.as_str(), "success" | "partially refunded");
         let whole = payment.amount.zip(payment.currency.clone());
@@ -283,6 +308,7 @@ impl Ledger {
                 }
                 payment.currency.clone().map(|c| (asked, c))
             }
+            Action::CompletePayout => whole,
             Action::RecurringCancel => {
                 if !paid {
                     return Err(Refusal::new(
@@ -328,6 +354,12 @@ impl Ledger {
     }
 }
 
+/// The `uuid` a payout registration's callback gives, to open Payment Page with: derived from
+/// the payment id, so that the page can tell which registration a URL names.
+pub(crate) fn registration_uuid(payment_id: &str) -> String {
+    format!("mock-uuid-{payment_id}")
+}
+
 /// The payment method an operation id names (`paypal` of `paypal.gate.refund`).
 fn method_of(operation: &str) -> &str {
     operation.split('.').next().unwrap_or_default()
@@ -352,7 +384,8 @@ fn settle(payment: &mut Payment) {
                     (true, _) => "success",
                 };
             }
-            Some(Action::Capture) if success => status = "success",
+            Some(Action::Capture | Action::CompletePayout) if success => status = "success",
+            Some(Action::CompletePayout) => status = "decline",
             Some(Action::Cancel) if success => status = "canceled",
             Some(Action::Refund) if success => {
                 refunded += operation.amount.unwrap_or(0);

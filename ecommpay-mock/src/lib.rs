@@ -8,6 +8,8 @@
 //! like the documents' examples and signed, are then delivered to the merchant, and sent again
 //! on the platform's schedule while not answered with 200 (with a time scale, so tests need not
 //! wait). Outcomes follow rules the test sets ([`MockConfig::outcome`]); success is the default.
+//! The Payment Page side serves `GET /payment?...` (signature and parameter set checked) with
+//! "Pay" and "Decline" buttons that decide the payment and deliver its callback.
 //!
 //! ```no_run
 //! use ecommpay_api::SecretKey;
@@ -36,6 +38,7 @@ mod control;
 mod events;
 mod gate;
 mod ledger;
+mod payment_page;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -53,6 +56,7 @@ use tokio::task::JoinHandle;
 pub use config::{EventSink, MockConfig, Outcome, OutcomeRule, ResendSchedule, When};
 pub use events::{CallbackDelivery, MockEvent, ReceivedRequest};
 pub use ledger::{OperationRecord, Payment};
+pub use payment_page::{PageAction, PageOutcome, PaymentPageVisit};
 
 /// The size limit of a request body: 1 MiB (a larger one is answered 413).
 pub const MAX_REQUEST_BYTES: usize = 1 << 20;
@@ -106,6 +110,8 @@ pub(crate) struct State {
     sequence: AtomicU64,
     /// Callback plans still being delivered.
     in_flight: AtomicU64,
+    /// The Payment Page side's payments and visits.
+    payment_page: payment_page::PageState,
 }
 
 impl State {
@@ -192,6 +198,7 @@ impl MockGate {
             ledger: Mutex::new(ledger::Ledger::default()),
             sequence: AtomicU64::new(0),
             in_flight: AtomicU64::new(0),
+            payment_page: payment_page::PageState::default(),
         });
         let router = router(&state);
         let (stop, stopped) = oneshot::channel::<()>();
@@ -218,6 +225,11 @@ impl MockGate {
     /// The requests received so far, in order (the last [`HISTORY_LIMIT`]).
     pub fn requests(&self) -> Vec<ReceivedRequest> {
         lock(&self.state.requests).iter().cloned().collect()
+    }
+
+    /// The requests to the Payment Page side (`GET /payment?...` and its buttons), in order.
+    pub fn payment_page_visits(&self) -> Vec<PaymentPageVisit> {
+        lock(&self.state.payment_page.visits).clone()
     }
 
     /// The callback deliveries so far, in order, with the merchant's answers (the last
@@ -305,6 +317,7 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 fn router(state: &Arc<State>) -> axum::Router {
     gate::routes(state)
         .merge(control::routes(state))
+        .merge(payment_page::routes(Arc::clone(state)))
         .fallback(|| async {
             gate::error_answer(
                 StatusCode::NOT_FOUND,

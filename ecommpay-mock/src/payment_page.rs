@@ -1,0 +1,568 @@
+//! The Payment Page side of the mock: `GET /payment?...` checks the URL as the platform does
+//! (signature, then the parameter set of its method and mode) and serves a small page with the
+//! payment and "Pay" / "Decline" buttons; a button posts to `/payment/{token}`, which delivers
+//! the signed callback of that payment to the merchant and shows the result.
+//!
+//! Statuses: a URL that cannot be decoded, a missing or malformed signature, or parameters that
+//! break the documents' rules get 400 (414 for a URL over the decoder's limit), a signature that
+//! does not match gets 403, a `payment_id` reused with other parameters 409. Every answer is HTML.
+
+mod html;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use axum::Router;
+use axum::extract::{Form, Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use ecommpay_api::excerpt::Excerpt;
+use ecommpay_api::payment_page::{ParsedPaymentPageUrl, PaymentPageUrlError};
+use ecommpay_api::validate::shape::{FieldShape, Kind};
+use ecommpay_api::{Facts, Interface, OperationEntry, Violation, ViolationKind};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::callbacks;
+use crate::config::Outcome;
+use crate::ledger::Applied;
+use crate::{State as MockState, lock};
+
+/// What a visitor did on the mock's Payment Page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageAction {
+    /// Opened a Payment Page URL.
+    Open,
+    /// Pressed "Pay".
+    Pay,
+    /// Pressed "Decline".
+    Decline,
+}
+
+/// One request to the mock's Payment Page and how it was answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PaymentPageVisit {
+    /// Opened the URL, or pressed a button.
+    pub action: PageAction,
+    /// The URL's `payment_id` (or the payment's, for a button), when there is one.
+    pub payment_id: Option<String>,
+    /// The Payment Page operation the parameters were taken as (`paypal.payment_page.purchase`);
+    /// `None` when they fit none, or while the customer has not chosen among several.
+    pub operation: Option<&'static str>,
+    /// The HTTP status the mock answered.
+    pub answered: u16,
+    /// For a button: whether this press delivered the callback (`false` when the payment's
+    /// outcome was already decided by an earlier press).
+    pub delivered: bool,
+}
+
+/// What the customer chose on the mock's Payment Page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageOutcome {
+    /// "Pay": the payment succeeds.
+    Paid,
+    /// "Decline": the payment is declined.
+    Declined,
+}
+
+impl PageOutcome {
+    fn outcome(self) -> Outcome {
+        match self {
+            PageOutcome::Paid => Outcome::Success,
+            PageOutcome::Declined => Outcome::decline(),
+        }
+    }
+}
+
+/// The Payment Page's share of the mock's state.
+#[derive(Default)]
+pub(crate) struct PageState {
+    pub(crate) visits: std::sync::Mutex<Vec<PaymentPageVisit>>,
+    /// The payments opened on the page; a payment's token is its index plus one.
+    payments: std::sync::Mutex<Vec<PagePayment>>,
+    /// `(project_id, payment_id)` to the payment's index.
+    by_id: std::sync::Mutex<HashMap<(String, String), usize>>,
+}
+
+struct PagePayment {
+    params: ParsedPaymentPageUrl,
+    /// The operations the parameters are valid for; the customer picks one when there are
+    /// several (no `force_payment_method`).
+    operations: Vec<&'static OperationEntry>,
+    decided: Option<Decided>,
+}
+
+#[derive(Clone)]
+struct Decided {
+    outcome: PageOutcome,
+    operation: &'static str,
+    /// The merchant's answer to the callback: `None` while it is being delivered, `Some(None)`
+    /// when the merchant gave no answer or there is no callback URL.
+    merchant_answer: Option<Option<u16>>,
+}
+
+/// The Payment Page routes over the mock's state.
+pub(crate) fn routes(state: Arc<MockState>) -> Router {
+    Router::new()
+        .route("/payment", get(open))
+        .route("/payment/{token}", post(press))
+        .with_state(state)
+}
+
+fn record(state: &MockState, visit: PaymentPageVisit) {
+    lock(&state.payment_page.visits).push(visit);
+}
+
+async fn open(State(state): State<Arc<MockState>>, RawQuery(query): RawQuery) -> Response {
+    let (status, page, payment_id, operation) = open_page(&state, query.as_deref());
+    record(
+        &state,
+        PaymentPageVisit {
+            action: PageAction::Open,
+            payment_id,
+            operation,
+            answered: status.as_u16(),
+            delivered: false,
+        },
+    );
+    (status, Html(page)).into_response()
+}
+
+type Opened = (StatusCode, String, Option<String>, Option<&'static str>);
+
+fn open_page(state: &MockState, query: Option<&str>) -> Opened {
+    let Some(query) = query.filter(|q| !q.is_empty()) else {
+        return refused(
+            StatusCode::BAD_REQUEST,
+            "The URL has no parameters",
+            "a Payment Page URL carries the payment's parameters and their signature after `?`",
+        );
+    };
+    // The decoder wants a whole URL; the address part is not signed.
+    let parsed = match ParsedPaymentPageUrl::parse(&format!("http://mock/payment?{query}")) {
+        Ok(parsed) => parsed,
+        Err(e @ PaymentPageUrlError::TooLong { .. }) => {
+            return refused(
+                StatusCode::URI_TOO_LONG,
+                "The URL is too long",
+                &e.to_string(),
+            );
+        }
+        Err(e) => {
+            return refused(
+                StatusCode::BAD_REQUEST,
+                "The URL cannot be decoded",
+                &e.to_string(),
+            );
+        }
+    };
+    if let Err(e) = parsed.verify(&state.config.key) {
+        let status = match e {
+            PaymentPageUrlError::WrongSignature => StatusCode::FORBIDDEN,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        return refused(status, "The URL's signature is refused", &e.to_string());
+    }
+    let payment_id = parsed.get("payment_id").map(str::to_owned);
+    let operations = match operations_for(&parsed) {
+        Ok(operations) => operations,
+        Err(problems) => {
+            let page = html::invalid_params(&problems);
+            return (StatusCode::BAD_REQUEST, page, payment_id, None);
+        }
+    };
+    let key = (
+        parsed.get("project_id").unwrap_or_default().to_owned(),
+        payment_id.clone().unwrap_or_default(),
+    );
+    let mut payments = lock(&state.payment_page.payments);
+    let mut by_id = lock(&state.payment_page.by_id);
+    let index = match by_id.get(&key) {
+        Some(&index) if payments[index].params.params() != parsed.params() => {
+            let (status, page, _, _) = refused(
+                StatusCode::CONFLICT,
+                "This payment_id is already used",
+                "the project already has a payment with this payment_id and other parameters; \
+                 each payment needs its own payment_id",
+            );
+            return (status, page, payment_id, None);
+        }
+        Some(&index) => index,
+        None => {
+            payments.push(PagePayment {
+                params: parsed,
+                operations,
+                decided: None,
+            });
+            by_id.insert(key, payments.len() - 1);
+            payments.len() - 1
+        }
+    };
+    let payment = &payments[index];
+    let operation = match (&payment.decided, payment.operations.as_slice()) {
+        (Some(decided), _) => Some(decided.operation),
+        (None, [only]) => Some(only.id()),
+        (None, _) => None,
+    };
+    let page = match &payment.decided {
+        Some(decided) => html::result(&payment.params, &result_of(decided, false)),
+        None => html::payment(&payment.params, index + 1, &payment.operations),
+    };
+    (StatusCode::OK, page, payment_id, operation)
+}
+
+fn refused(status: StatusCode, title: &str, detail: &str) -> Opened {
+    (status, html::error(status, title, detail), None, None)
+}
+
+/// Why a parameter set fits no Payment Page operation: for each operation of its mode and
+/// method, its violations.
+pub(crate) type Problems = Vec<(Option<&'static OperationEntry>, Vec<Violation>)>;
+
+/// The Payment Page operations of the URL's mode (`mode`, `purchase` when absent) and preselected
+/// method (`force_payment_method`, any when absent) whose rules the parameters meet.
+fn operations_for(parsed: &ParsedPaymentPageUrl) -> Result<Vec<&'static OperationEntry>, Problems> {
+    let pages = || {
+        ecommpay_api::OPERATIONS
+            .iter()
+            .filter(|entry| entry.schema.interface == Interface::PaymentPage)
+    };
+    let mode = parsed.get("mode").unwrap_or("purchase");
+    let of_mode: Vec<_> = pages().filter(|e| e.schema.mode == Some(mode)).collect();
+    if of_mode.is_empty() {
+        let mut modes: Vec<_> = pages().filter_map(|e| e.schema.mode).collect();
+        modes.sort_unstable();
+        modes.dedup();
+        let message = format!(
+            "Payment Page has no mode {}; the documents name {}",
+            Excerpt(mode),
+            modes.join(", ")
+        );
+        return Err(vec![(
+            None,
+            vec![Violation::new("mode", ViolationKind::Enum, message)],
+        )]);
+    }
+    let method = parsed.get("force_payment_method");
+    let candidates: Vec<_> = of_mode
+        .iter()
+        .copied()
+        .filter(|entry| method.is_none_or(|method| preselects(entry, method)))
+        .collect();
+    if candidates.is_empty() {
+        let mut codes: Vec<String> = of_mode
+            .iter()
+            .flat_map(|e| force_payment_method_values(e))
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let message = format!(
+            "no payment method of mode {mode} is preselected with {}; the documents name {}",
+            Excerpt(method.unwrap_or_default()),
+            codes.join(", ")
+        );
+        return Err(vec![(
+            None,
+            vec![Violation::new(
+                "force_payment_method",
+                ViolationKind::Enum,
+                message,
+            )],
+        )]);
+    }
+    let mut problems = Vec::new();
+    let mut valid = Vec::new();
+    for entry in candidates {
+        let violations = violations_of(entry, parsed);
+        if violations.is_empty() {
+            valid.push(entry);
+        } else {
+            problems.push((Some(entry), violations));
+        }
+    }
+    if valid.is_empty() {
+        Err(problems)
+    } else {
+        Ok(valid)
+    }
+}
+
+/// The operation's declaration of `force_payment_method`, if it has one.
+fn force_payment_method_field(entry: &OperationEntry) -> Option<&'static FieldShape> {
+    entry
+        .schema
+        .body
+        .shape
+        .fields
+        .iter()
+        .find(|f| f.name == "force_payment_method")
+}
+
+fn force_payment_method_values(entry: &OperationEntry) -> Vec<String> {
+    force_payment_method_field(entry)
+        .into_iter()
+        .flat_map(|f| f.enum_values.iter().map(|v| v.to_json()))
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Whether an operation's parameter set allows `force_payment_method=method` (one that does not
+/// declare the parameter allows any, as it allows any other parameter).
+fn preselects(entry: &OperationEntry, method: &str) -> bool {
+    let value = Value::String(method.to_owned());
+    force_payment_method_field(entry)
+        .is_none_or(|f| f.enum_values.is_empty() || f.enum_values.iter().any(|v| v.matches(&value)))
+}
+
+/// The parameters' violations of an operation's rules. An object or array parameter travels as
+/// its JSON text (`recurring={"type":"R",...}`), so it is read back before its fields are
+/// checked.
+fn violations_of(entry: &OperationEntry, parsed: &ParsedPaymentPageUrl) -> Vec<Violation> {
+    let mut payload = parsed.to_value();
+    let mut violations = Vec::new();
+    for field in entry.schema.body.shape.fields {
+        if !matches!(field.kind, Kind::Object(_) | Kind::Array(_)) {
+            continue;
+        }
+        let Some(text) = payload.get(field.name).and_then(Value::as_str) else {
+            continue;
+        };
+        let expected_object = matches!(field.kind, Kind::Object(_));
+        match serde_json::from_str::<Value>(text) {
+            Ok(value)
+                if value.is_object() == expected_object
+                    && (expected_object || value.is_array()) =>
+            {
+                payload[field.name] = value;
+            }
+            _ => violations.push(Violation::new(
+                field.name,
+                ViolationKind::Type,
+                format!(
+                    "expected the JSON text of {}, got {}",
+                    if expected_object {
+                        "an object"
+                    } else {
+                        "an array"
+                    },
+                    Excerpt(text)
+                ),
+            )),
+        }
+    }
+    violations.extend(entry.validate_json(&payload, &Facts::none()));
+    violations
+}
+
+/// The form a button posts.
+#[derive(Deserialize)]
+struct Press {
+    /// `pay` or `decline`.
+    outcome: String,
+    /// The chosen operation, when the page offered several.
+    #[serde(default)]
+    operation: Option<String>,
+}
+
+/// What a press led to, for the result page.
+pub(crate) struct PressResult {
+    pub(crate) outcome: PageOutcome,
+    pub(crate) operation: &'static str,
+    pub(crate) merchant_answer: Option<Option<u16>>,
+    /// Whether the outcome had been decided by an earlier press.
+    pub(crate) earlier: bool,
+}
+
+fn result_of(decided: &Decided, earlier: bool) -> PressResult {
+    PressResult {
+        outcome: decided.outcome,
+        operation: decided.operation,
+        merchant_answer: decided.merchant_answer,
+        earlier,
+    }
+}
+
+async fn press(
+    State(state): State<Arc<MockState>>,
+    Path(token): Path<String>,
+    form: Result<Form<Press>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let action = match form.as_ref().map(|f| f.outcome.as_str()) {
+        Ok("decline") => PageAction::Decline,
+        _ => PageAction::Pay,
+    };
+    let (status, page, payment_id, operation, delivered) = press_page(&state, &token, form).await;
+    record(
+        &state,
+        PaymentPageVisit {
+            action,
+            payment_id,
+            operation,
+            answered: status.as_u16(),
+            delivered,
+        },
+    );
+    (status, Html(page)).into_response()
+}
+
+type Pressed = (
+    StatusCode,
+    String,
+    Option<String>,
+    Option<&'static str>,
+    bool,
+);
+
+async fn press_page(
+    state: &Arc<MockState>,
+    token: &str,
+    form: Result<Form<Press>, axum::extract::rejection::FormRejection>,
+) -> Pressed {
+    let bad = |status: StatusCode, title: &str, detail: &str| -> Pressed {
+        (
+            status,
+            html::error(status, title, detail),
+            None,
+            None,
+            false,
+        )
+    };
+    let Ok(Form(press)) = form else {
+        return bad(
+            StatusCode::BAD_REQUEST,
+            "The form cannot be read",
+            "a button posts `outcome=pay` or `outcome=decline` as a form",
+        );
+    };
+    let outcome = match press.outcome.as_str() {
+        "pay" => PageOutcome::Paid,
+        "decline" => PageOutcome::Declined,
+        other => {
+            let detail = format!("outcome is {}; expected pay or decline", Excerpt(other));
+            return bad(StatusCode::BAD_REQUEST, "Unknown button", &detail);
+        }
+    };
+    let index = token
+        .parse::<usize>()
+        .ok()
+        .and_then(|t| t.checked_sub(1))
+        .filter(|&i| i < lock(&state.payment_page.payments).len());
+    let Some(index) = index else {
+        return bad(
+            StatusCode::NOT_FOUND,
+            "Unknown payment",
+            "no payment was opened on this Payment Page with this token",
+        );
+    };
+    // Decide under the lock, deliver outside it: a second press sees the first one's outcome.
+    let (params, operation, applied) = {
+        let mut payments = lock(&state.payment_page.payments);
+        let payment = &mut payments[index];
+        let payment_id = payment.params.get("payment_id").map(str::to_owned);
+        if let Some(decided) = &payment.decided {
+            let page = html::result(&payment.params, &result_of(decided, true));
+            return (
+                StatusCode::OK,
+                page,
+                payment_id,
+                Some(decided.operation),
+                false,
+            );
+        }
+        let chosen = match (press.operation.as_deref(), payment.operations.as_slice()) {
+            (None, [only]) => Some(*only),
+            (Some(id), operations) => operations.iter().copied().find(|e| e.id() == id),
+            (None, _) => None,
+        };
+        let Some(entry) = chosen else {
+            let detail = format!(
+                "choose one of the payment methods the page offers ({})",
+                payment
+                    .operations
+                    .iter()
+                    .map(|e| e.id())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            return bad(StatusCode::BAD_REQUEST, "No payment method chosen", &detail);
+        };
+        // The payment's life is the ledger's, as for the Gate: a payment_id a Gate operation
+        // took, or a payout page without its registration, is refused here.
+        let sequence = state.sequence.fetch_add(1, Ordering::Relaxed) + 1;
+        let request_id = format!("mockpage{sequence:08x}-{sequence:08}");
+        let applied = lock(&state.ledger).apply(
+            entry.id(),
+            &ledger_request(&payment.params),
+            &outcome.outcome(),
+            1000 + sequence,
+            &request_id,
+        );
+        let applied = match applied {
+            Ok(applied) => applied,
+            Err(refusal) => {
+                let detail = format!("{}: {}", refusal.code, refusal.message);
+                return bad(StatusCode::CONFLICT, "The payment cannot be made", &detail);
+            }
+        };
+        payment.decided = Some(Decided {
+            outcome,
+            operation: entry.id(),
+            merchant_answer: None,
+        });
+        (payment.params.clone(), entry.id(), applied)
+    };
+    let merchant_answer = deliver(state, &applied, outcome).await;
+    let decided = lock(&state.payment_page.payments)[index]
+        .decided
+        .as_mut()
+        .map(|d| {
+            d.merchant_answer = Some(merchant_answer);
+            d.clone()
+        });
+    let payment_id = params.get("payment_id").map(str::to_owned);
+    match decided {
+        Some(decided) => (
+            StatusCode::OK,
+            html::result(&params, &result_of(&decided, false)),
+            payment_id,
+            Some(operation),
+            true,
+        ),
+        None => bad(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The payment was lost",
+            "the payment's outcome disappeared while its callback was delivered",
+        ),
+    }
+}
+
+/// Delivers the payment's callback (sent again while not answered with 200, as the Gate's
+/// are); the merchant's last answer, `None` without a callback URL or an answer.
+async fn deliver(state: &Arc<MockState>, applied: &Applied, outcome: PageOutcome) -> Option<u16> {
+    state.config.callback_url.as_ref()?;
+    let body = callbacks::payment_page_callback(applied, &outcome.outcome());
+    state.in_flight.fetch_add(1, Ordering::SeqCst);
+    let answered = callbacks::deliver(state, vec![body]).await;
+    state.in_flight.fetch_sub(1, Ordering::SeqCst);
+    answered
+}
+
+/// The parameters as the ledger reads a request: text in the URL, numbers where the callbacks
+/// write numbers.
+fn ledger_request(params: &ParsedPaymentPageUrl) -> Value {
+    let number_or_text = |name: &str| match params.get(name) {
+        Some(text) => text
+            .parse::<u64>()
+            .map_or_else(|_| Value::from(text), Value::from),
+        None => Value::Null,
+    };
+    serde_json::json!({
+        "general": {"project_id": number_or_text("project_id"), "payment_id": params.get("payment_id")},
+        "payment": {"amount": number_or_text("payment_amount"), "currency": params.get("payment_currency")},
+        "customer": {"id": params.get("customer_id")},
+        "uuid": params.get("uuid"),
+    })
+}

@@ -1,6 +1,6 @@
 //! The exported JSON Schemas: snapshots, validity against the 2020-12 meta-schema, the house
-//! style (no `\d`, no `format`), the index, and negative mutations of every valid request
-//! example (each required field removed in turn) that both validators must reject.
+//! style (no `\d`, no `format`), the index, the shared `$defs`, and negative mutations of every
+//! valid request example (each required field removed in turn) that both validators must reject.
 
 mod support;
 
@@ -445,4 +445,51 @@ fn removing_any_required_field_of_a_valid_request_is_rejected_by_both_validators
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The shared definitions the OpenAPI document lifts into one namespace: each is titled by its
+/// name, a name is the same definition in every file, and every reference resolves locally.
+#[test]
+fn shared_definitions_are_titled_local_and_the_same_in_every_file() {
+    let (files, _) = schemas();
+    let mut seen: BTreeMap<String, (&str, &Value)> = BTreeMap::new();
+    let mut references = 0;
+    for file in &files {
+        let defs = file.schema.get("$defs").and_then(Value::as_object);
+        for (name, definition) in defs.into_iter().flatten() {
+            assert_eq!(
+                definition["title"],
+                name.as_str(),
+                "{}: $defs/{name}",
+                file.file_name
+            );
+            let (first, earlier) = seen
+                .entry(name.clone())
+                .or_insert((&file.file_name, definition));
+            assert_eq!(
+                *earlier, definition,
+                "$defs/{name} differs between {first} and {}",
+                file.file_name
+            );
+        }
+        visit_schemas(&file.schema, "#", &mut |map, at| {
+            if map.contains_key("$ref") {
+                references += 1;
+                // Panics with the reference when it does not resolve in the file.
+                let reference = Value::Object(map.clone());
+                let target = resolved(&file.schema, &reference);
+                assert!(target.get("title").is_some(), "{} {at}", file.file_name);
+            }
+        });
+    }
+    for name in [
+        "General",
+        "Payment",
+        "Customer",
+        "Identify",
+        "CallbackPayment",
+    ] {
+        assert!(seen.contains_key(name), "no shared definition {name}");
+    }
+    assert!(references > seen.len(), "fewer references than definitions");
 }

@@ -4,7 +4,7 @@
 2. Every documented request and callback example gets the verdict the Rust validator gave it
    (the `valid` field of its snapshot in tests/tests/snapshots/).
 3. For every valid request example, removing each required field in turn (top level and nested,
-   per the schema that applies) makes the schema reject it.
+   per the schema that applies, references to `$defs` followed) makes the schema reject it.
 4. With CORPUS_DIR (target/tmp/corpus, written by `cargo test -p ecommpay-tests`): every case of
    the corpus (the examples, the Rust tests' required-field removals and rule mutations) gets the
    verdict recorded with it, as Ajv must in tests/typescript.
@@ -42,22 +42,37 @@ def snapshot_verdict(snapshot_dir, example_id):
     return json.loads(body)["valid"]
 
 
-def required_paths(schema, instance, prefix=()):
-    """Paths of required fields present in `instance`, following `properties` and the variant
-    branch (`oneOf`/`anyOf`) the instance satisfies."""
+DEFS_POINTER = "#/$defs/"
+
+
+def resolved(root, schema):
+    """The schema a `$ref` to the root's `$defs` stands for, or the schema itself."""
+    reference = schema.get("$ref") if isinstance(schema, dict) else None
+    if reference is None:
+        return schema
+    if not reference.startswith(DEFS_POINTER):
+        raise ValueError(f"a reference outside the file's $defs: {reference}")
+    return root["$defs"][reference[len(DEFS_POINTER):]]
+
+
+def required_paths(root, schema, instance, prefix=()):
+    """Paths of required fields present in `instance`, following `properties`, references to
+    the root's `$defs` and the variant branch (`oneOf`/`anyOf`) the instance satisfies."""
+    schema = resolved(root, schema)
     if not isinstance(schema, dict) or not isinstance(instance, dict):
         return
     for keyword in ("oneOf", "anyOf"):
         for branch in schema.get(keyword, []):
-            if Draft202012Validator(branch).is_valid(instance):
-                yield from required_paths(branch, instance, prefix)
+            alone = {**branch, "$defs": root.get("$defs", {})}
+            if Draft202012Validator(alone).is_valid(instance):
+                yield from required_paths(root, branch, instance, prefix)
                 break
     for name in schema.get("required", []):
         if name in instance:
             yield prefix + (name,)
     for name, sub in (schema.get("properties") or {}).items():
         if name in instance:
-            yield from required_paths(sub, instance[name], prefix + (name,))
+            yield from required_paths(root, sub, instance[name], prefix + (name,))
 
 
 def without(instance, path):
@@ -97,7 +112,7 @@ def main():
             continue
         if kind == "callback" or not actual:
             continue
-        for path in required_paths(schema, instance):
+        for path in required_paths(schema, schema, instance):
             mutations += 1
             if validator.is_valid(without(instance, path)):
                 failures.append(f"{example_id}: still valid without {'.'.join(path)}")

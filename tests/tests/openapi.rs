@@ -25,11 +25,29 @@ fn every_operation_is_in_the_document() {
             .expect("an exported schema")
             .schema;
         // The same schema, less what a component does not need, with its boolean schemas as
-        // Schema Objects of the same meaning.
-        let mut expected = ecommpay_codegen::emit::openapi::without_boolean_schemas(exported);
-        expected.as_object_mut().unwrap().remove("$schema");
-        expected.as_object_mut().unwrap().remove("$id");
-        assert_eq!(component, &expected, "{}", op.id);
+        // Schema Objects of the same meaning, and its shared definitions lifted into components
+        // (each the same as the file's), references following them.
+        let text = serde_json::to_string(
+            &ecommpay_codegen::emit::openapi::without_boolean_schemas(exported),
+        )
+        .unwrap()
+        .replace("\"#/$defs/", "\"#/components/schemas/");
+        let mut expected: Value = serde_json::from_str(&text).unwrap();
+        let expected = expected.as_object_mut().unwrap();
+        expected.remove("$schema");
+        expected.remove("$id");
+        for (name, definition) in expected
+            .remove("$defs")
+            .and_then(|d| d.as_object().cloned())
+            .unwrap_or_default()
+        {
+            assert_eq!(
+                &doc["components"]["schemas"][&name], &definition,
+                "{}: $defs/{name}",
+                op.id
+            );
+        }
+        assert_eq!(component, &Value::Object(expected.clone()), "{}", op.id);
         let reference = format!("#/components/schemas/{}", op.id);
         match op.interface {
             ecommpay_codegen::model::Interface::Gate => {

@@ -1,6 +1,6 @@
 //! The exported JSON Schemas: snapshots, validity against the 2020-12 meta-schema, the house
-//! style (no `\d`, no `format`), the index, and negative mutations of every valid request
-//! example (each required field removed in turn) that both validators must reject.
+//! style (no `\d`, no `format`), the index, the shared `$defs`, and negative mutations of every
+//! valid request example (each required field removed in turn) that both validators must reject.
 
 mod support;
 
@@ -199,8 +199,23 @@ fn the_index_lists_every_operation_once() {
     assert_eq!(files.len(), registry.len(), "one schema file per operation");
 }
 
-/// The object schemas a property's schema may stand for (itself, or `anyOf`/`oneOf` members).
-fn object_schemas(schema: &Value) -> Vec<&Value> {
+/// The schema a `$ref` to the root's `$defs` stands for, or the schema itself.
+fn resolved<'s>(root: &'s Value, schema: &'s Value) -> &'s Value {
+    let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
+        return schema;
+    };
+    let name = reference
+        .strip_prefix(ecommpay_codegen::emit::defs::DEFS_POINTER)
+        .unwrap_or_else(|| panic!("a reference outside the file's $defs: {reference}"));
+    root.get("$defs")
+        .and_then(|defs| defs.get(name))
+        .unwrap_or_else(|| panic!("{reference} is not defined"))
+}
+
+/// The object schemas a property's schema may stand for (itself, or `anyOf`/`oneOf` members),
+/// references followed.
+fn object_schemas<'s>(root: &'s Value, schema: &'s Value) -> Vec<&'s Value> {
+    let schema = resolved(root, schema);
     let mut out = Vec::new();
     if schema.get("properties").is_some() || schema.get("required").is_some() {
         out.push(schema);
@@ -212,6 +227,7 @@ fn object_schemas(schema: &Value) -> Vec<&Value> {
             .into_iter()
             .flatten()
         {
+            let member = resolved(root, member);
             if member.get("properties").is_some() {
                 out.push(member);
             }
@@ -229,10 +245,17 @@ fn join(path: &str, key: &str) -> String {
 }
 
 /// Every required field present in `payload`, by its JSON path (`customer.identify.doc_number`,
-/// `receipt_data.positions[0].amount`), walking the `required` arrays of nested objects too.
-fn required_paths(schema: &Value, payload: &Value, path: &str, out: &mut Vec<String>) {
+/// `receipt_data.positions[0].amount`), walking the `required` arrays of nested objects too
+/// (references resolved in `root`).
+fn required_paths(
+    root: &Value,
+    schema: &Value,
+    payload: &Value,
+    path: &str,
+    out: &mut Vec<String>,
+) {
     let Value::Object(map) = payload else { return };
-    for object in object_schemas(schema) {
+    for object in object_schemas(root, schema) {
         for key in object
             .get("required")
             .and_then(Value::as_array)
@@ -254,11 +277,12 @@ fn required_paths(schema: &Value, payload: &Value, path: &str, out: &mut Vec<Str
             let Some(child) = map.get(key) else { continue };
             let child_path = join(path, key);
             match child {
-                Value::Object(_) => required_paths(child_schema, child, &child_path, out),
+                Value::Object(_) => required_paths(root, child_schema, child, &child_path, out),
                 Value::Array(items) => {
-                    if let Some(item_schema) = child_schema.get("items") {
+                    if let Some(item_schema) = resolved(root, child_schema).get("items") {
                         for (i, item) in items.iter().enumerate() {
-                            required_paths(item_schema, item, &format!("{child_path}[{i}]"), out);
+                            let at = format!("{child_path}[{i}]");
+                            required_paths(root, item_schema, item, &at, out);
                         }
                     }
                 }
@@ -328,10 +352,16 @@ fn branch_of<'s>(schema: &'s Value, case: &Case) -> Vec<&'s Value> {
             );
             found
         }
-        // No variant named: the branches the payload satisfies.
+        // No variant named: the branches the payload satisfies, each with the root's `$defs`.
         (Some(branches), None) => branches
             .iter()
-            .filter(|b| jsonschema::draft202012::new(b).is_ok_and(|v| v.is_valid(&case.json)))
+            .filter(|b| {
+                let mut alone = (*b).clone();
+                if let (Some(defs), Value::Object(map)) = (schema.get("$defs"), &mut alone) {
+                    map.insert("$defs".into(), defs.clone());
+                }
+                jsonschema::draft202012::new(&alone).is_ok_and(|v| v.is_valid(&case.json))
+            })
             .collect(),
     }
 }
@@ -361,8 +391,9 @@ fn removing_any_required_field_of_a_valid_request_is_rejected_by_both_validators
         }
         examples += 1;
         let mut paths = Vec::new();
-        for branch in branch_of(schema_of[&case.operation], case) {
-            required_paths(branch, &case.json, "", &mut paths);
+        let schema = schema_of[&case.operation];
+        for branch in branch_of(schema, case) {
+            required_paths(schema, branch, &case.json, "", &mut paths);
         }
         assert!(!paths.is_empty(), "{}: no required field found", case.id);
         for path in paths {
@@ -414,4 +445,51 @@ fn removing_any_required_field_of_a_valid_request_is_rejected_by_both_validators
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The shared definitions the OpenAPI document lifts into one namespace: each is titled by its
+/// name, a name is the same definition in every file, and every reference resolves locally.
+#[test]
+fn shared_definitions_are_titled_local_and_the_same_in_every_file() {
+    let (files, _) = schemas();
+    let mut seen: BTreeMap<String, (&str, &Value)> = BTreeMap::new();
+    let mut references = 0;
+    for file in &files {
+        let defs = file.schema.get("$defs").and_then(Value::as_object);
+        for (name, definition) in defs.into_iter().flatten() {
+            assert_eq!(
+                definition["title"],
+                name.as_str(),
+                "{}: $defs/{name}",
+                file.file_name
+            );
+            let (first, earlier) = seen
+                .entry(name.clone())
+                .or_insert((&file.file_name, definition));
+            assert_eq!(
+                *earlier, definition,
+                "$defs/{name} differs between {first} and {}",
+                file.file_name
+            );
+        }
+        visit_schemas(&file.schema, "#", &mut |map, at| {
+            if map.contains_key("$ref") {
+                references += 1;
+                // Panics with the reference when it does not resolve in the file.
+                let reference = Value::Object(map.clone());
+                let target = resolved(&file.schema, &reference);
+                assert!(target.get("title").is_some(), "{} {at}", file.file_name);
+            }
+        });
+    }
+    for name in [
+        "General",
+        "Payment",
+        "Customer",
+        "Identify",
+        "CallbackPayment",
+    ] {
+        assert!(seen.contains_key(name), "no shared definition {name}");
+    }
+    assert!(references > seen.len(), "fewer references than definitions");
 }

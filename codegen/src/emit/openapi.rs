@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::defs::DEFS_POINTER;
 use super::schema::{DRAFT, SchemaFile};
 use crate::ir::{Ir, OperationIr};
 use crate::model::Interface;
@@ -20,7 +21,10 @@ pub fn emit(ir: &Ir, schemas: &[SchemaFile]) -> Value {
     let mut components = Map::new();
     for file in schemas {
         let id = file.file_name.trim_end_matches(".json");
-        components.insert(id.to_owned(), component(&file.schema));
+        let (schema, definitions) = component(&file.schema);
+        components.insert(id.to_owned(), schema);
+        // The same name is the same definition in every file (`emit::defs`).
+        components.extend(definitions);
     }
     components.insert("GateAnswer".into(), gate_answer());
     components.insert("GateError".into(), gate_error());
@@ -140,14 +144,41 @@ fn reference(id: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{id}")})
 }
 
-/// A schema as a component: the dialect is the document's, and a component needs no `$id`.
-fn component(schema: &Value) -> Value {
-    let mut schema = without_boolean_schemas(schema);
+/// A schema as a component, and its shared definitions as components of their own: the dialect
+/// is the document's, a component needs no `$id`, and references to `$defs` become references to
+/// `components/schemas` (a reference inside a component resolves against the document).
+pub fn component(schema: &Value) -> (Value, Map<String, Value>) {
+    let mut schema = with_component_references(&without_boolean_schemas(schema));
+    let mut definitions = Map::new();
     if let Some(map) = schema.as_object_mut() {
         map.remove("$schema");
         map.remove("$id");
+        if let Some(Value::Object(defs)) = map.remove("$defs") {
+            definitions = defs;
+        }
     }
-    schema
+    (schema, definitions)
+}
+
+/// Every `$ref` to the file's `$defs` pointed at `components/schemas`.
+fn with_component_references(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let name = v.as_str().and_then(|r| r.strip_prefix(DEFS_POINTER));
+                    match (k.as_str(), name) {
+                        ("$ref", Some(name)) => {
+                            (k.clone(), format!("#/components/schemas/{name}").into())
+                        }
+                        _ => (k.clone(), with_component_references(v)),
+                    }
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(with_component_references).collect()),
+        other => other.clone(),
+    }
 }
 
 /// The boolean schemas as objects of the same meaning (`true` as `{}`, `false` as

@@ -29,6 +29,7 @@ pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 /// Every schema, in document order, and the index.
 pub fn emit(ir: &Ir) -> (Vec<SchemaFile>, Value) {
     let mut files = Vec::new();
+    let mut callbacks = Vec::new();
     let mut index = Vec::new();
     for method in &ir.methods {
         for op in &method.operations {
@@ -38,8 +39,10 @@ pub fn emit(ir: &Ir) -> (Vec<SchemaFile>, Value) {
                 file_name,
                 schema: operation_schema(op),
             });
+            callbacks.push(op.interface == Interface::Callback);
         }
     }
+    super::defs::share(&mut files, &callbacks);
     let index = json!({
         "description": "Exported JSON Schemas (draft 2020-12) of the ecommpay spec, one per operation.",
         "schemas": index,

@@ -308,7 +308,7 @@ fn without_rules(mut lines: Vec<String>) -> Vec<String> {
 
 /// One field's docs from every operation that shares it: the first description, and every
 /// distinct source reference in one line.
-fn merge_docs(versions: &[&Vec<String>]) -> Vec<String> {
+pub(crate) fn merge_docs(versions: &[&Vec<String>]) -> Vec<String> {
     let Some(first) = versions.first() else {
         return Vec::new();
     };

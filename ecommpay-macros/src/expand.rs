@@ -97,20 +97,66 @@ fn object_body(fields: &[Field<'_>], krate: &TokenStream) -> TokenStream {
         .iter()
         .filter(|f| f.attrs.skip.get().is_none() && f.name != FRAME_MODE_KEY)
         .collect();
-    let flattened = written.iter().any(|f| f.attrs.flatten.get().is_some());
-    let order = if flattened {
-        // A flattened field's keys are only known at run time.
-        None
-    } else {
-        static_order(&written)
+    let (flattened, keyed): (Vec<&Field<'_>>, Vec<&Field<'_>>) = written
+        .iter()
+        .partition(|f| f.attrs.flatten.get().is_some());
+    let keyed_order = static_order(&keyed);
+    if flattened.is_empty() {
+        return match keyed_order {
+            Some(order) => ordered_writes(
+                &order.into_iter().map(|i| keyed[i]).collect::<Vec<_>>(),
+                krate,
+            ),
+            None => sorted_writes(&written, krate),
+        };
+    }
+    // A flattened field's keys are only known at run time, so the fields are sorted then; but
+    // when every flattened field writes nothing (an empty `extra`, the usual case), the other
+    // fields' static order holds and they stream.
+    let sorted = sorted_writes(&written, krate);
+    let Some(order) = keyed_order else {
+        return sorted;
     };
-    let (ordered, sort_at_run_time) = match order {
-        Some(order) => (order.into_iter().map(|i| written[i]).collect(), false),
-        // In declaration order, as `serde_json::to_value` lists them, so that entries the natural
-        // order finds equal keep the same relative order as in the JSON path.
-        None => (written, true),
-    };
-    let writes = ordered.iter().map(|field| {
+    let ordered = ordered_writes(
+        &order.into_iter().map(|i| keyed[i]).collect::<Vec<_>>(),
+        krate,
+    );
+    let members = flattened.iter().map(|f| &f.member);
+    quote! {
+        if #(#krate::signature::Canonical::writes_nothing(&self.#members))&&* {
+            #ordered
+        } else {
+            #sorted
+        }
+    }
+}
+
+/// The fields in a known order, streamed as they are written.
+fn ordered_writes(fields: &[&Field<'_>], krate: &TokenStream) -> TokenStream {
+    let writes = field_writes(fields, krate);
+    quote! {
+        __out.check_depth()?;
+        #(#writes)*
+    }
+}
+
+/// The fields in declaration order (as `serde_json::to_value` lists them, so that entries the
+/// natural order finds equal keep their relative order), sorted at run time.
+fn sorted_writes(fields: &[&Field<'_>], krate: &TokenStream) -> TokenStream {
+    let writes = field_writes(fields, krate);
+    quote! {
+        __out.check_depth()?;
+        let __region = __out.begin_unordered();
+        #(#writes)*
+        __out.end_unordered(__region);
+    }
+}
+
+fn field_writes<'a>(
+    fields: &'a [&'a Field<'a>],
+    krate: &'a TokenStream,
+) -> impl Iterator<Item = TokenStream> + 'a {
+    fields.iter().map(move |field| {
         let member = &field.member;
         let key = escape(&field.name);
         let call = write_call(krate, field, quote!(&self.#member));
@@ -138,20 +184,7 @@ fn object_body(fields: &[Field<'_>], krate: &TokenStream) -> TokenStream {
         } else {
             quote!(if #(#conditions)&&* { #write })
         }
-    });
-    if sort_at_run_time {
-        quote! {
-            __out.check_depth()?;
-            let __region = __out.begin_unordered();
-            #(#writes)*
-            __out.end_unordered(__region);
-        }
-    } else {
-        quote! {
-            __out.check_depth()?;
-            #(#writes)*
-        }
-    }
+    })
 }
 
 fn escape(key: &str) -> String {
@@ -313,6 +346,28 @@ mod tests {
         });
         assert!(!expanded.contains("begin_unordered"), "{expanded}");
         assert_eq!(keys_in_order(&expanded), ["a0", "a"]);
+    }
+
+    #[test]
+    fn a_flattened_field_that_writes_nothing_lets_the_others_stream() {
+        let expanded = expansion(syn::parse_quote! {
+            struct S {
+                b: u8,
+                #[serde(flatten)]
+                extra: Map,
+                a: u8,
+            }
+        });
+        assert!(
+            expanded.contains("writes_nothing (& self . extra)"),
+            "{expanded}"
+        );
+        // The streaming branch in the static order, then the sorted one in declaration order.
+        let (streaming, sorted) = expanded.split_once("else").unwrap();
+        assert!(!streaming.contains("begin_unordered"), "{streaming}");
+        assert_eq!(keys_in_order(streaming), ["a", "b"]);
+        assert!(sorted.contains("begin_unordered"), "{sorted}");
+        assert_eq!(keys_in_order(sorted), ["b", "a"]);
     }
 
     #[test]

@@ -111,7 +111,20 @@ impl Sha512 {
     }
 
     #[inline]
-    fn update(&mut self, mut data: &[u8]) {
+    fn update(&mut self, data: &[u8]) {
+        // The canonical writer hands over a path, a `:`, a value, a `;`: most pieces fit in what
+        // is left of the block, and only need copying.
+        let end = self.filled + data.len();
+        if end < BLOCK {
+            self.buffer[self.filled..end].copy_from_slice(data);
+            self.filled = end;
+            self.total += data.len() as u128;
+            return;
+        }
+        self.update_blocks(data);
+    }
+
+    fn update_blocks(&mut self, mut data: &[u8]) {
         self.total += data.len() as u128;
         if self.filled > 0 {
             let take = (BLOCK - self.filled).min(data.len());

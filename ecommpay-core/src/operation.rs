@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::secret::SecretKey;
 use crate::signature::{Canonical, CanonicalError, MessageKind, SignOptions, sign_canonical};
 use crate::validate::{
-    Facts, OperationSchema, OtherParameter, Violation, other_parameters, validate_value,
+    Facts, OperationSchema, OtherParameter, Validate, Violation, other_parameters, validate_value,
 };
 
 /// A typed payload of one operation of the spec.
@@ -57,6 +57,9 @@ pub struct TypedError {
 /// A function over a JSON payload that goes through the operation's typed value.
 pub type PayloadFn<T> = fn(&Value) -> Result<T, TypedError>;
 
+/// Deserializes a payload into an operation's typed value and validates that with the facts.
+pub type TypedViolationsFn = fn(&Value, &Facts) -> Result<Vec<Violation>, TypedError>;
+
 /// One operation of the registry.
 #[derive(Clone, Copy, Debug)]
 pub struct OperationEntry {
@@ -68,6 +71,9 @@ pub struct OperationEntry {
     /// Requests: deserializes a payload into the typed value and returns the string to sign its
     /// derived `Canonical` implementation writes (natural order).
     pub derived_string_to_sign: Option<PayloadFn<String>>,
+    /// Requests: deserializes a payload into the typed value and validates that (its generated
+    /// `Validate`) with the facts.
+    pub typed_violations: Option<TypedViolationsFn>,
 }
 
 impl OperationEntry {
@@ -97,6 +103,22 @@ pub fn roundtrip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value
         path: ".".into(),
         message: e.to_string(),
     })
+}
+
+/// The violations of the typed value `T` a payload deserializes into.
+pub fn typed_violations<T: DeserializeOwned + Validate>(
+    value: &Value,
+    facts: &Facts,
+) -> Result<Vec<Violation>, TypedError> {
+    let typed: T = serde_path_to_error::deserialize(value).map_err(|e| TypedError {
+        path: e.path().to_string(),
+        message: crate::excerpt::shorten(e.inner().to_string()),
+    })?;
+    Ok(typed
+        .validate_with(facts)
+        .err()
+        .map(|v| v.0)
+        .unwrap_or_default())
 }
 
 /// The string to sign of a payload, written by the derived `Canonical` implementation of `T`.

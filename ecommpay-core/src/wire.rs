@@ -155,6 +155,16 @@ pub enum ObjectOrString<T> {
     String(String),
 }
 
+impl<T> ObjectOrString<T> {
+    /// The object, unless it came encoded in a string.
+    pub fn as_object(&self) -> Option<&T> {
+        match self {
+            ObjectOrString::Object(value) => Some(value),
+            ObjectOrString::String(_) => None,
+        }
+    }
+}
+
 impl<T> From<T> for ObjectOrString<T> {
     fn from(value: T) -> Self {
         ObjectOrString::Object(value)

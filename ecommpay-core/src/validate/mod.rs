@@ -1,6 +1,7 @@
 //! Validation: every request and Payment Page parameter set checks itself against the rules the
 //! spec states, and reports every violation with its JSON path.
 
+pub mod check;
 mod engine;
 pub mod shape;
 
@@ -9,7 +10,7 @@ use std::fmt;
 
 use crate::excerpt::PathExcerpt;
 
-pub use engine::{other_parameters, validate_value};
+pub use engine::{other_parameters, validate_bodies, validate_value};
 pub use shape::OperationSchema;
 
 /// What kind of rule a violation breaks.
@@ -194,19 +195,14 @@ pub trait Validate {
     }
 }
 
-/// Validates any serializable message against an operation (the generated `Validate` impls call
-/// this).
-pub fn validate_serialized<T: serde::Serialize + ?Sized>(
+/// Every violation of a typed message of `operation`: `check` is the generated validator of one
+/// body (the operation's, or the variant's given by its index), over the typed value.
+pub fn validate_typed(
     operation: &OperationSchema,
-    message: &T,
     facts: &Facts,
+    check: impl Fn(usize, &mut Vec<Violation>),
 ) -> Result<(), Violations> {
-    match serde_json::to_value(message) {
-        Ok(value) => Violations::into_result(validate_value(operation, &value, facts)),
-        Err(e) => Err(Violations(vec![Violation::new(
-            "",
-            ViolationKind::Type,
-            format!("cannot serialize the message: {e}"),
-        )])),
-    }
+    Violations::into_result(validate_bodies(operation, facts, |index, _, out| {
+        check(index, out)
+    }))
 }

@@ -35,16 +35,6 @@ pub enum Scalar {
 }
 
 impl Scalar {
-    /// Strict JSON equality: `"5"` is not `5`.
-    pub fn matches(&self, value: &serde_json::Value) -> bool {
-        match (self, value) {
-            (Scalar::Str(s), serde_json::Value::String(v)) => s == v,
-            (Scalar::Int(i), serde_json::Value::Number(n)) => n.as_i64() == Some(*i),
-            (Scalar::Bool(b), serde_json::Value::Bool(v)) => b == v,
-            _ => false,
-        }
-    }
-
     pub fn to_json(&self) -> serde_json::Value {
         match self {
             Scalar::Str(s) => (*s).into(),
@@ -149,93 +139,19 @@ pub struct ObjectShape {
     pub fields: &'static [FieldShape],
 }
 
-/// A condition over the payload and the caller's facts.
-#[derive(Clone, Copy, Debug)]
-pub enum Predicate {
-    /// A fact the payload cannot show, supplied by the caller.
-    Fact(&'static str),
-    Equals {
-        field: &'static str,
-        pointer: Option<&'static str>,
-        value: Scalar,
-    },
-    In {
-        field: &'static str,
-        pointer: Option<&'static str>,
-        values: &'static [Scalar],
-    },
-    Present {
-        field: &'static str,
-        present: bool,
-    },
-    All(&'static [Predicate]),
-    Any(&'static [Predicate]),
-    Not(&'static Predicate),
-}
-
-/// A rule across fields.
-#[derive(Clone, Copy, Debug)]
-pub enum Rule {
-    /// At least one of `fields`.
-    OneOf {
-        group: &'static str,
-        fields: &'static [&'static str],
-    },
-    RequiredIf {
-        field: &'static str,
-        when: &'static Predicate,
-    },
-    Requires {
-        field: &'static str,
-        requires: &'static [&'static str],
-    },
-    MustDifferFrom {
-        field: &'static str,
-        other: &'static str,
-    },
-    AllowedValuesIf {
-        field: &'static str,
-        when: &'static Predicate,
-        values: &'static [Scalar],
-    },
-    Forbidden {
-        field: &'static str,
-        when: Option<&'static Predicate>,
-    },
-    /// The method accepts only these currencies.
-    CurrencyIn {
-        field: &'static str,
-        currencies: &'static [&'static str],
-    },
-    /// Amounts in these currencies are whole units (a multiple of 100 minor units).
-    WholeUnits {
-        amount: &'static str,
-        currency: &'static str,
-        currencies: &'static [&'static str],
-    },
-    /// `currency_value` is only for customers of `country_value`.
-    CurrencyCountry {
-        currency: &'static str,
-        currency_value: &'static str,
-        country: &'static str,
-        country_value: &'static str,
-    },
-    /// Amount limits, for one currency or all.
-    AmountLimit {
-        amount: &'static str,
-        currency: &'static str,
-        currency_value: Option<&'static str>,
-        min: Option<i64>,
-        max: Option<i64>,
-    },
-}
-
 /// A body: its shape and rules.
 #[derive(Clone, Copy, Debug)]
 pub struct Body {
     pub shape: &'static ObjectShape,
-    pub rules: &'static [Rule],
+    /// The rules across fields, as the generator writes them over JSON.
+    pub rules: RulesFn,
 }
+
+/// Reports every broken rule across the fields of a JSON payload, with the caller's facts.
+pub type RulesFn = fn(&serde_json::Value, &super::Facts, &mut Vec<super::Violation>);
+
+/// The rules of a body that has none.
+pub fn no_rules(_: &serde_json::Value, _: &super::Facts, _: &mut Vec<super::Violation>) {}
 
 /// One of several required sets of an endpoint.
 #[derive(Clone, Copy, Debug)]

@@ -1,5 +1,5 @@
 //! The traits every request implements: `Operation`, `GateRequest` or `PaymentPageParams`,
-//! `Validate`, `SignedMessage`.
+//! `SignedMessage` (`Validate` is the validators').
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -46,12 +46,6 @@ pub(super) fn operation_impls(op: &OperationIr) -> TokenStream {
         }
 
         #interface_impl
-
-        impl crate::validate::Validate for #ty {
-            fn validate_with(&self, facts: &crate::validate::Facts) -> Result<(), crate::validate::Violations> {
-                crate::validate::validate_serialized(&#schema, self, facts)
-            }
-        }
     }
 }
 

@@ -7,6 +7,7 @@ mod impls;
 mod registry;
 mod structs;
 mod tables;
+mod validators;
 
 use builders::builder_tokens;
 use enums::enum_tokens;
@@ -15,6 +16,7 @@ pub use registry::method_feature;
 use registry::mod_file;
 use structs::struct_tokens;
 use tables::{ShapeTable, operation_schema};
+use validators::{ValidatorFns, validate_impl};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,7 +25,7 @@ use quote::{format_ident, quote};
 
 use crate::ir::naming::screaming;
 use crate::ir::sharing::SHARED_MODULE;
-use crate::ir::types::{Item, RustModule, RustType};
+use crate::ir::types::{EnumDef, Item, RustModule, RustType, StructDef};
 use crate::ir::{Ir, OperationIr};
 use crate::model::Interface;
 
@@ -34,6 +36,8 @@ pub(super) struct TypeIndex {
     /// Closed enums with one value, by name, with that value's variant: a required field of such a
     /// type is set by `builder()` (`mode` of the payout parameter set).
     single_valued: BTreeMap<String, String>,
+    /// Every item by (module, name): the validators follow a request's fields into its parts.
+    items: BTreeMap<(String, String), Item>,
 }
 
 impl TypeIndex {
@@ -41,7 +45,15 @@ impl TypeIndex {
         let mut index = TypeIndex {
             structs: BTreeSet::new(),
             single_valued: BTreeMap::new(),
+            items: BTreeMap::new(),
         };
+        for module in modules {
+            for item in &module.items {
+                index
+                    .items
+                    .insert((module.name.clone(), item.name().to_owned()), item.clone());
+            }
+        }
         for item in modules.iter().flat_map(|m| &m.items) {
             match item {
                 Item::Struct(s) => {
@@ -60,6 +72,27 @@ impl TypeIndex {
 
     pub(super) fn is_struct(&self, name: &str) -> bool {
         self.structs.contains(name)
+    }
+
+    /// The item `name` as module `module` sees it: its own, or the shared module's.
+    fn item(&self, module: &str, name: &str) -> Option<&Item> {
+        self.items
+            .get(&(module.to_owned(), name.to_owned()))
+            .or_else(|| self.items.get(&(SHARED_MODULE.to_owned(), name.to_owned())))
+    }
+
+    pub(super) fn struct_def(&self, module: &str, name: &str) -> Option<&StructDef> {
+        match self.item(module, name)? {
+            Item::Struct(s) => Some(s),
+            Item::Enum(_) => None,
+        }
+    }
+
+    pub(super) fn enum_def(&self, module: &str, name: &str) -> Option<&EnumDef> {
+        match self.item(module, name)? {
+            Item::Enum(e) => Some(e),
+            Item::Struct(_) => None,
+        }
     }
 
     /// The only value of a closed enum with one value.
@@ -93,7 +126,7 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, String> {
             .unwrap_or_default();
         files.push(GeneratedFile {
             name: format!("{}.rs", module.name),
-            contents: format_tokens(module_file(module, &operations, &types, has_shared))?,
+            contents: format_tokens(module_file(module, &operations, &types, has_shared)?)?,
         });
     }
     Ok(files)
@@ -141,21 +174,28 @@ pub(super) fn module_file(
     operations: &[&OperationIr],
     types: &TypeIndex,
     has_shared: bool,
-) -> TokenStream {
+) -> Result<TokenStream, String> {
     let items = module.items.iter().map(|item| match item {
         Item::Struct(s) => struct_tokens(s, types),
         Item::Enum(e) => enum_tokens(e),
     });
     let mut table = ShapeTable::default();
-    let schemas: Vec<TokenStream> = operations
-        .iter()
-        .map(|op| operation_schema(op, &mut table))
-        .collect();
+    let mut fns = ValidatorFns::default();
+    let mut schemas = Vec::new();
+    let mut impls = Vec::new();
+    for op in operations {
+        schemas.push(operation_schema(op, &mut table, &mut fns)?);
+        if op.interface != Interface::Callback {
+            impls.push(operation_impls(op));
+            impls.push(
+                validate_impl(op, &module.name, types, &mut table, &mut fns)
+                    .map_err(|e| format!("{}: {e}", op.id))?,
+            );
+        }
+    }
+    let validator_fns = fns.items;
     let shared = table.statics;
-    let impls = operations
-        .iter()
-        .filter(|op| op.interface != Interface::Callback)
-        .map(|op| operation_impls(op));
+    let fields = table.fields.statics;
     let uses_shared = has_shared && module.name != SHARED_MODULE && module.name != "callback";
     let shared_use = uses_shared.then(|| {
         quote! {
@@ -163,20 +203,24 @@ pub(super) fn module_file(
             use super::shared::*;
         }
     });
-    quote! {
+    Ok(quote! {
         #[allow(unused_imports)]
         use crate::formats::*;
         #[allow(unused_imports)]
         use crate::wire::IntOrString;
         #shared_use
         #[allow(unused_imports)]
-        use crate::validate::shape::{Body, FieldShape, Interface, Kind, ObjectShape, OperationSchema, Predicate, Rule, Scalar as S, VariantSchema, WireType};
+        use crate::validate::check;
+        #[allow(unused_imports)]
+        use crate::validate::shape::{Body, FieldShape, Interface, Kind, ObjectShape, OperationSchema, Scalar as S, VariantSchema, WireType};
 
         #(#items)*
         #(#impls)*
+        #(#validator_fns)*
         #(#schemas)*
         #(#shared)*
-    }
+        #(#fields)*
+    })
 }
 
 pub(super) fn type_tokens(ty: &RustType) -> TokenStream {

@@ -61,6 +61,11 @@ pub(super) fn mod_file(ir: &Ir, modules: &[RustModule]) -> TokenStream {
                 } else {
                     quote!(Some(crate::operation::derived_string_to_sign::<#type_path>))
                 };
+            let typed = if op.interface == Interface::Callback {
+                quote!(None)
+            } else {
+                quote!(Some(crate::operation::typed_violations::<#type_path>))
+            };
             let gate = feature_gate(&op.method);
             quote! {
                 #gate
@@ -69,6 +74,7 @@ pub(super) fn mod_file(ir: &Ir, modules: &[RustModule]) -> TokenStream {
                     type_name: #type_name,
                     roundtrip: crate::operation::roundtrip::<#type_path>,
                     derived_string_to_sign: #derived,
+                    typed_violations: #typed,
                 }
             }
         });

@@ -3,10 +3,11 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{BodyIr, OperationIr, PredicateIr, RuleIr, ShapeField, ShapeIr, ShapeKind};
+use crate::ir::{BodyIr, OperationIr, ShapeField, ShapeIr, ShapeKind};
 use crate::model::{FieldType, Format, Interface, Scalar};
 
 use super::schema_ident;
+use super::validators::{ValidatorFns, json_rules};
 
 pub(super) fn opt_str(value: Option<&str>) -> TokenStream {
     match value {
@@ -35,7 +36,11 @@ pub(super) fn opt_u32(value: Option<u32>) -> TokenStream {
     }
 }
 
-pub(super) fn operation_schema(op: &OperationIr, table: &mut ShapeTable) -> TokenStream {
+pub(super) fn operation_schema(
+    op: &OperationIr,
+    table: &mut ShapeTable,
+    fns: &mut ValidatorFns,
+) -> Result<TokenStream, String> {
     let ident = schema_ident(op);
     let id = &op.id;
     let title = &op.title;
@@ -48,19 +53,18 @@ pub(super) fn operation_schema(op: &OperationIr, table: &mut ShapeTable) -> Toke
     let http_method = opt_str(op.http_method);
     let path = opt_str(op.path.as_deref());
     let mode = opt_str(op.mode.map(|m| m.platform_value()));
-    let body = body_tokens(&op.body, table);
-    let variants: Vec<TokenStream> = op
-        .variants
-        .iter()
-        .map(|v| {
-            let id = &v.id;
-            let title = &v.title;
-            let body = body_tokens(&v.body, table);
-            quote!(VariantSchema { id: #id, title: #title, body: #body })
-        })
-        .collect();
+    let local = ident.to_string().to_lowercase();
+    let body = body_tokens(&op.body, &local, table, fns)?;
+    let mut variants = Vec::new();
+    for v in &op.variants {
+        let id = &v.id;
+        let title = &v.title;
+        let name = format!("{local}_{}", crate::ir::naming::snake(&v.id));
+        let body = body_tokens(&v.body, &name, table, fns)?;
+        variants.push(quote!(VariantSchema { id: #id, title: #title, body: #body }));
+    }
     let doc = format!(" Shape and rules of `{id}`.");
-    quote! {
+    Ok(quote! {
         #[doc = #doc]
         pub static #ident: OperationSchema = OperationSchema {
             id: #id,
@@ -74,13 +78,19 @@ pub(super) fn operation_schema(op: &OperationIr, table: &mut ShapeTable) -> Toke
             body: #body,
             variants: &[#(#variants),*],
         };
-    }
+    })
 }
 
-pub(super) fn body_tokens(body: &BodyIr, table: &mut ShapeTable) -> TokenStream {
+/// A body: its shape from the table, its rules over JSON from the validators.
+fn body_tokens(
+    body: &BodyIr,
+    name: &str,
+    table: &mut ShapeTable,
+    fns: &mut ValidatorFns,
+) -> Result<TokenStream, String> {
     let shape = table.shape(&body.shape);
-    let rules = body.rules.iter().map(rule_tokens);
-    quote!(Body { shape: #shape, rules: &[#(#rules),*] })
+    let rules = json_rules(body, name, fns)?;
+    Ok(quote!(Body { shape: #shape, rules: #rules }))
 }
 
 /// Object shapes of one module, each emitted once as a static and referenced by name: variants
@@ -88,12 +98,35 @@ pub(super) fn body_tokens(body: &BodyIr, table: &mut ShapeTable) -> TokenStream 
 #[derive(Default)]
 pub(super) struct ShapeTable {
     pub(super) statics: Vec<TokenStream>,
+    pub(super) fields: FieldTable,
+    seen: std::collections::HashMap<String, proc_macro2::Ident>,
+}
+
+/// Single fields the validators check with the core's checks, each emitted once as a static.
+#[derive(Default)]
+pub(super) struct FieldTable {
+    pub(super) statics: Vec<TokenStream>,
     seen: std::collections::HashMap<String, proc_macro2::Ident>,
 }
 
 impl ShapeTable {
+    /// A `&'static FieldShape` expression for `field`.
+    pub(super) fn field_static(&mut self, field: &ShapeField) -> TokenStream {
+        let value = self.field(field);
+        let key = value.to_string();
+        if let Some(ident) = self.fields.seen.get(&key) {
+            return quote!(&#ident);
+        }
+        let ident = format_ident!("FIELD_{}", self.fields.statics.len());
+        self.fields
+            .statics
+            .push(quote!(static #ident: FieldShape = #value;));
+        self.fields.seen.insert(key, ident.clone());
+        quote!(&#ident)
+    }
+
     /// A `&'static ObjectShape` expression for `shape`.
-    fn shape(&mut self, shape: &ShapeIr) -> TokenStream {
+    pub(super) fn shape(&mut self, shape: &ShapeIr) -> TokenStream {
         let fields: Vec<TokenStream> = shape.fields.iter().map(|f| self.field(f)).collect();
         let value = quote!(ObjectShape { fields: &[#(#fields),*] });
         let key = value.to_string();
@@ -181,119 +214,5 @@ pub(super) fn scalar_tokens(value: &Scalar) -> TokenStream {
             quote!(S::Int(#lit))
         }
         Scalar::Bool(b) => quote!(S::Bool(#b)),
-    }
-}
-
-pub(super) fn strs(values: &[String]) -> TokenStream {
-    quote!(&[#(#values),*])
-}
-
-pub(super) fn predicate_tokens(p: &PredicateIr) -> TokenStream {
-    match p {
-        PredicateIr::Fact(f) => quote!(Predicate::Fact(#f)),
-        PredicateIr::Equals {
-            field,
-            pointer,
-            value,
-        } => {
-            let pointer = opt_str(pointer.as_deref());
-            let value = scalar_tokens(value);
-            quote!(Predicate::Equals { field: #field, pointer: #pointer, value: #value })
-        }
-        PredicateIr::In {
-            field,
-            pointer,
-            values,
-        } => {
-            let pointer = opt_str(pointer.as_deref());
-            let values = values.iter().map(scalar_tokens);
-            quote!(Predicate::In { field: #field, pointer: #pointer, values: &[#(#values),*] })
-        }
-        PredicateIr::Present { field, present } => {
-            quote!(Predicate::Present { field: #field, present: #present })
-        }
-        PredicateIr::All(all) => {
-            let all = all.iter().map(predicate_tokens);
-            quote!(Predicate::All(&[#(#all),*]))
-        }
-        PredicateIr::Any(any) => {
-            let any = any.iter().map(predicate_tokens);
-            quote!(Predicate::Any(&[#(#any),*]))
-        }
-        PredicateIr::Not(inner) => {
-            let inner = predicate_tokens(inner);
-            quote!(Predicate::Not(&#inner))
-        }
-    }
-}
-
-pub(super) fn rule_tokens(rule: &RuleIr) -> TokenStream {
-    match rule {
-        RuleIr::OneOf { group, fields } => {
-            let fields = strs(fields);
-            quote!(Rule::OneOf { group: #group, fields: #fields })
-        }
-        RuleIr::RequiredIf { field, when } => {
-            let when = predicate_tokens(when);
-            quote!(Rule::RequiredIf { field: #field, when: &#when })
-        }
-        RuleIr::Requires { field, requires } => {
-            let requires = strs(requires);
-            quote!(Rule::Requires { field: #field, requires: #requires })
-        }
-        RuleIr::MustDifferFrom { field, other } => {
-            quote!(Rule::MustDifferFrom { field: #field, other: #other })
-        }
-        RuleIr::AllowedValuesIf {
-            field,
-            when,
-            values,
-        } => {
-            let when = predicate_tokens(when);
-            let values = values.iter().map(scalar_tokens);
-            quote!(Rule::AllowedValuesIf { field: #field, when: &#when, values: &[#(#values),*] })
-        }
-        RuleIr::Forbidden { field, when } => {
-            let when = match when {
-                Some(w) => {
-                    let w = predicate_tokens(w);
-                    quote!(Some(&#w))
-                }
-                None => quote!(None),
-            };
-            quote!(Rule::Forbidden { field: #field, when: #when })
-        }
-        RuleIr::CurrencyIn { field, currencies } => {
-            let currencies = strs(currencies);
-            quote!(Rule::CurrencyIn { field: #field, currencies: #currencies })
-        }
-        RuleIr::WholeUnits {
-            amount,
-            currency,
-            currencies,
-        } => {
-            let currencies = strs(currencies);
-            quote!(Rule::WholeUnits { amount: #amount, currency: #currency, currencies: #currencies })
-        }
-        RuleIr::CurrencyCountry {
-            currency,
-            currency_value,
-            country,
-            country_value,
-        } => quote! {
-            Rule::CurrencyCountry { currency: #currency, currency_value: #currency_value, country: #country, country_value: #country_value }
-        },
-        RuleIr::AmountLimit {
-            amount,
-            currency,
-            currency_value,
-            min,
-            max,
-        } => {
-            let currency_value = opt_str(currency_value.as_deref());
-            let min = opt_i64(*min);
-            let max = opt_i64(*max);
-            quote!(Rule::AmountLimit { amount: #amount, currency: #currency, currency_value: #currency_value, min: #min, max: #max })
-        }
     }
 }

@@ -312,9 +312,12 @@ fn force_payment_method_values(entry: &OperationEntry) -> Vec<String> {
 /// Whether an operation's parameter set allows `force_payment_method=method` (one that does not
 /// declare the parameter allows any, as it allows any other parameter).
 fn preselects(entry: &OperationEntry, method: &str) -> bool {
-    let value = Value::String(method.to_owned());
-    force_payment_method_field(entry)
-        .is_none_or(|f| f.enum_values.is_empty() || f.enum_values.iter().any(|v| v.matches(&value)))
+    force_payment_method_field(entry).is_none_or(|f| {
+        f.enum_values.is_empty()
+            || f.enum_values
+                .iter()
+                .any(|v| matches!(v, ecommpay_api::validate::shape::Scalar::Str(s) if *s == method))
+    })
 }
 
 /// The parameters' violations of an operation's rules. An object or array parameter travels as

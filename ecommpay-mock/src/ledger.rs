@@ -408,6 +408,22 @@ mod tests {
 
     use super::*;
 
+    /// Applies an operation with the next operation id.
+    fn run(
+        ledger: &mut Ledger,
+        operation: &str,
+        body: &Value,
+        outcome: &Outcome,
+    ) -> Result<Applied, Refusal> {
+        let id = ledger
+            .payments
+            .values()
+            .map(|p| p.operations.len() as u64)
+            .sum::<u64>()
+            + 1;
+        ledger.apply(operation, body, outcome, id, "r")
+    }
+
     fn sale(id: &str, amount: u64) -> Value {
         json!({"general": {"project_id": 1, "payment_id": id}, "payment": {"amount": amount, "currency": "USD"}})
     }
@@ -424,24 +440,20 @@ mod tests {
     #[test]
     fn a_reused_payment_id_is_refused() {
         let mut ledger = Ledger::default();
-        ledger
-            .apply(
-                "paypal.gate.sale",
-                &sale("p1", 100),
-                &Outcome::Success,
-                1,
-                "r",
-            )
-            .unwrap();
-        let refused = ledger
-            .apply(
-                "paypal.gate.auth",
-                &sale("p1", 100),
-                &Outcome::Success,
-                2,
-                "r",
-            )
-            .unwrap_err();
+        run(
+            &mut ledger,
+            "paypal.gate.sale",
+            &sale("p1", 100),
+            &Outcome::Success,
+        )
+        .unwrap();
+        let refused = run(
+            &mut ledger,
+            "paypal.gate.auth",
+            &sale("p1", 100),
+            &Outcome::Success,
+        )
+        .unwrap_err();
         assert_eq!(refused.code, "payment_id_reused");
         assert_eq!(ledger.payment("p1").unwrap().operations.len(), 1);
     }
@@ -449,60 +461,56 @@ mod tests {
     #[test]
     fn a_capture_of_an_unknown_payment_is_refused() {
         let mut ledger = Ledger::default();
-        let refused = ledger
-            .apply(
-                "paypal.gate.capture",
-                &sale("nope", 100),
-                &Outcome::Success,
-                1,
-                "r",
-            )
-            .unwrap_err();
+        let refused = run(
+            &mut ledger,
+            "paypal.gate.capture",
+            &sale("nope", 100),
+            &Outcome::Success,
+        )
+        .unwrap_err();
         assert_eq!(refused.code, "payment_not_found");
     }
 
     #[test]
     fn an_auth_is_captured_once() {
         let mut ledger = Ledger::default();
-        let auth = ledger
-            .apply(
-                "paypal.gate.auth",
-                &sale("a", 500),
-                &Outcome::Success,
-                1,
-                "r",
-            )
-            .unwrap();
+        let auth = run(
+            &mut ledger,
+            "paypal.gate.auth",
+            &sale("a", 500),
+            &Outcome::Success,
+        )
+        .unwrap();
         assert_eq!(auth.payment.status, "awaiting capture");
-        let captured = ledger
-            .apply(
-                "paypal.gate.capture",
-                &sale("a", 500),
-                &Outcome::Success,
-                2,
-                "r",
-            )
-            .unwrap();
+        let captured = run(
+            &mut ledger,
+            "paypal.gate.capture",
+            &sale("a", 500),
+            &Outcome::Success,
+        )
+        .unwrap();
         assert_eq!(captured.payment.status, "success");
         assert_eq!(captured.sum, Some((500, "USD".into())));
-        let again = ledger
-            .apply(
-                "paypal.gate.cancel",
-                &sale("a", 500),
-                &Outcome::Success,
-                3,
-                "r",
-            )
-            .unwrap_err();
+        let again = run(
+            &mut ledger,
+            "paypal.gate.cancel",
+            &sale("a", 500),
+            &Outcome::Success,
+        )
+        .unwrap_err();
         assert_eq!(again.code, "wrong_payment_status");
     }
 
     #[test]
     fn refunds_never_exceed_the_payment() {
         let mut ledger = Ledger::default();
-        ledger
-            .apply("upi.gate.sale", &sale("s", 1000), &Outcome::Success, 1, "r")
-            .unwrap();
+        run(
+            &mut ledger,
+            "upi.gate.sale",
+            &sale("s", 1000),
+            &Outcome::Success,
+        )
+        .unwrap();
         let part = ledger
             .apply(
                 "upi.gate.refund",
@@ -525,59 +533,55 @@ mod tests {
             .unwrap_err();
         assert_eq!(beyond.code, "refund_exceeds_payment");
         assert!(beyond.message.contains("400 is left"), "{}", beyond.message);
-        let rest = ledger
-            .apply(
-                "upi.gate.refund",
-                &refund("s", None),
-                &Outcome::Success,
-                4,
-                "r",
-            )
-            .unwrap();
+        let rest = run(
+            &mut ledger,
+            "upi.gate.refund",
+            &refund("s", None),
+            &Outcome::Success,
+        )
+        .unwrap();
         assert_eq!(rest.payment.status, "refunded");
         assert_eq!(rest.sum, Some((400, "USD".into())));
-        let more = ledger
-            .apply(
-                "upi.gate.refund",
-                &refund("s", None),
-                &Outcome::Success,
-                5,
-                "r",
-            )
-            .unwrap_err();
+        let more = run(
+            &mut ledger,
+            "upi.gate.refund",
+            &refund("s", None),
+            &Outcome::Success,
+        )
+        .unwrap_err();
         assert_eq!(more.code, "wrong_payment_status");
     }
 
     #[test]
     fn a_follow_up_goes_through_the_method_that_opened_the_payment() {
         let mut ledger = Ledger::default();
-        ledger
-            .apply(
-                "astropay.gate.sale",
-                &sale("m", 100),
-                &Outcome::Success,
-                1,
-                "r",
-            )
-            .unwrap();
-        let refused = ledger
-            .apply(
-                "paypal.gate.refund",
-                &refund("m", None),
-                &Outcome::Success,
-                2,
-                "r",
-            )
-            .unwrap_err();
+        run(
+            &mut ledger,
+            "astropay.gate.sale",
+            &sale("m", 100),
+            &Outcome::Success,
+        )
+        .unwrap();
+        let refused = run(
+            &mut ledger,
+            "paypal.gate.refund",
+            &refund("m", None),
+            &Outcome::Success,
+        )
+        .unwrap_err();
         assert_eq!(refused.code, "wrong_payment_method");
     }
 
     #[test]
     fn a_declined_refund_leaves_the_payment_as_it_was() {
         let mut ledger = Ledger::default();
-        ledger
-            .apply("upi.gate.sale", &sale("s", 1000), &Outcome::Success, 1, "r")
-            .unwrap();
+        run(
+            &mut ledger,
+            "upi.gate.sale",
+            &sale("s", 1000),
+            &Outcome::Success,
+        )
+        .unwrap();
         let declined = ledger
             .apply(
                 "upi.gate.refund",
@@ -595,39 +599,33 @@ mod tests {
     #[test]
     fn a_declined_sale_cannot_be_refunded() {
         let mut ledger = Ledger::default();
-        ledger
-            .apply(
-                "upi.gate.sale",
-                &sale("s", 1000),
-                &Outcome::decline(),
-                1,
-                "r",
-            )
-            .unwrap();
-        let refused = ledger
-            .apply(
-                "upi.gate.refund",
-                &refund("s", None),
-                &Outcome::Success,
-                2,
-                "r",
-            )
-            .unwrap_err();
+        run(
+            &mut ledger,
+            "upi.gate.sale",
+            &sale("s", 1000),
+            &Outcome::decline(),
+        )
+        .unwrap();
+        let refused = run(
+            &mut ledger,
+            "upi.gate.refund",
+            &refund("s", None),
+            &Outcome::Success,
+        )
+        .unwrap_err();
         assert_eq!(refused.code, "wrong_payment_status");
     }
 
     #[test]
     fn a_trigger_overturns_the_last_operation() {
         let mut ledger = Ledger::default();
-        ledger
-            .apply(
-                "paypal.gate.sale",
-                &sale("t", 100),
-                &Outcome::Success,
-                1,
-                "r",
-            )
-            .unwrap();
+        run(
+            &mut ledger,
+            "paypal.gate.sale",
+            &sale("t", 100),
+            &Outcome::Success,
+        )
+        .unwrap();
         let declined = ledger.overturn("t", &Outcome::decline()).unwrap();
         assert_eq!(declined.payment.status, "decline");
         assert_eq!(declined.operation.status, "decline");

@@ -302,7 +302,13 @@ pub fn router(app: App) -> Router {
 }
 
 async fn open_order(State(app): State<App>, axum::Json(order): axum::Json<NewOrder>) -> Response {
-    match app.open_payment(&order).await {
+    gate_response(app.open_payment(&order).await)
+}
+
+/// 202 with the Gate's `request_id` when it accepted the request; 400 when the order does not
+/// make a valid request; 502 with the Gate client's error otherwise.
+fn gate_response(result: Result<GateAnswer, OpenError>) -> Response {
+    match result {
         Ok(accepted) => (
             StatusCode::ACCEPTED,
             axum::Json(serde_json::json!({"request_id": accepted.request_id})),
@@ -338,15 +344,7 @@ async fn refund_order(
                 .into_response();
         }
     };
-    match app.refund(&id, part).await {
-        Ok(accepted) => (
-            StatusCode::ACCEPTED,
-            axum::Json(serde_json::json!({"request_id": accepted.request_id})),
-        )
-            .into_response(),
-        Err(OpenError::Build(e)) => (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
-        Err(OpenError::Gate(e)) => (StatusCode::BAD_GATEWAY, e.to_string()).into_response(),
-    }
+    gate_response(app.refund(&id, part).await)
 }
 
 async fn order_status(State(app): State<App>, Path(id): Path<String>) -> Response {

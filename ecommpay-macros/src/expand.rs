@@ -100,43 +100,40 @@ fn object_body(fields: &[Field<'_>], krate: &TokenStream) -> TokenStream {
     let (flattened, keyed): (Vec<&Field<'_>>, Vec<&Field<'_>>) = written
         .iter()
         .partition(|f| f.attrs.flatten.get().is_some());
-    let keyed_order = static_order(&keyed);
+    // Flattened fields after every keyed one (as generated types put `extra`) keep their
+    // place relative to each keyed field when the keyed ones are written in their static order,
+    // so a run-time sort of that writing order ties as one of the declaration order would.
+    let trailing = written
+        .iter()
+        .skip(keyed.len())
+        .all(|f| f.attrs.flatten.get().is_some());
+    let Some(order) = static_order(&keyed).filter(|_| trailing) else {
+        return sorted_writes(&written, krate);
+    };
+    let mut fields: Vec<&Field<'_>> = order.into_iter().map(|i| keyed[i]).collect();
+    fields.extend(&flattened);
+    let writes = field_writes(&fields, krate);
     if flattened.is_empty() {
-        return match keyed_order {
-            Some(order) => ordered_writes(
-                &order.into_iter().map(|i| keyed[i]).collect::<Vec<_>>(),
-                krate,
-            ),
-            None => sorted_writes(&written, krate),
+        return quote! {
+            __out.check_depth()?;
+            #(#writes)*
         };
     }
-    // A flattened field's keys are only known at run time, so the fields are sorted then; but
-    // when every flattened field writes nothing (an empty `extra`, the usual case), the other
-    // fields' static order holds and they stream.
-    let sorted = sorted_writes(&written, krate);
-    let Some(order) = keyed_order else {
-        return sorted;
-    };
-    let ordered = ordered_writes(
-        &order.into_iter().map(|i| keyed[i]).collect::<Vec<_>>(),
-        krate,
-    );
+    // A flattened field's keys are only known at run time: the fields are sorted then, unless
+    // every flattened field writes nothing (an empty `extra`, the usual case); then the static
+    // order holds and the entries stream.
     let members = flattened.iter().map(|f| &f.member);
     quote! {
-        if #(#krate::signature::Canonical::writes_nothing(&self.#members))&&* {
-            #ordered
-        } else {
-            #sorted
-        }
-    }
-}
-
-/// The fields in a known order, streamed as they are written.
-fn ordered_writes(fields: &[&Field<'_>], krate: &TokenStream) -> TokenStream {
-    let writes = field_writes(fields, krate);
-    quote! {
         __out.check_depth()?;
+        let __region = if #(#krate::signature::Canonical::writes_nothing(&self.#members))&&* {
+            None
+        } else {
+            Some(__out.begin_unordered())
+        };
         #(#writes)*
+        if let Some(__region) = __region {
+            __out.end_unordered(__region);
+        }
     }
 }
 
@@ -353,21 +350,31 @@ mod tests {
         let expanded = expansion(syn::parse_quote! {
             struct S {
                 b: u8,
+                a: u8,
                 #[serde(flatten)]
                 extra: Map,
-                a: u8,
             }
         });
         assert!(
             expanded.contains("writes_nothing (& self . extra)"),
             "{expanded}"
         );
-        // The streaming branch in the static order, then the sorted one in declaration order.
-        let (streaming, sorted) = expanded.split_once("else").unwrap();
-        assert!(!streaming.contains("begin_unordered"), "{streaming}");
-        assert_eq!(keys_in_order(streaming), ["a", "b"]);
-        assert!(sorted.contains("begin_unordered"), "{sorted}");
-        assert_eq!(keys_in_order(sorted), ["b", "a"]);
+        // One writing: the keyed fields in their static order, the flattened one last; the
+        // run-time sort only when it has entries.
+        assert_eq!(expanded.matches("begin_unordered").count(), 1, "{expanded}");
+        assert_eq!(keys_in_order(&expanded), ["a", "b"]);
+
+        // A flattened field before a keyed one: declaration order, always sorted.
+        let expanded = expansion(syn::parse_quote! {
+            struct T {
+                b: u8,
+                #[serde(flatten)]
+                extra: Map,
+                a: u8,
+            }
+        });
+        assert!(!expanded.contains("writes_nothing"), "{expanded}");
+        assert_eq!(keys_in_order(&expanded), ["b", "a"]);
     }
 
     #[test]

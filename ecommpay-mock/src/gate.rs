@@ -142,11 +142,14 @@ fn gate_request(
     let applied = match applied {
         Ok(applied) => applied,
         Err(refusal) => {
+            // Where, as for a broken rule: the field the payment's state refuses.
+            let errors =
+                json!([{"path": refusal.path, "kind": refusal.code, "message": refusal.message}]);
             return refuse(
                 StatusCode::BAD_REQUEST,
                 refusal.code,
                 &refusal.message,
-                None,
+                Some(errors),
             );
         }
     };

@@ -117,13 +117,23 @@ pub struct OperationRecord {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Refusal {
     pub(crate) code: &'static str,
+    /// The field the refusal is about (`general.payment_id`, `payment.amount`).
+    pub(crate) path: &'static str,
     pub(crate) message: String,
 }
 
 impl Refusal {
     fn new(code: &'static str, message: impl Into<String>) -> Self {
+        let path = match code {
+            "refund_exceeds_payment" => "payment.amount",
+            "refund_currency_differs" => "payment.currency",
+            "unknown_uuid" => "uuid",
+            "unknown_operation" => "",
+            _ => "general.payment_id",
+        };
         Self {
             code,
+            path,
             message: message.into(),
         }
     }
@@ -264,7 +274,8 @@ impl Ledger {
         let paid = matches!(payment.status.as_str(), "success" | "partially refunded");
         let whole = payment.amount.zip(payment.currency.clone());
         let moved = match action {
-            Action::Open { .. } => unreachable!("handled above"),
+            // Opening actions returned above.
+            Action::Open { .. } => None,
             Action::Capture | Action::Cancel if !held => {
                 return Err(Refusal::new(
                     "wrong_payment_status",

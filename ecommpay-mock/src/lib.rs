@@ -133,13 +133,17 @@ impl State {
         }
     }
 
-    /// Delivers a plan of callbacks in the background, counted until it is done.
-    fn spawn_delivery(self: &Arc<Self>, plan: Vec<Value>) {
+    /// Counts a delivery in progress (for [`MockGate::settled`]) until the guard is dropped.
+    fn delivering(self: &Arc<Self>) -> Delivering {
         self.in_flight.fetch_add(1, Ordering::SeqCst);
-        let state = Arc::clone(self);
+        Delivering(Arc::clone(self))
+    }
+
+    /// Delivers a plan of callbacks in the background, counted from now until it is done.
+    fn spawn_delivery(self: &Arc<Self>, plan: Vec<Value>) {
+        let delivering = self.delivering();
         tokio::spawn(async move {
-            callbacks::deliver(&state, plan).await;
-            state.in_flight.fetch_sub(1, Ordering::SeqCst);
+            callbacks::deliver(&delivering.0, plan).await;
         });
     }
 
@@ -170,6 +174,15 @@ impl State {
             }
         };
         Ok(callbacks::deliver_now(self, body).await)
+    }
+}
+
+/// A delivery in progress; dropped (even by a task that panics) it is no longer counted.
+struct Delivering(Arc<State>);
+
+impl Drop for Delivering {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

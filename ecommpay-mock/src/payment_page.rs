@@ -506,7 +506,7 @@ async fn press_page(
         let applied = match applied {
             Ok(applied) => applied,
             Err(refusal) => {
-                let detail = format!("{}: {}", refusal.code, refusal.message);
+                let detail = format!("{} ({}): {}", refusal.code, refusal.path, refusal.message);
                 return bad(StatusCode::CONFLICT, "The payment cannot be made", &detail);
             }
         };
@@ -547,10 +547,8 @@ async fn press_page(
 async fn deliver(state: &Arc<MockState>, applied: &Applied, outcome: PageOutcome) -> Option<u16> {
     state.config.callback_url.as_ref()?;
     let body = callbacks::payment_page_callback(applied, &outcome.outcome());
-    state.in_flight.fetch_add(1, Ordering::SeqCst);
-    let answered = callbacks::deliver(state, vec![body]).await;
-    state.in_flight.fetch_sub(1, Ordering::SeqCst);
-    answered
+    let _delivering = state.delivering();
+    callbacks::deliver(state, vec![body]).await
 }
 
 /// The parameters as the ledger reads a request: text in the URL, numbers where the callbacks

@@ -75,6 +75,7 @@ async fn a_sale_is_refunded_in_two_parts_and_no_further() {
     let (status, beyond) = send(&mock, REFUND, &paypal_refund("s-1", Some(500))).await;
     assert_eq!(status, 400);
     assert_eq!(beyond["code"], "refund_exceeds_payment", "{beyond}");
+    assert_eq!(beyond["errors"][0]["path"], "payment.amount", "{beyond}");
     assert_eq!(
         send(&mock, REFUND, &paypal_refund("s-1", None)).await.0,
         200
@@ -158,6 +159,10 @@ async fn unknown_payments_and_reused_ids_are_refused() {
     assert_eq!(
         (status, reused["code"].as_str()),
         (400, Some("payment_id_reused"))
+    );
+    assert_eq!(
+        reused["errors"][0]["path"], "general.payment_id",
+        "{reused}"
     );
     let refused: Vec<_> = mock.requests().iter().map(|r| r.refused.clone()).collect();
     assert_eq!(

@@ -196,6 +196,7 @@ pub fn write_files<'a>(
 }
 
 /// Pretty JSON with a final newline, as the schemas are written.
+#[cfg(any(feature = "checks", feature = "schemas", feature = "schemars"))]
 pub fn pretty_json(value: &serde_json::Value) -> String {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("\"{e}\""));
     text.push('\n');

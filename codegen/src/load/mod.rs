@@ -4,7 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use serde::Deserialize;
+
 use crate::model::{FileKind, Position, SpecFile};
+
+mod de;
+mod yaml;
 
 /// The spec cannot be read at all (exit code 2), as opposed to a spec with problems.
 #[derive(Debug, thiserror::Error)]
@@ -124,54 +129,44 @@ pub fn load_sources(
     }
 }
 
-/// Parses one spec file. Duplicated keys are errors (serde-saphyr's default policy), as are
-/// unknown keys (`deny_unknown_fields` throughout the model).
+/// Parses one spec file. Duplicated keys are errors, as are unknown keys (`deny_unknown_fields`
+/// throughout the model).
 pub fn parse_file(display_name: &str, text: &str) -> Result<SpecFile, Diagnostic> {
-    serde_saphyr::from_str::<SpecFile>(text).map_err(|error| {
-        let at = error
-            .location()
-            .map(|l| Position {
-                line: u32::try_from(l.line()).unwrap_or(u32::MAX),
-                column: u32::try_from(l.column()).unwrap_or(u32::MAX),
-            })
-            .unwrap_or(Position::UNKNOWN);
-        let mut diagnostic = Diagnostic::error(
-            display_name,
-            at,
-            bare_message(&error.without_snippet().to_string()),
-        );
-        let rendered = error.render_with_options(serde_saphyr::render_options! {
-            source_name: Some(display_name),
-        });
-        diagnostic.detail = rendered.split_once('\n').map(|(_, rest)| rest.to_owned());
+    let located = |message: String, at: Position| {
+        let mut diagnostic = Diagnostic::error(display_name, at, message);
+        diagnostic.detail = snippet(display_name, text, at);
         diagnostic
-    })
+    };
+    let root = yaml::parse(text).map_err(|e| located(e.message, e.at))?;
+    SpecFile::deserialize(de::NodeDeserializer::new(&root))
+        .map_err(|e| located(e.message, e.at.unwrap_or(root.at)))
 }
 
-/// serde-saphyr decorates its messages with the location (`error: line N column M: ...`, or
-/// `... at line N, column M`) and, for duplicate keys, advice meant for library users. The
-/// diagnostic carries the location itself and speaks to people editing the spec.
-fn bare_message(message: &str) -> String {
-    let first_line = message.lines().next().unwrap_or(message);
-    let mut text = first_line.strip_prefix("error: ").unwrap_or(first_line);
-    if let Some(after) = text.strip_prefix("line ")
-        && let Some((location, rest)) = after.split_once(": ")
-        && location.contains(" column ")
-    {
-        text = rest;
-    }
-    if let Some((before, location)) = text.rsplit_once(" at line ")
-        && location.contains(", column ")
-        && location
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b", column".contains(&b))
-    {
-        text = before;
-    }
-    let text = text
-        .strip_suffix(", set DuplicateKeyPolicy in Options if acceptable")
-        .unwrap_or(text);
-    text.to_owned()
+/// The source line under a diagnostic's headline, with a caret at its column:
+///
+/// ```text
+///   --> spec/wallet.yaml:43:5
+///    |
+/// 43 |     title: Sale notification
+///    |     ^
+/// ```
+fn snippet(display_name: &str, text: &str, at: Position) -> Option<String> {
+    let index = usize::try_from(at.line).ok()?.checked_sub(1)?;
+    let line = text.lines().nth(index)?;
+    // A very long line is cut: the headline names the place, the snippet only shows it.
+    let shown: String = line.chars().take(160).collect();
+    let number = at.line.to_string();
+    let gutter = " ".repeat(number.len());
+    let column = usize::try_from(at.column).unwrap_or(1).max(1);
+    let caret_pad: String = shown
+        .chars()
+        .take(column - 1)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    Some(format!(
+        "{gutter}--> {display_name}:{}:{}\n{gutter} |\n{number} | {shown}\n{gutter} | {caret_pad}^",
+        at.line, at.column
+    ))
 }
 
 #[cfg(test)]
@@ -179,21 +174,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn strips_the_location_prefix() {
+    fn a_snippet_shows_the_line_and_points_at_the_column() {
+        let text = "kind: document\nmethod:\n  title: x\n";
+        let shown = snippet("spec/a.yaml", text, Position { line: 3, column: 3 }).unwrap();
+        assert_eq!(shown, " --> spec/a.yaml:3:3\n  |\n3 |   title: x\n  |   ^");
+        assert_eq!(snippet("a", text, Position::UNKNOWN), None);
+        assert_eq!(snippet("a", text, Position { line: 9, column: 1 }), None);
+    }
+
+    #[test]
+    fn a_file_is_read_whole_or_not_at_all() {
+        let error = parse_file("a.yaml", "kind: common\nfacts: []\nkind: document\n").unwrap_err();
         assert_eq!(
-            bare_message("error: line 5 column 3: duplicate mapping key: a"),
-            "duplicate mapping key: a"
+            error.to_string().lines().next().unwrap(),
+            "a.yaml:3:1: duplicate mapping key: kind"
         );
-        assert_eq!(bare_message("plain"), "plain");
-        assert_eq!(
-            bare_message("illegal placement of ':' indicator at line 18, column 11"),
-            "illegal placement of ':' indicator"
+        let error = parse_file("a.yaml", "kind: commn\n").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("a.yaml:1:7: unknown variant `commn`"),
+            "{error}"
         );
-        assert_eq!(
-            bare_message(
-                "duplicate mapping key: title, set DuplicateKeyPolicy in Options if acceptable at line 43, column 5"
-            ),
-            "duplicate mapping key: title"
-        );
+        let error = parse_file("a.yaml", "").unwrap_err();
+        assert!(error.to_string().starts_with("a.yaml:1:1: "), "{error}");
     }
 }

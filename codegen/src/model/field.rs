@@ -109,6 +109,7 @@ pub enum Scalar {
 }
 
 impl Scalar {
+    #[cfg(any(feature = "checks", feature = "schemas"))]
     pub fn to_json(&self) -> serde_json::Value {
         match self {
             Scalar::Bool(b) => (*b).into(),

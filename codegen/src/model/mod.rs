@@ -20,6 +20,7 @@ pub use method::{
 pub use operation::{
     HttpMethod, Interface, Operation, PaymentPageMode, Predicate, RuleKind, RuleSpec, Variant,
 };
+pub(crate) use source::{LOCATED, LOCATED_FIELDS};
 pub use source::{Located, Position, SourceRef};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]

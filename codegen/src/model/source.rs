@@ -125,13 +125,6 @@ pub struct Position {
 
 impl Position {
     pub const UNKNOWN: Position = Position { line: 0, column: 0 };
-
-    fn from_location(location: serde_saphyr::Location) -> Self {
-        Position {
-            line: u32::try_from(location.line()).unwrap_or(u32::MAX),
-            column: u32::try_from(location.column()).unwrap_or(u32::MAX),
-        }
-    }
 }
 
 /// A value together with where it was written in the spec file.
@@ -148,13 +141,48 @@ impl<T> std::ops::Deref for Located<T> {
     }
 }
 
+/// How `Located` asks the spec reader (`load::de`) for a node's position: the reader answers a
+/// struct of this name with the node's line, its column, then the node itself.
+pub(crate) const LOCATED: &str = "$ecommpay_codegen::Located";
+pub(crate) const LOCATED_FIELDS: &[&str] = &["$line", "$column", "$value"];
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
-        Ok(Located {
-            value: spanned.value,
-            at: Position::from_location(spanned.referenced),
-        })
+        struct LocatedVisitor<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for LocatedVisitor<T> {
+            type Value = Located<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a node of a spec file")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Located<T>, A::Error> {
+                let mut at = Position::UNKNOWN;
+                let mut value = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "$line" => at.line = map.next_value()?,
+                        "$column" => at.column = map.next_value()?,
+                        "$value" => value = Some(map.next_value()?),
+                        other => {
+                            return Err(serde::de::Error::unknown_field(other, LOCATED_FIELDS));
+                        }
+                    }
+                }
+                let value = value.ok_or_else(|| serde::de::Error::missing_field("$value"))?;
+                Ok(Located { value, at })
+            }
+        }
+
+        deserializer.deserialize_struct(
+            LOCATED,
+            LOCATED_FIELDS,
+            LocatedVisitor(std::marker::PhantomData),
+        )
     }
 }
 

@@ -83,8 +83,9 @@ pub(crate) struct PageState {
     pub(crate) visits: std::sync::Mutex<Vec<PaymentPageVisit>>,
     /// The payments opened on the page; a payment's token is its index plus one.
     payments: std::sync::Mutex<Vec<PagePayment>>,
-    /// `(project_id, payment_id)` to the payment's index.
-    by_id: std::sync::Mutex<HashMap<(String, String), usize>>,
+    /// `payment_id` to the payment's index. A mock has one key, so it is one project: pages
+    /// key payments by `payment_id` alone, as the ledger does.
+    by_id: std::sync::Mutex<HashMap<String, usize>>,
 }
 
 struct PagePayment {
@@ -174,10 +175,7 @@ fn open_page(state: &MockState, query: Option<&str>) -> Opened {
             return (StatusCode::BAD_REQUEST, page, payment_id, None);
         }
     };
-    let key = (
-        parsed.get("project_id").unwrap_or_default().to_owned(),
-        payment_id.clone().unwrap_or_default(),
-    );
+    let key = payment_id.clone().unwrap_or_default();
     let mut payments = lock(&state.payment_page.payments);
     let mut by_id = lock(&state.payment_page.by_id);
     let index = match by_id.get(&key) {
@@ -185,7 +183,7 @@ fn open_page(state: &MockState, query: Option<&str>) -> Opened {
             let (status, page, _, _) = refused(
                 StatusCode::CONFLICT,
                 "This payment_id is already used",
-                "the project already has a payment with this payment_id and other parameters; \
+                "a payment with this payment_id and other parameters was opened already; \
                  each payment needs its own payment_id",
             );
             return (status, page, payment_id, None);

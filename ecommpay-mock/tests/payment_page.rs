@@ -430,6 +430,11 @@ async fn a_payment_id_reused_with_other_parameters_is_refused() {
     other["payment_amount"] = json!(2000);
     let response = send("GET", signed_url(&mock, &other), None).await;
     assert_eq!(response.status, 409, "{}", text(&response));
+    // One mock, one project: the payment_id alone names the payment, as in the ledger.
+    let mut other_project = serde_json::to_value(purchase("order-10")).unwrap();
+    other_project["project_id"] = json!(121);
+    let response = send("GET", signed_url(&mock, &other_project), None).await;
+    assert_eq!(response.status, 409, "{}", text(&response));
 }
 
 /// Posts a Gate request signed with the key.

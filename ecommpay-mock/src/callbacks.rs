@@ -213,8 +213,7 @@ pub(crate) async fn deliver_now(state: &Arc<State>, mut body: Value) -> Option<u
 }
 
 fn remember(state: &State, body: &Value) {
-    let payment_id = payment_id_of(body).to_owned();
-    lock(&state.last_callback).insert(payment_id, body.clone());
+    lock(&state.ledger).remember_callback(payment_id_of(body), body);
 }
 
 fn payment_id_of(body: &Value) -> &str {

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::PAYMENT_LIMIT;
+use crate::bounded::NewestMap;
 use crate::config::Outcome;
 
 /// What an operation does to a payment, from the last part of its id.
@@ -148,14 +150,41 @@ pub(crate) struct Applied {
     pub(crate) sum: Option<(u64, String)>,
 }
 
-#[derive(Default)]
+/// Every payment the mock remembers (the newest [`PAYMENT_LIMIT`]), with the last callback sent
+/// for each.
 pub(crate) struct Ledger {
-    payments: HashMap<String, Payment>,
+    payments: NewestMap<String, Payment>,
+    last_callbacks: HashMap<String, Value>,
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Ledger::with_limit(PAYMENT_LIMIT)
+    }
 }
 
 impl Ledger {
+    pub(crate) fn with_limit(limit: usize) -> Self {
+        Ledger {
+            payments: NewestMap::new(limit),
+            last_callbacks: HashMap::new(),
+        }
+    }
+
     pub(crate) fn payment(&self, id: &str) -> Option<&Payment> {
         self.payments.get(id)
+    }
+
+    /// Keeps a callback sent for a payment the ledger knows, for a re-send on demand.
+    pub(crate) fn remember_callback(&mut self, payment_id: &str, body: &Value) {
+        if self.payments.contains_key(payment_id) {
+            self.last_callbacks
+                .insert(payment_id.to_owned(), body.clone());
+        }
+    }
+
+    pub(crate) fn last_callback(&self, payment_id: &str) -> Option<&Value> {
+        self.last_callbacks.get(payment_id)
     }
 
     pub(crate) fn payments(&self) -> Vec<Payment> {
@@ -232,7 +261,11 @@ impl Ledger {
                 },
             };
             settle(&mut payment);
-            self.payments.insert(payment_id.to_owned(), payment.clone());
+            if let Some((forgotten, _)) =
+                self.payments.insert(payment_id.to_owned(), payment.clone())
+            {
+                self.last_callbacks.remove(&forgotten);
+            }
             return Ok(Applied {
                 payment,
                 operation,
@@ -467,6 +500,46 @@ mod tests {
         .unwrap_err();
         assert_eq!(refused.code, "payment_id_reused");
         assert_eq!(ledger.payment("p1").unwrap().operations.len(), 1);
+    }
+
+    #[test]
+    fn the_oldest_payment_is_forgotten_with_its_last_callback() {
+        let mut ledger = Ledger::with_limit(2);
+        for id in ["p1", "p2"] {
+            run(
+                &mut ledger,
+                "paypal.gate.sale",
+                &sale(id, 100),
+                &Outcome::Success,
+            )
+            .unwrap();
+            ledger.remember_callback(id, &json!({"payment": {"id": id}}));
+        }
+        ledger.remember_callback("unknown", &json!({}));
+        assert_eq!(
+            ledger.last_callback("unknown"),
+            None,
+            "only a known payment's"
+        );
+        run(
+            &mut ledger,
+            "paypal.gate.sale",
+            &sale("p3", 100),
+            &Outcome::Success,
+        )
+        .unwrap();
+        assert!(ledger.payment("p1").is_none());
+        assert_eq!(ledger.last_callback("p1"), None);
+        assert!(ledger.payment("p2").is_some() && ledger.last_callback("p2").is_some());
+        let refused = run(
+            &mut ledger,
+            "paypal.gate.refund",
+            &refund("p1", None),
+            &Outcome::Success,
+        )
+        .unwrap_err();
+        assert_eq!(refused.code, "payment_not_found");
+        assert_eq!(ledger.payments().len(), 2);
     }
 
     #[test]

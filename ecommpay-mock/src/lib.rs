@@ -32,6 +32,7 @@
 //! # }
 //! ```
 
+mod bounded;
 mod callbacks;
 mod config;
 mod control;
@@ -40,7 +41,7 @@ mod gate;
 mod ledger;
 mod payment_page;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -64,6 +65,10 @@ pub const MAX_REQUEST_BYTES: usize = 1 << 20;
 /// How many requests and deliveries the mock remembers; older ones are forgotten, so a mock
 /// left running keeps its memory bounded (the event sink still sees every one).
 pub const HISTORY_LIMIT: usize = 100_000;
+
+/// How many payments the mock remembers, Gate and Payment Page alike. Beyond it the oldest is
+/// forgotten, with its last callback: a follow-up on it is refused as `payment_not_found`.
+pub const PAYMENT_LIMIT: usize = 100_000;
 
 /// A callback to send now for a payment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,8 +109,6 @@ pub(crate) struct State {
     transport: ReqwestTransport,
     requests: Mutex<VecDeque<ReceivedRequest>>,
     deliveries: Mutex<VecDeque<CallbackDelivery>>,
-    /// The last callback body sent for each payment, for [`Trigger::ResendLast`].
-    last_callback: Mutex<HashMap<String, Value>>,
     ledger: Mutex<ledger::Ledger>,
     sequence: AtomicU64,
     /// Callback plans still being delivered.
@@ -118,11 +121,7 @@ impl State {
     /// Keeps an event for the test (bounded) and hands it to the sink.
     fn record(&self, event: MockEvent) {
         fn push<T>(history: &Mutex<VecDeque<T>>, item: T) {
-            let mut history = lock(history);
-            if history.len() == HISTORY_LIMIT {
-                history.pop_front();
-            }
-            history.push_back(item);
+            bounded::push_newest(&mut lock(history), item, HISTORY_LIMIT);
         }
         if let Some(sink) = &self.config.events {
             sink(&event);
@@ -156,16 +155,14 @@ impl State {
             return Err(TriggerError::NoCallbackUrl);
         }
         let body = match trigger {
-            Trigger::ResendLast => lock(&self.last_callback)
-                .get(payment_id)
-                .cloned()
-                .ok_or_else(|| {
-                    if lock(&self.ledger).payment(payment_id).is_some() {
-                        TriggerError::NothingSent
-                    } else {
-                        TriggerError::UnknownPayment
-                    }
-                })?,
+            Trigger::ResendLast => {
+                let ledger = lock(&self.ledger);
+                match (ledger.last_callback(payment_id), ledger.payment(payment_id)) {
+                    (Some(body), _) => body.clone(),
+                    (None, Some(_)) => return Err(TriggerError::NothingSent),
+                    (None, None) => return Err(TriggerError::UnknownPayment),
+                }
+            }
             Trigger::Outcome(outcome) => {
                 let applied = lock(&self.ledger)
                     .overturn(payment_id, &outcome)
@@ -207,7 +204,6 @@ impl MockGate {
             transport,
             requests: Mutex::new(VecDeque::new()),
             deliveries: Mutex::new(VecDeque::new()),
-            last_callback: Mutex::new(HashMap::new()),
             ledger: Mutex::new(ledger::Ledger::default()),
             sequence: AtomicU64::new(0),
             in_flight: AtomicU64::new(0),
@@ -240,9 +236,13 @@ impl MockGate {
         lock(&self.state.requests).iter().cloned().collect()
     }
 
-    /// The requests to the Payment Page side (`GET /payment?...` and its buttons), in order.
+    /// The requests to the Payment Page side (`GET /payment?...` and its buttons), in order
+    /// (the last [`HISTORY_LIMIT`]).
     pub fn payment_page_visits(&self) -> Vec<PaymentPageVisit> {
-        lock(&self.state.payment_page.visits).clone()
+        lock(&self.state.payment_page.visits)
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// The callback deliveries so far, in order, with the merchant's answers (the last

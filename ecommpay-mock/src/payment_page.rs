@@ -9,7 +9,7 @@
 
 mod html;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
@@ -25,10 +25,11 @@ use ecommpay_api::{Facts, Interface, OperationEntry, Violation, ViolationKind};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::bounded::{NewestMap, push_newest};
 use crate::callbacks;
 use crate::config::Outcome;
 use crate::ledger::Applied;
-use crate::{State as MockState, lock};
+use crate::{HISTORY_LIMIT, PAYMENT_LIMIT, State as MockState, lock};
 
 /// What a visitor did on the mock's Payment Page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,15 +78,75 @@ impl PageOutcome {
     }
 }
 
-/// The Payment Page's share of the mock's state.
+/// The Payment Page's share of the mock's state, bounded as the rest of it is.
 #[derive(Default)]
 pub(crate) struct PageState {
-    pub(crate) visits: std::sync::Mutex<Vec<PaymentPageVisit>>,
-    /// The payments opened on the page; a payment's token is its index plus one.
-    payments: std::sync::Mutex<Vec<PagePayment>>,
-    /// `payment_id` to the payment's index. A mock has one key, so it is one project: pages
-    /// key payments by `payment_id` alone, as the ledger does.
-    by_id: std::sync::Mutex<HashMap<String, usize>>,
+    /// The newest [`HISTORY_LIMIT`] visits.
+    pub(crate) visits: std::sync::Mutex<VecDeque<PaymentPageVisit>>,
+    payments: std::sync::Mutex<PagePayments>,
+}
+
+/// The payments opened on the page (the newest [`PAYMENT_LIMIT`]), by the token in their
+/// buttons' address and by `payment_id`. A mock has one key, so it is one project: pages key
+/// payments by `payment_id` alone, as the ledger does.
+struct PagePayments {
+    by_token: NewestMap<u64, PagePayment>,
+    by_id: HashMap<String, u64>,
+    last_token: u64,
+}
+
+impl Default for PagePayments {
+    fn default() -> Self {
+        PagePayments::with_limit(PAYMENT_LIMIT)
+    }
+}
+
+impl PagePayments {
+    fn with_limit(limit: usize) -> Self {
+        PagePayments {
+            by_token: NewestMap::new(limit),
+            by_id: HashMap::new(),
+            last_token: 0,
+        }
+    }
+
+    /// The token of the payment with this `payment_id` and parameters, opened now if it is new;
+    /// `None` when the `payment_id` was opened with other parameters.
+    fn open(
+        &mut self,
+        params: ParsedPaymentPageUrl,
+        operations: Vec<&'static OperationEntry>,
+    ) -> Option<u64> {
+        let payment_id = params.get("payment_id").unwrap_or_default().to_owned();
+        if let Some(&token) = self.by_id.get(&payment_id) {
+            let same = self
+                .by_token
+                .get(&token)
+                .is_some_and(|p| p.params.params() == params.params());
+            return same.then_some(token);
+        }
+        self.last_token += 1;
+        let token = self.last_token;
+        let payment = PagePayment {
+            params,
+            operations,
+            decided: None,
+        };
+        if let Some((_, forgotten)) = self.by_token.insert(token, payment) {
+            self.by_id
+                .remove(forgotten.params.get("payment_id").unwrap_or_default());
+        }
+        self.by_id.insert(payment_id, token);
+        Some(token)
+    }
+
+    fn get(&self, token: u64) -> Option<&PagePayment> {
+        self.by_token.get(&token)
+    }
+
+    fn get_mut(&mut self, token: u64) -> Option<&mut PagePayment> {
+        self.by_token.get_mut(&token)
+    }
 }
 
 struct PagePayment {
@@ -114,7 +175,7 @@ pub(crate) fn routes(state: Arc<MockState>) -> Router {
 }
 
 fn record(state: &MockState, visit: PaymentPageVisit) {
-    lock(&state.payment_page.visits).push(visit);
+    push_newest(&mut lock(&state.payment_page.visits), visit, HISTORY_LIMIT);
 }
 
 async fn open(State(state): State<Arc<MockState>>, RawQuery(query): RawQuery) -> Response {
@@ -175,31 +236,23 @@ fn open_page(state: &MockState, query: Option<&str>) -> Opened {
             return (StatusCode::BAD_REQUEST, page, payment_id, None);
         }
     };
-    let key = payment_id.clone().unwrap_or_default();
     let mut payments = lock(&state.payment_page.payments);
-    let mut by_id = lock(&state.payment_page.by_id);
-    let index = match by_id.get(&key) {
-        Some(&index) if payments[index].params.params() != parsed.params() => {
-            let (status, page, _, _) = refused(
-                StatusCode::CONFLICT,
-                "This payment_id is already used",
-                "a payment with this payment_id and other parameters was opened already; \
-                 each payment needs its own payment_id",
-            );
-            return (status, page, payment_id, None);
-        }
-        Some(&index) => index,
-        None => {
-            payments.push(PagePayment {
-                params: parsed,
-                operations,
-                decided: None,
-            });
-            by_id.insert(key, payments.len() - 1);
-            payments.len() - 1
-        }
+    let Some(token) = payments.open(parsed, operations) else {
+        let (status, page, _, _) = refused(
+            StatusCode::CONFLICT,
+            "This payment_id is already used",
+            "a payment with this payment_id and other parameters was opened already; \
+             each payment needs its own payment_id",
+        );
+        return (status, page, payment_id, None);
     };
-    let payment = &payments[index];
+    let Some(payment) = payments.get(token) else {
+        return refused(
+            StatusCode::NOT_FOUND,
+            "Unknown payment",
+            "the mock no longer remembers this payment",
+        );
+    };
     let operation = match (&payment.decided, payment.operations.as_slice()) {
         (Some(decided), _) => Some(decided.operation),
         (None, [only]) => Some(only.id()),
@@ -207,7 +260,7 @@ fn open_page(state: &MockState, query: Option<&str>) -> Opened {
     };
     let page = match &payment.decided {
         Some(decided) => html::result(&payment.params, &result_of(decided, false)),
-        None => html::payment(&payment.params, index + 1, &payment.operations),
+        None => html::payment(&payment.params, token, &payment.operations),
     };
     (StatusCode::OK, page, payment_id, operation)
 }
@@ -446,12 +499,11 @@ async fn press_page(
             return bad(StatusCode::BAD_REQUEST, "Unknown button", &detail);
         }
     };
-    let index = token
-        .parse::<usize>()
+    let token = token
+        .parse::<u64>()
         .ok()
-        .and_then(|t| t.checked_sub(1))
-        .filter(|&i| i < lock(&state.payment_page.payments).len());
-    let Some(index) = index else {
+        .filter(|&t| lock(&state.payment_page.payments).get(t).is_some());
+    let Some(token) = token else {
         return bad(
             StatusCode::NOT_FOUND,
             "Unknown payment",
@@ -461,7 +513,13 @@ async fn press_page(
     // Decide under the lock, deliver outside it: a second press sees the first one's outcome.
     let (params, operation, applied) = {
         let mut payments = lock(&state.payment_page.payments);
-        let payment = &mut payments[index];
+        let Some(payment) = payments.get_mut(token) else {
+            return bad(
+                StatusCode::NOT_FOUND,
+                "Unknown payment",
+                "the mock no longer remembers this payment",
+            );
+        };
         let payment_id = payment.params.get("payment_id").map(str::to_owned);
         if let Some(decided) = &payment.decided {
             let page = html::result(&payment.params, &result_of(decided, true));
@@ -516,9 +574,9 @@ async fn press_page(
         (payment.params.clone(), entry.id(), applied)
     };
     let merchant_answer = deliver(state, &applied, outcome).await;
-    let decided = lock(&state.payment_page.payments)[index]
-        .decided
-        .as_mut()
+    let decided = lock(&state.payment_page.payments)
+        .get_mut(token)
+        .and_then(|p| p.decided.as_mut())
         .map(|d| {
             d.merchant_answer = Some(merchant_answer);
             d.clone()
@@ -564,4 +622,39 @@ fn ledger_request(params: &ParsedPaymentPageUrl) -> Value {
         "customer": {"id": params.get("customer_id")},
         "uuid": params.get("uuid"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(payment_id: &str, amount: u32) -> ParsedPaymentPageUrl {
+        ParsedPaymentPageUrl::parse(&format!(
+            "http://mock/payment?payment_id={payment_id}&payment_amount={amount}&signature=s"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_oldest_page_payment_is_forgotten_with_its_payment_id() {
+        let mut payments = PagePayments::with_limit(2);
+        let a = payments.open(params("a", 1), Vec::new()).unwrap();
+        assert_eq!(
+            payments.open(params("a", 1), Vec::new()),
+            Some(a),
+            "the same URL, the same payment"
+        );
+        assert_eq!(
+            payments.open(params("a", 2), Vec::new()),
+            None,
+            "other parameters"
+        );
+        let b = payments.open(params("b", 1), Vec::new()).unwrap();
+        let c = payments.open(params("c", 1), Vec::new()).unwrap();
+        assert!(payments.get(a).is_none());
+        assert!(payments.get(b).is_some() && payments.get(c).is_some());
+        let again = payments.open(params("a", 2), Vec::new()).unwrap();
+        assert!(again > c, "a forgotten payment_id opens a new payment");
+        assert!(payments.get(b).is_none());
+    }
 }

@@ -79,7 +79,7 @@ fn method_label(entry: &OperationEntry) -> String {
 /// The payment with its buttons; a choice of method when the parameters fit several.
 pub(crate) fn payment(
     params: &ParsedPaymentPageUrl,
-    token: usize,
+    token: u64,
     operations: &[&'static OperationEntry],
 ) -> String {
     let method = match operations {

@@ -178,15 +178,8 @@ impl CanonicalWriter {
         self.sink_broken = false;
     }
 
-    /// A writer that streams its settled entries into `mac` (natural order only: the bytewise
-    /// orders sort everything at the end, so they collect).
-    pub(crate) fn streaming(order: SortOrder, removal: SignatureRemoval, mac: MacState) -> Self {
-        let mut writer = Self::new();
-        writer.reset_streaming(order, removal, mac);
-        writer
-    }
-
-    /// [`CanonicalWriter::reset`], then streams into `mac` as [`CanonicalWriter::streaming`].
+    /// [`CanonicalWriter::reset`], then streams its settled entries into `mac` (natural order
+    /// only: the bytewise orders sort everything at the end, so they collect).
     pub(crate) fn reset_streaming(
         &mut self,
         order: SortOrder,
@@ -201,12 +194,8 @@ impl CanonicalWriter {
 
     /// Hands what is still buffered to the sink and gives the MAC back; `None` when the writer
     /// was not streaming or could not stream this message (a `sort_from` over entries already
-    /// handed on), in which case the caller signs through a collecting writer.
-    pub(crate) fn into_mac(mut self) -> Option<MacState> {
-        self.take_mac()
-    }
-
-    /// [`CanonicalWriter::into_mac`] on a writer that stays (reset it before its next use).
+    /// handed on), in which case the caller signs through a collecting writer. Reset the writer
+    /// before its next use.
     pub(crate) fn take_mac(&mut self) -> Option<MacState> {
         self.open = 0;
         self.flush();
@@ -524,6 +513,40 @@ impl CanonicalWriter {
             self.path.clone()
         }
     }
+}
+
+/// Runs `work` with this thread's reusable writer, or a fresh one where it is already in use
+/// (a `Canonical` impl that signs something itself). Its buffers keep their capacity from one
+/// message to the next, so signing allocates nothing once warm; they hold message text only,
+/// and the writer is reset when `work` ends, even by a panic, so no MAC state outlives it.
+pub(crate) fn with_thread_writer<R>(work: impl FnOnce(&mut CanonicalWriter) -> R) -> R {
+    thread_local! {
+        static WRITER: std::cell::RefCell<CanonicalWriter> = std::cell::RefCell::default();
+    }
+
+    struct ResetOnDrop<'w>(&'w mut CanonicalWriter);
+
+    impl Drop for ResetOnDrop<'_> {
+        fn drop(&mut self) {
+            let (order, removal) = (self.0.order, self.0.removal.0);
+            self.0.reset(order, removal);
+        }
+    }
+
+    let mut work = Some(work);
+    let mut run = |writer: &mut CanonicalWriter| {
+        let guard = ResetOnDrop(writer);
+        let work = work.take().expect("run once");
+        work(&mut *guard.0)
+    };
+    WRITER
+        .try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut writer) => Some(run(&mut writer)),
+            Err(_) => None,
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| run(&mut CanonicalWriter::new()))
 }
 
 /// `strnatcmp(P + a, P + b)` for a common non-empty prefix `P` ending in `:`: the comparison

@@ -88,8 +88,17 @@ impl Located {
 }
 
 /// Parses `raw` into a tree: strict JSON (`serde_json`'s parser), no duplicate key in any object,
-/// no key that makes a canonical path ambiguous, containers at most `max_depth` deep.
+/// no key that makes a canonical path ambiguous, containers at most `max_depth` deep. The usual
+/// body goes through the quick parser; whatever it does not take, the reference decides.
 pub(crate) fn parse(raw: &[u8], max_depth: usize) -> Result<Node<'_>, ParseError> {
+    if let Some(node) = super::fast_parse::parse(raw, max_depth) {
+        return Ok(node);
+    }
+    parse_with_reference(raw, max_depth)
+}
+
+/// [`parse`] through `serde_json`'s parser alone: the reference, which reports every refusal.
+pub(crate) fn parse_with_reference(raw: &[u8], max_depth: usize) -> Result<Node<'_>, ParseError> {
     let context = Context {
         max_depth,
         failure: RefCell::new(None),
@@ -188,8 +197,19 @@ fn has_duplicate(members: &[(Cow<'_, str>, Node<'_>)]) -> Option<usize> {
         .map(|w| w[0].1.max(w[1].1))
 }
 
-fn ambiguous(key: &str) -> bool {
+pub(super) fn is_ambiguous_key(key: &str) -> bool {
     key.is_empty() || key.starts_with(':') || key.ends_with(':')
+}
+
+/// Whether an object has a key twice.
+pub(super) fn has_duplicate_key(members: &[(Cow<'_, str>, Node<'_>)]) -> bool {
+    if members.len() > PAIRWISE {
+        return has_duplicate(members).is_some();
+    }
+    members
+        .iter()
+        .enumerate()
+        .any(|(i, (key, _))| members[..i].iter().any(|(k, _)| k == key))
 }
 
 impl<'de> Visitor<'de> for NodeSeed<'_> {
@@ -256,7 +276,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
         };
         let mut members: Vec<(Cow<'de, str>, Node<'de>)> = Vec::with_capacity(8);
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            if ambiguous(&key) {
+            if is_ambiguous_key(&key) {
                 return Err(self
                     .context
                     .fail(TreeFailure::Ambiguous, Some(Segment::Key(key.into_owned()))));

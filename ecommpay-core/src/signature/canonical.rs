@@ -131,6 +131,9 @@ pub struct CanonicalWriter {
     finished: bool,
     /// Where settled entries go when signing; `None` when the writer only collects.
     sink: Option<MacState>,
+    /// Settled entries on their way to the sink, handed over in large pieces (one update per
+    /// entry piece cost more than the copy).
+    pending: Vec<u8>,
     /// Entries already handed to the sink.
     flushed: usize,
     /// Unordered regions open (nothing is handed to the sink while one is).
@@ -173,6 +176,7 @@ impl CanonicalWriter {
         self.entries.clear();
         self.finished = false;
         self.sink = None;
+        self.pending.clear();
         self.flushed = 0;
         self.open = 0;
         self.sink_broken = false;
@@ -210,6 +214,9 @@ impl CanonicalWriter {
         let Some(sink) = self.sink.as_mut() else {
             return;
         };
+        // What is pending was settled before anything still in `entries`.
+        sink.update(&self.pending);
+        self.pending.clear();
         if self.open > 0 || self.entries.is_empty() {
             return;
         }
@@ -320,16 +327,22 @@ impl CanonicalWriter {
 
     /// Writes a string leaf, verbatim.
     pub fn leaf_str(&mut self, value: &str) {
-        if self.open == 0
-            && let Some(sink) = self.sink.as_mut()
-        {
+        if self.open == 0 && self.sink.is_some() {
+            /// Enough for the MAC to compress whole blocks straight from the buffer.
+            const HAND_OVER: usize = 1024;
             if self.flushed > 0 {
-                sink.update(b";");
+                self.pending.push(b';');
             }
-            sink.update(self.path.as_bytes());
-            sink.update(b":");
-            sink.update(value.as_bytes());
+            self.pending.extend_from_slice(self.path.as_bytes());
+            self.pending.push(b':');
+            self.pending.extend_from_slice(value.as_bytes());
             self.flushed += 1;
+            if self.pending.len() >= HAND_OVER
+                && let Some(sink) = self.sink.as_mut()
+            {
+                sink.update(&self.pending);
+                self.pending.clear();
+            }
             return;
         }
         let start = self.begin_leaf();

@@ -148,17 +148,15 @@ impl<'a> Parser<'a> {
     fn string(&mut self) -> Option<Cow<'a, str>> {
         self.at += 1;
         let start = self.at;
-        loop {
-            match *self.bytes.get(self.at)? {
-                b'"' => {
-                    let s = &self.text[start..self.at];
-                    self.at += 1;
-                    return Some(Cow::Borrowed(s));
-                }
-                b'\\' => break,
-                0..=0x1f => return None,
-                _ => self.at += 1,
+        self.at += special_byte(&self.bytes[self.at..])?;
+        match self.bytes[self.at] {
+            b'"' => {
+                let s = &self.text[start..self.at];
+                self.at += 1;
+                return Some(Cow::Borrowed(s));
             }
+            b'\\' => {}
+            _ => return None,
         }
         let mut owned = String::from(&self.text[start..self.at]);
         loop {
@@ -186,12 +184,7 @@ impl<'a> Parser<'a> {
                 _ => {
                     // Up to the next quote, escape or control byte, copied at once.
                     let run = self.at;
-                    while let Some(&c) = self.bytes.get(self.at) {
-                        if c == b'"' || c == b'\\' || c < 0x20 {
-                            break;
-                        }
-                        self.at += 1;
-                    }
+                    self.at += special_byte(&self.bytes[self.at..])?;
                     owned.push_str(&self.text[run..self.at]);
                 }
             }
@@ -230,6 +223,34 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Where the first `"`, `\\` or control byte of `bytes` is; eight bytes at a time, as strings
+/// are most of a body.
+fn special_byte(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // The high bit of each byte that is zero (exact for the lowest such byte, which is the one
+    // wanted: a borrow only runs towards higher bytes).
+    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let mut words = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for word in &mut words {
+        let x = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let found = zero_bytes(x ^ (ONES * u64::from(b'"')))
+            | zero_bytes(x ^ (ONES * u64::from(b'\\')))
+            // Below 0x20: the top three bits are zero.
+            | zero_bytes(x & (ONES * 0xe0));
+        if found != 0 {
+            return Some(offset + (found.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+        .map(|i| offset + i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +274,30 @@ mod tests {
             }
         }
         true
+    }
+
+    #[test]
+    fn special_byte_finds_the_first_quote_escape_or_control_byte() {
+        for len in 0..40 {
+            for at in 0..len {
+                for special in [b'"', b'\\', 0, 0x1f] {
+                    let mut bytes = vec![b'a'; len];
+                    // Bytes that look close: high bits, `!` and `]` next to the specials.
+                    for (i, b) in bytes.iter_mut().enumerate() {
+                        *b = [b'a', 0xc3, b'!', b']', 0x20, 0x7f][i % 6];
+                    }
+                    bytes[at] = special;
+                    if at + 1 < len {
+                        bytes[at + 1] = b'"';
+                    }
+                    assert_eq!(special_byte(&bytes), Some(at), "{bytes:?}");
+                }
+            }
+            let plain: Vec<u8> = (0..len)
+                .map(|i| [b'a', 0xc3, b'!', b']', 0x20, 0xff][i % 6])
+                .collect();
+            assert_eq!(special_byte(&plain), None);
+        }
     }
 
     #[test]

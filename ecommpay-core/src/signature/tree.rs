@@ -206,10 +206,14 @@ pub(super) fn has_duplicate_key(members: &[(Cow<'_, str>, Node<'_>)]) -> bool {
     if members.len() > PAIRWISE {
         return has_duplicate(members).is_some();
     }
+    // Length and first byte first: most pairs differ there, without a call to compare.
+    let same = |a: &str, b: &str| {
+        a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+    };
     members
         .iter()
         .enumerate()
-        .any(|(i, (key, _))| members[..i].iter().any(|(k, _)| k == key))
+        .any(|(i, (key, _))| members[..i].iter().any(|(k, _)| same(k, key)))
 }
 
 impl<'de> Visitor<'de> for NodeSeed<'_> {
@@ -342,12 +346,17 @@ pub(crate) fn write_object(
     }
     // A key whose order the bytes settle: not empty, no `:` (escaped in paths), no whitespace
     // or NUL anywhere (where `strnatcmp` skips or stops).
-    let plain_key = |k: &str| {
-        !k.is_empty()
-            && !k
-                .bytes()
-                .any(|c| c == b':' || c == 0 || c.is_ascii_whitespace() || c == 0x0b)
+    const UNPLAIN: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            table[c] = b == b':' || b == 0 || b.is_ascii_whitespace() || b == 0x0b;
+            c += 1;
+        }
+        table
     };
+    let plain_key = |k: &str| !k.is_empty() && !k.bytes().any(|c| UNPLAIN[usize::from(c)]);
     if !members.iter().all(|(k, _)| plain_key(k)) {
         return write_members(members.iter().map(|(k, v)| (k, v)), out);
     }
@@ -378,7 +387,8 @@ pub(crate) fn write_object(
         if out.skips_key(key) {
             continue;
         }
-        let mark = out.enter_raw_key(key);
+        // A plain key has no `:` to escape.
+        let mark = out.enter_key(key);
         value.write_canonical(out)?;
         out.leave(mark);
     }

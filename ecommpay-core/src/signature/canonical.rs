@@ -215,8 +215,10 @@ impl CanonicalWriter {
             return;
         };
         // What is pending was settled before anything still in `entries`.
-        sink.update(&self.pending);
-        self.pending.clear();
+        if !self.pending.is_empty() {
+            sink.update(&self.pending);
+            self.pending.clear();
+        }
         if self.open > 0 || self.entries.is_empty() {
             return;
         }

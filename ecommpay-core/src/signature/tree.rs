@@ -402,6 +402,13 @@ pub(crate) fn write_object(
 /// `:`, not empty.
 fn member_order(a: &(Cow<'_, str>, Node<'_>), b: &(Cow<'_, str>, Node<'_>)) -> Option<Ordering> {
     let (ka, kb) = (a.0.as_bytes(), b.0.as_bytes());
+    // Most keys differ at their first byte (plain keys are never empty): settled there unless
+    // it is a digit.
+    if let (Some(&x), Some(&y)) = (ka.first(), kb.first())
+        && x != y
+    {
+        return (!x.is_ascii_digit() && !y.is_ascii_digit()).then(|| x.cmp(&y));
+    }
     let is_container = |n: &Node<'_>| matches!(n, Node::Array(_) | Node::Object(_));
     let common = ka.len().min(kb.len());
     let i = ka[..common]

@@ -112,7 +112,7 @@ fn object_body(fields: &[Field<'_>], krate: &TokenStream) -> TokenStream {
     };
     let mut fields: Vec<&Field<'_>> = order.into_iter().map(|i| keyed[i]).collect();
     fields.extend(&flattened);
-    let writes = field_writes(&fields, krate);
+    let writes = field_writes(&fields, krate, true);
     if flattened.is_empty() {
         return quote! {
             __out.check_depth()?;
@@ -140,7 +140,7 @@ fn object_body(fields: &[Field<'_>], krate: &TokenStream) -> TokenStream {
 /// The fields in declaration order (as `serde_json::to_value` lists them, so that entries the
 /// natural order finds equal keep their relative order), sorted at run time.
 fn sorted_writes(fields: &[&Field<'_>], krate: &TokenStream) -> TokenStream {
-    let writes = field_writes(fields, krate);
+    let writes = field_writes(fields, krate, false);
     quote! {
         __out.check_depth()?;
         let __region = __out.begin_unordered();
@@ -152,6 +152,7 @@ fn sorted_writes(fields: &[&Field<'_>], krate: &TokenStream) -> TokenStream {
 fn field_writes<'a>(
     fields: &'a [&'a Field<'a>],
     krate: &'a TokenStream,
+    skip_empty_flattened: bool,
 ) -> impl Iterator<Item = TokenStream> + 'a {
     fields.iter().map(move |field| {
         let member = &field.member;
@@ -167,8 +168,18 @@ fn field_writes<'a>(
         }
         let write = if field.attrs.flatten.get().is_some() {
             // Its entries enter their own keys, at this level; the sort below orders them
-            // among the other fields'.
-            quote!(#call)
+            // among the other fields'. Where the order is static, one that writes nothing (an
+            // empty `extra`) is not asked to: it would only open and close an empty region at a
+            // depth already checked.
+            if skip_empty_flattened {
+                quote! {
+                    if !#krate::signature::Canonical::writes_nothing(&self.#member) {
+                        #call
+                    }
+                }
+            } else {
+                quote!(#call)
+            }
         } else {
             quote! {
                 let __mark = __out.enter_key(#key);

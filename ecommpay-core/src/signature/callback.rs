@@ -216,22 +216,12 @@ fn verify_tree<'a>(
     let expected = decode_signature_text(text)
         .map_err(|reason| CallbackError::MalformedSignature { location, reason })?;
 
-    // One writer per thread, reused: its buffers keep their capacity from one callback to the
-    // next (they hold the body's text, never key material). It streams the entries whose place
-    // is settled straight into the MAC.
-    thread_local! {
-        static WRITER: std::cell::RefCell<CanonicalWriter> = std::cell::RefCell::default();
-    }
-    let mac = WRITER.with(|cell| {
-        let mut fresh = CanonicalWriter::new();
-        let mut borrowed = cell.try_borrow_mut();
-        let writer = match borrowed.as_deref_mut() {
-            Ok(writer) => writer,
-            Err(_) => &mut fresh,
-        };
+    // The thread's writer, reused (see `with_thread_writer`): it streams the entries whose
+    // place is settled straight into the MAC.
+    let mac = super::canonical::with_thread_writer(|writer| {
         writer.reset_streaming(options.order, SignatureRemoval::Everywhere, key.mac());
         let written = writer.write(&RootMembers(&members));
-        let mac = written.map(|()| match writer.take_mac() {
+        written.map(|()| match writer.take_mac() {
             Some(mac) => mac,
             // A bytewise order: the entries were collected, not streamed.
             None => {
@@ -239,9 +229,7 @@ fn verify_tree<'a>(
                 let _ = writer.write(&RootMembers(&members));
                 mac_over(writer, key)
             }
-        });
-        writer.reset(options.order, SignatureRemoval::Everywhere);
-        mac
+        })
     });
     if !mac.map_err(CallbackError::Canonical)?.verify(&expected) {
         return Err(CallbackError::Mismatch);

@@ -131,6 +131,9 @@ pub struct CanonicalWriter {
     finished: bool,
     /// Where settled entries go when signing; `None` when the writer only collects.
     sink: Option<MacState>,
+    /// Settled entries on their way to the sink, handed over in large pieces (one update per
+    /// entry piece cost more than the copy).
+    pending: Vec<u8>,
     /// Entries already handed to the sink.
     flushed: usize,
     /// Unordered regions open (nothing is handed to the sink while one is).
@@ -173,20 +176,14 @@ impl CanonicalWriter {
         self.entries.clear();
         self.finished = false;
         self.sink = None;
+        self.pending.clear();
         self.flushed = 0;
         self.open = 0;
         self.sink_broken = false;
     }
 
-    /// A writer that streams its settled entries into `mac` (natural order only: the bytewise
-    /// orders sort everything at the end, so they collect).
-    pub(crate) fn streaming(order: SortOrder, removal: SignatureRemoval, mac: MacState) -> Self {
-        let mut writer = Self::new();
-        writer.reset_streaming(order, removal, mac);
-        writer
-    }
-
-    /// [`CanonicalWriter::reset`], then streams into `mac` as [`CanonicalWriter::streaming`].
+    /// [`CanonicalWriter::reset`], then streams its settled entries into `mac` (natural order
+    /// only: the bytewise orders sort everything at the end, so they collect).
     pub(crate) fn reset_streaming(
         &mut self,
         order: SortOrder,
@@ -201,12 +198,8 @@ impl CanonicalWriter {
 
     /// Hands what is still buffered to the sink and gives the MAC back; `None` when the writer
     /// was not streaming or could not stream this message (a `sort_from` over entries already
-    /// handed on), in which case the caller signs through a collecting writer.
-    pub(crate) fn into_mac(mut self) -> Option<MacState> {
-        self.take_mac()
-    }
-
-    /// [`CanonicalWriter::into_mac`] on a writer that stays (reset it before its next use).
+    /// handed on), in which case the caller signs through a collecting writer. Reset the writer
+    /// before its next use.
     pub(crate) fn take_mac(&mut self) -> Option<MacState> {
         self.open = 0;
         self.flush();
@@ -221,6 +214,11 @@ impl CanonicalWriter {
         let Some(sink) = self.sink.as_mut() else {
             return;
         };
+        // What is pending was settled before anything still in `entries`.
+        if !self.pending.is_empty() {
+            sink.update(&self.pending);
+            self.pending.clear();
+        }
         if self.open > 0 || self.entries.is_empty() {
             return;
         }
@@ -331,16 +329,22 @@ impl CanonicalWriter {
 
     /// Writes a string leaf, verbatim.
     pub fn leaf_str(&mut self, value: &str) {
-        if self.open == 0
-            && let Some(sink) = self.sink.as_mut()
-        {
+        if self.open == 0 && self.sink.is_some() {
+            /// Enough for the MAC to compress whole blocks straight from the buffer.
+            const HAND_OVER: usize = 1024;
             if self.flushed > 0 {
-                sink.update(b";");
+                self.pending.push(b';');
             }
-            sink.update(self.path.as_bytes());
-            sink.update(b":");
-            sink.update(value.as_bytes());
+            self.pending.extend_from_slice(self.path.as_bytes());
+            self.pending.push(b':');
+            self.pending.extend_from_slice(value.as_bytes());
             self.flushed += 1;
+            if self.pending.len() >= HAND_OVER
+                && let Some(sink) = self.sink.as_mut()
+            {
+                sink.update(&self.pending);
+                self.pending.clear();
+            }
             return;
         }
         let start = self.begin_leaf();
@@ -524,6 +528,40 @@ impl CanonicalWriter {
             self.path.clone()
         }
     }
+}
+
+/// Runs `work` with this thread's reusable writer, or a fresh one where it is already in use
+/// (a `Canonical` impl that signs something itself). Its buffers keep their capacity from one
+/// message to the next, so signing allocates nothing once warm; they hold message text only,
+/// and the writer is reset when `work` ends, even by a panic, so no MAC state outlives it.
+pub(crate) fn with_thread_writer<R>(work: impl FnOnce(&mut CanonicalWriter) -> R) -> R {
+    thread_local! {
+        static WRITER: std::cell::RefCell<CanonicalWriter> = std::cell::RefCell::default();
+    }
+
+    struct ResetOnDrop<'w>(&'w mut CanonicalWriter);
+
+    impl Drop for ResetOnDrop<'_> {
+        fn drop(&mut self) {
+            let (order, removal) = (self.0.order, self.0.removal.0);
+            self.0.reset(order, removal);
+        }
+    }
+
+    let mut work = Some(work);
+    let mut run = |writer: &mut CanonicalWriter| {
+        let guard = ResetOnDrop(writer);
+        let work = work.take().expect("run once");
+        work(&mut *guard.0)
+    };
+    WRITER
+        .try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut writer) => Some(run(&mut writer)),
+            Err(_) => None,
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| run(&mut CanonicalWriter::new()))
 }
 
 /// `strnatcmp(P + a, P + b)` for a common non-empty prefix `P` ending in `:`: the comparison

@@ -25,6 +25,7 @@
 mod callback;
 mod canonical;
 mod error;
+mod fast_parse;
 pub(crate) mod hmac512;
 mod tree;
 
@@ -242,15 +243,17 @@ pub fn sign_canonical<T: Canonical + ?Sized>(
     options: SignOptions,
 ) -> Result<String, CanonicalError> {
     let removal = options.kind.removal_when_signing();
-    let mut streaming = CanonicalWriter::streaming(options.order, removal, key.mac());
-    streaming.write(message)?;
-    if let Some(mac) = streaming.into_mac() {
-        return Ok(encode(mac));
-    }
-    // Not streamable (a bytewise order, or a hand-written `sort_from` over settled entries).
-    let mut writer = CanonicalWriter::with_options(options.order, removal);
-    writer.write(message)?;
-    Ok(sign_writer(&mut writer, key))
+    canonical::with_thread_writer(|writer| {
+        writer.reset_streaming(options.order, removal, key.mac());
+        writer.write(message)?;
+        if let Some(mac) = writer.take_mac() {
+            return Ok(encode(mac));
+        }
+        // Not streamable (a bytewise order, or a hand-written `sort_from` over settled entries).
+        writer.reset(options.order, removal);
+        writer.write(message)?;
+        Ok(sign_writer(writer, key))
+    })
 }
 
 /// Decodes a signature value: a string of standard Base64 that decodes to 64 bytes.

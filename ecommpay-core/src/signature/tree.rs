@@ -88,8 +88,17 @@ impl Located {
 }
 
 /// Parses `raw` into a tree: strict JSON (`serde_json`'s parser), no duplicate key in any object,
-/// no key that makes a canonical path ambiguous, containers at most `max_depth` deep.
+/// no key that makes a canonical path ambiguous, containers at most `max_depth` deep. The usual
+/// body goes through the quick parser; whatever it does not take, the reference decides.
 pub(crate) fn parse(raw: &[u8], max_depth: usize) -> Result<Node<'_>, ParseError> {
+    if let Some(node) = super::fast_parse::parse(raw, max_depth) {
+        return Ok(node);
+    }
+    parse_with_reference(raw, max_depth)
+}
+
+/// [`parse`] through `serde_json`'s parser alone: the reference, which reports every refusal.
+pub(crate) fn parse_with_reference(raw: &[u8], max_depth: usize) -> Result<Node<'_>, ParseError> {
     let context = Context {
         max_depth,
         failure: RefCell::new(None),
@@ -188,8 +197,23 @@ fn has_duplicate(members: &[(Cow<'_, str>, Node<'_>)]) -> Option<usize> {
         .map(|w| w[0].1.max(w[1].1))
 }
 
-fn ambiguous(key: &str) -> bool {
+pub(super) fn is_ambiguous_key(key: &str) -> bool {
     key.is_empty() || key.starts_with(':') || key.ends_with(':')
+}
+
+/// Whether an object has a key twice.
+pub(super) fn has_duplicate_key(members: &[(Cow<'_, str>, Node<'_>)]) -> bool {
+    if members.len() > PAIRWISE {
+        return has_duplicate(members).is_some();
+    }
+    // Length and first byte first: most pairs differ there, without a call to compare.
+    let same = |a: &str, b: &str| {
+        a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+    };
+    members
+        .iter()
+        .enumerate()
+        .any(|(i, (key, _))| members[..i].iter().any(|(k, _)| same(k, key)))
 }
 
 impl<'de> Visitor<'de> for NodeSeed<'_> {
@@ -256,7 +280,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
         };
         let mut members: Vec<(Cow<'de, str>, Node<'de>)> = Vec::with_capacity(8);
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            if ambiguous(&key) {
+            if is_ambiguous_key(&key) {
                 return Err(self
                     .context
                     .fail(TreeFailure::Ambiguous, Some(Segment::Key(key.into_owned()))));
@@ -322,12 +346,17 @@ pub(crate) fn write_object(
     }
     // A key whose order the bytes settle: not empty, no `:` (escaped in paths), no whitespace
     // or NUL anywhere (where `strnatcmp` skips or stops).
-    let plain_key = |k: &str| {
-        !k.is_empty()
-            && !k
-                .bytes()
-                .any(|c| c == b':' || c == 0 || c.is_ascii_whitespace() || c == 0x0b)
+    const UNPLAIN: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            table[c] = b == b':' || b == 0 || b.is_ascii_whitespace() || b == 0x0b;
+            c += 1;
+        }
+        table
     };
+    let plain_key = |k: &str| !k.is_empty() && !k.bytes().any(|c| UNPLAIN[usize::from(c)]);
     if !members.iter().all(|(k, _)| plain_key(k)) {
         return write_members(members.iter().map(|(k, v)| (k, v)), out);
     }
@@ -358,7 +387,8 @@ pub(crate) fn write_object(
         if out.skips_key(key) {
             continue;
         }
-        let mark = out.enter_raw_key(key);
+        // A plain key has no `:` to escape.
+        let mark = out.enter_key(key);
         value.write_canonical(out)?;
         out.leave(mark);
     }
@@ -372,6 +402,13 @@ pub(crate) fn write_object(
 /// `:`, not empty.
 fn member_order(a: &(Cow<'_, str>, Node<'_>), b: &(Cow<'_, str>, Node<'_>)) -> Option<Ordering> {
     let (ka, kb) = (a.0.as_bytes(), b.0.as_bytes());
+    // Most keys differ at their first byte (plain keys are never empty): settled there unless
+    // it is a digit.
+    if let (Some(&x), Some(&y)) = (ka.first(), kb.first())
+        && x != y
+    {
+        return (!x.is_ascii_digit() && !y.is_ascii_digit()).then(|| x.cmp(&y));
+    }
     let is_container = |n: &Node<'_>| matches!(n, Node::Array(_) | Node::Object(_));
     let common = ka.len().min(kb.len());
     let i = ka[..common]

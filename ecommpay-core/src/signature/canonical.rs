@@ -182,6 +182,15 @@ impl CanonicalWriter {
         self.sink_broken = false;
     }
 
+    /// Zeroes the message text the buffers hold (a card number, say), so that a writer kept
+    /// for the next message does not keep this one's. Only what is in use: cheap.
+    fn wipe(&mut self) {
+        use zeroize::Zeroize;
+        self.path.as_mut_str().zeroize();
+        self.text.as_mut_str().zeroize();
+        self.pending.as_mut_slice().zeroize();
+    }
+
     /// [`CanonicalWriter::reset`], then streams its settled entries into `mac` (natural order
     /// only: the bytewise orders sort everything at the end, so they collect).
     pub(crate) fn reset_streaming(
@@ -533,7 +542,8 @@ impl CanonicalWriter {
 /// Runs `work` with this thread's reusable writer, or a fresh one where it is already in use
 /// (a `Canonical` impl that signs something itself). Its buffers keep their capacity from one
 /// message to the next, so signing allocates nothing once warm; they hold message text only,
-/// and the writer is reset when `work` ends, even by a panic, so no MAC state outlives it.
+/// and when `work` ends, even by a panic, the text in use is zeroed and the writer reset, so
+/// neither a message nor MAC state outlives it.
 pub(crate) fn with_thread_writer<R>(work: impl FnOnce(&mut CanonicalWriter) -> R) -> R {
     thread_local! {
         static WRITER: std::cell::RefCell<CanonicalWriter> = std::cell::RefCell::default();
@@ -544,6 +554,7 @@ pub(crate) fn with_thread_writer<R>(work: impl FnOnce(&mut CanonicalWriter) -> R
     impl Drop for ResetOnDrop<'_> {
         fn drop(&mut self) {
             let (order, removal) = (self.0.order, self.0.removal.0);
+            self.0.wipe();
             self.0.reset(order, removal);
         }
     }

@@ -5,6 +5,8 @@
 use std::sync::LazyLock;
 
 #[cfg(feature = "runtime")]
+mod matching;
+#[cfg(feature = "runtime")]
 mod newtypes;
 #[cfg(feature = "runtime")]
 pub use newtypes::*;

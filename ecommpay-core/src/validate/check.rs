@@ -164,9 +164,26 @@ impl<'a, T> From<&'a ObjectOrString<T>> for View<'a> {
 pub fn at<'v>(value: &'v Value, keys: &[&str]) -> Option<View<'v>> {
     let mut current = value;
     for key in keys {
-        current = current.as_object()?.get(*key)?;
+        current = member(current.as_object()?, key)?;
     }
     Some(View::of(current))
+}
+
+/// Objects up to this many keys are scanned rather than hashed into.
+const SCAN_LIMIT: usize = 12;
+
+/// The value of `key` in `map`. Payload objects are small and many declared keys are absent:
+/// comparing against a few keys is cheaper than hashing the name.
+pub(super) fn member<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
+    if map.len() <= SCAN_LIMIT {
+        // Most keys differ in their first byte: a cheaper test than a `memcmp` call.
+        let first = key.as_bytes().first();
+        map.iter()
+            .find(|(k, _)| k.as_bytes().first() == first && k.as_str() == key)
+            .map(|(_, v)| v)
+    } else {
+        map.get(key)
+    }
 }
 
 /// Whether `value` (at `pointer` inside the JSON it holds, when given) is `expected`.

@@ -186,11 +186,19 @@ pub(super) fn check_map(
     path: &Path,
     out: &mut Vec<Violation>,
 ) {
+    // Keys not yet matched to a field: once none is left, the remaining fields are absent
+    // without a look (a shape names each field once, and a map holds each key once).
+    let mut unmatched = map.len();
     for field in shape.fields {
         let field_path = path.key(field.name);
         // `null` counts as present, as in JSON Schema (and a type error unless the field is
         // `any`), so that the validator and the exported schemas agree.
-        match map.get(field.name) {
+        let found = match unmatched {
+            0 => None,
+            _ => check::member(map, field.name),
+        };
+        unmatched = unmatched.saturating_sub(usize::from(found.is_some()));
+        match found {
             None => {
                 if field.required {
                     check::required(&field_path, out);

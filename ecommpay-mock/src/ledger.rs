@@ -452,6 +452,11 @@ mod tests {
 
     use super::*;
 
+    /// Applies `body` as `operation` with the success outcome.
+    fn succeed(ledger: &mut Ledger, operation: &str, body: &Value) -> Result<Applied, Refusal> {
+        run(ledger, operation, body, &Outcome::Success)
+    }
+
     /// Applies an operation with the next operation id.
     fn run(
         ledger: &mut Ledger,
@@ -484,20 +489,8 @@ mod tests {
     #[test]
     fn a_reused_payment_id_is_refused() {
         let mut ledger = Ledger::default();
-        run(
-            &mut ledger,
-            "paypal.gate.sale",
-            &sale("p1", 100),
-            &Outcome::Success,
-        )
-        .unwrap();
-        let refused = run(
-            &mut ledger,
-            "paypal.gate.auth",
-            &sale("p1", 100),
-            &Outcome::Success,
-        )
-        .unwrap_err();
+        succeed(&mut ledger, "paypal.gate.sale", &sale("p1", 100)).unwrap();
+        let refused = succeed(&mut ledger, "paypal.gate.auth", &sale("p1", 100)).unwrap_err();
         assert_eq!(refused.code, "payment_id_reused");
         assert_eq!(ledger.payment("p1").unwrap().operations.len(), 1);
     }
@@ -506,13 +499,7 @@ mod tests {
     fn the_oldest_payment_is_forgotten_with_its_last_callback() {
         let mut ledger = Ledger::with_limit(2);
         for id in ["p1", "p2"] {
-            run(
-                &mut ledger,
-                "paypal.gate.sale",
-                &sale(id, 100),
-                &Outcome::Success,
-            )
-            .unwrap();
+            succeed(&mut ledger, "paypal.gate.sale", &sale(id, 100)).unwrap();
             ledger.remember_callback(id, &json!({"payment": {"id": id}}));
         }
         ledger.remember_callback("unknown", &json!({}));
@@ -521,23 +508,11 @@ mod tests {
             None,
             "only a known payment's"
         );
-        run(
-            &mut ledger,
-            "paypal.gate.sale",
-            &sale("p3", 100),
-            &Outcome::Success,
-        )
-        .unwrap();
+        succeed(&mut ledger, "paypal.gate.sale", &sale("p3", 100)).unwrap();
         assert!(ledger.payment("p1").is_none());
         assert_eq!(ledger.last_callback("p1"), None);
         assert!(ledger.payment("p2").is_some() && ledger.last_callback("p2").is_some());
-        let refused = run(
-            &mut ledger,
-            "paypal.gate.refund",
-            &refund("p1", None),
-            &Outcome::Success,
-        )
-        .unwrap_err();
+        let refused = succeed(&mut ledger, "paypal.gate.refund", &refund("p1", None)).unwrap_err();
         assert_eq!(refused.code, "payment_not_found");
         assert_eq!(ledger.payments().len(), 2);
     }
@@ -545,56 +520,26 @@ mod tests {
     #[test]
     fn a_capture_of_an_unknown_payment_is_refused() {
         let mut ledger = Ledger::default();
-        let refused = run(
-            &mut ledger,
-            "paypal.gate.capture",
-            &sale("nope", 100),
-            &Outcome::Success,
-        )
-        .unwrap_err();
+        let refused = succeed(&mut ledger, "paypal.gate.capture", &sale("nope", 100)).unwrap_err();
         assert_eq!(refused.code, "payment_not_found");
     }
 
     #[test]
     fn an_auth_is_captured_once() {
         let mut ledger = Ledger::default();
-        let auth = run(
-            &mut ledger,
-            "paypal.gate.auth",
-            &sale("a", 500),
-            &Outcome::Success,
-        )
-        .unwrap();
+        let auth = succeed(&mut ledger, "paypal.gate.auth", &sale("a", 500)).unwrap();
         assert_eq!(auth.payment.status, "awaiting capture");
-        let captured = run(
-            &mut ledger,
-            "paypal.gate.capture",
-            &sale("a", 500),
-            &Outcome::Success,
-        )
-        .unwrap();
+        let captured = succeed(&mut ledger, "paypal.gate.capture", &sale("a", 500)).unwrap();
         assert_eq!(captured.payment.status, "success");
         assert_eq!(captured.sum, Some((500, "USD".into())));
-        let again = run(
-            &mut ledger,
-            "paypal.gate.cancel",
-            &sale("a", 500),
-            &Outcome::Success,
-        )
-        .unwrap_err();
+        let again = succeed(&mut ledger, "paypal.gate.cancel", &sale("a", 500)).unwrap_err();
         assert_eq!(again.code, "wrong_payment_status");
     }
 
     #[test]
     fn refunds_never_exceed_the_payment() {
         let mut ledger = Ledger::default();
-        run(
-            &mut ledger,
-            "upi.gate.sale",
-            &sale("s", 1000),
-            &Outcome::Success,
-        )
-        .unwrap();
+        succeed(&mut ledger, "upi.gate.sale", &sale("s", 1000)).unwrap();
         let part = ledger
             .apply(
                 "upi.gate.refund",
@@ -617,55 +562,25 @@ mod tests {
             .unwrap_err();
         assert_eq!(beyond.code, "refund_exceeds_payment");
         assert!(beyond.message.contains("400 is left"), "{}", beyond.message);
-        let rest = run(
-            &mut ledger,
-            "upi.gate.refund",
-            &refund("s", None),
-            &Outcome::Success,
-        )
-        .unwrap();
+        let rest = succeed(&mut ledger, "upi.gate.refund", &refund("s", None)).unwrap();
         assert_eq!(rest.payment.status, "refunded");
         assert_eq!(rest.sum, Some((400, "USD".into())));
-        let more = run(
-            &mut ledger,
-            "upi.gate.refund",
-            &refund("s", None),
-            &Outcome::Success,
-        )
-        .unwrap_err();
+        let more = succeed(&mut ledger, "upi.gate.refund", &refund("s", None)).unwrap_err();
         assert_eq!(more.code, "wrong_payment_status");
     }
 
     #[test]
     fn a_follow_up_goes_through_the_method_that_opened_the_payment() {
         let mut ledger = Ledger::default();
-        run(
-            &mut ledger,
-            "astropay.gate.sale",
-            &sale("m", 100),
-            &Outcome::Success,
-        )
-        .unwrap();
-        let refused = run(
-            &mut ledger,
-            "paypal.gate.refund",
-            &refund("m", None),
-            &Outcome::Success,
-        )
-        .unwrap_err();
+        succeed(&mut ledger, "astropay.gate.sale", &sale("m", 100)).unwrap();
+        let refused = succeed(&mut ledger, "paypal.gate.refund", &refund("m", None)).unwrap_err();
         assert_eq!(refused.code, "wrong_payment_method");
     }
 
     #[test]
     fn a_declined_refund_leaves_the_payment_as_it_was() {
         let mut ledger = Ledger::default();
-        run(
-            &mut ledger,
-            "upi.gate.sale",
-            &sale("s", 1000),
-            &Outcome::Success,
-        )
-        .unwrap();
+        succeed(&mut ledger, "upi.gate.sale", &sale("s", 1000)).unwrap();
         let declined = ledger
             .apply(
                 "upi.gate.refund",
@@ -690,26 +605,14 @@ mod tests {
             &Outcome::decline(),
         )
         .unwrap();
-        let refused = run(
-            &mut ledger,
-            "upi.gate.refund",
-            &refund("s", None),
-            &Outcome::Success,
-        )
-        .unwrap_err();
+        let refused = succeed(&mut ledger, "upi.gate.refund", &refund("s", None)).unwrap_err();
         assert_eq!(refused.code, "wrong_payment_status");
     }
 
     #[test]
     fn a_trigger_overturns_the_last_operation() {
         let mut ledger = Ledger::default();
-        run(
-            &mut ledger,
-            "paypal.gate.sale",
-            &sale("t", 100),
-            &Outcome::Success,
-        )
-        .unwrap();
+        succeed(&mut ledger, "paypal.gate.sale", &sale("t", 100)).unwrap();
         let declined = ledger.overturn("t", &Outcome::decline()).unwrap();
         assert_eq!(declined.payment.status, "decline");
         assert_eq!(declined.operation.status, "decline");

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::Bench;
+
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -25,17 +27,17 @@ fn main() {
     let ten = ecommpay_tests::multiplied_spec(10);
     let (small, large) = (generate(&once), generate(&ten));
 
-    let mut group = criterion.benchmark_group(GROUP);
-    group.bench_function("whole_spec", |b| b.iter(|| generate(black_box(&once))));
-    group.bench_function("spec_ten_times_larger", |b| {
-        b.iter(|| generate(black_box(&ten)))
-    });
-    group.finish();
-    criterion.final_summary();
-    common::report(
+    let whole_spec = || {
+        black_box(generate(black_box(&once)));
+    };
+    let ten_times = || {
+        black_box(generate(black_box(&ten)));
+    };
+    common::compare(
+        &mut criterion,
         GROUP,
-        "whole_spec",
-        &[("spec_ten_times_larger", Some(10.0))],
+        Bench::new("whole_spec", &whole_spec),
+        &[Bench::new("spec_ten_times_larger", &ten_times).goal(10.0)],
     );
     println!(
         "  output: {small} bytes, then {large} ({:.1}x; shared types are generated once)",

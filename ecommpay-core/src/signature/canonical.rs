@@ -166,29 +166,22 @@ impl CanonicalWriter {
         writer
     }
 
-    /// Forgets the entries written so far, keeping the buffers' capacity.
+    /// Forgets the entries written so far, keeping the buffers' capacity. The message text they
+    /// hold (a card number, say) is zeroed, so that a writer kept for the next message does not
+    /// keep this one's; text handed to the MAC on the way was zeroed then, so this is cheap.
     pub fn reset(&mut self, order: SortOrder, removal: SignatureRemoval) {
         self.order = order;
         self.removal = SignatureRemovalSetting(removal);
-        self.path.clear();
+        zero_and_clear_text(&mut self.path);
         self.depth = 0;
-        self.text.clear();
+        zero_and_clear_text(&mut self.text);
         self.entries.clear();
         self.finished = false;
         self.sink = None;
-        self.pending.clear();
+        zero_and_clear(&mut self.pending);
         self.flushed = 0;
         self.open = 0;
         self.sink_broken = false;
-    }
-
-    /// Zeroes the message text the buffers hold (a card number, say), so that a writer kept
-    /// for the next message does not keep this one's. Text handed to the MAC on the way was
-    /// zeroed then, so only what is in use is left: cheap.
-    fn wipe(&mut self) {
-        zero_string(&mut self.path);
-        zero_string(&mut self.text);
-        zero_and_clear(&mut self.pending);
     }
 
     /// [`CanonicalWriter::reset`], then streams its settled entries into `mac` (natural order
@@ -239,7 +232,7 @@ impl CanonicalWriter {
             self.flushed += 1;
         }
         self.entries.clear();
-        zero_string(&mut self.text);
+        zero_and_clear_text(&mut self.text);
     }
 
     /// The current depth: how many `enter_*` are not yet left.
@@ -554,7 +547,6 @@ pub(crate) fn with_thread_writer<R>(work: impl FnOnce(&mut CanonicalWriter) -> R
     impl Drop for ResetOnDrop<'_> {
         fn drop(&mut self) {
             let (order, removal) = (self.0.order, self.0.removal.0);
-            self.0.wipe();
             self.0.reset(order, removal);
         }
     }
@@ -597,7 +589,7 @@ fn zero_and_clear(bytes: &mut Vec<u8>) {
     bytes.clear();
 }
 
-fn zero_string(text: &mut String) {
+fn zero_and_clear_text(text: &mut String) {
     use zeroize::Zeroize;
     text.as_mut_str().zeroize();
     text.clear();
@@ -1044,8 +1036,12 @@ mod tests {
             .map(|i| (format!("k{}", 50 - i), json!(PAN)))
             .collect();
         let key = crate::SecretKey::new("test-key");
+        let message = Message(Value::Object(members));
         let options = super::super::SignOptions::new(super::super::MessageKind::GateRequest);
-        super::super::sign_canonical(&Message(Value::Object(members)), &key, options).unwrap();
+        // Streamed (natural order), and collected, reset and written again (a bytewise order).
+        for order in [SortOrder::Natural, SortOrder::BytewiseKey] {
+            super::super::sign_canonical(&message, &key, options.with_order(order)).unwrap();
+        }
         THREAD_WRITER.with(|writer| {
             let writer = writer.borrow();
             let buffers = [

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every fuzz target (or the ones named) for SECONDS each (default 30) from seed corpora
-# written from the spec's examples. Needs a nightly toolchain and cargo-fuzz; without them it
-# says so and exits 0, so that CI can call it everywhere:
+# written from the spec's examples. Needs a nightly toolchain (it installs the pinned cargo-fuzz
+# itself); without nightly, or when cargo-fuzz cannot be installed, it says so and exits 0, so that
+# CI can call it everywhere:
 #   fuzz/run.sh [SECONDS] [TARGET...]
 # Findings are left in fuzz/artifacts/<target>/ and make the script fail.
 set -euo pipefail
@@ -18,9 +19,15 @@ if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     echo "fuzz: skipped: no nightly toolchain (rustup toolchain install nightly); the targets' bodies ran as tests/tests/fuzz_bodies.rs"
     exit 0
 fi
-if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
-    echo "fuzz: skipped: cargo-fuzz is not installed (cargo install cargo-fuzz); the targets' bodies ran as tests/tests/fuzz_bodies.rs"
-    exit 0
+# cargo-fuzz is installed here, pinned, so that a fresh machine runs the targets too; cargo
+# install does nothing when this version is already there.
+cargo_fuzz_version=0.13.2
+if [ "$(cargo +nightly fuzz --version 2>/dev/null)" != "cargo-fuzz $cargo_fuzz_version" ]; then
+    echo "fuzz: installing cargo-fuzz $cargo_fuzz_version (cargo install --locked)"
+    if ! cargo install --quiet --locked --version "$cargo_fuzz_version" cargo-fuzz; then
+        echo "fuzz: skipped: cargo install cargo-fuzz $cargo_fuzz_version failed (see above); the targets' bodies ran as tests/tests/fuzz_bodies.rs"
+        exit 0
+    fi
 fi
 
 echo "fuzz: writing the seed corpora from the spec's examples"

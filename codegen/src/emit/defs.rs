@@ -326,12 +326,12 @@ mod tests {
         }
     }
 
-    fn customer(required: &[&str], source: &str) -> Value {
+    fn customer(required: &[&str], wording: &str) -> Value {
         json!({
             "type": "object",
             "description": "The customer.",
             "properties": {
-                "id": {"type": "string", "description": format!("Customer id.\n\nSource: `{source}`")}
+                "id": {"type": "string", "description": wording}
             },
             "required": required
         })
@@ -342,15 +342,15 @@ mod tests {
         let mut files = vec![
             file(
                 "a",
-                json!({"title": "ASale", "type": "object", "properties": {"customer": customer(&["id"], "a.txt:1")}}),
+                json!({"title": "ASale", "type": "object", "properties": {"customer": customer(&["id"], "Customer id.")}}),
             ),
             file(
                 "b",
-                json!({"title": "BSale", "type": "object", "properties": {"customer": customer(&["id"], "b.txt:2")}}),
+                json!({"title": "BSale", "type": "object", "properties": {"customer": customer(&["id"], "The customer's id.")}}),
             ),
             file(
                 "c",
-                json!({"title": "CSale", "type": "object", "properties": {"customer": customer(&[], "c.txt:3")}}),
+                json!({"title": "CSale", "type": "object", "properties": {"customer": customer(&[], "Customer id.")}}),
             ),
         ];
         share(&mut files, &[false, false, false]);
@@ -363,9 +363,10 @@ mod tests {
             assert_eq!(definition["title"], "Customer");
             assert_eq!(definition["description"], "The customer.");
             assert_eq!(definition["required"], json!(["id"]));
+            // Descriptions that differ in wording only: the first user's.
             assert_eq!(
                 definition["properties"]["id"]["description"],
-                "Customer id.\n\nSources: `a.txt` 1; `b.txt` 2"
+                "Customer id."
             );
         }
         // Other rules: another object, used once, inline with a name of its own.

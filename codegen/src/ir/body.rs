@@ -246,7 +246,7 @@ impl ShapeBuilder<'_> {
             min_length: spec.min_length,
             max_length: spec.max_length,
             signature: spec.signature,
-            doc: Doc::of(spec, self.document),
+            doc: Doc::of(spec),
         })
     }
 
@@ -435,7 +435,7 @@ fn overlay(
     field.maximum = param.maximum.or(field.maximum);
     field.min_length = param.min_length.or(field.min_length);
     field.max_length = param.max_length.or(field.max_length);
-    field.doc = field.doc.overlaid(&Doc::of(param, builder.document));
+    field.doc = field.doc.overlaid(&Doc::of(param));
     Ok(())
 }
 

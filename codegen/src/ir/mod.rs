@@ -13,21 +13,21 @@ use crate::resolve::SpecIndex;
 
 pub use body::{BodyIr, PredicateIr, RuleIr, ShapeField, ShapeIr, ShapeKind};
 
-/// Documentation carried from the spec to the generated code and schemas.
+/// Documentation carried from the spec to the generated code and schemas. It carries no source
+/// reference: document line numbers live in the spec alone, so that a document whose lines moved
+/// changes nothing that is published.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Doc {
     pub description: Option<String>,
     pub original: Option<String>,
-    pub source: Option<String>,
 }
 
 impl Doc {
-    /// The documentation of a field; a source without a file is in `document`.
-    pub fn of(spec: &FieldSpec, document: &str) -> Doc {
+    /// The documentation of a field.
+    pub fn of(spec: &FieldSpec) -> Doc {
         Doc {
             description: spec.description.clone(),
             original: spec.original.clone(),
-            source: spec.source.as_ref().map(|s| s.display_in(document)),
         }
     }
 
@@ -39,12 +39,10 @@ impl Doc {
                 .clone()
                 .or_else(|| self.description.clone()),
             original: other.original.clone().or_else(|| self.original.clone()),
-            source: other.source.clone().or_else(|| self.source.clone()),
         }
     }
 
-    /// The description for rustdoc and schema `description`: English text, the Russian
-    /// original and the source reference.
+    /// The description for schema `description`: English text and the Russian original.
     pub fn lines(&self) -> Vec<String> {
         let mut lines = Vec::new();
         if let Some(d) = &self.description {
@@ -56,29 +54,16 @@ impl Doc {
             }
             lines.push(format!("Original: «{}»", o.trim()));
         }
-        if let Some(s) = &self.source {
-            if !lines.is_empty() {
-                lines.push(String::new());
-            }
-            lines.push(format!("Source: `{s}`"));
-        }
         lines
     }
 
-    /// The description for rustdoc: the English text and a short source reference. The Russian
-    /// original stays in the spec, where maintainers need it.
+    /// The description for rustdoc: the English text. The Russian original stays in the spec
+    /// and the schemas.
     pub fn rustdoc_lines(&self) -> Vec<String> {
-        let mut lines = Vec::new();
-        if let Some(d) = &self.description {
-            lines.push(d.trim().to_owned());
-        }
-        if let Some(s) = &self.source {
-            if !lines.is_empty() {
-                lines.push(String::new());
-            }
-            lines.push(format!("Source: `{s}`"));
-        }
-        lines
+        self.description
+            .iter()
+            .map(|d| d.trim().to_owned())
+            .collect()
     }
 }
 
@@ -307,7 +292,6 @@ fn operation(
         doc: Doc {
             description: op.description.clone(),
             original: op.original.clone(),
-            source: Some(op.source.display_in(document)),
         },
         interface: op.interface,
         method: method.id.clone(),
@@ -356,7 +340,6 @@ fn own_document_parameters(op: &Operation, shape: &mut ShapeIr) {
                     "Payment Page mode: `{mode}` for this operation, which is also what the form opens in when it is absent."
                 )),
                 original: None,
-                source: field.doc.source.clone(),
             };
         }
     }

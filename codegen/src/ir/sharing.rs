@@ -306,48 +306,8 @@ fn without_rules(mut lines: Vec<String>) -> Vec<String> {
     lines
 }
 
-/// One field's docs from every operation that shares it: the first description, and every
-/// distinct source reference in one line.
+/// One field's docs from every operation that shares it: the first version's. Docs carry no
+/// source references, so the versions differ only in wording, and the first user's is kept.
 pub(crate) fn merge_docs(versions: &[&Vec<String>]) -> Vec<String> {
-    let Some(first) = versions.first() else {
-        return Vec::new();
-    };
-    let mut sources: Vec<String> = Vec::new();
-    for version in versions {
-        for line in version.iter() {
-            if let Some(source) = line.strip_prefix("Source: ")
-                && !sources.iter().any(|s| s == source)
-            {
-                sources.push(source.to_owned());
-            }
-        }
-    }
-    let mut lines = Vec::new();
-    for line in first.iter() {
-        if line.starts_with("Source: ") && sources.len() > 1 {
-            lines.push(format!("Sources: {}", by_document(&sources)));
-        } else {
-            lines.push(line.clone());
-        }
-    }
-    lines
-}
-
-/// Source references (`` `000_c3cc95ac790d9e4f.txt:278` ``) grouped by document:
-/// `` `000_c3cc95ac790d9e4f.txt` 278, 477; `001_6d33046829e36e91.txt` 115 ``.
-fn by_document(sources: &[String]) -> String {
-    let mut documents: Vec<(String, Vec<String>)> = Vec::new();
-    for source in sources {
-        let bare = source.trim_matches('`');
-        let (file, lines) = bare.split_once(':').unwrap_or((bare, ""));
-        match documents.iter_mut().find(|(f, _)| f == file) {
-            Some((_, all)) => all.push(lines.to_owned()),
-            None => documents.push((file.to_owned(), vec![lines.to_owned()])),
-        }
-    }
-    documents
-        .iter()
-        .map(|(file, lines)| format!("`{file}` {}", lines.join(", ")))
-        .collect::<Vec<_>>()
-        .join("; ")
+    versions.first().map(|v| (*v).clone()).unwrap_or_default()
 }

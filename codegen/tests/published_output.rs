@@ -1,0 +1,137 @@
+//! What we publish (generated Rust, JSON Schemas, the OpenAPI document) carries no document line
+//! numbers: the map from spec items to document lines lives in the spec alone, so a document
+//! whose lines move changes zero published bytes.
+
+use std::path::{Path, PathBuf};
+
+use ecommpay_codegen::pipeline::{generate_openapi, generate_rust, generate_schemas, pretty_json};
+
+fn spec_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
+}
+
+/// Every published file as `(name, text)`.
+fn published(spec: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = generate_rust(spec)
+        .expect("the spec generates Rust")
+        .into_iter()
+        .map(|f| (format!("rust/{}", f.name), f.contents))
+        .collect();
+    let (schemas, index) = generate_schemas(spec).expect("the spec generates schemas");
+    files.extend(
+        schemas
+            .into_iter()
+            .map(|s| (format!("schemas/{}", s.file_name), pretty_json(&s.schema))),
+    );
+    files.push(("schemas/index.json".into(), pretty_json(&index)));
+    let openapi = generate_openapi(spec).expect("the spec generates an OpenAPI document");
+    files.push(("openapi.json".into(), pretty_json(&openapi)));
+    files
+}
+
+/// `source: "[FILE:]FIRST[-LAST]"` with every line number moved by `by`; other lines unchanged.
+fn shifted_line(line: &str, by: u32) -> String {
+    let Some(at) = line.find("source: \"") else {
+        return line.to_owned();
+    };
+    let (head, rest) = line.split_at(at + "source: \"".len());
+    let Some((value, tail)) = rest.split_once('"') else {
+        return line.to_owned();
+    };
+    let (file, range) = match value.rsplit_once(':') {
+        Some((file, range)) => (format!("{file}:"), range),
+        None => (String::new(), value),
+    };
+    let moved: Vec<String> = range
+        .split('-')
+        .map(|n| {
+            let n: u32 = n.parse().expect("a line number");
+            (n + by).to_string()
+        })
+        .collect();
+    format!("{head}{file}{}\"{tail}", moved.join("-"))
+}
+
+/// A copy of the spec with every cited document line moved by `by`.
+fn shifted_spec(by: u32) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ecommpay-shifted-spec-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let mut moved = 0;
+    for entry in std::fs::read_dir(spec_dir()).expect("the spec directory") {
+        let path = entry.expect("an entry").path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let text = std::fs::read_to_string(&path).expect("a spec file");
+            let mut out = String::with_capacity(text.len());
+            for line in text.split_inclusive('\n') {
+                let shifted = shifted_line(line, by);
+                moved += usize::from(shifted != line);
+                out.push_str(&shifted);
+            }
+            std::fs::write(dir.join(path.file_name().expect("a name")), out).expect("the copy");
+        }
+    }
+    assert!(moved > 700, "only {moved} source references were moved");
+    dir
+}
+
+#[test]
+fn moving_every_cited_line_changes_no_published_byte() {
+    let before = published(&spec_dir());
+    let shifted = shifted_spec(21);
+    let after = published(&shifted);
+    let _ = std::fs::remove_dir_all(&shifted);
+    assert_eq!(before.len(), after.len());
+    for ((name, old), (new_name, new)) in before.iter().zip(&after) {
+        assert_eq!(name, new_name);
+        if old != new {
+            let line = old
+                .lines()
+                .zip(new.lines())
+                .position(|(a, b)| a != b)
+                .map_or(0, |i| i + 1);
+            panic!("{name} changed at line {line} when the documents' lines moved");
+        }
+    }
+}
+
+/// A document line reference: `000_c3cc95ac790d9e4f.txt:83`, `lines 273-367`, `line 12`.
+fn line_reference(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    for (i, _) in text.match_indices(".txt:") {
+        if bytes.get(i + 5).is_some_and(u8::is_ascii_digit) {
+            return Some(&text[i.saturating_sub(16)..(i + 9).min(text.len())]);
+        }
+    }
+    for word in ["line ", "lines "] {
+        for (i, _) in text.match_indices(word) {
+            if bytes.get(i + word.len()).is_some_and(u8::is_ascii_digit) {
+                return Some(&text[i..(i + word.len() + 4).min(text.len())]);
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn nothing_published_cites_a_document_line() {
+    for (name, text) in published(&spec_dir()) {
+        for (number, line) in text.lines().enumerate() {
+            if let Some(reference) = line_reference(line) {
+                panic!(
+                    "{name}:{}: cites a document line: {reference:?}",
+                    number + 1
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_detector_sees_each_form() {
+    assert!(line_reference("Source: `002_c6d548ecabfc01b0.txt:628`").is_some());
+    assert!(line_reference("a recurring payment (lines 273-367).").is_some());
+    assert!(line_reference("see line 12").is_some());
+    assert!(line_reference("Transcribed from `002_c6d548ecabfc01b0.txt`.").is_none());
+    assert!(line_reference("one line of text").is_none());
+}

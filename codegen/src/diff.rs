@@ -212,6 +212,10 @@ fn operation(out: &mut Changes, old: &OperationIr, new: &OperationIr) {
             ),
         );
     }
+    if old.action != new.action {
+        // The client's retry policy and the mock's payment state follow the declared action.
+        ctx.breaking(out, "", format!("action {} -> {}", old.action, new.action));
+    }
     body(out, &ctx, &old.body, &new.body);
     for variant in &new.variants {
         match old.variants.iter().find(|v| v.id == variant.id) {

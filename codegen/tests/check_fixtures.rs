@@ -77,7 +77,7 @@ fn yaml_syntax_error() {
     // `objects: [general, customer` is never closed; the parser notices on the next key.
     assert_headlines(
         "yaml_syntax",
-        &["wallet.yaml:18:11: illegal placement of ':' indicator"],
+        &["wallet.yaml:19:11: illegal placement of ':' indicator"],
     );
     let loaded = load("yaml_syntax");
     let names: Vec<_> = loaded
@@ -92,7 +92,7 @@ fn yaml_syntax_error() {
 fn duplicate_key_is_an_error_and_never_overwrites() {
     assert_headlines(
         "duplicate_key",
-        &["wallet.yaml:43:5: duplicate mapping key: title"],
+        &["wallet.yaml:44:5: duplicate mapping key: title"],
     );
     // The file is rejected, not loaded with one of the two titles.
     let loaded = load("duplicate_key");
@@ -108,7 +108,7 @@ fn duplicate_key_is_an_error_and_never_overwrites() {
         .detail
         .expect("a source snippet under the headline");
     assert!(
-        snippet.contains("43 |     title: Sale notification"),
+        snippet.contains("44 |     title: Sale notification"),
         "{snippet}"
     );
 }
@@ -118,7 +118,7 @@ fn unknown_key() {
     assert_headlines(
         "unknown_key",
         &[
-            "wallet.yaml:22:9: unknown field `requirment`, expected one of path, type, accepts, \
+            "wallet.yaml:23:9: unknown field `requirment`, expected one of path, type, accepts, \
              format, object, fields, items, enum, known_values, minimum, maximum, min_length, \
              max_length, requirement, group, signature, description, original, source",
         ],
@@ -130,7 +130,7 @@ fn wrong_value_type() {
     assert_headlines(
         "wrong_type",
         &[
-            "wallet.yaml:22:22: unknown variant `mandatory`, expected one of required, optional, \
+            "wallet.yaml:23:22: unknown variant `mandatory`, expected one of required, optional, \
              recommended, conditional, one_of, forbidden",
         ],
     );
@@ -160,7 +160,7 @@ fn unknown_reports_on() {
     assert_headlines(
         "unknown_reports_on",
         &[
-            "wallet.yaml:41:5: operation `wallet.callback.sale` reports on unknown operation \
+            "wallet.yaml:42:5: operation `wallet.callback.sale` reports on unknown operation \
              `wallet.gate.purchase`",
         ],
     );
@@ -171,7 +171,7 @@ fn unknown_example_operation() {
     assert_headlines(
         "unknown_example_operation",
         &[
-            "wallet.yaml:57:5: example `wallet-sale-callback`: unknown operation \
+            "wallet.yaml:58:5: example `wallet-sale-callback`: unknown operation \
              `wallet.callback.purchase`",
         ],
     );
@@ -182,7 +182,7 @@ fn unknown_example_variant() {
     assert_headlines(
         "unknown_example_variant",
         &[
-            "wallet.yaml:48:5: example `wallet-sale-request`: operation `wallet.gate.sale` has no \
+            "wallet.yaml:49:5: example `wallet-sale-request`: operation `wallet.gate.sale` has no \
              variant `channel_1`",
         ],
     );
@@ -193,7 +193,7 @@ fn unknown_duplicate_of() {
     assert_headlines(
         "unknown_duplicate_of",
         &[
-            "wallet.yaml:48:5: example `wallet-sale-request`: `duplicate_of` names unknown example \
+            "wallet.yaml:49:5: example `wallet-sale-request`: `duplicate_of` names unknown example \
              `wallet-refund-request`",
         ],
     );
@@ -204,7 +204,7 @@ fn unknown_fact_in_a_predicate() {
     assert_headlines(
         "unknown_fact",
         &[
-            "wallet.yaml:32:9: operation `wallet.gate.sale`: rule `required_if`: unknown fact \
+            "wallet.yaml:33:9: operation `wallet.gate.sale`: rule `required_if`: unknown fact \
              `card_is_mastercard` (declare it under `facts` in common.yaml)",
         ],
     );
@@ -215,7 +215,7 @@ fn unknown_field_in_a_predicate() {
     assert_headlines(
         "predicate_unknown_field",
         &[
-            "wallet.yaml:32:9: operation `wallet.gate.sale`: rule `required_if`: the predicate \
+            "wallet.yaml:33:9: operation `wallet.gate.sale`: rule `required_if`: the predicate \
              names `customer.fax`, which does not exist (`customer.fax` is not declared)",
         ],
     );
@@ -229,8 +229,8 @@ fn duplicate_operation_id() {
     assert_headlines(
         "duplicate_operation_id",
         &[
-            "wallet.yaml:47:5: duplicate operation id `wallet.callback.sale` (first defined at \
-             wallet.yaml:41:5)",
+            "wallet.yaml:48:5: duplicate operation id `wallet.callback.sale` (first defined at \
+             wallet.yaml:42:5)",
         ],
     );
 }
@@ -240,8 +240,8 @@ fn duplicate_example_id() {
     assert_headlines(
         "duplicate_example_id",
         &[
-            "wallet.yaml:57:5: duplicate example id `wallet-sale-request` (first defined at \
-             wallet.yaml:48:5)",
+            "wallet.yaml:58:5: duplicate example id `wallet-sale-request` (first defined at \
+             wallet.yaml:49:5)",
         ],
     );
 }
@@ -259,8 +259,8 @@ fn duplicate_param_path() {
     assert_headlines(
         "duplicate_param_path",
         &[
-            "wallet.yaml:23:9: duplicate param path `general.project_id` (first defined at \
-             wallet.yaml:19:9)",
+            "wallet.yaml:24:9: duplicate param path `general.project_id` (first defined at \
+             wallet.yaml:20:9)",
         ],
     );
 }
@@ -273,7 +273,7 @@ fn rule_naming_a_param_that_does_not_exist() {
     assert_headlines(
         "rule_unknown_param",
         &[
-            "wallet.yaml:38:9: operation `wallet.gate.sale`: rule `requires`: names \
+            "wallet.yaml:39:9: operation `wallet.gate.sale`: rule `requires`: names \
              `customer.ident`, which does not exist (`customer.ident` is not declared)",
         ],
     );
@@ -283,7 +283,7 @@ fn rule_naming_a_param_that_does_not_exist() {
 fn rule_with_a_key_its_kind_does_not_take() {
     assert_headlines(
         "rule_extra_key",
-        &["wallet.yaml:35:9: operation `wallet.gate.sale`: rule `one_of`: does not take `when`"],
+        &["wallet.yaml:36:9: operation `wallet.gate.sale`: rule `one_of`: does not take `when`"],
     );
 }
 
@@ -291,7 +291,7 @@ fn rule_with_a_key_its_kind_does_not_take() {
 fn rule_missing_a_key_its_kind_needs() {
     assert_headlines(
         "rule_missing_key",
-        &["wallet.yaml:32:9: operation `wallet.gate.sale`: rule `required_if`: needs `when`"],
+        &["wallet.yaml:33:9: operation `wallet.gate.sale`: rule `required_if`: needs `when`"],
     );
 }
 
@@ -300,7 +300,7 @@ fn conditional_param_no_rule_names() {
     assert_headlines(
         "conditional_unnamed",
         &[
-            "wallet.yaml:21:9: operation `wallet.gate.sale`: `general.payment_id` is conditional \
+            "wallet.yaml:22:9: operation `wallet.gate.sale`: `general.payment_id` is conditional \
              but no rule names it as `field`",
         ],
     );
@@ -311,7 +311,7 @@ fn one_of_param_in_no_one_of_rule() {
     assert_headlines(
         "one_of_unlisted",
         &[
-            "wallet.yaml:21:9: operation `wallet.gate.sale`: `general.payment_id` is in one-of \
+            "wallet.yaml:22:9: operation `wallet.gate.sale`: `general.payment_id` is in one-of \
              group `contact` but no `one_of` rule of that group lists it",
         ],
     );
@@ -325,7 +325,7 @@ fn corrected_json_that_does_not_parse() {
     assert_headlines(
         "corrected_invalid",
         &[
-            "wallet.yaml:57:5: example `wallet-sale-callback`: `corrected` is not valid JSON: EOF \
+            "wallet.yaml:58:5: example `wallet-sale-callback`: `corrected` is not valid JSON: EOF \
              while parsing an object at line 2 column 0",
         ],
     );
@@ -336,7 +336,7 @@ fn example_using_an_undeclared_field() {
     assert_headlines(
         "undeclared_field",
         &[
-            "wallet.yaml:48:5: example `wallet-sale-request`: uses `customer.nickname`, which \
+            "wallet.yaml:49:5: example `wallet-sale-request`: uses `customer.nickname`, which \
              operation `wallet.gate.sale` does not declare (record an erratum `rule: \
              undeclared_field` with this path if the example is wrong)",
         ],
@@ -353,7 +353,7 @@ fn example_lacking_a_required_param() {
     assert_headlines(
         "missing_required",
         &[
-            "wallet.yaml:48:5: example `wallet-sale-request`: lacks `general.payment_id`, which \
+            "wallet.yaml:49:5: example `wallet-sale-request`: lacks `general.payment_id`, which \
              operation `wallet.gate.sale` requires (record an erratum `rule: missing_required` \
              with this path if the example is wrong)",
         ],
@@ -370,7 +370,7 @@ fn stale_erratum_says_missing_but_present() {
     assert_headlines(
         "stale_erratum",
         &[
-            "wallet.yaml:48:5: example `wallet-sale-request`: an erratum says \
+            "wallet.yaml:49:5: example `wallet-sale-request`: an erratum says \
              `general.payment_id` is missing, but the example has it",
         ],
     );
@@ -381,7 +381,7 @@ fn stale_erratum_names_a_field_the_example_lacks() {
     assert_headlines(
         "stale_undeclared_erratum",
         &[
-            "wallet.yaml:48:5: example `wallet-sale-request`: an erratum names \
+            "wallet.yaml:49:5: example `wallet-sale-request`: an erratum names \
              `customer.nickname`, which the example does not contain",
         ],
     );
@@ -392,7 +392,7 @@ fn printed_text_differs_from_the_document() {
     assert_headlines(
         "printed_differs",
         &[
-            r#"wallet.yaml:48:5: example `wallet-sale-request`: `printed` differs from the document at line 5: the document has "  \"customer\": {\"email\": \"b@example.com\"}", the spec "  \"customer\": {\"email\": \"a@example.com\"}""#,
+            r#"wallet.yaml:49:5: example `wallet-sale-request`: `printed` differs from the document at line 5: the document has "  \"customer\": {\"email\": \"b@example.com\"}", the spec "  \"customer\": {\"email\": \"a@example.com\"}""#,
         ],
     );
 }
@@ -402,7 +402,7 @@ fn example_out_of_document_order() {
     assert_headlines(
         "example_out_of_order",
         &[
-            "wallet.yaml:60:5: example `wallet-sale-request` is out of document order (it starts \
+            "wallet.yaml:61:5: example `wallet-sale-request` is out of document order (it starts \
              at line 3, before the previous one)",
         ],
     );
@@ -418,6 +418,17 @@ fn gate_operation_without_path() {
         &[
             "wallet.yaml:10:5: operation `wallet.gate.sale`: a Gate operation needs `http_method` \
              and `path`",
+        ],
+    );
+}
+
+#[test]
+fn gate_operation_without_action() {
+    assert_headlines(
+        "gate_without_action",
+        &[
+            "wallet.yaml:10:5: operation `wallet.gate.sale`: a Gate or Payment Page operation \
+             needs `action` (what it does to payments: purchase, auth, refund...)",
         ],
     );
 }
@@ -447,9 +458,9 @@ fn enum_value_of_the_wrong_type() {
     assert_headlines(
         "enum_value_type",
         &[
-            "wallet.yaml:31:9: `customer.email_opt_in`: value `false` is not a string (YAML reads \
+            "wallet.yaml:32:9: `customer.email_opt_in`: value `false` is not a string (YAML reads \
              bare Y, N, yes, no, true as booleans: quote it)",
-            "wallet.yaml:31:9: `customer.email_opt_in`: value `true` is not a string (YAML reads \
+            "wallet.yaml:32:9: `customer.email_opt_in`: value `true` is not a string (YAML reads \
              bare Y, N, yes, no, true as booleans: quote it)",
         ],
     );

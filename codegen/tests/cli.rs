@@ -51,11 +51,11 @@ fn check_exits_1_on_a_parse_error_with_a_snippet() {
     assert_eq!(out.status.code(), Some(1), "stderr: {}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.starts_with("unknown_key/wallet.yaml:22:9: unknown field `requirment`"),
+        stdout.starts_with("unknown_key/wallet.yaml:23:9: unknown field `requirment`"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("22 |         requirment: required"),
+        stdout.contains("23 |         requirment: required"),
         "{stdout}"
     );
 }

@@ -359,7 +359,7 @@ fn a_removed_callback_field_is_breaking() {
 #[test]
 fn a_new_operation_is_compatible_and_a_removed_one_breaking() {
     let refund = "  - id: wallet.callback.sale\n";
-    let with_refund = "  - id: wallet.gate.refund\n    title: Refund\n    interface: gate\n    source: \"1-6\"\n    http_method: POST\n    path: /v2/payment/wallet/refund\n    path_group: /v2/payment/{payment_method}/refund\n    objects: [general]\n  - id: wallet.callback.sale\n";
+    let with_refund = "  - id: wallet.gate.refund\n    title: Refund\n    interface: gate\n    action: refund\n    source: \"1-6\"\n    http_method: POST\n    path: /v2/payment/wallet/refund\n    path_group: /v2/payment/{payment_method}/refund\n    objects: [general]\n  - id: wallet.callback.sale\n";
     assert_eq!(
         changes("new-operation", &[("wallet.yaml", refund, with_refund)]),
         ["compatible gate request wallet.gate.refund: new operation"]
@@ -372,6 +372,22 @@ fn a_new_operation_is_compatible_and_a_removed_one_breaking() {
     assert_eq!(
         changes,
         ["breaking gate request wallet.gate.refund: operation removed"]
+    );
+}
+
+#[test]
+fn a_changed_action_is_breaking() {
+    // Whether the client may send a request again follows what the operation does.
+    assert_eq!(
+        changes(
+            "action",
+            &[(
+                "wallet.yaml",
+                "    action: purchase\n",
+                "    action: refund\n"
+            )]
+        ),
+        ["breaking gate request wallet.gate.sale: action purchase -> refund"]
     );
 }
 

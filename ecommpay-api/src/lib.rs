@@ -4,7 +4,8 @@
 extern crate self as ecommpay_api;
 
 pub use ecommpay_core::{
-    Interface, builder, excerpt, formats, natural, operation, payment_page, secret, validate, wire,
+    Action, Interface, builder, excerpt, formats, natural, operation, payment_page, secret,
+    validate, wire,
 };
 
 /// Signatures: the canonical form, signing and verification, and `#[derive(Canonical)]`.

@@ -11,10 +11,12 @@
 //!
 //! Merchants use it through `ecommpay-api`, which re-exports it.
 
+mod action;
 pub mod formats;
 mod interface;
 pub mod natural;
 
+pub use action::Action;
 pub use interface::Interface;
 
 #[cfg(feature = "runtime")]

@@ -64,11 +64,7 @@ pub(crate) fn plan(applied: &Applied, outcome: &Outcome) -> Vec<Value> {
 
 /// The callback that reports an operation's outcome.
 pub(crate) fn final_callback(applied: &Applied, outcome: &Outcome) -> Value {
-    if applied
-        .operation
-        .operation
-        .ends_with(".payout_registration")
-    {
+    if crate::ledger::registers_payout(&applied.operation.operation) {
         return registration_callback(applied, outcome);
     }
     let (code, message) = match outcome {

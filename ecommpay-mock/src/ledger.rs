@@ -10,7 +10,9 @@ use crate::PAYMENT_LIMIT;
 use crate::bounded::NewestMap;
 use crate::config::Outcome;
 
-/// What an operation does to a payment, from the last part of its id.
+/// What an operation does to a payment, in the ledger's terms: the spec's declared action
+/// (`action:`, read from the generated tables) with the `payment.type` and `operation.type`
+/// its callbacks carry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Action {
     /// Opens a payment under a new `payment_id`, of this `payment.type`.
@@ -32,23 +34,23 @@ pub(crate) enum Action {
 
 impl Action {
     pub(crate) fn of(operation: &str) -> Option<Self> {
+        use ecommpay_api::Action as Declared;
         let open = |payment_type, operation_type| Action::Open {
             payment_type,
             operation_type,
         };
-        if operation.contains(".payment_page.") && operation.ends_with(".payout") {
-            return Some(Action::CompletePayout);
-        }
-        Some(match operation.rsplit('.').next()? {
-            "sale" | "purchase" => open("purchase", "sale"),
-            "recurring_registration" => open("recurring", "recurring"),
-            "auth" => open("purchase", "auth"),
-            "payout" | "pix_payout" | "payout_registration" => open("payout", "payout"),
-            "recurring" => open("recurring", "recurring"),
-            "capture" => Action::Capture,
-            "cancel" => Action::Cancel,
-            "refund" => Action::Refund,
-            "recurring_cancel" => Action::RecurringCancel,
+        Some(match declared_action(operation)? {
+            Declared::Purchase => open("purchase", "sale"),
+            Declared::Auth => open("purchase", "auth"),
+            Declared::RegisterRecurring => open("recurring", "recurring"),
+            Declared::ChargeRecurring => open("recurring", "recurring"),
+            Declared::Payout | Declared::RegisterPayout => open("payout", "payout"),
+            Declared::CompletePayout => Action::CompletePayout,
+            Declared::Capture => Action::Capture,
+            Declared::Cancel => Action::Cancel,
+            Declared::Refund => Action::Refund,
+            Declared::CancelRecurring => Action::RecurringCancel,
+            // Callbacks report; an action a later spec adds is not the ledger's until it is.
             _ => return None,
         })
     }
@@ -64,6 +66,19 @@ impl Action {
             Action::CompletePayout => "payout",
         }
     }
+}
+
+/// The action the spec declares for `operation` (`paypal.gate.auth`), from the generated tables.
+pub(crate) fn declared_action(operation: &str) -> Option<ecommpay_api::Action> {
+    ecommpay_api::OPERATIONS
+        .iter()
+        .find(|entry| entry.id() == operation)
+        .map(|entry| entry.schema.action)
+}
+
+/// Whether `operation` registers a payout that the customer completes on Payment Page.
+pub(crate) fn registers_payout(operation: &str) -> bool {
+    declared_action(operation) == Some(ecommpay_api::Action::RegisterPayout)
 }
 
 /// A payment as the mock knows it.
@@ -421,7 +436,7 @@ fn settle(payment: &mut Payment) {
             Some(Action::Open { operation_type, .. }) if index == 0 => {
                 status = match (success, operation_type) {
                     (false, _) => "decline",
-                    (true, _) if operation.operation.ends_with(".payout_registration") => {
+                    (true, _) if registers_payout(&operation.operation) => {
                         "awaiting_payout_completion"
                     }
                     (true, "auth") => "awaiting capture",

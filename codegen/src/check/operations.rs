@@ -89,6 +89,19 @@ fn check_interface_keys(op: &Located<Operation>, file: &str, out: &mut Diagnosti
     if !callback && !op.reports_on.is_empty() {
         error("`reports_on` is for callbacks".into());
     }
+    match (callback, op.action) {
+        (false, None) => error(
+            "a Gate or Payment Page operation needs `action` (what it does to payments: purchase, auth, refund...)"
+                .into(),
+        ),
+        (true, Some(action)) if action != crate::model::Action::Report => error(format!(
+            "a callback's action is `report` (what it reports on is `reports_on`), not `{action}`"
+        )),
+        (false, Some(crate::model::Action::Report)) => {
+            error("`report` is the action of callbacks".into())
+        }
+        _ => {}
+    }
     match (op.root.is_some(), op.objects.is_empty()) {
         (true, false) => error("give either `root` or `objects`, not both".into()),
         (false, true) => error("the body needs `root` (one shared object) or `objects`".into()),

@@ -54,6 +54,8 @@ fn index_entry(op: &OperationIr, file_name: &str) -> Value {
     let mut entry = Map::new();
     entry.insert("operation".into(), op.id.clone().into());
     entry.insert("interface".into(), op.interface.as_str().into());
+    // What it does to payments (`purchase`, `refund`, ... `report`), as the spec declares it.
+    entry.insert("action".into(), op.action.as_str().into());
     entry.insert("payment_method".into(), op.method.clone().into());
     match op.interface {
         Interface::Gate => {

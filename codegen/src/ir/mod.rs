@@ -8,7 +8,9 @@ pub mod types;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{LoadedFile, LoadedSpec};
-use crate::model::{FieldSpec, Format, Interface, Located, MethodSpec, Operation, PaymentPageMode};
+use crate::model::{
+    Action, FieldSpec, Format, Interface, Located, MethodSpec, Operation, PaymentPageMode,
+};
 use crate::resolve::SpecIndex;
 
 pub use body::{BodyIr, PredicateIr, RuleIr, ShapeField, ShapeIr, ShapeKind};
@@ -117,6 +119,8 @@ pub struct OperationIr {
     pub title: String,
     pub doc: Doc,
     pub interface: Interface,
+    /// What it does to payments (callbacks: `Report`).
+    pub action: Action,
     pub method: String,
     pub http_method: Option<&'static str>,
     pub path: Option<String>,
@@ -286,6 +290,16 @@ fn operation(
         Interface::PaymentPage => format!("{}Params", naming::pascal(name)),
         Interface::Callback => "Callback".to_owned(),
     };
+    let action = match (op.interface, op.action) {
+        (Interface::Callback, _) => Action::Report,
+        (_, Some(action)) => action,
+        (_, None) => {
+            return Err(IrError::new(format!(
+                "operation `{}` needs `action` (what it does to payments)",
+                op.id
+            )));
+        }
+    };
     Ok(OperationIr {
         id: op.id.clone(),
         title: op.title.clone(),
@@ -294,6 +308,7 @@ fn operation(
             original: op.original.clone(),
         },
         interface: op.interface,
+        action,
         method: method.id.clone(),
         http_method: op.http_method.map(|m| match m {
             crate::model::HttpMethod::Get => "GET",

@@ -18,7 +18,8 @@ pub use method::{
     Code, Currencies, CurrencyRestriction, Limit, MethodRule, MethodSpec, Submethod, Timing,
 };
 pub use operation::{
-    HttpMethod, Interface, Operation, PaymentPageMode, Predicate, RuleKind, RuleSpec, Variant,
+    Action, HttpMethod, Interface, Operation, PaymentPageMode, Predicate, RuleKind, RuleSpec,
+    Variant,
 };
 pub(crate) use source::{LOCATED, LOCATED_FIELDS};
 pub use source::{Located, Position, SourceRef};

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::{FieldSpec, Located, Scalar, SourceRef};
 
-pub use ecommpay_core::Interface;
+pub use ecommpay_core::{Action, Interface};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(JsonSchema))]
@@ -53,6 +53,8 @@ pub struct Operation {
     pub id: String,
     pub title: String,
     pub interface: Interface,
+    /// Gate and Payment Page: what the operation does to payments (callbacks report).
+    pub action: Option<Action>,
     pub source: SourceRef,
     pub description: Option<String>,
     pub original: Option<String>,

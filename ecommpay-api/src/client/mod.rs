@@ -19,10 +19,11 @@
 //! # Retries
 //!
 //! Nothing is sent twice unless a [`RetryPolicy`] says so, and even then only requests that open
-//! a new payment under their own `payment_id` ([`OperationEffect::CreatesPayment`]: sale, auth,
-//! payout, PIX payout, recurring charge, payout registration) and only after a connection
-//! failure that happened before any byte was sent. Refunds, captures, cancels and recurring
-//! cancels are never sent again ([`operation_effect`]).
+//! a new payment under their own `payment_id` (sale, auth, payout, PIX payout, recurring charge,
+//! payout registration: the operations whose spec-declared [`Action`](crate::Action)
+//! [opens a payment](crate::Action::opens_payment)) and only after a connection failure that
+//! happened before any byte was sent. Refunds, captures, cancels and recurring cancels are never
+//! sent again.
 //!
 //! # Secrets
 //!
@@ -54,7 +55,7 @@ use crate::validate::Validate;
 pub use answer::{AnswerBody, GateAnswer, GateRejection};
 pub use error::{ConfigError, GateError, GateErrorKind};
 pub use reqwest_transport::{DEFAULT_MAX_ANSWER_BYTES, ReqwestTransport};
-pub use retry::{ACTS_ON_PAYMENT, CREATES_PAYMENT, OperationEffect, RetryPolicy, operation_effect};
+pub use retry::RetryPolicy;
 pub use transport::{
     Timeouts, Transport, TransportError, TransportErrorKind, TransportRequest, TransportResponse,
 };
@@ -273,7 +274,7 @@ impl<T: Transport> Gate<T> {
             ("Accept", "application/json".to_owned()),
             ("User-Agent", USER_AGENT.to_owned()),
         ];
-        let retryable = operation_effect(operation) == OperationEffect::CreatesPayment;
+        let retryable = R::schema().action.opens_payment();
         let mut attempts = 0;
         loop {
             attempts += 1;

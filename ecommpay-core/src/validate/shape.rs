@@ -167,6 +167,8 @@ pub struct OperationSchema {
     pub id: &'static str,
     pub title: &'static str,
     pub interface: Interface,
+    /// What it does to payments, as the spec declares it.
+    pub action: crate::Action,
     /// The module (payment method) it belongs to.
     pub method: &'static str,
     pub http_method: Option<&'static str>,

@@ -50,6 +50,7 @@ pub(super) fn operation_schema(
         Interface::PaymentPage => quote!(Interface::PaymentPage),
         Interface::Callback => quote!(Interface::Callback),
     };
+    let action = format_ident!("{}", crate::ir::naming::pascal(op.action.as_str()));
     let http_method = opt_str(op.http_method);
     let path = opt_str(op.path.as_deref());
     let mode = opt_str(op.mode.map(|m| m.platform_value()));
@@ -70,6 +71,7 @@ pub(super) fn operation_schema(
             id: #id,
             title: #title,
             interface: #interface,
+            action: crate::Action::#action,
             method: #method,
             http_method: #http_method,
             path: #path,

@@ -20,8 +20,8 @@ pub use method::{
 pub use operation::{
     HttpMethod, Interface, Operation, PaymentPageMode, Predicate, RuleKind, RuleSpec, Variant,
 };
+pub use source::{FINGERPRINT_DIGITS, Located, Position, SourceRef};
 pub(crate) use source::{LOCATED, LOCATED_FIELDS};
-pub use source::{Located, Position, SourceRef};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(JsonSchema))]

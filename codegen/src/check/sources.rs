@@ -1,0 +1,896 @@
+//! Every `source:` reference read against its document: the cited lines exist and hold the
+//! reference's text (its quoted `original`, its example's `printed` block, or the fingerprint
+//! recorded after `@`). When the documents change, each reference is placed again: in place,
+//! moved unchanged (which `reanchor` rewrites), or lost (its text changed or vanished), named at
+//! its document line.
+//!
+//! Placing a reference: every window of the document that holds its text is a candidate shift.
+//! References with a single candidate are anchors; a reference takes the shift of the nearest
+//! anchor before it (else after it) when that shift holds its text, so a table row printed in
+//! several sections follows its own section rather than the first look-alike.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::LoadedSpec;
+use crate::load::references::{Cited, WrittenRef, references};
+use crate::model::FINGERPRINT_DIGITS;
+
+/// Occurrences of a quote's first part looked at per reference: bounded work per reference.
+const MAX_OCCURRENCES: usize = 4096;
+/// How much of a text a message quotes.
+const EXCERPT_CHARS: usize = 80;
+
+/// A vendor document as the checks read it: its lines, each whitespace-normalised, and their
+/// normalised text joined by spaces (a quote may run across lines).
+pub struct Document {
+    pub name: String,
+    lines: Vec<String>,
+    normalized: Vec<String>,
+    line_hashes: Vec<u64>,
+    joined: String,
+    starts: Vec<usize>,
+}
+
+fn normalize(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The rolling hash's modulus (a Mersenne prime) and base.
+const MODULUS: u64 = (1 << 61) - 1;
+const BASE: u64 = 1_000_003;
+const FINGERPRINT_MASK: u64 = (1 << (4 * FINGERPRINT_DIGITS)) - 1;
+
+fn mul_mod(a: u64, b: u64) -> u64 {
+    ((u128::from(a) * u128::from(b)) % u128::from(MODULUS)) as u64
+}
+
+fn line_hash(normalized: &str) -> u64 {
+    let digest = Sha256::digest(normalized.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    u64::from_le_bytes(first) % MODULUS
+}
+
+/// The fingerprint of lines (each whitespace-normalised): a polynomial over their SHA-256
+/// hashes, so that every window of a document is hashed in one pass.
+fn fingerprint_of(hashes: &[u64]) -> u64 {
+    hashes
+        .iter()
+        .fold(0, |h, &line| (mul_mod(h, BASE) + line) % MODULUS)
+        & FINGERPRINT_MASK
+}
+
+/// `@` and the fingerprint's hex digits, as a reference writes them.
+pub fn fingerprint_text(fingerprint: u64) -> String {
+    format!("@{fingerprint:0width$x}", width = FINGERPRINT_DIGITS)
+}
+
+impl Document {
+    pub fn new(name: &str, text: &str) -> Self {
+        let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let normalized: Vec<String> = lines.iter().map(|l| normalize(l)).collect();
+        let line_hashes = normalized.iter().map(|l| line_hash(l)).collect();
+        let mut joined = String::new();
+        let mut starts = Vec::with_capacity(lines.len());
+        for line in &normalized {
+            // Blank lines add nothing: a quote runs on across them.
+            if !joined.is_empty() && !line.is_empty() {
+                joined.push(' ');
+            }
+            starts.push(joined.len());
+            joined.push_str(line);
+        }
+        Document {
+            name: name.to_owned(),
+            lines,
+            normalized,
+            line_hashes,
+            joined,
+            starts,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// A line as printed (1-based).
+    fn line(&self, number: usize) -> &str {
+        self.lines.get(number.wrapping_sub(1)).map_or("", |l| l)
+    }
+
+    #[cfg(test)]
+    fn end_of(&self, line: usize) -> usize {
+        self.starts[line - 1] + self.normalized[line - 1].len()
+    }
+
+    /// The 1-based line holding byte `offset` of the joined text.
+    fn line_at(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset).max(1)
+    }
+
+    fn fingerprint(&self, first: usize, last: usize) -> u64 {
+        fingerprint_of(&self.line_hashes[first - 1..last])
+    }
+
+    #[cfg(test)]
+    fn holds(&self, first: usize, last: usize, text: &Text) -> bool {
+        if first == 0 || last > self.len() || first > last {
+            return false;
+        }
+        match text {
+            Text::Quote(parts) => find_parts(
+                &self.joined[self.starts[first - 1]..self.end_of(last)],
+                parts,
+                0,
+            )
+            .is_some(),
+            Text::Fingerprint(fingerprint) => self.fingerprint(first, last) == *fingerprint,
+        }
+    }
+
+    /// Every shift `d` such that lines `first+d ..= first+d+len-1` hold the text.
+    fn shifts(&self, first: usize, len: usize, text: &Text) -> Shifts {
+        let mut shifts = Shifts::default();
+        let n = self.len();
+        if len == 0 || len > n {
+            return shifts;
+        }
+        let first = first as i64;
+        match text {
+            Text::Quote(parts) => {
+                let Some(head) = parts.first() else {
+                    return shifts;
+                };
+                for (offset, _) in self
+                    .joined
+                    .match_indices(head.as_str())
+                    .take(MAX_OCCURRENCES)
+                {
+                    let Some((start, end)) = find_parts(&self.joined, parts, offset) else {
+                        break;
+                    };
+                    if start != offset {
+                        continue;
+                    }
+                    let (p, q) = (self.line_at(start), self.line_at(end.saturating_sub(1)));
+                    if q - p + 1 > len {
+                        continue;
+                    }
+                    let lowest = (q + 1).saturating_sub(len).max(1);
+                    let highest = p.min(n + 1 - len);
+                    if lowest <= highest {
+                        shifts.add(lowest as i64 - first, highest as i64 - first);
+                    }
+                }
+            }
+            Text::Fingerprint(fingerprint) => {
+                // Roll the window's hash down the document: one pass.
+                let mut power = 1;
+                for _ in 1..len {
+                    power = mul_mod(power, BASE);
+                }
+                let mut hash = 0;
+                for (i, &line) in self.line_hashes.iter().enumerate() {
+                    if i >= len {
+                        let dropped = mul_mod(self.line_hashes[i - len], power);
+                        hash = (hash + MODULUS - dropped) % MODULUS;
+                    }
+                    hash = (mul_mod(hash, BASE) + line) % MODULUS;
+                    if i + 1 >= len && hash & FINGERPRINT_MASK == *fingerprint {
+                        let start = (i + 2 - len) as i64;
+                        shifts.add(start - first, start - first);
+                    }
+                }
+            }
+        }
+        shifts.normalize();
+        shifts
+    }
+}
+
+/// The parts of a quote, each whitespace-normalised: `...` (or `…`), ` / ` and `;` separate parts
+/// quoted in order with text left out between them.
+fn quote_parts(quote: &str) -> Vec<String> {
+    quote
+        .split("...")
+        .flat_map(|part| part.split(" / "))
+        .flat_map(|part| part.split(['…', ';']))
+        .map(normalize)
+        .filter(|part| !part.is_empty())
+        .collect()
+}
+
+/// The first place from `from` where the parts occur in order: (start of the first, end of the
+/// last).
+fn find_parts(haystack: &str, parts: &[String], from: usize) -> Option<(usize, usize)> {
+    let mut at = from;
+    let mut start = None;
+    for part in parts {
+        let found = at + haystack.get(at..)?.find(part.as_str())?;
+        start.get_or_insert(found);
+        at = found + part.len();
+    }
+    Some((start?, at))
+}
+
+/// What a reference's lines must hold, in the form the document is searched for.
+enum Text {
+    Quote(Vec<String>),
+    Fingerprint(u64),
+}
+
+/// Candidate shifts as sorted, disjoint, inclusive intervals.
+#[derive(Default, Debug)]
+struct Shifts(Vec<(i64, i64)>);
+
+impl Shifts {
+    fn add(&mut self, low: i64, high: i64) {
+        self.0.push((low, high));
+    }
+
+    fn normalize(&mut self) {
+        self.0.sort_unstable();
+        let mut merged: Vec<(i64, i64)> = Vec::with_capacity(self.0.len());
+        for (low, high) in self.0.drain(..) {
+            match merged.last_mut() {
+                Some(last) if low <= last.1 + 1 => last.1 = last.1.max(high),
+                _ => merged.push((low, high)),
+            }
+        }
+        self.0 = merged;
+    }
+
+    fn contains(&self, shift: i64) -> bool {
+        self.0
+            .iter()
+            .any(|&(low, high)| (low..=high).contains(&shift))
+    }
+
+    fn single(&self) -> Option<i64> {
+        match self.0.as_slice() {
+            [(low, high)] if low == high => Some(*low),
+            _ => None,
+        }
+    }
+
+    fn nearest(&self, target: i64) -> Option<i64> {
+        self.0
+            .iter()
+            .map(|&(low, high)| target.clamp(low, high))
+            .min_by_key(|shift| (shift.abs_diff(target), *shift))
+    }
+}
+
+/// Where a reference stands in the current document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    InPlace,
+    /// Its text, unchanged, is `shift` lines away.
+    Moved {
+        shift: i64,
+    },
+    /// Its text is not in the document any more.
+    Lost(Loss),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Loss {
+    /// The line where it should be now reads differently.
+    Changed {
+        line: usize,
+        was: String,
+        now: String,
+    },
+    /// Nothing like it is near where it should be.
+    Vanished { first: usize, last: usize },
+}
+
+/// A reference of a spec file and its outcome.
+#[derive(Debug)]
+pub struct Placed {
+    pub file: usize,
+    pub written: WrittenRef,
+    pub outcome: Outcome,
+}
+
+/// What reading every reference found.
+#[derive(Debug, Default)]
+pub struct Reading {
+    pub placed: Vec<Placed>,
+    pub diagnostics: Diagnostics,
+}
+
+impl Reading {
+    pub fn moved(&self) -> usize {
+        self.placed
+            .iter()
+            .filter(|p| matches!(p.outcome, Outcome::Moved { .. }))
+            .count()
+    }
+}
+
+/// A document name from the spec must name a file directly in the seeds directory.
+fn plain_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains(['/', '\\']) && name != "." && name != ".."
+}
+
+fn excerpt(text: &str) -> String {
+    let text = normalize(text);
+    if text.chars().count() <= EXCERPT_CHARS {
+        format!("{text:?}")
+    } else {
+        let cut: String = text.chars().take(EXCERPT_CHARS).collect();
+        format!("{cut:?}…")
+    }
+}
+
+/// Reads every reference of the spec; `seeds` is the documents' directory (without it, only
+/// what needs no document: every reference has a quote or a fingerprint, and prose cites no line
+/// numbers).
+pub fn read(spec: &LoadedSpec, seeds: Option<&Path>) -> Reading {
+    let mut reading = Reading::default();
+    let mut by_document: HashMap<String, Vec<(usize, WrittenRef)>> = HashMap::new();
+    for (index, file) in spec.files.iter().enumerate() {
+        let name = file.display_name.as_str();
+        let found = references(&file.text);
+        for prose in found.prose {
+            reading.diagnostics.error(
+                name,
+                prose.at,
+                format!(
+                    "`{}` cites document lines in prose (`{}`): cite them in a `source:` or leave them out, since prose cannot follow a document that moves",
+                    prose.key, prose.excerpt
+                ),
+            );
+        }
+        for written in found.refs {
+            let problem = match (&written.cited, written.reference.fingerprint) {
+                (Cited::Fingerprint(None), _) => Some(
+                    "has neither a quoted `original` nor a fingerprint of the text it cites: run `ecommpay-codegen reanchor` to record one"
+                        .to_owned(),
+                ),
+                (Cited::Quote(_) | Cited::Printed(_), Some(_)) => Some(
+                    "has a fingerprint beside its quoted text: the quote is what is checked, so drop the fingerprint"
+                        .to_owned(),
+                ),
+                _ => None,
+            };
+            if let Some(problem) = problem {
+                reading.diagnostics.error(
+                    name,
+                    written.at,
+                    format!(
+                        "{}: source `{}` {problem}",
+                        written.owner, written.reference
+                    ),
+                );
+            }
+            if !plain_name(&written.document) {
+                reading.diagnostics.error(
+                    name,
+                    written.at,
+                    format!(
+                        "{}: `{}` is not the file name of a document",
+                        written.owner, written.document
+                    ),
+                );
+                continue;
+            }
+            by_document
+                .entry(written.document.clone())
+                .or_default()
+                .push((index, written));
+        }
+    }
+    let Some(seeds) = seeds else {
+        return reading;
+    };
+    let mut documents: Vec<_> = by_document.into_iter().collect();
+    documents.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, refs) in documents {
+        let Ok(text) = std::fs::read_to_string(seeds.join(&name)) else {
+            for (file, written) in refs {
+                // A document file whose own document is missing is reported once, by the
+                // examples' check; a reference into another document here.
+                let own = spec.files[file].document_file() == name;
+                if !own {
+                    reading.diagnostics.error(
+                        &spec.files[file].display_name,
+                        written.at,
+                        format!(
+                            "{}: document `{name}` is not in the seeds directory",
+                            written.owner
+                        ),
+                    );
+                }
+            }
+            continue;
+        };
+        let document = Document::new(&name, &text);
+        place_all(spec, &document, refs, &mut reading);
+    }
+    let moved = reading.moved();
+    if moved > 0 {
+        reading.diagnostics.push(Diagnostic::summary(format!(
+            "{moved} references moved unchanged; run `ecommpay-codegen reanchor`"
+        )));
+    }
+    reading
+}
+
+/// The text a written reference must find, or why it has none to look for.
+fn text_of(written: &WrittenRef) -> Result<Text, String> {
+    let (first, last) = (
+        written.reference.first_line as usize,
+        written.reference.last_line as usize,
+    );
+    match &written.cited {
+        Cited::Quote(quote) => {
+            let parts = quote_parts(quote);
+            if parts.is_empty() {
+                Err("its `original` is empty".to_owned())
+            } else {
+                Ok(Text::Quote(parts))
+            }
+        }
+        Cited::Printed(printed) => {
+            let lines: Vec<&str> = printed
+                .strip_suffix('\n')
+                .unwrap_or(printed)
+                .split('\n')
+                .collect();
+            if lines.len() != last - first + 1 {
+                return Err(format!(
+                    "`printed` has {} lines, the source range {first}-{last} has {}",
+                    lines.len(),
+                    last - first + 1
+                ));
+            }
+            let hashes: Vec<u64> = lines.iter().map(|l| line_hash(&normalize(l))).collect();
+            Ok(Text::Fingerprint(fingerprint_of(&hashes)))
+        }
+        Cited::Fingerprint(Some(fingerprint)) => Ok(Text::Fingerprint(*fingerprint)),
+        Cited::Fingerprint(None) => Err(String::new()),
+    }
+}
+
+fn place_all(
+    spec: &LoadedSpec,
+    document: &Document,
+    refs: Vec<(usize, WrittenRef)>,
+    reading: &mut Reading,
+) {
+    struct Candidate {
+        file: usize,
+        written: WrittenRef,
+        text: Text,
+        shifts: Shifts,
+    }
+    let mut candidates = Vec::new();
+    for (file, written) in refs {
+        let name = &spec.files[file].display_name;
+        let (first, last) = (
+            written.reference.first_line as usize,
+            written.reference.last_line as usize,
+        );
+        if last > document.len() {
+            reading.diagnostics.error(
+                name,
+                written.at,
+                format!(
+                    "{}: source `{}` runs past the end of {} ({} lines)",
+                    written.owner,
+                    written.reference,
+                    document.name,
+                    document.len()
+                ),
+            );
+        }
+        let text = match text_of(&written) {
+            Ok(text) => text,
+            Err(problem) => {
+                if !problem.is_empty() {
+                    reading.diagnostics.error(
+                        name,
+                        written.at,
+                        format!("{}: {problem}", written.owner),
+                    );
+                }
+                continue;
+            }
+        };
+        let shifts = document.shifts(first, last - first + 1, &text);
+        candidates.push(Candidate {
+            file,
+            written,
+            text,
+            shifts,
+        });
+    }
+    let mut anchors: Vec<(u32, i64)> = candidates
+        .iter()
+        .filter_map(|c| Some((c.written.reference.first_line, c.shifts.single()?)))
+        .collect();
+    anchors.sort_unstable();
+    for candidate in candidates {
+        let first = candidate.written.reference.first_line;
+        let split = anchors.partition_point(|&(line, _)| line <= first);
+        let before = split.checked_sub(1).map(|i| anchors[i].1);
+        let after = anchors.get(split).map(|a| a.1);
+        let preferred: Vec<i64> = before.into_iter().chain(after).collect();
+        let shift = preferred
+            .iter()
+            .copied()
+            .find(|&s| candidate.shifts.contains(s))
+            .or_else(|| candidate.shifts.contains(0).then_some(0))
+            .or_else(|| {
+                candidate
+                    .shifts
+                    .nearest(preferred.first().copied().unwrap_or(0))
+            });
+        let outcome = match shift {
+            Some(0) => {
+                if let (Cited::Printed(printed), true) = (
+                    &candidate.written.cited,
+                    candidate.written.reference.last_line as usize <= document.len(),
+                ) && let Some(difference) =
+                    printed_difference(document, &candidate.written, printed)
+                {
+                    reading.diagnostics.error(
+                        &spec.files[candidate.file].display_name,
+                        candidate.written.at,
+                        difference,
+                    );
+                }
+                Outcome::InPlace
+            }
+            Some(shift) => Outcome::Moved { shift },
+            None => {
+                let expected = preferred.first().copied().unwrap_or(0);
+                let loss = describe_loss(document, &candidate.written, &candidate.text, expected);
+                reading.diagnostics.error(
+                    &spec.files[candidate.file].display_name,
+                    candidate.written.at,
+                    loss_message(&document.name, &candidate.written, &loss),
+                );
+                Outcome::Lost(loss)
+            }
+        };
+        reading.placed.push(Placed {
+            file: candidate.file,
+            written: candidate.written,
+            outcome,
+        });
+    }
+}
+
+/// An example block whose lines hold its text once whitespace is normalised, but not byte for
+/// byte.
+fn printed_difference(document: &Document, written: &WrittenRef, printed: &str) -> Option<String> {
+    let first = written.reference.first_line as usize;
+    let printed = printed.strip_suffix('\n').unwrap_or(printed);
+    for (offset, got) in printed.split('\n').enumerate() {
+        let line = first + offset;
+        let expected = document.line(line);
+        if got != expected {
+            return Some(format!(
+                "{}:{line}: {}: `printed` differs from the document: the document has {}, the spec {}",
+                document.name,
+                written.owner,
+                excerpt(expected),
+                excerpt(got)
+            ));
+        }
+    }
+    None
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Where a reference's text should be now (shifted like its neighbours) and what stands there.
+fn describe_loss(document: &Document, written: &WrittenRef, text: &Text, shift: i64) -> Loss {
+    let n = document.len() as i64;
+    let first = (i64::from(written.reference.first_line) + shift).clamp(1, n.max(1)) as usize;
+    let last = (i64::from(written.reference.last_line) + shift).clamp(1, n.max(1)) as usize;
+    let vanished = Loss::Vanished { first, last };
+    if document.is_empty() || i64::from(written.reference.first_line) + shift > n {
+        return vanished;
+    }
+    match (&written.cited, text) {
+        (Cited::Quote(quote), _) => {
+            let wanted = words(quote);
+            if wanted.is_empty() {
+                return vanished;
+            }
+            let best = (first..=last)
+                .map(|line| {
+                    let have = words(document.line(line));
+                    let shared = wanted.iter().filter(|w| have.contains(w)).count();
+                    (shared, std::cmp::Reverse(line))
+                })
+                .max();
+            match best {
+                Some((shared, std::cmp::Reverse(line))) if shared * 2 >= wanted.len() => {
+                    Loss::Changed {
+                        line,
+                        was: quote.clone(),
+                        now: document.line(line).to_owned(),
+                    }
+                }
+                _ => vanished,
+            }
+        }
+        (Cited::Printed(printed), _) => {
+            let printed: Vec<&str> = printed.lines().collect();
+            let mut differing = None;
+            let mut same = 0;
+            for (offset, got) in printed.iter().enumerate() {
+                let line = first + offset;
+                if line > document.len() {
+                    break;
+                }
+                if normalize(got) == document.normalized[line - 1] {
+                    same += 1;
+                } else if differing.is_none() {
+                    differing = Some((line, (*got).to_owned()));
+                }
+            }
+            match differing {
+                Some((line, was)) if same * 2 >= printed.len() => Loss::Changed {
+                    line,
+                    was,
+                    now: document.line(line).to_owned(),
+                },
+                _ => vanished,
+            }
+        }
+        (Cited::Fingerprint(_), Text::Fingerprint(fingerprint)) => Loss::Changed {
+            line: first,
+            was: format!("the text fingerprinted {}", fingerprint_text(*fingerprint)),
+            now: document.line(first).to_owned(),
+        },
+        _ => vanished,
+    }
+}
+
+fn loss_message(document: &str, written: &WrittenRef, loss: &Loss) -> String {
+    let owner = &written.owner;
+    let reference = &written.reference;
+    match (loss, &written.cited) {
+        (Loss::Changed { line, now, .. }, Cited::Fingerprint(_)) => format!(
+            "{document}:{line}: {owner}: the text of source `{reference}` changed (its lines no longer match the fingerprint; they now begin {})",
+            excerpt(now)
+        ),
+        (Loss::Changed { line, was, now }, _) => format!(
+            "{document}:{line}: {owner}: the text changed: the spec has {}, the document now {}",
+            excerpt(was),
+            excerpt(now)
+        ),
+        (Loss::Vanished { first, last }, _) => format!(
+            "{document}:{first}: {owner}: the text of source `{reference}` is no longer in the document (looked for near lines {first}-{last} and everywhere else)"
+        ),
+    }
+}
+
+/// One rewrite `reanchor` made or could not make.
+#[derive(Debug)]
+pub struct Reanchored {
+    /// The spec files' new texts, for those that changed.
+    pub files: Vec<(usize, String)>,
+    /// What moved, what got a fingerprint, what could not be placed: one line each.
+    pub report: Vec<String>,
+    pub moved: usize,
+    pub recorded: usize,
+    pub unplaced: usize,
+}
+
+/// Rewrites each reference whose text only moved, and records the fingerprint of references
+/// that have neither a quote nor one; every other byte of the spec files is kept.
+pub fn reanchor(spec: &LoadedSpec, seeds: &Path) -> Reanchored {
+    let reading = read(spec, Some(seeds));
+    let mut result = Reanchored {
+        files: Vec::new(),
+        report: Vec::new(),
+        moved: 0,
+        recorded: 0,
+        unplaced: 0,
+    };
+    let mut edits: HashMap<usize, Vec<(std::ops::Range<usize>, String)>> = HashMap::new();
+    let mut documents: HashMap<String, Option<Document>> = HashMap::new();
+    // References without a quote or fingerprint are not placed; they get one where they stand.
+    for (index, file) in spec.files.iter().enumerate() {
+        for written in references(&file.text).refs {
+            if written.cited != Cited::Fingerprint(None) || !plain_name(&written.document) {
+                continue;
+            }
+            let document = documents
+                .entry(written.document.clone())
+                .or_insert_with(|| {
+                    std::fs::read_to_string(seeds.join(&written.document))
+                        .ok()
+                        .map(|text| Document::new(&written.document, &text))
+                });
+            let (first, last) = (
+                written.reference.first_line as usize,
+                written.reference.last_line as usize,
+            );
+            let place = format!(
+                "{}:{}:{}",
+                file.display_name, written.at.line, written.at.column
+            );
+            match document {
+                Some(document) if last <= document.len() => {
+                    let fingerprint = document.fingerprint(first, last);
+                    let new = format!("{}{}", written.reference, fingerprint_text(fingerprint));
+                    if let Some(edit) = rewrite(&file.text, &written, &new) {
+                        edits.entry(index).or_default().push(edit);
+                        result.recorded += 1;
+                        result.report.push(format!(
+                            "{place}: recorded the fingerprint of {} for {}",
+                            written.reference.display_in(&written.document),
+                            written.owner
+                        ));
+                        continue;
+                    }
+                    result.unplaced += 1;
+                    result.report.push(format!(
+                        "{place}: cannot rewrite the scalar of {} (write it as a plain or quoted string)",
+                        written.owner
+                    ));
+                }
+                _ => {
+                    result.unplaced += 1;
+                    result.report.push(format!(
+                        "{place}: cannot record a fingerprint for {}: {} has no lines {}",
+                        written.owner,
+                        written.document,
+                        written.reference.range_text()
+                    ));
+                }
+            }
+        }
+    }
+    for placed in &reading.placed {
+        let file = &spec.files[placed.file];
+        let written = &placed.written;
+        let place = format!(
+            "{}:{}:{}",
+            file.display_name, written.at.line, written.at.column
+        );
+        match &placed.outcome {
+            Outcome::InPlace => {}
+            Outcome::Moved { shift } => {
+                let mut moved = written.reference.clone();
+                let shift_line = |line: u32| u32::try_from(i64::from(line) + shift).unwrap_or(1);
+                moved.first_line = shift_line(moved.first_line);
+                moved.last_line = shift_line(moved.last_line);
+                let mut new = moved.to_string();
+                if let Some(fingerprint) = moved.fingerprint {
+                    new.push_str(&fingerprint_text(fingerprint));
+                }
+                match rewrite(&file.text, written, &new) {
+                    Some(edit) => {
+                        edits.entry(placed.file).or_default().push(edit);
+                        result.moved += 1;
+                        result.report.push(format!(
+                            "{place}: moved {} from {} to {}",
+                            written.owner,
+                            written.reference.display_in(&written.document),
+                            moved.range_text()
+                        ));
+                    }
+                    None => {
+                        result.unplaced += 1;
+                        result.report.push(format!(
+                            "{place}: cannot rewrite the scalar of {}",
+                            written.owner
+                        ));
+                    }
+                }
+            }
+            Outcome::Lost(loss) => {
+                result.unplaced += 1;
+                let why = loss_message(&written.document, written, loss);
+                result
+                    .report
+                    .push(format!("{place}: could not place: {why}"));
+            }
+        }
+    }
+    let mut changed: Vec<_> = edits.into_iter().collect();
+    changed.sort_by_key(|(index, _)| *index);
+    for (index, mut file_edits) in changed {
+        let mut text = spec.files[index].text.clone();
+        file_edits.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
+        for (span, new) in file_edits {
+            text.replace_range(span, &new);
+        }
+        result.files.push((index, text));
+    }
+    result
+}
+
+/// The edit that writes `new` in place of a reference's value inside its scalar's bytes
+/// (keeping its quotes), or none when the bytes do not hold the value verbatim.
+fn rewrite(
+    file_text: &str,
+    written: &WrittenRef,
+    new: &str,
+) -> Option<(std::ops::Range<usize>, String)> {
+    let raw = file_text.get(written.span.clone())?;
+    let mut old = written.reference.to_string();
+    if let Some(fingerprint) = written.reference.fingerprint {
+        old.push_str(&fingerprint_text(fingerprint));
+    }
+    let inner = raw
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .or_else(|| raw.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')))
+        .unwrap_or(raw);
+    if inner != old {
+        return None;
+    }
+    let start = written.span.start + (raw.len() - inner.len()) / 2;
+    Some((start..start + inner.len(), new.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shifts_of(document: &Document, first: usize, len: usize, text: &Text) -> Vec<(i64, i64)> {
+        document.shifts(first, len, text).0
+    }
+
+    #[test]
+    fn a_quote_is_found_in_parts_across_lines() {
+        let document = Document::new("d.txt", "a\nодин  два\nтри\nчетыре\n");
+        let quote = Text::Quote(quote_parts("два три ... четыре"));
+        assert!(document.holds(2, 4, &quote));
+        assert!(!document.holds(2, 3, &quote));
+        assert_eq!(shifts_of(&document, 2, 3, &quote), [(0, 0)]);
+        assert_eq!(shifts_of(&document, 5, 3, &quote), [(-3, -3)]);
+        // A one-line quote in a two-line range fits two windows.
+        let one = Text::Quote(quote_parts("три"));
+        assert_eq!(shifts_of(&document, 1, 2, &one), [(1, 2)]);
+    }
+
+    #[test]
+    fn a_fingerprint_survives_a_move_and_whitespace() {
+        let before = Document::new("d.txt", "x\ny\n  {\"a\":  1}\n}\nz\n");
+        let fingerprint = before.fingerprint(3, 4);
+        let after = Document::new("d.txt", "new\nnew\nx\ny\n{\"a\": 1}\n  }\nz\n");
+        let text = Text::Fingerprint(fingerprint);
+        assert_eq!(shifts_of(&after, 3, 2, &text), [(2, 2)]);
+        assert!(!after.holds(3, 4, &text));
+        assert!(after.holds(5, 6, &text));
+        assert_eq!(fingerprint_text(0xab), "@0000000000ab");
+    }
+
+    #[test]
+    fn shifts_merge_and_pick_the_nearest() {
+        let mut shifts = Shifts::default();
+        shifts.add(5, 7);
+        shifts.add(-3, -3);
+        shifts.add(8, 9);
+        shifts.normalize();
+        assert_eq!(shifts.0, [(-3, -3), (5, 9)]);
+        assert_eq!(shifts.nearest(0), Some(-3));
+        assert_eq!(shifts.nearest(4), Some(5));
+        assert_eq!(shifts.single(), None);
+    }
+}

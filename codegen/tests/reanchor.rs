@@ -1,0 +1,200 @@
+//! References that follow their documents: the fixture `moved/` holds a small spec and three
+//! versions of its document: `before/` (what the spec cites), `after/` (the notes section moved
+//! to the end and two lines inserted above the rest: a pure move) and `changed/` (one quoted
+//! line reworded).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use ecommpay_codegen::load::load_dir;
+use ecommpay_codegen::pipeline::diagnose;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/moved")
+}
+
+/// A scratch copy of the fixture's spec, for the tests that rewrite it.
+fn scratch_spec(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("reanchor-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create the scratch spec directory");
+    for file in ["common.yaml", "wallet.yaml"] {
+        std::fs::copy(fixture().join("spec").join(file), dir.join(file)).expect("copy the spec");
+    }
+    dir
+}
+
+fn codegen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ecommpay-codegen"))
+        .args(args)
+        .env_remove("ECOMMPAY_SEEDS")
+        .output()
+        .expect("run ecommpay-codegen")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The check's headlines for the spec in `spec` against the document version `version`.
+fn headlines(spec: &Path, version: &str) -> Vec<String> {
+    let loaded = load_dir(spec).expect("the spec loads");
+    let prefix = format!("{}/", spec.display());
+    diagnose(&loaded, Some(&fixture().join(version)))
+        .0
+        .sorted()
+        .iter()
+        .map(|d| d.headline().replace(&prefix, ""))
+        .collect()
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).expect("read a spec file")
+}
+
+#[test]
+fn the_spec_checks_clean_against_the_document_it_cites() {
+    assert_eq!(
+        headlines(&fixture().join("spec"), "before"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_pure_move_is_one_line_for_check_and_mended_by_reanchor_alone() {
+    let spec = scratch_spec("pure-move");
+    assert_eq!(
+        headlines(&spec, "after"),
+        ["7 references moved unchanged; run `ecommpay-codegen reanchor`"]
+    );
+
+    let spec_arg = spec.display().to_string();
+    let seeds = fixture().join("after").display().to_string();
+    let out = codegen(&["--spec", &spec_arg, "reanchor", "--seeds", &seeds]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    let report = text(&out.stdout).replace(&format!("{spec_arg}/"), "");
+    assert_eq!(
+        report,
+        "\
+common.yaml:5:13: moved facts[0] (`card_is_visa`) from doc.txt:2 to 14
+wallet.yaml:15:13: moved operations[0] (`wallet.gate.sale`) from doc.txt:3-10 to 4-11
+wallet.yaml:24:17: moved operations[0].params[0] (`general.project_id`) from doc.txt:4 to 5
+wallet.yaml:33:17: moved operations[0].params[3] (`customer.email`) from doc.txt:5 to 6
+wallet.yaml:50:13: moved operations[1] (`wallet.callback.sale`) from doc.txt:11-12 to 12-13
+wallet.yaml:55:13: moved examples[0] (`wallet-sale-request`) from doc.txt:7-10 to 8-11
+wallet.yaml:64:13: moved examples[1] (`wallet-sale-callback`) from doc.txt:12 to 13
+"
+    );
+    assert_eq!(
+        text(&out.stderr),
+        "7 reference(s) moved, 0 fingerprint(s) recorded, 0 could not be placed\n"
+    );
+
+    // Only the line numbers inside the `source:` scalars changed: comments, quoting and every
+    // other byte are as written.
+    let original = fixture().join("spec");
+    let expected_common = read(&original.join("common.yaml")).replace(
+        "source: \"doc.txt:2@06322e0d513f\"  # the fact",
+        "source: \"doc.txt:14@06322e0d513f\"  # the fact",
+    );
+    assert_eq!(read(&spec.join("common.yaml")), expected_common);
+    let mut expected_wallet = read(&original.join("wallet.yaml"));
+    for (old, new) in [
+        (
+            "source: \"3-10@a31e886d7fba\"   # the whole section",
+            "source: \"4-11@a31e886d7fba\"   # the whole section",
+        ),
+        ("source: 4\n", "source: 5\n"),
+        ("source: '5'\n", "source: '6'\n"),
+        (
+            "source: \"11-12@dbeb876314cc\"",
+            "source: \"12-13@dbeb876314cc\"",
+        ),
+        ("source: \"7-10\"", "source: \"8-11\""),
+        ("source: \"12\"", "source: \"13\""),
+    ] {
+        assert_eq!(expected_wallet.matches(old).count(), 1, "{old}");
+        expected_wallet = expected_wallet.replace(old, new);
+    }
+    assert_eq!(read(&spec.join("wallet.yaml")), expected_wallet);
+
+    let out = codegen(&["--spec", &spec_arg, "check", "--seeds", &seeds]);
+    assert_eq!(out.status.code(), Some(0), "stdout: {}", text(&out.stdout));
+    assert_eq!(text(&out.stderr), "spec OK: 2 file(s)\n");
+
+    // Nothing is left to move.
+    let out = codegen(&["--spec", &spec_arg, "reanchor", "--seeds", &seeds]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), "");
+}
+
+#[test]
+fn a_changed_text_is_named_at_its_document_line() {
+    assert_eq!(
+        headlines(&fixture().join("spec"), "changed"),
+        [
+            "wallet.yaml:15:13: doc.txt:3: operations[0] (`wallet.gate.sale`): the text of source `3-10` changed (its lines no longer match the fingerprint; they now begin \"Запрос Sale\")",
+            "wallet.yaml:33:17: doc.txt:5: operations[0].params[3] (`customer.email`): the text changed: the spec has \"адрес электронной почты пользователя\", the document now \"email — адрес почты пользователя\"",
+        ]
+    );
+    // `reanchor` leaves what changed to the maintainer, and says so.
+    let spec = scratch_spec("changed");
+    let spec_arg = spec.display().to_string();
+    let seeds = fixture().join("changed").display().to_string();
+    let before = read(&spec.join("wallet.yaml"));
+    let out = codegen(&["--spec", &spec_arg, "reanchor", "--seeds", &seeds]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out.stdout);
+    assert_eq!(report.lines().count(), 2, "{report}");
+    assert!(
+        report
+            .lines()
+            .all(|l| l.contains(": could not place: doc.txt:")),
+        "{report}"
+    );
+    assert_eq!(read(&spec.join("wallet.yaml")), before);
+}
+
+#[test]
+fn a_bogus_line_number_fails() {
+    let spec = scratch_spec("bogus");
+    let wallet = spec.join("wallet.yaml");
+    std::fs::write(
+        &wallet,
+        read(&wallet).replace("source: 4\n", "source: \"99999\"\n"),
+    )
+    .expect("write the spec");
+    let found = headlines(&spec, "before");
+    assert!(
+        found.contains(
+            &"wallet.yaml:24:17: operations[0].params[0] (`general.project_id`): source `99999` runs past the end of doc.txt (12 lines)"
+                .to_owned()
+        ),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_reference_without_quote_or_fingerprint_fails_even_without_documents() {
+    let spec = scratch_spec("unfingerprinted");
+    let wallet = spec.join("wallet.yaml");
+    std::fs::write(
+        &wallet,
+        read(&wallet).replace("\"11-12@dbeb876314cc\"", "\"11-12\""),
+    )
+    .expect("write the spec");
+    let loaded = load_dir(&spec).expect("the spec loads");
+    let prefix = format!("{}/", spec.display());
+    let found: Vec<String> = diagnose(&loaded, None)
+        .0
+        .sorted()
+        .iter()
+        .map(|d| d.headline().replace(&prefix, ""))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "wallet.yaml:50:13: operations[1] (`wallet.callback.sale`): source `11-12` has neither a quoted `original` nor a fingerprint of the text it cites: run `ecommpay-codegen reanchor` to record one"
+        ]
+    );
+}

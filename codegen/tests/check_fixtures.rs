@@ -405,8 +405,9 @@ fn example_out_of_document_order() {
     assert_headlines(
         "example_out_of_order",
         &[
-            "wallet.yaml:60:5: example `wallet-sale-request` is out of document order (it starts \
-             at line 3, before the previous one)",
+            "wallet.yaml:60:5: warning: example `wallet-sale-request` is out of document order (it \
+             starts at line 3, before the previous one): move its block to keep the file in the \
+             document's order",
         ],
     );
 }

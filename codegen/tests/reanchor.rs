@@ -1,7 +1,7 @@
 //! References that follow their documents: the fixture `moved/` holds a small spec and three
 //! versions of its document: `before/` (what the spec cites), `after/` (the notes section moved
 //! to the end and two lines inserted above the rest: a pure move) and `changed/` (one quoted
-//! line reworded).
+//! line reworded) and `vanished/` (that line deleted).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -156,21 +156,48 @@ fn a_changed_text_is_named_at_its_document_line() {
 }
 
 #[test]
+fn a_vanished_text_says_so() {
+    assert_eq!(
+        headlines(&fixture().join("spec"), "vanished"),
+        [
+            "3 references moved unchanged; run `ecommpay-codegen reanchor`",
+            "wallet.yaml:15:13: doc.txt:3: operations[0] (`wallet.gate.sale`): the text of source `3-10` changed (its lines no longer match the fingerprint; they now begin \"Запрос Sale\")",
+            "wallet.yaml:33:17: doc.txt:5: operations[0].params[3] (`customer.email`): the text of source `5` is no longer in the document (looked for near lines 5-5 and everywhere else)",
+        ]
+    );
+}
+
+#[test]
 fn a_bogus_line_number_fails() {
     let spec = scratch_spec("bogus");
     let wallet = spec.join("wallet.yaml");
+    let written = read(&wallet);
+    // A quote that is in the document, cited far past its end: moved, for `reanchor` to mend.
     std::fs::write(
         &wallet,
-        read(&wallet).replace("source: 4\n", "source: \"99999\"\n"),
+        written.replace("source: 4\n", "source: \"99999\"\n"),
     )
     .expect("write the spec");
-    let found = headlines(&spec, "before");
-    assert!(
-        found.contains(
-            &"wallet.yaml:24:17: operations[0].params[0] (`general.project_id`): source `99999` runs past the end of doc.txt (12 lines)"
-                .to_owned()
-        ),
-        "{found:?}"
+    assert_eq!(
+        headlines(&spec, "before"),
+        ["1 references moved unchanged; run `ecommpay-codegen reanchor`"]
+    );
+    // A quote the document does not hold, cited past its end.
+    std::fs::write(
+        &wallet,
+        written
+            .replace("source: 4\n", "source: \"99999\"\n")
+            .replace(
+                "original: идентификатор проекта",
+                "original: идентификатор магазина",
+            ),
+    )
+    .expect("write the spec");
+    assert_eq!(
+        headlines(&spec, "before"),
+        [
+            "wallet.yaml:24:17: operations[0].params[0] (`general.project_id`): source `99999` runs past the end of doc.txt (12 lines), and its text is nowhere in it"
+        ]
     );
 }
 

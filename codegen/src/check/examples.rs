@@ -34,11 +34,11 @@ pub fn check_all(
         let mut previous_line = 0;
         for example in &file.content.examples {
             if example.source.first_line < previous_line {
-                out.error(
+                out.warning(
                     &file.display_name,
                     example.at,
                     format!(
-                        "example `{}` is out of document order (it starts at line {}, before the previous one)",
+                        "example `{}` is out of document order (it starts at line {}, before the previous one): move its block to keep the file in the document's order",
                         example.id, example.source.first_line
                     ),
                 );

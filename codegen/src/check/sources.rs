@@ -107,7 +107,6 @@ impl Document {
         self.lines.get(number.wrapping_sub(1)).map_or("", |l| l)
     }
 
-    #[cfg(test)]
     fn end_of(&self, line: usize) -> usize {
         self.starts[line - 1] + self.normalized[line - 1].len()
     }
@@ -155,13 +154,18 @@ impl Document {
                     .match_indices(head.as_str())
                     .take(MAX_OCCURRENCES)
                 {
-                    let Some((start, end)) = find_parts(&self.joined, parts, offset) else {
-                        break;
+                    // The rest must end within `len` lines of where the head starts: each
+                    // occurrence costs at most a window's bytes.
+                    let p = self.line_at(offset);
+                    let window_end = self.end_of((p + len - 1).min(n));
+                    let Some((start, end)) = find_parts(&self.joined[..window_end], parts, offset)
+                    else {
+                        continue;
                     };
                     if start != offset {
                         continue;
                     }
-                    let (p, q) = (self.line_at(start), self.line_at(end.saturating_sub(1)));
+                    let q = self.line_at(end.saturating_sub(1));
                     if q - p + 1 > len {
                         continue;
                     }
@@ -482,19 +486,6 @@ fn place_all(
             written.reference.first_line as usize,
             written.reference.last_line as usize,
         );
-        if last > document.len() {
-            reading.diagnostics.error(
-                name,
-                written.at,
-                format!(
-                    "{}: source `{}` runs past the end of {} ({} lines)",
-                    written.owner,
-                    written.reference,
-                    document.name,
-                    document.len()
-                ),
-            );
-        }
         let text = match text_of(&written) {
             Ok(text) => text,
             Err(problem) => {
@@ -557,10 +548,22 @@ fn place_all(
             None => {
                 let expected = preferred.first().copied().unwrap_or(0);
                 let loss = describe_loss(document, &candidate.written, &candidate.text, expected);
+                let written = &candidate.written;
+                let message = if written.reference.last_line as usize > document.len() {
+                    format!(
+                        "{}: source `{}` runs past the end of {} ({} lines), and its text is nowhere in it",
+                        written.owner,
+                        written.reference,
+                        document.name,
+                        document.len()
+                    )
+                } else {
+                    loss_message(&document.name, written, &loss)
+                };
                 reading.diagnostics.error(
                     &spec.files[candidate.file].display_name,
-                    candidate.written.at,
-                    loss_message(&document.name, &candidate.written, &loss),
+                    written.at,
+                    message,
                 );
                 Outcome::Lost(loss)
             }

@@ -156,6 +156,35 @@ fn a_changed_text_is_named_at_its_document_line() {
 }
 
 #[test]
+fn a_line_added_to_an_example_is_named_where_it_was_added() {
+    let seeds = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reanchor-example-line");
+    std::fs::create_dir_all(&seeds).expect("create the seeds directory");
+    let before = read(&fixture().join("before/doc.txt"));
+    let after = before.replace(
+        "  \"customer\": {\"email\": \"a@example.com\"}\n",
+        "  \"customer\": {\"email\": \"a@example.com\"},\n  \"payment\": {\"description\": \"x\"}\n",
+    );
+    assert_ne!(before, after);
+    std::fs::write(seeds.join("doc.txt"), after).expect("write the document");
+    let loaded = load_dir(&fixture().join("spec")).expect("the spec loads");
+    let prefix = format!("{}/", fixture().join("spec").display());
+    let found: Vec<String> = diagnose(&loaded, Some(&seeds))
+        .0
+        .sorted()
+        .iter()
+        .map(|d| d.headline().replace(&prefix, ""))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "2 references moved unchanged; run `ecommpay-codegen reanchor`",
+            "wallet.yaml:15:13: doc.txt:3: operations[0] (`wallet.gate.sale`): the text of source `3-10` changed (its lines no longer match the fingerprint; they now begin \"Запрос Sale\")",
+            "wallet.yaml:55:13: doc.txt:9: examples[0] (`wallet-sale-request`): the text changed: the spec has \"\\\"customer\\\": {\\\"email\\\": \\\"a@example.com\\\"}\", the document now \"\\\"customer\\\": {\\\"email\\\": \\\"a@example.com\\\"},\"",
+        ]
+    );
+}
+
+#[test]
 fn a_vanished_text_says_so() {
     assert_eq!(
         headlines(&fixture().join("spec"), "vanished"),

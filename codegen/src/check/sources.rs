@@ -638,26 +638,24 @@ fn describe_loss(document: &Document, written: &WrittenRef, text: &Text, shift: 
             }
         }
         (Cited::Printed(printed), _) => {
-            let printed: Vec<&str> = printed.lines().collect();
-            let mut differing = None;
-            let mut same = 0;
-            for (offset, got) in printed.iter().enumerate() {
-                let line = first + offset;
-                if line > document.len() {
-                    break;
-                }
-                if normalize(got) == document.normalized[line - 1] {
-                    same += 1;
-                } else if differing.is_none() {
-                    differing = Some((line, (*got).to_owned()));
-                }
-            }
+            // The first line that differs names the change, once most of the block is still
+            // there (a line inserted or reworded, not a block gone).
+            let printed: Vec<String> = printed.lines().map(normalize).collect();
+            let window = &document.normalized[first - 1..last];
+            let still_there = printed.iter().filter(|l| window.contains(l)).count();
+            let differing = printed
+                .iter()
+                .enumerate()
+                .find(|(offset, line)| window.get(*offset) != Some(*line));
             match differing {
-                Some((line, was)) if same * 2 >= printed.len() => Loss::Changed {
-                    line,
-                    was,
-                    now: document.line(line).to_owned(),
-                },
+                Some((offset, was)) if still_there * 2 >= printed.len() => {
+                    let line = (first + offset).min(document.len());
+                    Loss::Changed {
+                        line,
+                        was: was.clone(),
+                        now: document.line(line).to_owned(),
+                    }
+                }
                 _ => vanished,
             }
         }

@@ -38,9 +38,14 @@ fn text(bytes: &[u8]) -> String {
 
 /// The check's headlines for the spec in `spec` against the document version `version`.
 fn headlines(spec: &Path, version: &str) -> Vec<String> {
+    headlines_with(spec, &fixture().join(version))
+}
+
+/// The check's headlines for the spec in `spec` against the documents in `seeds`.
+fn headlines_with(spec: &Path, seeds: &Path) -> Vec<String> {
     let loaded = load_dir(spec).expect("the spec loads");
     let prefix = format!("{}/", spec.display());
-    diagnose(&loaded, Some(&fixture().join(version)))
+    diagnose(&loaded, Some(seeds))
         .0
         .sorted()
         .iter()
@@ -166,16 +171,8 @@ fn a_line_added_to_an_example_is_named_where_it_was_added() {
     );
     assert_ne!(before, after);
     std::fs::write(seeds.join("doc.txt"), after).expect("write the document");
-    let loaded = load_dir(&fixture().join("spec")).expect("the spec loads");
-    let prefix = format!("{}/", fixture().join("spec").display());
-    let found: Vec<String> = diagnose(&loaded, Some(&seeds))
-        .0
-        .sorted()
-        .iter()
-        .map(|d| d.headline().replace(&prefix, ""))
-        .collect();
     assert_eq!(
-        found,
+        headlines_with(&fixture().join("spec"), &seeds),
         [
             "2 references moved unchanged; run `ecommpay-codegen reanchor`",
             "wallet.yaml:15:13: doc.txt:3: operations[0] (`wallet.gate.sale`): the text of source `3-10` changed (its lines no longer match the fingerprint; they now begin \"Запрос Sale\")",
@@ -251,6 +248,21 @@ fn a_reference_without_quote_or_fingerprint_fails_even_without_documents() {
         found,
         [
             "wallet.yaml:50:13: operations[1] (`wallet.callback.sale`): source `11-12` has neither a quoted `original` nor a fingerprint of the text it cites: run `ecommpay-codegen reanchor` to record one"
+        ]
+    );
+}
+
+#[test]
+fn an_unreadable_document_is_said_once() {
+    let seeds = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reanchor-not-utf8");
+    std::fs::create_dir_all(&seeds).expect("create the seeds directory");
+    let mut bytes = read(&fixture().join("before/doc.txt")).into_bytes();
+    bytes.extend_from_slice(&[0xff, 0xfe]);
+    std::fs::write(seeds.join("doc.txt"), bytes).expect("write the document");
+    assert_eq!(
+        headlines_with(&fixture().join("spec"), &seeds),
+        [
+            "common.yaml:5:13: cannot read document `doc.txt` in the seeds directory: stream did not contain valid UTF-8"
         ]
     );
 }

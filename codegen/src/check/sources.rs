@@ -401,23 +401,36 @@ pub fn read(spec: &LoadedSpec, seeds: Option<&Path>) -> Reading {
     let mut documents: Vec<_> = by_document.into_iter().collect();
     documents.sort_by(|a, b| a.0.cmp(&b.0));
     for (name, refs) in documents {
-        let Ok(text) = std::fs::read_to_string(seeds.join(&name)) else {
-            for (file, written) in refs {
-                // A document file whose own document is missing is reported once, by the
-                // examples' check; a reference into another document here.
-                let own = spec.files[file].document_file() == name;
-                if !own {
+        let text = match std::fs::read_to_string(seeds.join(&name)) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                for (file, written) in refs {
+                    // A document file whose own document is missing is reported once, by the
+                    // examples' check; a reference into another document here.
+                    if spec.files[file].document_file() != name {
+                        reading.diagnostics.error(
+                            &spec.files[file].display_name,
+                            written.at,
+                            format!(
+                                "{}: document `{name}` is not in the seeds directory",
+                                written.owner
+                            ),
+                        );
+                    }
+                }
+                continue;
+            }
+            Err(e) => {
+                // Unreadable (not UTF-8, no permission): said once, where it is first cited.
+                if let Some((file, written)) = refs.first() {
                     reading.diagnostics.error(
-                        &spec.files[file].display_name,
+                        &spec.files[*file].display_name,
                         written.at,
-                        format!(
-                            "{}: document `{name}` is not in the seeds directory",
-                            written.owner
-                        ),
+                        format!("cannot read document `{name}` in the seeds directory: {e}"),
                     );
                 }
+                continue;
             }
-            continue;
         };
         let document = Document::new(&name, &text);
         place_all(spec, &document, refs, &mut reading);

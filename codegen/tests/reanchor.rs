@@ -266,3 +266,23 @@ fn an_unreadable_document_is_said_once() {
         ]
     );
 }
+
+#[test]
+fn a_new_parameter_row_is_named_at_its_line() {
+    let seeds = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reanchor-new-row");
+    std::fs::create_dir_all(&seeds).expect("create the seeds directory");
+    let before = read(&fixture().join("before/doc.txt"));
+    let after = before.replace(
+        "Example request:\n",
+        "  • loyalty_id, string — идентификатор в программе лояльности\nExample request:\n",
+    );
+    std::fs::write(seeds.join("doc.txt"), after).expect("write the document");
+    assert_eq!(
+        headlines_with(&fixture().join("spec"), &seeds),
+        [
+            "3 references moved unchanged; run `ecommpay-codegen reanchor`",
+            "wallet.yaml:15:13: doc.txt:3: operations[0] (`wallet.gate.sale`): the text of source `3-10` changed (its lines no longer match the fingerprint; they now begin \"Запрос Sale\")",
+            "wallet.yaml:15:13: doc.txt:6: a parameter row that no reference cites and operations[0] (`wallet.gate.sale`) does not name: \"• loyalty_id, string — идентификатор в программе лояльности\": transcribe it (a param with its `original` and `source`)",
+        ]
+    );
+}

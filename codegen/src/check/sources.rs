@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::LoadedSpec;
 use crate::load::references::{Cited, WrittenRef, references};
-use crate::model::FINGERPRINT_DIGITS;
+use crate::model::{FINGERPRINT_DIGITS, Position};
 
 /// Occurrences of a quote's first part looked at per reference: bounded work per reference.
 const MAX_OCCURRENCES: usize = 4096;
@@ -304,6 +304,18 @@ pub struct Placed {
     pub file: usize,
     pub written: WrittenRef,
     pub outcome: Outcome,
+    /// Where its lines are now: its shift when placed, else the shift of its neighbours.
+    pub shift: i64,
+}
+
+impl Placed {
+    /// The lines it cites in the current document.
+    fn lines_now(&self) -> (i64, i64) {
+        (
+            i64::from(self.written.reference.first_line) + self.shift,
+            i64::from(self.written.reference.last_line) + self.shift,
+        )
+    }
 }
 
 /// What reading every reference found.
@@ -433,7 +445,10 @@ pub fn read(spec: &LoadedSpec, seeds: Option<&Path>) -> Reading {
             }
         };
         let document = Document::new(&name, &text);
+        let placed_before = reading.placed.len();
         place_all(spec, &document, refs, &mut reading);
+        let (placed, diagnostics) = (&reading.placed[placed_before..], &mut reading.diagnostics);
+        name_new_rows(spec, &document, placed, diagnostics);
     }
     let moved = reading.moved();
     if moved > 0 {
@@ -541,6 +556,7 @@ fn place_all(
                     .shifts
                     .nearest(preferred.first().copied().unwrap_or(0))
             });
+        let effective = shift.unwrap_or_else(|| preferred.first().copied().unwrap_or(0));
         let outcome = match shift {
             Some(0) => {
                 if let (Cited::Printed(printed), true) = (
@@ -585,7 +601,129 @@ fn place_all(
             file: candidate.file,
             written: candidate.written,
             outcome,
+            shift: effective,
         });
+    }
+}
+
+/// How many lines a reference that cites one parameter row spans at most: wider ones (an
+/// operation's section, a method rule's table) account for rows only through the names of their
+/// params.
+const ROW_CITATION_LINES: i64 = 5;
+
+/// The name of a document's parameter row: `• name — ...` or `• name, type — ...`.
+fn parameter_row(line: &str) -> Option<&str> {
+    let rest = line.trim_start().strip_prefix('•')?.trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.'))
+        .unwrap_or(rest.len());
+    let (name, after) = rest.split_at(end);
+    let after = after.trim_start();
+    (name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && (after.starts_with(',') || after.starts_with('—')))
+    .then_some(name)
+}
+
+/// Parameter rows of the document that no reference cites and no operation whose section holds
+/// them names: new content, named at its line beside the operation (or the file) it lies in.
+fn name_new_rows(spec: &LoadedSpec, document: &Document, placed: &[Placed], out: &mut Diagnostics) {
+    let mut cited = vec![false; document.len() + 1];
+    for p in placed {
+        let (first, last) = p.lines_now();
+        if last - first < ROW_CITATION_LINES {
+            for line in first.max(1)..=last.min(document.len() as i64) {
+                cited[line as usize] = true;
+            }
+        }
+    }
+    // Each operation's (or variant's) section now, with the names its params and objects give.
+    struct Section<'a> {
+        placed: &'a Placed,
+        first: i64,
+        last: i64,
+        names: std::collections::HashSet<&'a str>,
+    }
+    let mut sections = Vec::new();
+    for (index, file) in spec.files.iter().enumerate() {
+        for (i, operation) in file.content.operations.iter().enumerate() {
+            let mut names: std::collections::HashSet<&str> =
+                operation.objects.iter().map(String::as_str).collect();
+            names.extend(operation.root.as_deref());
+            let params = operation
+                .params
+                .iter()
+                .chain(operation.variants.iter().flat_map(|v| v.params.iter()));
+            for param in params {
+                if let Some(path) = &param.path {
+                    names.extend(path.split(['.', '[', ']']).filter(|s| !s.is_empty()));
+                }
+            }
+            let own = format!("operations[{i}]");
+            for p in placed.iter().filter(|p| {
+                p.file == index
+                    && (p.written.path == own
+                        || p.written.path.strip_prefix(&own).is_some_and(|rest| {
+                            rest.starts_with(".variants[") && !rest.contains("params")
+                        }))
+            }) {
+                let (first, last) = p.lines_now();
+                sections.push(Section {
+                    placed: p,
+                    first,
+                    last,
+                    names: names.clone(),
+                });
+            }
+        }
+    }
+    for (index, line) in document.lines.iter().enumerate() {
+        let number = index + 1;
+        let Some(name) = parameter_row(line) else {
+            continue;
+        };
+        if cited[number] {
+            continue;
+        }
+        let n = number as i64;
+        let holding: Vec<&Section<'_>> = sections
+            .iter()
+            .filter(|s| (s.first..=s.last).contains(&n))
+            .collect();
+        if holding
+            .iter()
+            .any(|s| name.split('.').all(|part| s.names.contains(part)))
+        {
+            continue;
+        }
+        let message = format!(
+            "{}:{number}: a parameter row that no reference cites{}: {}: transcribe it (a param with its `original` and `source`)",
+            document.name,
+            holding
+                .iter()
+                .min_by_key(|s| s.last - s.first)
+                .map_or(String::new(), |s| format!(
+                    " and {} does not name",
+                    s.placed.written.owner
+                )),
+            excerpt(line)
+        );
+        match holding.iter().min_by_key(|s| s.last - s.first) {
+            Some(section) => out.error(
+                &spec.files[section.placed.file].display_name,
+                section.placed.written.at,
+                message,
+            ),
+            None => {
+                let Some(file) = spec
+                    .files
+                    .iter()
+                    .find(|f| f.document_file() == document.name)
+                else {
+                    continue;
+                };
+                out.error(&file.display_name, Position { line: 1, column: 1 }, message);
+            }
+        }
     }
 }
 

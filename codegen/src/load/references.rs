@@ -29,7 +29,9 @@ pub struct WrittenRef {
     /// Where the scalar starts, and its bytes in the file (quotes included).
     pub at: Position,
     pub span: Range<usize>,
-    /// What holds the reference: its key path, and its `id` or `path` when it has one.
+    /// The key path of what holds the reference (`operations[3].variants[0]`).
+    pub path: String,
+    /// How messages name it: the key path, and its `id` or `path` when it has one.
     pub owner: String,
 }
 
@@ -159,6 +161,7 @@ fn written_ref(
         cited,
         at: source.at,
         span: source.span.clone(),
+        path: path.to_owned(),
         owner,
     });
 }

@@ -46,8 +46,12 @@ enum Command {
         #[command(flatten)]
         seeds: Seeds,
     },
-    /// Print a table per document: operations, params by requirement, rules, examples.
-    Stats,
+    /// Print a table per document: operations, params by requirement, rules, examples; with the
+    /// documents, the share of their lines that references cite or waived ranges cover.
+    Stats {
+        #[command(flatten)]
+        seeds: Seeds,
+    },
     /// The main job: check the spec, then write the generated Rust to OUT/rust and the JSON
     /// Schemas to OUT/schemas.
     Export {
@@ -120,7 +124,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { seeds } => run_check(&cli.spec, &seeds.seeds),
         Command::Reanchor { seeds } => run_reanchor(&cli.spec, &seeds.seeds),
-        Command::Stats => run_stats(&cli.spec),
+        Command::Stats { seeds } => run_stats(&cli.spec, &seeds.seeds),
         Command::Export { out, seeds } => {
             let checked = run_check(&cli.spec, &seeds.seeds);
             if checked != ExitCode::SUCCESS {
@@ -253,10 +257,16 @@ fn run_diff(old: &str, new: &str, json: bool) -> ExitCode {
     }
 }
 
-fn run_stats(spec_dir: &std::path::Path) -> ExitCode {
+fn run_stats(spec_dir: &Path, seeds: &Path) -> ExitCode {
     match load::load_dir(spec_dir) {
         Ok(loaded) => {
             print!("{}", stats::render_table(&stats::collect(&loaded)));
+            if seeds.is_dir() {
+                let accounting = check::sources::accounting(&loaded, seeds);
+                if !accounting.is_empty() {
+                    print!("\n{}", stats::render_accounting(&accounting));
+                }
+            }
             for d in loaded.diagnostics.sorted() {
                 eprintln!("{d}");
             }

@@ -1,6 +1,6 @@
 //! References that follow their documents: the fixture `moved/` holds a small spec and three
 //! versions of its document: `before/` (what the spec cites), `after/` (the notes section moved
-//! to the end and two lines inserted above the rest: a pure move) and `changed/` (one quoted
+//! from the second line to the end: a pure move) and `changed/` (one quoted
 //! line reworded) and `vanished/` (that line deleted).
 
 use std::path::{Path, PathBuf};
@@ -81,13 +81,13 @@ fn a_pure_move_is_one_line_for_check_and_mended_by_reanchor_alone() {
     assert_eq!(
         report,
         "\
-common.yaml:5:13: moved facts[0] (`card_is_visa`) from doc.txt:2 to 14
-wallet.yaml:15:13: moved operations[0] (`wallet.gate.sale`) from doc.txt:3-10 to 4-11
-wallet.yaml:24:17: moved operations[0].params[0] (`general.project_id`) from doc.txt:4 to 5
-wallet.yaml:33:17: moved operations[0].params[3] (`customer.email`) from doc.txt:5 to 6
-wallet.yaml:50:13: moved operations[1] (`wallet.callback.sale`) from doc.txt:11-12 to 12-13
-wallet.yaml:55:13: moved examples[0] (`wallet-sale-request`) from doc.txt:7-10 to 8-11
-wallet.yaml:64:13: moved examples[1] (`wallet-sale-callback`) from doc.txt:12 to 13
+common.yaml:5:13: moved facts[0] (`card_is_visa`) from doc.txt:2 to 12
+wallet.yaml:15:13: moved operations[0] (`wallet.gate.sale`) from doc.txt:3-10 to 2-9
+wallet.yaml:24:17: moved operations[0].params[0] (`general.project_id`) from doc.txt:4 to 3
+wallet.yaml:33:17: moved operations[0].params[3] (`customer.email`) from doc.txt:5 to 4
+wallet.yaml:50:13: moved operations[1] (`wallet.callback.sale`) from doc.txt:11-12 to 10-11
+wallet.yaml:55:13: moved examples[0] (`wallet-sale-request`) from doc.txt:7-10 to 6-9
+wallet.yaml:64:13: moved examples[1] (`wallet-sale-callback`) from doc.txt:12 to 11
 "
     );
     assert_eq!(
@@ -100,23 +100,23 @@ wallet.yaml:64:13: moved examples[1] (`wallet-sale-callback`) from doc.txt:12 to
     let original = fixture().join("spec");
     let expected_common = read(&original.join("common.yaml")).replace(
         "source: \"doc.txt:2@06322e0d513f\"  # the fact",
-        "source: \"doc.txt:14@06322e0d513f\"  # the fact",
+        "source: \"doc.txt:12@06322e0d513f\"  # the fact",
     );
     assert_eq!(read(&spec.join("common.yaml")), expected_common);
     let mut expected_wallet = read(&original.join("wallet.yaml"));
     for (old, new) in [
         (
             "source: \"3-10@a31e886d7fba\"   # the whole section",
-            "source: \"4-11@a31e886d7fba\"   # the whole section",
+            "source: \"2-9@a31e886d7fba\"   # the whole section",
         ),
-        ("source: 4\n", "source: 5\n"),
-        ("source: '5'\n", "source: '6'\n"),
+        ("source: 4\n", "source: 3\n"),
+        ("source: '5'\n", "source: '4'\n"),
         (
             "source: \"11-12@dbeb876314cc\"",
-            "source: \"12-13@dbeb876314cc\"",
+            "source: \"10-11@dbeb876314cc\"",
         ),
-        ("source: \"7-10\"", "source: \"8-11\""),
-        ("source: \"12\"", "source: \"13\""),
+        ("source: \"7-10\"", "source: \"6-9\""),
+        ("source: \"12\"", "source: \"11\""),
     ] {
         assert_eq!(expected_wallet.matches(old).count(), 1, "{old}");
         expected_wallet = expected_wallet.replace(old, new);
@@ -176,6 +176,8 @@ fn a_line_added_to_an_example_is_named_where_it_was_added() {
         [
             "2 references moved unchanged; run `ecommpay-codegen reanchor`",
             "wallet.yaml:15:13: doc.txt:3: operations[0] (`wallet.gate.sale`): the text of source `3-10` changed (its lines no longer match the fingerprint; they now begin \"Запрос Sale\")",
+            // The block now ends a line later than the spec's range: that line is named too.
+            "wallet.yaml:55:13: doc.txt:11: 1 line(s) that no reference cites and no waived range covers (after examples[0] (`wallet-sale-request`)), from \"}\": transcribe them, or waive them (`waived:` with a reason)",
             "wallet.yaml:55:13: doc.txt:9: examples[0] (`wallet-sale-request`): the text changed: the spec has \"\\\"customer\\\": {\\\"email\\\": \\\"a@example.com\\\"}\", the document now \"\\\"customer\\\": {\\\"email\\\": \\\"a@example.com\\\"},\"",
         ]
     );
@@ -283,6 +285,50 @@ fn a_new_parameter_row_is_named_at_its_line() {
             "3 references moved unchanged; run `ecommpay-codegen reanchor`",
             "wallet.yaml:15:13: doc.txt:3: operations[0] (`wallet.gate.sale`): the text of source `3-10` changed (its lines no longer match the fingerprint; they now begin \"Запрос Sale\")",
             "wallet.yaml:15:13: doc.txt:6: a parameter row that no reference cites and operations[0] (`wallet.gate.sale`) does not name: \"• loyalty_id, string — идентификатор в программе лояльности\": transcribe it (a param with its `original` and `source`)",
+        ]
+    );
+}
+
+#[test]
+fn new_lines_no_reference_cites_are_named_as_one_run() {
+    let seeds = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reanchor-new-section");
+    std::fs::create_dir_all(&seeds).expect("create the seeds directory");
+    let mut after = read(&fixture().join("before/doc.txt"));
+    after.push_str("Выплаты\n\nДля выплаты отправьте запрос.\n");
+    std::fs::write(seeds.join("doc.txt"), after).expect("write the document");
+    assert_eq!(
+        headlines_with(&fixture().join("spec"), &seeds),
+        [
+            "wallet.yaml:64:13: doc.txt:13-15: 2 line(s) that no reference cites and no waived range covers (after examples[1] (`wallet-sale-callback`)), from \"Выплаты\": transcribe them, or waive them (`waived:` with a reason)"
+        ]
+    );
+}
+
+#[test]
+fn a_waived_range_needs_a_reason_and_its_own_document() {
+    let spec = scratch_spec("waiver-rules");
+    let wallet = spec.join("wallet.yaml");
+    std::fs::write(
+        &wallet,
+        read(&wallet).replace(
+            "waived:\n",
+            "waived:\n  - source: \"other.txt:2@000000000000\"\n    reason: \" \"\n",
+        ),
+    )
+    .expect("write the spec");
+    let loaded = load_dir(&spec).expect("the spec loads");
+    let prefix = format!("{}/", spec.display());
+    let found: Vec<String> = diagnose(&loaded, None)
+        .0
+        .sorted()
+        .iter()
+        .map(|d| d.headline().replace(&prefix, ""))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "wallet.yaml:1:1: the waived range `other.txt:2` names a document: a file waives lines of its own document only",
+            "wallet.yaml:1:1: the waived range `other.txt:2` needs a `reason`",
         ]
     );
 }

@@ -449,6 +449,7 @@ pub fn read(spec: &LoadedSpec, seeds: Option<&Path>) -> Reading {
         place_all(spec, &document, refs, &mut reading);
         let (placed, diagnostics) = (&reading.placed[placed_before..], &mut reading.diagnostics);
         name_new_rows(spec, &document, placed, diagnostics);
+        name_unaccounted_lines(spec, &document, placed, diagnostics);
     }
     let moved = reading.moved();
     if moved > 0 {
@@ -603,6 +604,216 @@ fn place_all(
             outcome,
             shift: effective,
         });
+    }
+}
+
+/// How a document's lines are accounted for.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Accounting {
+    pub document: String,
+    /// Lines with text (blank lines need no account).
+    pub lines: usize,
+    /// Of those, lines some reference cites.
+    pub cited: usize,
+    /// Lines no reference cites that a waived range covers.
+    pub waived: usize,
+}
+
+/// Per line (1-based; index 0 unused): cited by a reference, or waived.
+fn account<'a>(
+    document: &Document,
+    placed: impl IntoIterator<Item = &'a Placed>,
+) -> (Vec<bool>, Vec<bool>) {
+    let placed: Vec<&Placed> = placed.into_iter().collect();
+    let mut cited = vec![false; document.len() + 1];
+    let mut waived = vec![false; document.len() + 1];
+    for p in &placed {
+        let marks = if p.written.path.starts_with("waived[") {
+            &mut waived
+        } else {
+            &mut cited
+        };
+        for (first, last) in covered_now(document, p, &placed) {
+            for line in first.max(1)..=last.min(document.len() as i64) {
+                marks[line as usize] = true;
+            }
+        }
+    }
+    (cited, waived)
+}
+
+/// Whether a reference pins its lines exactly: a fingerprint or a printed block covers its whole
+/// range, a quote only the few lines of a narrow reference.
+fn is_exact(p: &Placed) -> bool {
+    let (first, last) = p.lines_now();
+    !matches!(p.outcome, Outcome::Lost(_))
+        && (!matches!(p.written.cited, Cited::Quote(_)) || last - first < ROW_CITATION_LINES)
+}
+
+/// The lines a reference accounts for now. A wide reference checked by its quote alone stays
+/// where its quote is, so when the exact references inside its range moved differently (text
+/// was inserted or removed inside it), it covers only the stretches between them that moved
+/// alike: the lines at the edit are left for the waivers and the check to account for.
+fn covered_now(document: &Document, reference: &Placed, placed: &[&Placed]) -> Vec<(i64, i64)> {
+    let (first, last) = (
+        i64::from(reference.written.reference.first_line),
+        i64::from(reference.written.reference.last_line),
+    );
+    let Cited::Quote(quote) = &reference.written.cited else {
+        return vec![reference.lines_now()];
+    };
+    if is_exact(reference) {
+        return vec![reference.lines_now()];
+    }
+    // Anchors inside the range, by their old lines: the quote where it stands, and every exact
+    // reference within.
+    let mut anchors: Vec<(i64, i64, i64)> = placed
+        .iter()
+        .filter(|p| !std::ptr::eq(**p, reference) && is_exact(p))
+        .map(|p| {
+            (
+                i64::from(p.written.reference.first_line),
+                i64::from(p.written.reference.last_line),
+                p.shift,
+            )
+        })
+        .filter(|&(a, b, _)| first <= a && b <= last)
+        .collect();
+    let (now_first, now_last) = reference.lines_now();
+    if now_first >= 1 && (now_last as usize) <= document.len() {
+        let window = &document.joined
+            [document.starts[now_first as usize - 1]..document.end_of(now_last as usize)];
+        let offset = document.starts[now_first as usize - 1];
+        if let Some((start, end)) = find_parts(window, &quote_parts(quote), 0) {
+            let (p, q) = (
+                document.line_at(offset + start) as i64,
+                document.line_at(offset + end.saturating_sub(1)) as i64,
+            );
+            anchors.push((p - reference.shift, q - reference.shift, reference.shift));
+        }
+    }
+    anchors.sort_unstable();
+    let mut segments = Vec::new();
+    let (mut start, mut shift, mut reached) = (first + reference.shift, reference.shift, first - 1);
+    for (a, b, anchor_shift) in anchors {
+        if anchor_shift != shift {
+            segments.push((start, reached + shift));
+            start = a + anchor_shift;
+            shift = anchor_shift;
+        }
+        reached = reached.max(b);
+    }
+    segments.push((start, last + shift));
+    segments
+}
+
+/// Each document's accounting, for `stats`: the references placed as `check` places them.
+pub fn accounting(spec: &LoadedSpec, seeds: &Path) -> Vec<Accounting> {
+    let reading = read(spec, Some(seeds));
+    let mut names: Vec<&str> = spec
+        .files
+        .iter()
+        .filter(|f| !f.is_common())
+        .map(|f| f.document_file())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut out = Vec::new();
+    for name in names {
+        let Ok(text) = std::fs::read_to_string(seeds.join(name)) else {
+            continue;
+        };
+        let document = Document::new(name, &text);
+        let placed = reading.placed.iter().filter(|p| p.written.document == name);
+        let (cited, waived) = account(&document, placed);
+        let mut row = Accounting {
+            document: name.to_owned(),
+            ..Accounting::default()
+        };
+        for line in 1..=document.len() {
+            if document.normalized[line - 1].is_empty() {
+                continue;
+            }
+            row.lines += 1;
+            if cited[line] {
+                row.cited += 1;
+            } else if waived[line] {
+                row.waived += 1;
+            }
+        }
+        out.push(row);
+    }
+    out
+}
+
+/// Lines with text that no reference cites and no waived range covers: new content (or content
+/// the spec forgot), named as runs at their lines, beside the reference that precedes them.
+fn name_unaccounted_lines(
+    spec: &LoadedSpec,
+    document: &Document,
+    placed: &[Placed],
+    out: &mut Diagnostics,
+) {
+    // Only a document some file transcribes is accounted line by line.
+    let Some(own_file) = spec
+        .files
+        .iter()
+        .position(|f| !f.is_common() && f.document_file() == document.name)
+    else {
+        return;
+    };
+    let (cited, waived) = account(document, placed);
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for line in 1..=document.len() {
+        if document.normalized[line - 1].is_empty() || cited[line] || waived[line] {
+            continue;
+        }
+        match runs.last_mut() {
+            // Blank lines between two unaccounted lines do not split a run.
+            Some((_, last)) if (*last + 1..line).all(|l| document.normalized[l - 1].is_empty()) => {
+                *last = line;
+            }
+            _ => runs.push((line, line)),
+        }
+    }
+    for (first, last) in runs {
+        let count = (first..=last)
+            .filter(|&l| !document.normalized[l - 1].is_empty())
+            .count();
+        // Beside the reference that ends nearest before the run: where a transcription goes.
+        let before = placed
+            .iter()
+            .filter(|p| {
+                p.lines_now().1 < first as i64
+                    && spec.files[p.file].document_file() == document.name
+            })
+            .max_by_key(|p| (p.lines_now().1, p.lines_now().0));
+        let (file, at, beside) = match before {
+            Some(p) => (
+                &spec.files[p.file].display_name,
+                p.written.at,
+                format!(" (after {})", p.written.owner),
+            ),
+            None => (
+                &spec.files[own_file].display_name,
+                Position { line: 1, column: 1 },
+                String::new(),
+            ),
+        };
+        let range = if first == last {
+            first.to_string()
+        } else {
+            format!("{first}-{last}")
+        };
+        out.error(
+            file,
+            at,
+            format!(
+                "{}:{range}: {count} line(s) that no reference cites and no waived range covers{beside}, from {}: transcribe them, or waive them (`waived:` with a reason)",
+                document.name,
+                excerpt(document.line(first))
+            ),
+        );
     }
 }
 

@@ -838,6 +838,8 @@ fn parameter_row(line: &str) -> Option<&str> {
 /// Parameter rows of the document that no reference cites and no operation whose section holds
 /// them names: new content, named at its line beside the operation (or the file) it lies in.
 fn name_new_rows(spec: &LoadedSpec, document: &Document, placed: &[Placed], out: &mut Diagnostics) {
+    // A row in lines nothing accounts for is named with its run of lines, not again here.
+    let (accounted, waived) = account(document, placed);
     let mut cited = vec![false; document.len() + 1];
     for p in placed {
         let (first, last) = p.lines_now();
@@ -892,7 +894,7 @@ fn name_new_rows(spec: &LoadedSpec, document: &Document, placed: &[Placed], out:
         let Some(name) = parameter_row(line) else {
             continue;
         };
-        if cited[number] {
+        if cited[number] || !(accounted[number] || waived[number]) {
             continue;
         }
         let n = number as i64;

@@ -39,12 +39,20 @@ impl Diagnostic {
         }
     }
 
+    /// A diagnostic about the spec as a whole (a count across files), printed without a place.
+    pub fn summary(message: impl Into<String>) -> Self {
+        Diagnostic::error("", Position::UNKNOWN, message)
+    }
+
     /// The headline without the snippet.
     pub fn headline(&self) -> String {
         let level = match self.severity {
             Severity::Error => "",
             Severity::Warning => "warning: ",
         };
+        if self.file.is_empty() && self.at == Position::UNKNOWN {
+            return format!("{level}{}", self.message);
+        }
         format!(
             "{}:{}:{}: {level}{}",
             self.file, self.at.line, self.at.column, self.message

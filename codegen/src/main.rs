@@ -1,12 +1,12 @@
 //! `ecommpay-codegen`: check the spec, print its stats, export generated code and schemas.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 use ecommpay_codegen::pipeline::{self, Failure};
-use ecommpay_codegen::{diff, load, model, stats};
+use ecommpay_codegen::{check, diff, load, model, stats};
 
 #[derive(Parser)]
 #[command(
@@ -18,24 +18,47 @@ struct Cli {
     /// The spec directory.
     #[arg(long, global = true, default_value = default_spec_dir())]
     spec: PathBuf,
-    /// The vendor documents, for comparing printed examples (skipped when absent).
-    #[arg(long, global = true, default_value = default_seeds_dir())]
-    seeds: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
 
+/// The vendor documents, for the subcommands that read them.
+#[derive(clap::Args)]
+struct Seeds {
+    /// The vendor documents' directory: every `source:` is read against them (skipped when
+    /// absent). `ECOMMPAY_SEEDS` names a candidate set instead of the default.
+    #[arg(long, env = "ECOMMPAY_SEEDS", default_value = default_seeds_dir())]
+    seeds: PathBuf,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Load and check the spec: exit 0 when clean, 1 with diagnostics, 2 when it cannot be read.
-    Check,
-    /// Print a table per document: operations, params by requirement, rules, examples.
-    Stats,
+    /// Load and check the spec, every `source:` read against the documents: exit 0 when clean,
+    /// 1 with diagnostics, 2 when it cannot be read.
+    Check {
+        #[command(flatten)]
+        seeds: Seeds,
+    },
+    /// Rewrite in place each `source:` whose text only moved in the documents, and record the
+    /// fingerprint of references that have neither a quote nor one; print what moved and what
+    /// could not be placed (exit 1 when something could not).
+    Reanchor {
+        #[command(flatten)]
+        seeds: Seeds,
+    },
+    /// Print a table per document: operations, params by requirement, rules, examples; with the
+    /// documents, the share of their lines that references cite or waived ranges cover.
+    Stats {
+        #[command(flatten)]
+        seeds: Seeds,
+    },
     /// The main job: check the spec, then write the generated Rust to OUT/rust and the JSON
     /// Schemas to OUT/schemas.
     Export {
         #[arg(long)]
         out: PathBuf,
+        #[command(flatten)]
+        seeds: Seeds,
     },
     /// Write the generated Rust (as `ecommpay-api` includes it) into a directory, for review.
     Emit {
@@ -78,13 +101,32 @@ fn default_seeds_dir() -> &'static str {
     concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/seeds")
 }
 
+/// A path as the user reads it: relative to the working directory when under it, and without
+/// `dir/..` detours (the default spec directory is `…/codegen/../spec`).
+fn readable(path: &Path) -> PathBuf {
+    let Ok(absolute) = std::fs::canonicalize(path) else {
+        return path.to_owned();
+    };
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+    match cwd {
+        Ok(cwd) => match absolute.strip_prefix(&cwd) {
+            Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(relative) => relative.to_owned(),
+            Err(_) => absolute,
+        },
+        Err(_) => absolute,
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    cli.spec = readable(&cli.spec);
     match cli.command {
-        Command::Check => run_check(&cli.spec, &cli.seeds),
-        Command::Stats => run_stats(&cli.spec),
-        Command::Export { out } => {
-            let checked = run_check(&cli.spec, &cli.seeds);
+        Command::Check { seeds } => run_check(&cli.spec, &seeds.seeds),
+        Command::Reanchor { seeds } => run_reanchor(&cli.spec, &seeds.seeds),
+        Command::Stats { seeds } => run_stats(&cli.spec, &seeds.seeds),
+        Command::Export { out, seeds } => {
+            let checked = run_check(&cli.spec, &seeds.seeds);
             if checked != ExitCode::SUCCESS {
                 return checked;
             }
@@ -127,7 +169,7 @@ fn run_check(spec_dir: &std::path::Path, seeds: &std::path::Path) -> ExitCode {
     };
     let seeds = seeds.is_dir().then_some(seeds);
     if seeds.is_none() {
-        eprintln!("note: no seeds directory; printed examples are not compared with the documents");
+        eprintln!("note: no seeds directory; the references are not read against the documents");
     }
     let (diagnostics, _) = pipeline::diagnose(&loaded, seeds);
     let failed = diagnostics.has_errors();
@@ -140,6 +182,43 @@ fn run_check(spec_dir: &std::path::Path, seeds: &std::path::Path) -> ExitCode {
         ExitCode::from(1)
     } else {
         eprintln!("spec OK: {} file(s)", loaded.files.len());
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_reanchor(spec_dir: &Path, seeds: &Path) -> ExitCode {
+    let loaded = match load::load_dir(spec_dir) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if !seeds.is_dir() {
+        eprintln!("error: no seeds directory at {}", seeds.display());
+        return ExitCode::from(2);
+    }
+    for diagnostic in loaded.diagnostics.iter() {
+        eprintln!("note: left as it is: {}", diagnostic.headline());
+    }
+    let result = check::sources::reanchor(&loaded, seeds);
+    for line in &result.report {
+        println!("{line}");
+    }
+    for (index, text) in &result.files {
+        let path = &loaded.files[*index].path;
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    eprintln!(
+        "{} reference(s) moved, {} fingerprint(s) recorded, {} could not be placed",
+        result.moved, result.recorded, result.unplaced
+    );
+    if result.unplaced > 0 {
+        ExitCode::from(1)
+    } else {
         ExitCode::SUCCESS
     }
 }
@@ -178,10 +257,16 @@ fn run_diff(old: &str, new: &str, json: bool) -> ExitCode {
     }
 }
 
-fn run_stats(spec_dir: &std::path::Path) -> ExitCode {
+fn run_stats(spec_dir: &Path, seeds: &Path) -> ExitCode {
     match load::load_dir(spec_dir) {
         Ok(loaded) => {
             print!("{}", stats::render_table(&stats::collect(&loaded)));
+            if seeds.is_dir() {
+                let accounting = check::sources::accounting(&loaded, seeds);
+                if !accounting.is_empty() {
+                    print!("\n{}", stats::render_accounting(&accounting));
+                }
+            }
             for d in loaded.diagnostics.sorted() {
                 eprintln!("{d}");
             }

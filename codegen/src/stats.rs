@@ -146,3 +146,24 @@ fn write_row(out: &mut String, s: &DocumentStats) {
         s.with_errata
     );
 }
+
+/// The share of each document's lines (with text) that references cite or waived ranges cover.
+pub fn render_accounting(rows: &[crate::check::sources::Accounting]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "| document | lines | cited | waived | accounted |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+    for row in rows {
+        let accounted = row.cited + row.waived;
+        let share = if row.lines == 0 {
+            100.0
+        } else {
+            100.0 * accounted as f64 / row.lines as f64
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {share:.1}% |",
+            row.document, row.lines, row.cited, row.waived
+        );
+    }
+    out
+}

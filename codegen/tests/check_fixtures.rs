@@ -64,7 +64,10 @@ fn seeds_directory_without_the_document() {
     let seeds = fixture("");
     assert_eq!(
         relative("valid", diagnose(&loaded, Some(&seeds)).0.sorted()),
-        ["wallet.yaml:1:1: document `doc.txt` is not in the seeds directory"]
+        [
+            "common.yaml:5:13: facts[0] (`card_is_visa`): document `doc.txt` is not in the seeds directory",
+            "wallet.yaml:1:1: document `doc.txt` is not in the seeds directory"
+        ]
     );
 }
 
@@ -392,7 +395,7 @@ fn printed_text_differs_from_the_document() {
     assert_headlines(
         "printed_differs",
         &[
-            r#"wallet.yaml:49:5: example `wallet-sale-request`: `printed` differs from the document at line 5: the document has "  \"customer\": {\"email\": \"b@example.com\"}", the spec "  \"customer\": {\"email\": \"a@example.com\"}""#,
+            r#"wallet.yaml:50:13: doc.txt:5: examples[0] (`wallet-sale-request`): the text changed: the spec has "\"customer\": {\"email\": \"a@example.com\"}", the document now "\"customer\": {\"email\": \"b@example.com\"}""#,
         ],
     );
 }
@@ -402,8 +405,9 @@ fn example_out_of_document_order() {
     assert_headlines(
         "example_out_of_order",
         &[
-            "wallet.yaml:61:5: example `wallet-sale-request` is out of document order (it starts \
-             at line 3, before the previous one)",
+            "wallet.yaml:61:5: warning: example `wallet-sale-request` is out of document order (it \
+             starts at line 3, before the previous one): move its block to keep the file in the \
+             document's order",
         ],
     );
 }

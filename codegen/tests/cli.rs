@@ -11,6 +11,7 @@ fn fixtures() -> PathBuf {
 fn codegen(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ecommpay-codegen"))
         .args(args)
+        .env_remove("ECOMMPAY_SEEDS")
         .current_dir(fixtures())
         .output()
         .expect("run ecommpay-codegen")
@@ -18,7 +19,7 @@ fn codegen(args: &[&str]) -> Output {
 
 fn check(case: &str) -> Output {
     let seeds = format!("{case}/seeds");
-    codegen(&["--spec", case, "--seeds", &seeds, "check"])
+    codegen(&["--spec", case, "check", "--seeds", &seeds])
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -62,7 +63,7 @@ fn check_exits_1_on_a_parse_error_with_a_snippet() {
 
 #[test]
 fn check_exits_2_when_the_spec_directory_is_missing() {
-    let out = codegen(&["--spec", "no_such_spec", "--seeds", "valid/seeds", "check"]);
+    let out = codegen(&["--spec", "no_such_spec", "check", "--seeds", "valid/seeds"]);
     assert_eq!(out.status.code(), Some(2), "stderr: {}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "");
     let stderr = text(&out.stderr);
@@ -77,15 +78,81 @@ fn check_without_seeds_skips_the_printed_comparison() {
     let out = codegen(&[
         "--spec",
         "printed_differs",
+        "check",
         "--seeds",
         "no_such_seeds",
-        "check",
     ]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
     assert_eq!(
         text(&out.stderr),
-        "note: no seeds directory; printed examples are not compared with the documents\n\
+        "note: no seeds directory; the references are not read against the documents\n\
          spec OK: 2 file(s)\n"
+    );
+}
+
+#[test]
+fn the_seeds_come_from_the_environment_when_not_given() {
+    let out = Command::new(env!("CARGO_BIN_EXE_ecommpay-codegen"))
+        .args(["--spec", "printed_differs", "check"])
+        .env("ECOMMPAY_SEEDS", "printed_differs/seeds")
+        .current_dir(fixtures())
+        .output()
+        .expect("run ecommpay-codegen");
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("printed_differs/wallet.yaml:50:13: doc.txt:5: "),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn stats_with_the_documents_prints_the_share_of_their_lines_accounted_for() {
+    let out = codegen(&["--spec", "valid", "stats", "--seeds", "valid/seeds"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.ends_with(
+            "\n| document | lines | cited | waived | accounted |\n|---|---:|---:|---:|---:|\n\
+             | doc.txt | 8 | 8 | 0 | 100.0% |\n"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn seeds_are_offered_only_where_they_are_read() {
+    for command in ["emit", "schemas", "openapi", "spec-schema"] {
+        let out = codegen(&["--spec", "valid", command, "--seeds", "valid/seeds"]);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{command}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains("unexpected argument '--seeds'"),
+            "{command}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn spec_paths_are_printed_relative_to_the_working_directory() {
+    // `valid/../path_not_in_group` is printed as the directory it names.
+    let out = codegen(&[
+        "--spec",
+        "valid/../path_not_in_group",
+        "check",
+        "--seeds",
+        "path_not_in_group/seeds",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("path_not_in_group/wallet.yaml:10:5: "),
+        "{}",
+        text(&out.stdout)
     );
 }
 

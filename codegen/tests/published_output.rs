@@ -29,7 +29,8 @@ fn published(spec: &Path) -> Vec<(String, String)> {
     files
 }
 
-/// `source: "[FILE:]FIRST[-LAST]"` with every line number moved by `by`; other lines unchanged.
+/// `source: "[FILE:]FIRST[-LAST][@FINGERPRINT]"` with every line number moved by `by`; other
+/// lines unchanged.
 fn shifted_line(line: &str, by: u32) -> String {
     let Some(at) = line.find("source: \"") else {
         return line.to_owned();
@@ -37,6 +38,11 @@ fn shifted_line(line: &str, by: u32) -> String {
     let (head, rest) = line.split_at(at + "source: \"".len());
     let Some((value, tail)) = rest.split_once('"') else {
         return line.to_owned();
+    };
+    // A fingerprint of the cited text (`@3f2a9c1e0b7d`) moves with it, unchanged.
+    let (value, fingerprint) = match value.split_once('@') {
+        Some((value, fingerprint)) => (value, format!("@{fingerprint}")),
+        None => (value, String::new()),
     };
     let (file, range) = match value.rsplit_once(':') {
         Some((file, range)) => (format!("{file}:"), range),
@@ -49,7 +55,7 @@ fn shifted_line(line: &str, by: u32) -> String {
             (n + by).to_string()
         })
         .collect();
-    format!("{head}{file}{}\"{tail}", moved.join("-"))
+    format!("{head}{file}{}{fingerprint}\"{tail}", moved.join("-"))
 }
 
 /// A copy of the spec with every cited document line moved by `by`.

@@ -4,6 +4,7 @@ mod examples;
 mod fields;
 mod method;
 mod operations;
+pub mod sources;
 mod structure;
 
 use std::path::Path;
@@ -25,5 +26,6 @@ pub fn check_spec(spec: &LoadedSpec, seeds: Option<&Path>) -> Diagnostics {
     operations::check_all(&index, &mut out);
     method::check_all(&index, spec, &mut out);
     examples::check_all(&index, spec, seeds, &mut out);
+    out.extend(sources::read(spec, seeds).diagnostics);
     out
 }

@@ -56,6 +56,13 @@ fn check_file_kinds(spec: &LoadedSpec, out: &mut Diagnostics) {
                         "examples belong in document files, not in common.yaml",
                     );
                 }
+                if !c.waived.is_empty() {
+                    out.error(
+                        name,
+                        top,
+                        "waived ranges belong in the document file that transcribes the document",
+                    );
+                }
             }
             FileKind::Document => {
                 if c.document.is_none() {
@@ -67,6 +74,25 @@ fn check_file_kinds(spec: &LoadedSpec, out: &mut Diagnostics) {
                 }
                 if c.method.is_none() {
                     out.error(name, top, "a document file needs `method:`");
+                }
+                for waiver in &c.waived {
+                    if waiver.reason.trim().is_empty() {
+                        out.error(
+                            name,
+                            top,
+                            format!("the waived range `{}` needs a `reason`", waiver.source),
+                        );
+                    }
+                    if waiver.source.file.is_some() {
+                        out.error(
+                            name,
+                            top,
+                            format!(
+                                "the waived range `{}` names a document: a file waives lines of its own document only",
+                                waiver.source
+                            ),
+                        );
+                    }
                 }
                 if let Some((object, _)) = c.objects.iter().next() {
                     out.error(

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::model::{FileKind, Position, SpecFile};
 
 mod de;
+pub mod references;
 mod yaml;
 
 /// The spec cannot be read at all (exit code 2), as opposed to a spec with problems.

@@ -13,11 +13,13 @@ use crate::model::Position;
 /// that deserializing the tree never nears the stack's end.
 pub const MAX_DEPTH: usize = 64;
 
-/// A YAML node and where it starts.
+/// A YAML node, where it starts, and the bytes of the file its event covers (a scalar's text
+/// with its quotes), so that a tool can rewrite one scalar and leave every other byte alone.
 #[derive(Debug)]
 pub struct Node<'a> {
     pub value: NodeValue<'a>,
     pub at: Position,
+    pub span: std::ops::Range<usize>,
 }
 
 #[derive(Debug)]
@@ -73,6 +75,7 @@ pub fn parse(text: &str) -> Result<Node<'_>, YamlError> {
             },
         })?;
         let at = position(&span);
+        let bytes = span.byte_range().unwrap_or(0..0);
         let refuse = |message: &str| {
             Err(YamlError {
                 message: message.to_owned(),
@@ -112,6 +115,7 @@ pub fn parse(text: &str) -> Result<Node<'_>, YamlError> {
                         plain: style == ScalarStyle::Plain && !forced_text,
                     },
                     at,
+                    span: bytes,
                 }
             }
             Event::SequenceStart(_, _, tag) | Event::MappingStart(_, _, tag) if tag.is_some() => {
@@ -121,12 +125,12 @@ pub fn parse(text: &str) -> Result<Node<'_>, YamlError> {
                 return refuse(&format!("nested deeper than {MAX_DEPTH} levels"));
             }
             Event::SequenceStart(..) => {
-                open.push(Open::Sequence(empty(at), Vec::new()));
+                open.push(Open::Sequence(empty(at, bytes), Vec::new()));
                 continue;
             }
             Event::MappingStart(..) => {
                 open.push(Open::Mapping {
-                    node: empty(at),
+                    node: empty(at, bytes),
                     entries: Vec::new(),
                     key: None,
                     seen: HashSet::new(),
@@ -179,13 +183,15 @@ pub fn parse(text: &str) -> Result<Node<'_>, YamlError> {
             plain: true,
         },
         at: Position { line: 1, column: 1 },
+        span: 0..0,
     }))
 }
 
-fn empty<'a>(at: Position) -> Node<'a> {
+fn empty<'a>(at: Position, span: std::ops::Range<usize>) -> Node<'a> {
     Node {
         value: NodeValue::Sequence(Vec::new()),
         at,
+        span,
     }
 }
 

@@ -21,8 +21,8 @@ pub use operation::{
     Action, HttpMethod, Interface, Operation, PaymentPageMode, Predicate, RuleKind, RuleSpec,
     Variant,
 };
+pub use source::{FINGERPRINT_DIGITS, Located, Position, SourceRef};
 pub(crate) use source::{LOCATED, LOCATED_FIELDS};
-pub use source::{Located, Position, SourceRef};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(JsonSchema))]
@@ -52,6 +52,22 @@ pub struct SpecFile {
     pub operations: Vec<Located<Operation>>,
     #[serde(default)]
     pub examples: Vec<Located<Example>>,
+    /// Lines of the document the spec does not transcribe, each range with why (a scheme's
+    /// steps, links to other articles, figure captions...): with the references, they account
+    /// for every line, so that `check` can name what is new.
+    #[serde(default)]
+    pub waived: Vec<Waiver>,
+}
+
+/// A range of the document the spec leaves out on purpose.
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    /// The lines, with the fingerprint of their text (`ecommpay-codegen reanchor` records it).
+    pub source: SourceRef,
+    /// Why the spec does not transcribe them.
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -7,7 +7,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 
 /// A 1-based, inclusive line range in a vendor document: `"129-144"`, `"129"`, or with an explicit
-/// document `"001_6d33046829e36e91.txt:114-117"`.
+/// document `"001_6d33046829e36e91.txt:114-117"`; a reference without a quoted `original` carries
+/// the fingerprint of the text it cites after `@` (`"129-144@3f2a9c1e0b7d"`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SourceRef {
     /// The document's file name, when the reference names it; otherwise the document the spec
@@ -15,21 +16,45 @@ pub struct SourceRef {
     pub file: Option<String>,
     pub first_line: u32,
     pub last_line: u32,
+    /// The fingerprint of the cited lines' text (`check` computes and compares it).
+    pub fingerprint: Option<u64>,
 }
+
+/// Hex digits of a recorded fingerprint.
+pub const FINGERPRINT_DIGITS: usize = 12;
 
 impl SourceRef {
     pub fn parse(text: &str) -> Result<Self, String> {
+        let (text_before, fingerprint) = match text.split_once('@') {
+            Some((reference, digits)) => {
+                let valid = digits.len() == FINGERPRINT_DIGITS
+                    && digits
+                        .bytes()
+                        .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+                match u64::from_str_radix(digits, 16) {
+                    Ok(value) if valid => (reference, Some(value)),
+                    _ => {
+                        return Err(format!(
+                            "source reference `{text}`: the fingerprint after `@` is {FINGERPRINT_DIGITS} lowercase hex digits"
+                        ));
+                    }
+                }
+            }
+            None => (text, None),
+        };
+        let full = text;
+        let text = text_before;
         let (file, range) = match text.rsplit_once(':') {
             Some((file, range)) => (Some(file.to_owned()), range),
             None => (None, text),
         };
         if file.as_deref() == Some("") {
-            return Err(format!("source reference `{text}` has an empty file name"));
+            return Err(format!("source reference `{full}` has an empty file name"));
         }
         let parse_line = |s: &str| -> Result<u32, String> {
             match s.trim().parse::<u32>() {
                 Ok(0) | Err(_) => Err(format!(
-                    "source reference `{text}`: `{s}` is not a 1-based line number"
+                    "source reference `{full}`: `{s}` is not a 1-based line number"
                 )),
                 Ok(n) => Ok(n),
             }
@@ -43,19 +68,29 @@ impl SourceRef {
         };
         if last_line < first_line {
             return Err(format!(
-                "source reference `{text}`: the range ends before it starts"
+                "source reference `{full}`: the range ends before it starts"
             ));
         }
         Ok(Self {
             file,
             first_line,
             last_line,
+            fingerprint,
         })
     }
 
     /// The referenced document, falling back to the one the spec file transcribes.
     pub fn file_or<'a>(&'a self, default: &'a str) -> &'a str {
         self.file.as_deref().unwrap_or(default)
+    }
+
+    /// The line range as written after the file name: `129-144` or `129`.
+    pub fn range_text(&self) -> String {
+        if self.first_line == self.last_line {
+            self.first_line.to_string()
+        } else {
+            format!("{}-{}", self.first_line, self.last_line)
+        }
     }
 
     /// `file:first-last`, resolved against the default document.
@@ -107,9 +142,9 @@ impl JsonSchema for SourceRef {
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "Line range in a vendor document: \"129-144\", \"129\" or \"001_6d33046829e36e91.txt:114-117\".",
+            "description": "Line range in a vendor document: \"129-144\", \"129\" or \"001_6d33046829e36e91.txt:114-117\"; without a quoted `original`, the cited text's fingerprint after `@` (\"129-144@3f2a9c1e0b7d\", written by `ecommpay-codegen reanchor`).",
             "anyOf": [
-                {"type": "string", "pattern": "^([^:]+:)?[1-9][0-9]*(-[1-9][0-9]*)?$"},
+                {"type": "string", "pattern": "^([^:@]+:)?[1-9][0-9]*(-[1-9][0-9]*)?(@[0-9a-f]{12})?$"},
                 {"type": "integer", "minimum": 1}
             ]
         })
@@ -225,5 +260,18 @@ mod tests {
         assert!(SourceRef::parse("9-3").unwrap_err().contains("ends before"));
         assert!(SourceRef::parse("x").is_err());
         assert!(SourceRef::parse(":3").unwrap_err().contains("empty file"));
+        assert!(SourceRef::parse("3@12").unwrap_err().contains("hex digits"));
+        assert!(SourceRef::parse("3@3F2A9C1E0B7D").is_err());
+    }
+
+    #[test]
+    fn a_fingerprint_follows_the_range() {
+        let r = SourceRef::parse("a.txt:4-9@3f2a9c1e0b7d").unwrap();
+        assert_eq!((r.first_line, r.last_line), (4, 9));
+        assert_eq!(r.file.as_deref(), Some("a.txt"));
+        assert_eq!(r.fingerprint, Some(0x3f2a9c1e0b7d));
+        assert_eq!(r.range_text(), "4-9");
+        // Generated documentation cites lines, never fingerprints.
+        assert_eq!(r.display_in("b.txt"), "a.txt:4-9");
     }
 }

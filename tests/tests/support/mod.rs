@@ -12,8 +12,15 @@ pub fn spec_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec")
 }
 
+/// The vendor documents: `ECOMMPAY_SEEDS` names a candidate set (as it does for
+/// `ecommpay-codegen check`), else the shared seeds beside the checkout, when there.
 pub fn seeds_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/seeds");
+    let dir = std::env::var_os("ECOMMPAY_SEEDS")
+        .filter(|dir| !dir.is_empty())
+        .map_or_else(
+            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/seeds"),
+            PathBuf::from,
+        );
     dir.is_dir().then_some(dir)
 }
 

@@ -2,7 +2,8 @@
 //! received and delivered, a payment's state, and triggers (`stripe trigger`'s counterpart).
 //!
 //! - `GET /_mock/requests`, `GET /_mock/callbacks`: the events so far, as `ecommpay mock` logs
-//!   them (requests with their bodies);
+//!   them (requests with their bodies, `body_bytes`, and `body_excerpt` for a body too large to
+//!   keep whole or not JSON);
 //! - `GET /_mock/payments/{payment_id}`: the payment's state, 404 when unknown;
 //! - `POST /_mock/payments/{payment_id}/trigger` with `{"callback": "success" | "decline" |
 //!   "resend"}`: sends that callback now and answers `{"answered": <merchant's status>}`.
@@ -18,7 +19,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use crate::config::Outcome;
-use crate::events::MockEvent;
+use crate::events::{MockEvent, ReceivedRequest};
 use crate::gate::error_answer;
 use crate::ledger::Payment;
 use crate::{State, Trigger, TriggerError, lock};
@@ -34,11 +35,7 @@ pub(crate) fn routes(state: &Arc<State>) -> Router {
             get(move || async move {
                 let all: Vec<Value> = lock(&requests.requests)
                     .iter()
-                    .map(|r| {
-                        let mut event = MockEvent::Request(r.clone()).to_json();
-                        event["body"] = r.body.clone().unwrap_or(Value::Null);
-                        event
-                    })
+                    .map(|stored| request_json(stored.request()))
                     .collect();
                 axum::Json(all)
             }),
@@ -105,6 +102,20 @@ async fn trigger(state: &Arc<State>, payment_id: &str, body: &[u8]) -> Response 
             error_answer(status, e.code(), &e.to_string(), None)
         }
     }
+}
+
+/// A request as `GET /_mock/requests` shows it: as logged, with its body.
+fn request_json(mut request: ReceivedRequest) -> Value {
+    let body = request.body.take();
+    let excerpt = request.body_excerpt.take();
+    let bytes = request.body_bytes;
+    let mut shown = MockEvent::Request(request).to_json();
+    shown["body"] = body.unwrap_or(Value::Null);
+    shown["body_bytes"] = bytes.into();
+    if let Some(excerpt) = excerpt {
+        shown["body_excerpt"] = excerpt.into();
+    }
+    shown
 }
 
 /// A payment as `GET /_mock/payments/{id}` shows it.

@@ -207,9 +207,9 @@ impl App {
             .send(request)
             .await
             .map_err(OpenError::Gate)?;
-        self.inner
-            .store
-            .open_order(&order.order_id)
+        let (app, order_id) = (self.clone(), order.order_id.clone());
+        off_the_workers(move || app.inner.store.open_order(&order_id))
+            .await
             .map_err(OpenError::Store)?;
         Ok(accepted)
     }
@@ -370,23 +370,18 @@ async fn refund_order(
 }
 
 async fn order_status(State(app): State<App>, Path(id): Path<String>) -> Response {
-    let found = tokio::task::spawn_blocking(move || app.order(&id)).await;
-    match found {
-        Ok(Ok(Some(status))) => axum::Json(status).into_response(),
-        Ok(Ok(None)) => StatusCode::NOT_FOUND.into_response(),
-        Ok(Err(error)) => {
+    match off_the_workers(move || app.order(&id)).await {
+        Ok(Some(status)) => axum::Json(status).into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
             tracing::error!(%error, "order not read");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 
 async fn callback(State(app): State<App>, body: Bytes) -> Response {
-    // The store's transaction blocks: off the async workers.
-    let answer = tokio::task::spawn_blocking(move || app.receive_callback(&body))
-        .await
-        .unwrap_or(Answer::retry_later());
+    let answer = off_the_workers(move || app.receive_callback(&body)).await;
     let status = StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (
         status,
@@ -394,4 +389,13 @@ async fn callback(State(app): State<App>, body: Bytes) -> Response {
         answer.body(),
     )
         .into_response()
+}
+
+/// Runs a store call where blocking is allowed (SQLite and the pool wait), not on the async
+/// workers; a panic in it goes on as a panic.
+async fn off_the_workers<T: Send + 'static>(call: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(call).await {
+        Ok(value) => value,
+        Err(error) => std::panic::resume_unwind(error.into_panic()),
+    }
 }

@@ -39,7 +39,7 @@ pub enum TakenIn {
     Duplicate,
 }
 
-/// A delivery the merchant processed, as its store records it.
+/// A delivery the merchant processed: its business action, as the store records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Processed {
     /// The delivery's idempotency key, as stored (its `Display` form).
@@ -61,10 +61,15 @@ const SCHEMA: &str = "
         redirect_url TEXT,
         payment_status TEXT
     ) STRICT;
-    -- One row per delivery processed: the mark and the record of its business action.
-    CREATE TABLE IF NOT EXISTS deliveries (
+    -- The mark of each delivery processed.
+    CREATE TABLE IF NOT EXISTS processed_deliveries (
+        idempotency_key TEXT NOT NULL UNIQUE
+    ) STRICT;
+    -- The business actions, one per delivery processed: nothing here is unique, so an action
+    -- done twice would show.
+    CREATE TABLE IF NOT EXISTS actions (
         seq INTEGER PRIMARY KEY,
-        idempotency_key TEXT NOT NULL UNIQUE,
+        idempotency_key TEXT NOT NULL,
         order_id TEXT NOT NULL,
         status TEXT NOT NULL,
         redirect_url TEXT,
@@ -114,19 +119,13 @@ impl Store {
         // writer in between.
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let order_id = delivery.payment_id();
+        let key = delivery.idempotency_key().to_string();
         let (status, redirect_url, payment_status) = columns(reported);
+        // The check and the mark in one statement.
         let marked = transaction.execute(
-            "INSERT INTO deliveries
-                (idempotency_key, order_id, status, redirect_url, payment_status, moved_order)
-             VALUES (?1, ?2, ?3, ?4, ?5, 0)
+            "INSERT INTO processed_deliveries (idempotency_key) VALUES (?1)
              ON CONFLICT (idempotency_key) DO NOTHING",
-            params![
-                delivery.idempotency_key().to_string(),
-                order_id.unwrap_or_default(),
-                status,
-                redirect_url,
-                payment_status
-            ],
+            params![key],
         )?;
         if marked == 0 {
             // Dropped unchanged: rolled back, nothing written.
@@ -149,12 +148,19 @@ impl Store {
             }
             _ => false,
         };
-        if moved_order {
-            transaction.execute(
-                "UPDATE deliveries SET moved_order = 1 WHERE idempotency_key = ?1",
-                params![delivery.idempotency_key().to_string()],
-            )?;
-        }
+        transaction.execute(
+            "INSERT INTO actions
+                (idempotency_key, order_id, status, redirect_url, payment_status, moved_order)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                key,
+                order_id.unwrap_or_default(),
+                status,
+                redirect_url,
+                payment_status,
+                moved_order
+            ],
+        )?;
         transaction.commit()?;
         Ok(TakenIn::Processed { moved_order })
     }
@@ -182,7 +188,7 @@ impl Store {
         let connection = self.pool.get()?;
         let mut statement = connection.prepare(
             "SELECT idempotency_key, order_id, status, redirect_url, payment_status, moved_order
-             FROM deliveries ORDER BY seq",
+             FROM actions ORDER BY seq",
         )?;
         let rows = statement.query_map([], |row| {
             Ok(Processed {

@@ -275,3 +275,47 @@ fn a_timeout_that_is_not_a_number_of_seconds_is_refused() {
         support::stderr(&output)
     );
 }
+
+/// With a stop deadline longer than the test waits, a second signal stops it at once.
+#[test]
+fn a_second_signal_stops_it_at_once() {
+    use std::io::Write;
+    let key_file = support::temp_file("mock-second-signal", "key", KEY);
+    let (mut process, lines) = spawn(&[
+        "--port",
+        "0",
+        "--key-file",
+        key_file.to_str().unwrap(),
+        "--header-read-timeout",
+        "3600",
+        "--shutdown-deadline",
+        "3600",
+    ]);
+    let mut half_head = std::net::TcpStream::connect(listening(&lines)).unwrap();
+    half_head
+        .write_all(b"POST /v2/payment/wallet/paypal/sale HTTP/1.1\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let pid = process.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        process.0.try_wait().unwrap().is_none(),
+        "the first signal waits for the request in progress"
+    );
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = exit_status(&mut process);
+    assert!(status.success(), "{status:?}");
+}

@@ -3,6 +3,8 @@
 
 use std::mem::size_of;
 
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::bounded::Weigh;
@@ -80,6 +82,31 @@ impl StoredRequest {
             .and_then(|body| serde_json::to_vec(&body).ok())
             .map(Vec::into_boxed_slice);
         Self { request, body }
+    }
+
+    /// Writes the request as `GET /_mock/requests` shows it: as logged, with `body` (the kept
+    /// text as it is, or `null`), `body_bytes` and, when there is one, `body_excerpt`.
+    pub(crate) fn write_shown(&self, out: &mut Vec<u8>) {
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            #[serde(flatten)]
+            event: Value,
+            body: Option<&'a RawValue>,
+            body_bytes: usize,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            body_excerpt: Option<&'a str>,
+        }
+        let shown = Shown {
+            event: MockEvent::Request(self.request.clone()).to_json(),
+            body: self
+                .body
+                .as_deref()
+                .and_then(|text| serde_json::from_slice(text).ok()),
+            body_bytes: self.request.body_bytes,
+            body_excerpt: self.request.body_excerpt.as_deref(),
+        };
+        // Writing into a Vec fails only for a value serde cannot write, which this is not.
+        let _ = serde_json::to_writer(out, &shown);
     }
 
     /// The request with its body parsed again.

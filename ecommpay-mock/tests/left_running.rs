@@ -6,6 +6,7 @@ mod support;
 
 use std::time::Duration;
 
+use ecommpay_api::client::{ReqwestTransport, Transport, TransportRequest};
 use ecommpay_mock::{BODY_EXCERPT_BYTES, KEPT_BODY_BYTES, MockConfig, MockGate};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -204,5 +205,33 @@ async fn the_history_keeps_within_its_bytes() {
         (None, zeros.len(), Some(&zeros[..BODY_EXCERPT_BYTES]))
     );
     assert!(mock.requests_history_bytes() <= BOUND);
+
+    // Over HTTP: the kept body as it is, the excerpt of the other.
+    let transport = ReqwestTransport::new(Duration::from_secs(5)).unwrap();
+    let listed = transport
+        .send(TransportRequest::new(
+            "GET",
+            format!("{}/_mock/requests", mock.base_url()),
+            vec![],
+            Vec::new(),
+            Default::default(),
+        ))
+        .await
+        .unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&listed.body).unwrap();
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), mock.requests().len());
+    assert_eq!(listed[0]["body"]["padding"], padding.as_str());
+    assert_eq!(listed[0]["answered"], 400);
+    assert!(listed[0].get("body_excerpt").is_none());
+    let last = listed.last().unwrap();
+    assert_eq!(
+        (&last["body"], &last["body_bytes"], &last["body_excerpt"]),
+        (
+            &serde_json::Value::Null,
+            &json!(zeros.len()),
+            &json!(&zeros[..BODY_EXCERPT_BYTES])
+        )
+    );
     mock.shutdown().await;
 }

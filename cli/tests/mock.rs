@@ -164,3 +164,158 @@ fn a_port_in_use_is_an_error_not_a_panic() {
         support::stderr(&output)
     );
 }
+
+/// Waits for the process to exit; fails the test when it is still running after 20 s.
+fn exit_status(process: &mut Running) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = process.0.try_wait().unwrap() {
+            return status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the mock still runs 20 s after the signal"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The mock's address, from its first line.
+fn listening(lines: &mpsc::Receiver<Value>) -> String {
+    let first = next(lines);
+    assert_eq!(first["event"], "listening");
+    first["base_url"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("http://")
+        .to_owned()
+}
+
+/// SIGTERM and SIGINT stop it while a client holds half a request (its head, or its head and
+/// part of its body), with read timeouts far longer than the test waits.
+#[test]
+fn a_signal_stops_it_while_a_client_holds_half_a_request() {
+    use std::io::Write;
+    let key_file = support::temp_file("mock-stop", "key", KEY);
+    for signal in ["-TERM", "-INT"] {
+        let (mut process, lines) = spawn(&[
+            "--port",
+            "0",
+            "--key-file",
+            key_file.to_str().unwrap(),
+            "--header-read-timeout",
+            "3600",
+            "--body-read-timeout",
+            "3600",
+        ]);
+        let address = listening(&lines);
+        let mut half_head = std::net::TcpStream::connect(&address).unwrap();
+        half_head
+            .write_all(b"POST /v2/payment/wallet/paypal/sale HTTP/1.1\r\nHost: m\r\nContent-")
+            .unwrap();
+        let mut half_body = std::net::TcpStream::connect(&address).unwrap();
+        half_body
+            .write_all(
+                b"POST /v2/payment/wallet/paypal/sale HTTP/1.1\r\nHost: m\r\n\
+                  Content-Length: 500\r\n\r\n{\"general\"",
+            )
+            .unwrap();
+        // Both requests are in the server's hands before the signal.
+        std::thread::sleep(Duration::from_millis(200));
+        let pid = process.0.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args([signal, &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let status = exit_status(&mut process);
+        assert!(status.success(), "{signal}: {status:?}");
+    }
+}
+
+/// A connection that stalls in its head is closed after `--header-read-timeout`.
+#[test]
+fn a_stalled_connection_is_closed() {
+    use std::io::{Read, Write};
+    let key_file = support::temp_file("mock-stall", "key", KEY);
+    let (_process, lines) = spawn(&[
+        "--port",
+        "0",
+        "--key-file",
+        key_file.to_str().unwrap(),
+        "--header-read-timeout",
+        "0.2",
+    ]);
+    let mut stalled = std::net::TcpStream::connect(listening(&lines)).unwrap();
+    stalled
+        .write_all(b"POST /v2/payment/wallet/paypal/sale HTTP/1.1\r\n")
+        .unwrap();
+    // A read that is still waiting after 20 s fails the test; a close ends it with 0 bytes.
+    stalled
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut rest = Vec::new();
+    let closed = stalled.read_to_end(&mut rest);
+    assert!(closed.is_ok(), "the connection is still open: {closed:?}");
+}
+
+#[test]
+fn a_timeout_that_is_not_a_number_of_seconds_is_refused() {
+    let output = support::run(
+        &["mock", "--port", "0", "--body-read-timeout=-1"],
+        Some(KEY),
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        support::stderr(&output).contains("--body-read-timeout must be a number of seconds"),
+        "{}",
+        support::stderr(&output)
+    );
+}
+
+/// With a stop deadline longer than the test waits, a second signal stops it at once.
+#[test]
+fn a_second_signal_stops_it_at_once() {
+    use std::io::Write;
+    let key_file = support::temp_file("mock-second-signal", "key", KEY);
+    let (mut process, lines) = spawn(&[
+        "--port",
+        "0",
+        "--key-file",
+        key_file.to_str().unwrap(),
+        "--header-read-timeout",
+        "3600",
+        "--shutdown-deadline",
+        "3600",
+    ]);
+    let mut half_head = std::net::TcpStream::connect(listening(&lines)).unwrap();
+    half_head
+        .write_all(b"POST /v2/payment/wallet/paypal/sale HTTP/1.1\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let pid = process.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        process.0.try_wait().unwrap().is_none(),
+        "the first signal waits for the request in progress"
+    );
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = exit_status(&mut process);
+    assert!(status.success(), "{status:?}");
+}

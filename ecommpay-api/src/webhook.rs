@@ -11,6 +11,35 @@
 //!   copy of one callback (`payment.id`, `operation.id`, `operation.status`) and differs
 //!   between the steps of a payment.
 //!
+//! # Exactly once: one atomic check-and-mark
+//!
+//! Copies of a delivery are normal (the platform re-sends until it gets 200) and can arrive at
+//! the same moment. Processing each delivery once is the merchant's job, and it takes **one
+//! atomic step that checks the delivery's idempotency key and marks it**, in the same
+//! transaction as the business action. Checking first (`SELECT`) and marking afterwards, in two
+//! steps, lets concurrent copies all pass the check: a handler written so ran 150 business
+//! actions for 150 concurrent copies. In SQL, a `UNIQUE` key on the idempotency key
+//! ([`IdempotencyKey`]'s `Display` form) makes the mark the check:
+//!
+//! ```sql
+//! CREATE TABLE deliveries (idempotency_key TEXT NOT NULL UNIQUE, ...);
+//!
+//! BEGIN;  -- SQLite: BEGIN IMMEDIATE
+//! INSERT INTO deliveries (idempotency_key, ...) VALUES (?, ...)
+//!     ON CONFLICT (idempotency_key) DO NOTHING;
+//! -- 0 rows inserted: a copy of a delivery already processed. ROLLBACK, answer 200.
+//! -- 1 row inserted: the business action here, in this transaction.
+//! COMMIT;
+//! -- The transaction failed: nothing is marked; answer Answer::retry_later() (503), and the
+//! -- platform sends the delivery again.
+//! ```
+//!
+//! The example merchant (`examples/merchant`, its `store.rs`) does this with SQLite and tests
+//! it with 250 concurrent copies of 5 callbacks. Copies and later steps also arrive out of
+//! order (the redirect callback after the final one, a payment's success after its refund): a
+//! status should only move forward, so that a late delivery, processed once, leaves the order
+//! where it is.
+//!
 //! What [`CallbackEndpoint::receive`] answers when the callback is not taken in, and so whether
 //! the platform sends it again (any answer but 200 makes it do so):
 //!
@@ -30,7 +59,8 @@
 //! fn on_callback(endpoint: &CallbackEndpoint, raw_body: &[u8]) -> Answer {
 //!     match endpoint.receive(raw_body) {
 //!         Ok(delivery) => {
-//!             // Look delivery.idempotency_key() up in your store: process it once.
+//!             // In one transaction: mark delivery.idempotency_key() (a UNIQUE key); only
+//!             // when the mark is new, act on it. See "Exactly once" above.
 //!             println!(
 //!                 "payment {:?} is {:?}",
 //!                 delivery.payment_id(),
@@ -68,6 +98,11 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
 const QUOTED_BYTES: usize = 64;
 
 /// Receives callbacks for one project: its key and a body size limit.
+///
+/// It verifies and reads a callback; it does not remember it. Each [`Delivery`] it returns may
+/// be a copy of one already processed: the handler checks and marks
+/// [`Delivery::idempotency_key`] in one atomic step with its business action (see
+/// [Exactly once](self#exactly-once-one-atomic-check-and-mark)).
 ///
 /// `Debug` does not show the key.
 #[derive(Clone, Debug)]
@@ -201,7 +236,13 @@ impl Answer {
     }
 }
 
-/// A verified callback, ready for the handler.
+/// A verified callback, ready for the handler: possibly a copy of one already processed.
+///
+/// Before acting on it, the handler marks [`Delivery::idempotency_key`] as processed in the
+/// same transaction as the action, in one atomic step that fails or does nothing for a key
+/// already marked (an `INSERT` under a `UNIQUE` key), never a look-up followed by a separate
+/// mark; then it answers [`Delivery::answer`], also for a copy. See
+/// [Exactly once](self#exactly-once-one-atomic-check-and-mark).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Delivery {
     callback: Callback,
@@ -228,7 +269,8 @@ impl Delivery {
         self.callback
     }
 
-    /// The key that is the same for every re-sent copy of this callback.
+    /// The key that is the same for every re-sent copy of this callback: the one to check and
+    /// mark in one atomic step (a `UNIQUE` key on its `Display` form).
     pub fn idempotency_key(&self) -> &IdempotencyKey {
         &self.key
     }

@@ -5,12 +5,61 @@ use std::borrow::Borrow;
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 
-/// Appends to a history that keeps its newest `limit` items.
-pub(crate) fn push_newest<T>(history: &mut VecDeque<T>, item: T, limit: usize) {
-    if history.len() >= limit {
-        history.pop_front();
+/// What an item of a history costs in memory: its own size and the heap it owns, in bytes.
+pub(crate) trait Weigh {
+    fn weight(&self) -> usize;
+}
+
+/// The newest items, at most `max_entries` of them and at most `max_bytes` bytes by their
+/// [`Weigh::weight`]: a mock left running keeps its memory bounded whatever the size of what
+/// it is sent.
+pub(crate) struct History<T> {
+    items: VecDeque<(T, usize)>,
+    bytes: usize,
+    max_entries: usize,
+    max_bytes: usize,
+}
+
+impl<T: Weigh> History<T> {
+    pub(crate) fn new(max_entries: usize, max_bytes: usize) -> Self {
+        Self {
+            items: VecDeque::new(),
+            bytes: 0,
+            max_entries,
+            max_bytes,
+        }
     }
-    history.push_back(item);
+
+    /// Appends an item, forgetting the oldest ones until both bounds hold; an item heavier
+    /// than the whole byte bound is not kept.
+    pub(crate) fn push(&mut self, item: T) {
+        let weight = item.weight();
+        if weight > self.max_bytes || self.max_entries == 0 {
+            return;
+        }
+        while self.items.len() >= self.max_entries || self.bytes + weight > self.max_bytes {
+            let Some((_, forgotten)) = self.items.pop_front() else {
+                break;
+            };
+            self.bytes -= forgotten;
+        }
+        self.bytes += weight;
+        self.items.push_back((item, weight));
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
+        self.items.iter().map(|(item, _)| item)
+    }
+
+    /// The bytes the items kept weigh.
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.items.len()
+    }
 }
 
 /// A map that keeps its newest `limit` keys, in the order they were first inserted.
@@ -92,12 +141,39 @@ mod tests {
         assert_eq!(values, [3, 4]);
     }
 
+    impl Weigh for String {
+        fn weight(&self) -> usize {
+            self.len()
+        }
+    }
+
+    fn kept(history: &History<String>) -> Vec<&str> {
+        history.iter().map(String::as_str).collect()
+    }
+
     #[test]
     fn a_history_keeps_its_newest_items() {
-        let mut history = VecDeque::new();
+        let mut history = History::new(3, usize::MAX);
         for i in 0..5 {
-            push_newest(&mut history, i, 3);
+            history.push(i.to_string());
         }
-        assert_eq!(history, [2, 3, 4]);
+        assert_eq!(kept(&history), ["2", "3", "4"]);
+    }
+
+    #[test]
+    fn a_history_keeps_within_its_bytes() {
+        let mut history = History::new(100, 10);
+        history.push("aaaa".into());
+        history.push("bbbb".into());
+        assert_eq!((kept(&history), history.bytes()), (vec!["aaaa", "bbbb"], 8));
+        // 8 + 4 > 10: the oldest goes.
+        history.push("cccc".into());
+        assert_eq!((kept(&history), history.bytes()), (vec!["bbbb", "cccc"], 8));
+        // Heavier than the whole bound: not kept, and nothing forgotten for it.
+        history.push("x".repeat(11));
+        assert_eq!(kept(&history), ["bbbb", "cccc"]);
+        // Exactly the bound: everything older goes.
+        history.push("y".repeat(10));
+        assert_eq!((history.len(), history.bytes()), (1, 10));
     }
 }

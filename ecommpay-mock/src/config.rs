@@ -10,6 +10,18 @@ use ecommpay_api::SecretKey;
 
 use crate::events::MockEvent;
 
+/// The default of [`MockConfig::header_read_timeout`]: 10 s.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The default of [`MockConfig::body_read_timeout`]: 30 s, for a body of at most 1 MiB.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The default of [`MockConfig::shutdown_deadline`]: 3 s.
+pub const DEFAULT_SHUTDOWN_DEADLINE: Duration = Duration::from_secs(3);
+
+/// A zero read timeout would close every connection before its first byte.
+const MIN_TIMEOUT: Duration = Duration::from_millis(1);
+
 /// Receives every event as it happens (the `ecommpay mock` command prints them as JSON lines).
 pub type EventSink = Arc<dyn Fn(&MockEvent) + Send + Sync>;
 
@@ -23,6 +35,11 @@ pub struct MockConfig {
     pub(crate) time_scale: f64,
     pub(crate) outcomes: Vec<OutcomeRule>,
     pub(crate) events: Option<EventSink>,
+    pub(crate) header_read_timeout: Duration,
+    pub(crate) body_read_timeout: Duration,
+    pub(crate) shutdown_deadline: Duration,
+    pub(crate) history_entries: usize,
+    pub(crate) history_bytes: usize,
 }
 
 impl fmt::Debug for MockConfig {
@@ -35,13 +52,19 @@ impl fmt::Debug for MockConfig {
             .field("time_scale", &self.time_scale)
             .field("outcomes", &self.outcomes)
             .field("events", &self.events.as_ref().map(|_| "EventSink"))
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
+            .field("shutdown_deadline", &self.shutdown_deadline)
+            .field("history_entries", &self.history_entries)
+            .field("history_bytes", &self.history_bytes)
             .finish()
     }
 }
 
 impl MockConfig {
     /// The project's key; on `127.0.0.1`, a port the system chooses, no callbacks, the
-    /// platform's re-send schedule in real time, every payment successful.
+    /// platform's re-send schedule in real time, every payment successful, the default read
+    /// timeouts, stop deadline and history bounds.
     pub fn new(key: SecretKey) -> Self {
         Self {
             key,
@@ -51,7 +74,46 @@ impl MockConfig {
             time_scale: 1.0,
             outcomes: Vec::new(),
             events: None,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            shutdown_deadline: DEFAULT_SHUTDOWN_DEADLINE,
+            history_entries: crate::HISTORY_LIMIT,
+            history_bytes: crate::HISTORY_BYTES,
         }
+    }
+
+    /// How long a client may take to send a request's start line and headers, counted from
+    /// when the mock starts waiting for them (an idle kept-alive connection too); then the
+    /// connection is closed. Default [`DEFAULT_HEADER_READ_TIMEOUT`]; at least 1 ms.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout.max(MIN_TIMEOUT);
+        self
+    }
+
+    /// How long a client may take to send a request's whole body, counted from the end of its
+    /// headers; then the request is refused and the connection closed, however slowly bytes
+    /// still trickle in. Default [`DEFAULT_BODY_READ_TIMEOUT`]; at least 1 ms.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout.max(MIN_TIMEOUT);
+        self
+    }
+
+    /// How long a stop ([`crate::MockGate::shutdown`], or dropping the mock) waits for the
+    /// requests in progress to finish before it closes their connections. Default
+    /// [`DEFAULT_SHUTDOWN_DEADLINE`].
+    pub fn shutdown_deadline(mut self, deadline: Duration) -> Self {
+        self.shutdown_deadline = deadline;
+        self
+    }
+
+    /// How much history is kept: at most `entries` items and `bytes` bytes in each of the
+    /// requests, the callback deliveries and the Payment Page visits, the oldest forgotten
+    /// first (the event sink sees every one). Default [`crate::HISTORY_LIMIT`] and
+    /// [`crate::HISTORY_BYTES`].
+    pub fn history_limit(mut self, entries: usize, bytes: usize) -> Self {
+        self.history_entries = entries;
+        self.history_bytes = bytes;
+        self
     }
 
     /// Where to listen (default `127.0.0.1:0`).

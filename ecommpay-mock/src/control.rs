@@ -2,7 +2,8 @@
 //! received and delivered, a payment's state, and triggers (`stripe trigger`'s counterpart).
 //!
 //! - `GET /_mock/requests`, `GET /_mock/callbacks`: the events so far, as `ecommpay mock` logs
-//!   them (requests with their bodies);
+//!   them (requests with their bodies, `body_bytes`, and `body_excerpt` for a body too large to
+//!   keep whole or not JSON);
 //! - `GET /_mock/payments/{payment_id}`: the payment's state, 404 when unknown;
 //! - `POST /_mock/payments/{payment_id}/trigger` with `{"callback": "success" | "decline" |
 //!   "resend"}`: sends that callback now and answers `{"answered": <merchant's status>}`.
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::Path;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
@@ -32,15 +33,19 @@ pub(crate) fn routes(state: &Arc<State>) -> Router {
         .route(
             "/_mock/requests",
             get(move || async move {
-                let all: Vec<Value> = lock(&requests.requests)
-                    .iter()
-                    .map(|r| {
-                        let mut event = MockEvent::Request(r.clone()).to_json();
-                        event["body"] = r.body.clone().unwrap_or(Value::Null);
-                        event
-                    })
-                    .collect();
-                axum::Json(all)
+                // Written from the kept text, not parsed again: a full history of bodies of
+                // small values would otherwise cost many times its bytes.
+                let history = lock(&requests.requests);
+                let mut all = Vec::with_capacity(history.bytes());
+                all.push(b'[');
+                for (i, stored) in history.iter().enumerate() {
+                    if i > 0 {
+                        all.push(b',');
+                    }
+                    stored.write_shown(&mut all);
+                }
+                all.push(b']');
+                ([(header::CONTENT_TYPE, "application/json")], all)
             }),
         )
         .route(

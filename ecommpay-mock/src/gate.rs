@@ -79,13 +79,14 @@ fn gate_request(
         .and_then(Value::as_str)
         .map(str::to_owned);
     let refuse = |status: StatusCode, code: &str, message: &str, errors: Option<Value>| {
-        state.record(MockEvent::Request(ReceivedRequest {
+        state.record(MockEvent::Request(ReceivedRequest::new(
             operation,
-            payment_id: payment_id.clone(),
-            body: parsed.clone(),
-            answered: status.as_u16(),
-            refused: Some(code.to_owned()),
-        }));
+            payment_id.clone(),
+            raw,
+            parsed.as_ref(),
+            status.as_u16(),
+            Some(code.to_owned()),
+        )));
         error_answer(status, code, message, errors)
     };
     if !is_json(headers) {
@@ -153,13 +154,14 @@ fn gate_request(
             );
         }
     };
-    state.record(MockEvent::Request(ReceivedRequest {
+    state.record(MockEvent::Request(ReceivedRequest::new(
         operation,
-        payment_id: payment_id.clone(),
-        body: parsed.clone(),
-        answered: 200,
-        refused: None,
-    }));
+        payment_id.clone(),
+        raw,
+        parsed.as_ref(),
+        200,
+        None,
+    )));
     let general = &body["general"];
     let answer = json!({
         "status": "success",

@@ -40,8 +40,8 @@ mod events;
 mod gate;
 mod ledger;
 mod payment_page;
+mod server;
 
-use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -51,20 +51,34 @@ use axum::http::StatusCode;
 use ecommpay_api::client::ReqwestTransport;
 use serde_json::Value;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use config::{EventSink, MockConfig, Outcome, OutcomeRule, ResendSchedule, When};
-pub use events::{CallbackDelivery, MockEvent, ReceivedRequest};
+use crate::bounded::History;
+use crate::events::StoredRequest;
+use crate::server::{ServerLimits, Stop};
+
+pub use config::{
+    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_SHUTDOWN_DEADLINE, EventSink,
+    MockConfig, Outcome, OutcomeRule, ResendSchedule, When,
+};
+pub use events::{
+    BODY_EXCERPT_BYTES, CallbackDelivery, KEPT_BODY_BYTES, MockEvent, ReceivedRequest,
+};
 pub use ledger::{OperationRecord, Payment};
 pub use payment_page::{PageAction, PageOutcome, PaymentPageVisit};
 
 /// The size limit of a request body: 1 MiB (a larger one is answered 413).
 pub const MAX_REQUEST_BYTES: usize = 1 << 20;
 
-/// How many requests and deliveries the mock remembers; older ones are forgotten, so a mock
-/// left running keeps its memory bounded (the event sink still sees every one).
+/// How many requests, deliveries and Payment Page visits the mock remembers by default, each;
+/// older ones are forgotten, so a mock left running keeps its memory bounded (the event sink
+/// still sees every one). [`MockConfig::history_limit`] sets another bound.
 pub const HISTORY_LIMIT: usize = 100_000;
+
+/// How many bytes each of those histories may take by default: 32 MiB. A request's body is
+/// kept whole up to [`KEPT_BODY_BYTES`], as compact JSON text, and as an excerpt beyond.
+pub const HISTORY_BYTES: usize = 32 << 20;
 
 /// How many payments the mock remembers, Gate and Payment Page alike. Beyond it the oldest is
 /// forgotten, with its last callback: a follow-up on it is refused as `payment_not_found`.
@@ -107,28 +121,30 @@ impl TriggerError {
 pub(crate) struct State {
     config: MockConfig,
     transport: ReqwestTransport,
-    requests: Mutex<VecDeque<ReceivedRequest>>,
-    deliveries: Mutex<VecDeque<CallbackDelivery>>,
+    requests: Mutex<History<StoredRequest>>,
+    deliveries: Mutex<History<CallbackDelivery>>,
     ledger: Mutex<ledger::Ledger>,
     sequence: AtomicU64,
     /// Callback plans still being delivered.
     in_flight: AtomicU64,
     /// The Payment Page side's payments and visits.
     payment_page: payment_page::PageState,
+    /// Asked for when the mock stops: background deliveries end with it.
+    stop: Stop,
 }
 
 impl State {
     /// Keeps an event for the test (bounded) and hands it to the sink.
     fn record(&self, event: MockEvent) {
-        fn push<T>(history: &Mutex<VecDeque<T>>, item: T) {
-            bounded::push_newest(&mut lock(history), item, HISTORY_LIMIT);
-        }
         if let Some(sink) = &self.config.events {
             sink(&event);
         }
         match event {
-            MockEvent::Request(request) => push(&self.requests, request),
-            MockEvent::Callback(delivery) => push(&self.deliveries, delivery),
+            MockEvent::Request(request) => {
+                let stored = StoredRequest::new(request);
+                lock(&self.requests).push(stored);
+            }
+            MockEvent::Callback(delivery) => lock(&self.deliveries).push(delivery),
         }
     }
 
@@ -138,11 +154,16 @@ impl State {
         Delivering(Arc::clone(self))
     }
 
-    /// Delivers a plan of callbacks in the background, counted from now until it is done.
+    /// Delivers a plan of callbacks in the background, counted from now until it is done or
+    /// the mock stops.
     fn spawn_delivery(self: &Arc<Self>, plan: Vec<Value>) {
         let delivering = self.delivering();
+        let mut stop = self.stop.clone();
         tokio::spawn(async move {
-            callbacks::deliver(&delivering.0, plan).await;
+            tokio::select! {
+                _ = callbacks::deliver(&delivering.0, plan) => {}
+                () = stop.requested() => {}
+            }
         });
     }
 
@@ -184,10 +205,14 @@ impl Drop for Delivering {
 }
 
 /// A running mock; it stops when [`MockGate::shutdown`] is called or it is dropped.
+///
+/// A stop ends the background deliveries at once, lets the requests in progress finish for at
+/// most [`MockConfig::shutdown_deadline`], then closes every connection left, whatever its
+/// client holds (a half-sent request, an idle kept-alive connection).
 pub struct MockGate {
     base_url: String,
     state: Arc<State>,
-    stop: Option<oneshot::Sender<()>>,
+    stop: watch::Sender<bool>,
     server: Option<JoinHandle<()>>,
 }
 
@@ -199,29 +224,29 @@ impl MockGate {
         let transport = ReqwestTransport::new(Duration::from_secs(5)).map_err(|e| {
             std::io::Error::other(format!("cannot set up the callback client: {e}"))
         })?;
+        let (stop, stopped) = Stop::new();
+        let limits = ServerLimits {
+            header_read: config.header_read_timeout,
+            body_read: config.body_read_timeout,
+            shutdown: config.shutdown_deadline,
+        };
+        let (entries, bytes) = (config.history_entries, config.history_bytes);
         let state = Arc::new(State {
+            requests: Mutex::new(History::new(entries, bytes)),
+            deliveries: Mutex::new(History::new(entries, bytes)),
+            payment_page: payment_page::PageState::new(History::new(entries, bytes)),
             config,
             transport,
-            requests: Mutex::new(VecDeque::new()),
-            deliveries: Mutex::new(VecDeque::new()),
             ledger: Mutex::new(ledger::Ledger::default()),
             sequence: AtomicU64::new(0),
             in_flight: AtomicU64::new(0),
-            payment_page: payment_page::PageState::default(),
+            stop: stopped.clone(),
         });
-        let router = router(&state);
-        let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
+        let server = tokio::spawn(server::serve(listener, router(&state), limits, stopped));
         Ok(Self {
             base_url,
             state,
-            stop: Some(stop),
+            stop,
             server: Some(server),
         })
     }
@@ -231,13 +256,23 @@ impl MockGate {
         &self.base_url
     }
 
-    /// The requests received so far, in order (the last [`HISTORY_LIMIT`]).
+    /// The requests received so far, in order (the newest, within
+    /// [`MockConfig::history_limit`]).
     pub fn requests(&self) -> Vec<ReceivedRequest> {
-        lock(&self.state.requests).iter().cloned().collect()
+        lock(&self.state.requests)
+            .iter()
+            .map(StoredRequest::request)
+            .collect()
+    }
+
+    /// How many bytes the history of requests takes now, by the measure its byte bound uses
+    /// ([`MockConfig::history_limit`]).
+    pub fn requests_history_bytes(&self) -> usize {
+        lock(&self.state.requests).bytes()
     }
 
     /// The requests to the Payment Page side (`GET /payment?...` and its buttons), in order
-    /// (the last [`HISTORY_LIMIT`]).
+    /// (the newest, within [`MockConfig::history_limit`]).
     pub fn payment_page_visits(&self) -> Vec<PaymentPageVisit> {
         lock(&self.state.payment_page.visits)
             .iter()
@@ -245,8 +280,8 @@ impl MockGate {
             .collect()
     }
 
-    /// The callback deliveries so far, in order, with the merchant's answers (the last
-    /// [`HISTORY_LIMIT`]).
+    /// The callback deliveries so far, in order, with the merchant's answers (the newest,
+    /// within [`MockConfig::history_limit`]).
     pub fn callbacks(&self) -> Vec<CallbackDelivery> {
         lock(&self.state.deliveries).iter().cloned().collect()
     }
@@ -269,7 +304,9 @@ impl MockGate {
     ) -> bool {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
-            if done(lock(&self.state.deliveries).make_contiguous()) {
+            let deliveries: Vec<CallbackDelivery> =
+                lock(&self.state.deliveries).iter().cloned().collect();
+            if done(&deliveries) {
                 return true;
             }
             if tokio::time::Instant::now() >= deadline {
@@ -302,11 +339,10 @@ impl MockGate {
         self.state.trigger(payment_id, trigger).await
     }
 
-    /// Stops the server and waits for it.
+    /// Stops the mock and waits for its server: at most [`MockConfig::shutdown_deadline`] for
+    /// the requests in progress, then the connections left are closed.
     pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        self.stop.send_replace(true);
         if let Some(server) = self.server.take() {
             let _ = server.await;
         }
@@ -314,10 +350,9 @@ impl MockGate {
 }
 
 impl Drop for MockGate {
+    /// Stops the mock without waiting: its server closes within the deadline on its own.
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        self.stop.send_replace(true);
     }
 }
 

@@ -9,7 +9,7 @@
 
 mod html;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
@@ -25,11 +25,11 @@ use ecommpay_api::{Facts, Interface, OperationEntry, Violation, ViolationKind};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::bounded::{NewestMap, push_newest};
+use crate::bounded::{History, NewestMap};
 use crate::callbacks;
 use crate::config::Outcome;
 use crate::ledger::Applied;
-use crate::{HISTORY_LIMIT, PAYMENT_LIMIT, State as MockState, lock};
+use crate::{PAYMENT_LIMIT, State as MockState, lock};
 
 /// What a visitor did on the mock's Payment Page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,11 +79,19 @@ impl PageOutcome {
 }
 
 /// The Payment Page's share of the mock's state, bounded as the rest of it is.
-#[derive(Default)]
 pub(crate) struct PageState {
-    /// The newest [`HISTORY_LIMIT`] visits.
-    pub(crate) visits: std::sync::Mutex<VecDeque<PaymentPageVisit>>,
+    /// The newest visits, within the history's bounds.
+    pub(crate) visits: std::sync::Mutex<History<PaymentPageVisit>>,
     payments: std::sync::Mutex<PagePayments>,
+}
+
+impl PageState {
+    pub(crate) fn new(visits: History<PaymentPageVisit>) -> Self {
+        Self {
+            visits: std::sync::Mutex::new(visits),
+            payments: std::sync::Mutex::default(),
+        }
+    }
 }
 
 /// The payments opened on the page (the newest [`PAYMENT_LIMIT`]), by the token in their
@@ -175,7 +183,7 @@ pub(crate) fn routes(state: Arc<MockState>) -> Router {
 }
 
 fn record(state: &MockState, visit: PaymentPageVisit) {
-    push_newest(&mut lock(&state.payment_page.visits), visit, HISTORY_LIMIT);
+    lock(&state.payment_page.visits).push(visit);
 }
 
 async fn open(State(state): State<Arc<MockState>>, RawQuery(query): RawQuery) -> Response {

@@ -1,15 +1,20 @@
 //! `ecommpay mock`: the mock Gate as a process, for merchants whose backends are not in Rust.
 //! The first line on standard output is `{"event": "listening", "base_url": ...}`; then one JSON
 //! line per request received and per callback delivered. It serves until interrupted (Ctrl-C or
-//! SIGTERM).
+//! SIGTERM), then stops within `--shutdown-deadline` whatever its clients hold; a second signal
+//! stops it at once.
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Args;
-use ecommpay_mock::{MockConfig, MockEvent, MockGate, Outcome, When};
+use ecommpay_mock::{
+    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_SHUTDOWN_DEADLINE, MockConfig,
+    MockEvent, MockGate, Outcome, When,
+};
 use serde_json::json;
 
 use super::{Failure, print_line, read_key};
@@ -40,6 +45,22 @@ pub struct MockArgs {
     /// Decline every operation whose `general.payment_id` starts with this prefix (repeatable).
     #[arg(long, value_name = "PREFIX")]
     pub decline_payment_id_prefix: Vec<String>,
+    /// Seconds a client may take to send a request's head; then its connection is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_HEADER_READ_TIMEOUT.as_secs_f64())]
+    pub header_read_timeout: f64,
+    /// Seconds a client may take to send a request's body after its head; then the request is
+    /// refused and its connection closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_BODY_READ_TIMEOUT.as_secs_f64())]
+    pub body_read_timeout: f64,
+    /// Seconds a stop waits for the requests in progress before it closes their connections.
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_SHUTDOWN_DEADLINE.as_secs_f64())]
+    pub shutdown_deadline: f64,
+}
+
+/// A number of seconds given on the command line, as a duration.
+fn seconds(flag: &str, value: f64) -> Result<Duration, Failure> {
+    Duration::try_from_secs_f64(value)
+        .map_err(|_| Failure::unusable(format!("{flag} must be a number of seconds, not {value}")))
 }
 
 pub fn run(args: &MockArgs) -> ExitCode {
@@ -56,6 +77,9 @@ fn config(args: &MockArgs) -> Result<MockConfig, Failure> {
     let mut config = MockConfig::new(read_key(args.key_file.as_deref())?)
         .bind(SocketAddr::new(args.bind, args.port))
         .time_scale(args.time_scale)
+        .header_read_timeout(seconds("--header-read-timeout", args.header_read_timeout)?)
+        .body_read_timeout(seconds("--body-read-timeout", args.body_read_timeout)?)
+        .shutdown_deadline(seconds("--shutdown-deadline", args.shutdown_deadline)?)
         .on_event(log_event);
     if let Some(url) = &args.callback_url {
         config = config.callback_url(url.clone());
@@ -82,35 +106,61 @@ fn serve(args: &MockArgs) -> Result<(), Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::unusable(format!("cannot start the runtime: {e}")))?;
-    runtime.block_on(async {
+    let served = runtime.block_on(async {
         let address = SocketAddr::new(args.bind, args.port);
+        let mut signals = Signals::new()
+            .map_err(|e| Failure::unusable(format!("cannot listen for signals: {e}")))?;
         let mock = MockGate::start(config)
             .await
             .map_err(|e| Failure::unusable(format!("cannot listen on {address}: {e}")))?;
         print_line(json!({"event": "listening", "base_url": mock.base_url()}))?;
-        stopped().await;
-        mock.shutdown().await;
+        signals.next().await;
+        tokio::select! {
+            () = mock.shutdown() => {}
+            // A second signal: stop now, the requests in progress with it.
+            () = signals.next() => {}
+        }
         Ok(())
-    })
+    });
+    // Tasks still running (a callback delivery's name lookup, say) are not waited for long.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    served
 }
 
-/// Resolves on Ctrl-C, or on SIGTERM where there are signals.
-async fn stopped() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C (SIGINT) and, where there are signals, SIGTERM, registered before the mock starts
+/// so that no signal is missed between the two.
+struct Signals {
     #[cfg(unix)]
-    {
-        let mut terminate =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(signal) => signal,
-                Err(_) => return interrupt.await,
-            };
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn new() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn new() -> std::io::Result<Self> {
+        Ok(Self {})
+    }
+
+    /// Resolves on the next signal.
+    async fn next(&mut self) {
+        #[cfg(unix)]
         tokio::select! {
-            () = interrupt => {}
-            _ = terminate.recv() => {}
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
         }
     }
-    #[cfg(not(unix))]
-    interrupt.await;
 }

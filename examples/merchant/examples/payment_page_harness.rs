@@ -15,7 +15,7 @@ use ecommpay_api::SecretKey;
 use ecommpay_api::astropay::PurchaseParams;
 use ecommpay_api::formats::{CountryCode, CurrencyCode};
 use ecommpay_api::payment_page::PaymentPageUrl;
-use ecommpay_example_merchant::{App, Config, OrderStatus, router};
+use ecommpay_example_merchant::{App, Config, OrderStatus, ServeLimits, router, serve};
 use ecommpay_mock::{MockConfig, MockGate};
 
 const KEY: &str = "browser-test-secret";
@@ -37,8 +37,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         project_id: 120,
         gate_base_url: mock.base_url().to_owned(),
         return_base_url: format!("{merchant_url}/return"),
+        database: std::env::temp_dir().join(format!(
+            "ecommpay-payment-page-harness-{}.sqlite3",
+            std::process::id()
+        )),
     })?;
-    let server = tokio::spawn(axum::serve(listener, router(app.clone())).into_future());
+    let server = tokio::spawn(serve(
+        listener,
+        router(app.clone()),
+        ServeLimits::default(),
+        std::future::pending(),
+    ));
 
     let params = PurchaseParams::builder()
         .project_id(120)
@@ -61,7 +70,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // processed callback is a verified one.
     let deadline = tokio::time::Instant::now() + TIMEOUT;
     let status = loop {
-        if let Some(status) = app.order(PAYMENT_ID) {
+        if let Some(status) = app.order(PAYMENT_ID)? {
             break Some(status);
         }
         if tokio::time::Instant::now() >= deadline {

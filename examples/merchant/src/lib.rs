@@ -13,13 +13,33 @@
 //!   at ecommpay); answers what [`CallbackEndpoint::receive`] says (200 once taken in);
 //! - `GET /orders/{id}`: the order's status.
 //!
-//! The idempotency store is in memory: a set of [`IdempotencyKey`]s taken in, checked and
-//! updated under the same lock as the order, so that a callback sent again is answered 200 and
-//! not processed a second time. A real backend keeps it in its database, in the transaction that
-//! updates the order, and answers [`Answer::retry_later`] when that transaction fails.
+//! # Exactly once
+//!
+//! The platform sends a callback again until it gets 200, so copies of one delivery arrive,
+//! and may arrive together. The merchant keeps its orders and the deliveries it processed in
+//! SQLite (`store.rs`; the file is created on start) and processes each delivery in one
+//! transaction: it marks the delivery's [`IdempotencyKey`] as processed (a `UNIQUE` key: a copy
+//! already marked inserts nothing) and, only when the mark is new, does the business action
+//! (moving the order) in the same transaction. A copy is answered 200 and does nothing; a
+//! failed transaction leaves neither mark nor action and is answered [`Answer::retry_later`],
+//! so the platform sends it again.
+//!
+//! Orders only move forward through the documented statuses: opened, awaiting the customer's
+//! redirect, paid or declined, partially refunded, refunded. A callback that comes late (the
+//! redirect callback after the payment, a success after the refund) is processed once, recorded,
+//! and leaves the order where it is.
+//!
+//! # Slow clients
+//!
+//! [`serve`] closes a connection whose client stalls in its headers (10 s) or its body (30 s),
+//! and stops within a deadline ([`ServeLimits`]).
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard};
+mod serve;
+mod store;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -31,9 +51,14 @@ use ecommpay_api::callback::CallbackPaymentStatus;
 use ecommpay_api::client::{ConfigError, Gate, GateAnswer, GateError};
 use ecommpay_api::paypal::{RefundRequest, SaleRequest, SaleRequestCustomer, SaleRequestReturnUrl};
 use ecommpay_api::shared::{General, Payment, RefundRequestPayment};
-use ecommpay_api::webhook::{Answer, CallbackEndpoint, IdempotencyKey};
+#[cfg(doc)]
+use ecommpay_api::webhook::IdempotencyKey;
+use ecommpay_api::webhook::{Answer, CallbackEndpoint};
 use ecommpay_api::{BuildError, SecretKey};
 use serde::{Deserialize, Serialize};
+
+pub use serve::{ServeLimits, serve};
+pub use store::{Processed, StoreError, TakenIn};
 
 /// The merchant's settings.
 #[derive(Clone, Debug)]
@@ -46,6 +71,8 @@ pub struct Config {
     pub gate_base_url: String,
     /// Where PayPal sends the customer back: `{return_base_url}/success` or `/decline`.
     pub return_base_url: String,
+    /// The SQLite file of orders and processed deliveries; created when missing.
+    pub database: PathBuf,
 }
 
 /// An order to pay.
@@ -91,29 +118,14 @@ pub enum OrderStatus {
     },
 }
 
-/// Something the merchant did for a callback it took in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Processed {
-    /// The delivery's key.
-    pub key: IdempotencyKey,
-    /// The order's status after it.
-    pub status: OrderStatus,
-}
-
-#[derive(Default)]
-struct Store {
-    taken_in: HashSet<IdempotencyKey>,
-    orders: HashMap<String, OrderStatus>,
-    processed: Vec<Processed>,
-    duplicates: usize,
-}
-
 struct Inner {
     gate: Gate,
     endpoint: CallbackEndpoint,
     project_id: i64,
     return_base_url: String,
-    store: Mutex<Store>,
+    store: store::Store,
+    /// Copies answered 200 without being processed again, since start.
+    duplicates: AtomicUsize,
 }
 
 /// The merchant's state: its Gate client, its callback endpoint and its store.
@@ -123,28 +135,31 @@ pub struct App {
 }
 
 /// An order that could not be opened.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     /// The order does not make a valid request.
+    #[error(transparent)]
     Build(BuildError),
     /// The Gate client's error.
+    #[error(transparent)]
     Gate(GateError),
+    /// The Gate accepted the payment but the store could not record the order.
+    #[error(transparent)]
+    Store(StoreError),
 }
 
-impl std::fmt::Display for OpenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Build(e) => e.fmt(f),
-            Self::Gate(e) => e.fmt(f),
-        }
-    }
+/// Why the merchant could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("the Gate client: {0}")]
+    Gate(#[from] ConfigError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
-
-impl std::error::Error for OpenError {}
 
 impl App {
-    /// The merchant with its Gate client.
-    pub fn new(config: Config) -> Result<Self, ConfigError> {
+    /// The merchant with its Gate client and its store (the database created when missing).
+    pub fn new(config: Config) -> Result<Self, StartError> {
         let gate = Gate::builder(config.key.clone())
             .base_url(config.gate_base_url)
             .build()?;
@@ -154,16 +169,10 @@ impl App {
                 endpoint: CallbackEndpoint::new(config.key),
                 project_id: config.project_id,
                 return_base_url: config.return_base_url,
-                store: Mutex::new(Store::default()),
+                store: store::Store::open(&config.database)?,
+                duplicates: AtomicUsize::new(0),
             }),
         })
-    }
-
-    fn store(&self) -> MutexGuard<'_, Store> {
-        self.inner
-            .store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Opens the payment of an order: a PayPal sale through the Gate.
@@ -198,10 +207,10 @@ impl App {
             .send(request)
             .await
             .map_err(OpenError::Gate)?;
-        self.store()
-            .orders
-            .entry(order.order_id.clone())
-            .or_insert(OrderStatus::Opened);
+        let (app, order_id) = (self.clone(), order.order_id.clone());
+        off_the_workers(move || app.inner.store.open_order(&order_id))
+            .await
+            .map_err(OpenError::Store)?;
         Ok(accepted)
     }
 
@@ -230,7 +239,9 @@ impl App {
         self.inner.gate.send(request).await.map_err(OpenError::Gate)
     }
 
-    /// Takes in a callback's raw body and says what to answer.
+    /// Takes in a callback's raw body and says what to answer: verified, then processed once
+    /// (see the [crate documentation](crate)). It waits for the database: call it where
+    /// blocking is allowed (`spawn_blocking`).
     pub fn receive_callback(&self, raw: &[u8]) -> Answer {
         let delivery = match self.inner.endpoint.receive(raw) {
             Ok(delivery) => delivery,
@@ -239,50 +250,57 @@ impl App {
                 return error.answer();
             }
         };
-        let mut store = self.store();
-        if !store.taken_in.insert(delivery.idempotency_key().clone()) {
-            store.duplicates += 1;
-            tracing::info!(key = %delivery.idempotency_key(), "callback already taken in");
-            return delivery.answer();
-        }
-        let Some(order_id) = delivery.payment_id() else {
-            return delivery.answer();
-        };
-        let status = if let Some(url) = delivery.redirect_data().and_then(|r| r.url.clone()) {
-            OrderStatus::AwaitingRedirect { url }
-        } else {
-            match delivery.payment_status() {
-                Some(CallbackPaymentStatus::Success) => OrderStatus::Paid,
-                Some(CallbackPaymentStatus::Decline) => OrderStatus::Declined,
-                Some(CallbackPaymentStatus::PartiallyRefunded) => OrderStatus::PartiallyRefunded,
-                Some(CallbackPaymentStatus::Refunded) => OrderStatus::Refunded,
-                other => OrderStatus::Other {
-                    payment_status: other.map(|s| s.as_str().to_owned()).unwrap_or_default(),
-                },
+        let key = delivery.idempotency_key();
+        let reported = reported_status(&delivery);
+        match self.inner.store.take_in(&delivery, &reported) {
+            Ok(TakenIn::Processed { moved_order }) => {
+                tracing::info!(%key, ?reported, moved_order, "callback processed");
+                delivery.answer()
             }
-        };
-        tracing::info!(order = order_id, ?status, "callback taken in");
-        store.orders.insert(order_id.to_owned(), status.clone());
-        store.processed.push(Processed {
-            key: delivery.idempotency_key().clone(),
-            status,
-        });
-        delivery.answer()
+            Ok(TakenIn::Duplicate) => {
+                self.inner.duplicates.fetch_add(1, Ordering::Relaxed);
+                tracing::info!(%key, "callback already processed");
+                delivery.answer()
+            }
+            Err(error) => {
+                // Neither marked nor done: the platform sends it again.
+                tracing::error!(%key, %error, "callback not processed");
+                Answer::retry_later()
+            }
+        }
     }
 
-    /// An order's status.
-    pub fn order(&self, order_id: &str) -> Option<OrderStatus> {
-        self.store().orders.get(order_id).cloned()
+    /// An order's status, when the store has the order.
+    pub fn order(&self, order_id: &str) -> Result<Option<OrderStatus>, StoreError> {
+        self.inner.store.order(order_id)
     }
 
-    /// The callbacks processed, in order (each delivery once).
-    pub fn processed(&self) -> Vec<Processed> {
-        self.store().processed.clone()
+    /// The deliveries processed, in order: one business action each, copies not counted.
+    pub fn processed(&self) -> Result<Vec<Processed>, StoreError> {
+        self.inner.store.processed()
     }
 
-    /// How many deliveries were answered 200 without being processed again.
+    /// How many copies were answered 200 without being processed again, since start.
     pub fn duplicates(&self) -> usize {
-        self.store().duplicates
+        self.inner.duplicates.load(Ordering::Relaxed)
+    }
+}
+
+/// The order status a delivery reports: awaiting the redirect when it carries a redirect URL,
+/// else its payment status.
+fn reported_status(delivery: &ecommpay_api::webhook::Delivery) -> OrderStatus {
+    if let Some(url) = delivery.redirect_data().and_then(|r| r.url.clone()) {
+        OrderStatus::AwaitingRedirect { url }
+    } else {
+        match delivery.payment_status() {
+            Some(CallbackPaymentStatus::Success) => OrderStatus::Paid,
+            Some(CallbackPaymentStatus::Decline) => OrderStatus::Declined,
+            Some(CallbackPaymentStatus::PartiallyRefunded) => OrderStatus::PartiallyRefunded,
+            Some(CallbackPaymentStatus::Refunded) => OrderStatus::Refunded,
+            other => OrderStatus::Other {
+                payment_status: other.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            },
+        }
     }
 }
 
@@ -316,6 +334,10 @@ fn gate_response(result: Result<GateAnswer, OpenError>) -> Response {
             .into_response(),
         Err(OpenError::Build(e)) => (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
         Err(OpenError::Gate(e)) => (StatusCode::BAD_GATEWAY, e.to_string()).into_response(),
+        Err(OpenError::Store(e)) => {
+            tracing::error!(%e, "order not recorded");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
     }
 }
 
@@ -348,14 +370,18 @@ async fn refund_order(
 }
 
 async fn order_status(State(app): State<App>, Path(id): Path<String>) -> Response {
-    match app.order(&id) {
-        Some(status) => axum::Json(status).into_response(),
-        None => StatusCode::NOT_FOUND.into_response(),
+    match off_the_workers(move || app.order(&id)).await {
+        Ok(Some(status)) => axum::Json(status).into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "order not read");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
     }
 }
 
 async fn callback(State(app): State<App>, body: Bytes) -> Response {
-    let answer = app.receive_callback(&body);
+    let answer = off_the_workers(move || app.receive_callback(&body)).await;
     let status = StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (
         status,
@@ -363,4 +389,13 @@ async fn callback(State(app): State<App>, body: Bytes) -> Response {
         answer.body(),
     )
         .into_response()
+}
+
+/// Runs a store call where blocking is allowed (SQLite and the pool wait), not on the async
+/// workers; a panic in it goes on as a panic.
+async fn off_the_workers<T: Send + 'static>(call: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(call).await {
+        Ok(value) => value,
+        Err(error) => std::panic::resume_unwind(error.into_panic()),
+    }
 }

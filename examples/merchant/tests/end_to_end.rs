@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use ecommpay_api::SecretKey;
-use ecommpay_example_merchant::{App, Config, NewOrder, OrderStatus, router};
+use ecommpay_example_merchant::{App, Config, NewOrder, OrderStatus, ServeLimits, router, serve};
 use ecommpay_mock::{MockConfig, MockGate, Trigger};
 use serde_json::json;
 
@@ -67,13 +67,25 @@ async fn run() {
         project_id: 210,
         gate_base_url: mock.base_url().to_owned(),
         return_base_url: format!("{merchant_url}/return"),
+        database: {
+            let dir =
+                std::env::temp_dir().join(format!("ecommpay-merchant-e2e-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            dir.join("merchant.sqlite3")
+        },
     })
     .unwrap();
     let failed = Arc::new(AtomicBool::new(false));
     let routes = router(app.clone()).layer(middleware::from_fn(move |request, next| {
         first_final_callback_fails(Arc::clone(&failed), request, next)
     }));
-    let server = tokio::spawn(async move { axum::serve(listener, routes).await });
+    let server = tokio::spawn(serve(
+        listener,
+        routes,
+        ServeLimits::default(),
+        std::future::pending(),
+    ));
 
     // A customer orders; the merchant opens the payment (through its own HTTP route).
     let client = ecommpay_api::client::ReqwestTransport::new(Duration::from_secs(5)).unwrap();
@@ -138,17 +150,17 @@ async fn run() {
         Ok(Some(200))
     );
 
-    let paid: Vec<_> = app
-        .processed()
-        .into_iter()
-        .filter(|p| p.status == OrderStatus::Paid)
+    let processed = app.processed().unwrap();
+    let paid: Vec<_> = processed
+        .iter()
+        .filter(|p| p.reported == OrderStatus::Paid)
         .collect();
-    assert_eq!(paid.len(), 1, "{:?}", app.processed());
-    assert_eq!(paid[0].key.payment_id(), "order-e2e-1");
-    assert_eq!(paid[0].key.operation_status(), "success");
-    assert_eq!(app.processed().len(), 2, "the redirect and the success");
+    assert_eq!(paid.len(), 1, "{processed:?}");
+    assert_eq!(paid[0].order_id, "order-e2e-1");
+    assert!(paid[0].key.ends_with("/success"), "{}", paid[0].key);
+    assert_eq!(processed.len(), 2, "the redirect and the success");
     assert_eq!(app.duplicates(), 1);
-    assert_eq!(app.order("order-e2e-1"), Some(OrderStatus::Paid));
+    assert_eq!(app.order("order-e2e-1").unwrap(), Some(OrderStatus::Paid));
 
     // The merchant refunds 600 of the 1000, then the rest; a third refund is refused by the
     // Gate (nothing is left), and no callback comes for it.
@@ -178,12 +190,15 @@ async fn run() {
     );
     assert!(mock.settled(Duration::from_secs(10)).await);
     assert_eq!(
-        app.order("order-e2e-1"),
+        app.order("order-e2e-1").unwrap(),
         Some(OrderStatus::PartiallyRefunded)
     );
     assert_eq!(refund(json!({})).await.status, 202);
     assert!(mock.settled(Duration::from_secs(10)).await);
-    assert_eq!(app.order("order-e2e-1"), Some(OrderStatus::Refunded));
+    assert_eq!(
+        app.order("order-e2e-1").unwrap(),
+        Some(OrderStatus::Refunded)
+    );
     let refused = refund(json!({})).await;
     assert_eq!(
         refused.status,
@@ -198,7 +213,7 @@ async fn run() {
         ("refunded", 1000)
     );
     assert_eq!(
-        app.processed().len(),
+        app.processed().unwrap().len(),
         4,
         "the redirect, the success and two refunds"
     );

@@ -23,8 +23,10 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 class CallbackCollector:
     """A merchant's callback endpoint on loopback: keeps each raw body and answers 200."""
 
-    def __init__(self):
+    def __init__(self, path=None):
+        """With `path`, each body is also appended there as a line (for another process)."""
         self.bodies = []
+        self.path = path
         self.lock = threading.Lock()
         collector = self
 
@@ -34,6 +36,9 @@ class CallbackCollector:
                 body = self.rfile.read(length)
                 with collector.lock:
                     collector.bodies.append(body)
+                    if collector.path:
+                        with open(collector.path, "ab") as f:
+                            f.write(body.replace(b"\n", b"") + b"\n")
                 self.send_response(200)
                 self.send_header("Content-Length", "2")
                 self.end_headers()

@@ -323,3 +323,31 @@ pub(crate) fn payment_page_callback(applied: &Applied, outcome: &Outcome) -> Val
     }
     callback
 }
+
+#[cfg(test)]
+mod tests {
+    use ecommpay_api::client::TransportErrorKind;
+
+    use super::*;
+
+    #[test]
+    fn a_failed_delivery_says_why_in_the_words_a_merchant_looks_for() {
+        let why = |kind| why_not_delivered(&TransportError::new(kind, "details"));
+        assert_eq!(
+            why(TransportErrorKind::Connect),
+            "refused: cannot connect: details"
+        );
+        assert_eq!(
+            why(TransportErrorKind::ConnectTimeout),
+            "timed out: connect timeout: details"
+        );
+        assert_eq!(
+            why(TransportErrorKind::Timeout),
+            "timed out: timeout: details"
+        );
+        assert_eq!(
+            why(TransportErrorKind::Interrupted),
+            "interrupted: connection failed after sending: details"
+        );
+    }
+}

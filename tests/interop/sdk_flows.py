@@ -9,7 +9,9 @@ Starts the mock with a callback endpoint that keeps every raw body, then:
 - builds a Payment Page URL for every Payment Page operation with the Python SDK, the Node SDK
   and, where `php` and the PHP SDK's sources (`PHP_SDK_DIR`) are present, the PHP SDK (without
   boolean parameters: see tests/interop/README.md), opens it on the mock and presses "Pay";
-- has every callback the mock delivered verified by each SDK: 100% must pass.
+- has every callback the mock delivered verified by each SDK: 100% must pass;
+- checks that a boolean parameter as the Python and Node SDKs send it (`True`/`true`, signed as
+  `1`) is refused with its explanation.
 
     python sdk_flows.py ECOMMPAY_BINARY WORKDIR
 """
@@ -245,6 +247,28 @@ def open_and_pay(mock, url, sdk, operation):
         raise AssertionError(f"{sdk} SDK, {operation}: the press answered {status}\n{result[:2000]}")
 
 
+def boolean_urls_are_refused_with_their_explanation(mock, workdir):
+    """A boolean parameter: the Python SDK sends `True`, the Node SDK `true`, both sign `1`. The
+    documents do not say what the platform does with that, so the mock refuses it (403), and the
+    page must say which parameter, both texts and what to do."""
+    params = {
+        "project_id": 120, "payment_id": new_id("pp-boolean"), "payment_amount": 1000,
+        "payment_currency": "BRL", "customer_id": "customer1", "customer_country": "BR",
+        "force_payment_method": "astropay", "redirect": True,
+    }
+    node_params = dict(params, payment_id=new_id("pp-boolean"))
+    urls = {
+        ("Python", "True"): python_sdk_url(mock.base_url + "/payment", params),
+        ("Node", "true"): node_sdk_urls(mock.base_url, {"boolean": node_params}, workdir)["boolean"],
+    }
+    for (sdk, sent), url in urls.items():
+        status, page = mock.get(url)
+        explained = f"&quot;redirect&quot; signed as 1 where the URL sends {sent}"
+        if status != 403 or explained not in page or "instead of a boolean" not in page:
+            raise AssertionError(f"{sdk} SDK, redirect={sent}: {status}, no explanation\n{page[:2000]}")
+        print(f"Payment Page: the {sdk} SDK's redirect={sent} (signed as 1) is refused with its explanation")
+
+
 def verify_with_python_sdk(raw_bodies):
     failures = []
     for raw in raw_bodies:
@@ -287,6 +311,8 @@ def main():
         for sdk, done in opened.items():
             assert sorted(done) == pages, f"{sdk} SDK opened {sorted(done)}, not {pages}"
             print(f"Payment Page: {sdk} SDK URLs for {len(done)} operations opened and paid")
+
+        boolean_urls_are_refused_with_their_explanation(mock, workdir)
 
         deliveries = mock.settled(collector)
         raw = collector.received()

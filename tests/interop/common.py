@@ -73,9 +73,15 @@ class Mock:
         if callback_url:
             args += ["--callback-url", callback_url]
         self.log_path = os.path.join(workdir, "mock.log")
-        self.log = open(self.log_path, "w")
+        self.log = open(self.log_path, "w")  # noqa: SIM115 (closed by stop())
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log, text=True)
-        first = json.loads(self.process.stdout.readline())
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.wait(timeout=10)
+            self.log.close()
+            with open(self.log_path) as f:
+                raise RuntimeError(f"ecommpay mock did not start: {f.read()[:2000]}")
+        first = json.loads(line)
         assert first["event"] == "listening", first
         self.base_url = first["base_url"]
         # Keep draining the event log so that the mock never blocks on a full pipe.

@@ -319,3 +319,91 @@ fn a_second_signal_stops_it_at_once() {
     let status = exit_status(&mut process);
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn a_callback_url_that_cannot_be_posted_to_is_refused_at_start() {
+    for (url, says) in [
+        ("localhost:3000/cb", "the scheme is \"localhost\""),
+        ("not a url", "not an absolute URL"),
+        ("/callback", "not an absolute URL"),
+        ("ftp://example.com/cb", "the scheme is \"ftp\""),
+    ] {
+        let output = support::run(
+            &["mock", "--port", "0", "--callback-url", url],
+            Some(KEY),
+            "",
+        );
+        let stderr = support::stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{url}: {stderr}");
+        assert!(
+            stderr.contains("--callback-url") && stderr.contains(says),
+            "{url}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_time_scale_too_small_for_a_timer_is_refused() {
+    for scale in ["1e-300", "0", "NaN"] {
+        let output = support::run(
+            &["mock", "--port", "0", &format!("--time-scale={scale}")],
+            Some(KEY),
+            "",
+        );
+        let stderr = support::stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{scale}: {stderr}");
+        assert!(stderr.contains("--time-scale"), "{scale}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{scale}: {stderr}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_failed_delivery_is_logged_with_its_reason() {
+    // A port nothing listens on: bound, then closed.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let callback_url = format!("http://{}/callback", closed.local_addr().unwrap());
+    drop(closed);
+    let key_file = support::temp_file("mock-refused", "key", &format!("{KEY}\n"));
+    let (_process, lines) = spawn(&[
+        "--port",
+        "0",
+        "--key-file",
+        key_file.to_str().unwrap(),
+        "--callback-url",
+        &callback_url,
+        "--time-scale",
+        "1000000",
+    ]);
+    let base_url = next(&lines)["base_url"].as_str().unwrap().to_owned();
+    let mut sale = json!({
+        "general": {"project_id": 210, "payment_id": "cli-refused"},
+        "payment": {"amount": 100, "currency": "USD"},
+        "customer": {"ip_address": "192.0.2.0", "id": "customer123"},
+        "return_url": {"success": "http://example.com/s", "decline": "http://example.com/d"}
+    });
+    let signature = sign_value(
+        &sale,
+        &SecretKey::new(KEY),
+        SignOptions::new(MessageKind::GateRequest),
+    )
+    .unwrap();
+    sale["general"]["signature"] = signature.into();
+    let answer = ReqwestTransport::new(Duration::from_secs(5))
+        .unwrap()
+        .send(TransportRequest::new(
+            "POST",
+            format!("{base_url}/v2/payment/wallet/paypal/sale"),
+            vec![("Content-Type", "application/json".into())],
+            serde_json::to_vec(&sale).unwrap(),
+            Default::default(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(answer.status, 200);
+    assert_eq!(next(&lines)["event"], "request");
+    let delivery = next(&lines);
+    assert_eq!(delivery["event"], "callback", "{delivery}");
+    assert_eq!(delivery["answered"], Value::Null, "{delivery}");
+    let failure = delivery["failure"].as_str().unwrap_or_default();
+    assert!(failure.starts_with("refused: "), "{delivery}");
+}

@@ -190,3 +190,27 @@ fn the_key_is_never_printed() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(!stdout(&output).contains(key));
 }
+
+#[test]
+fn verify_url_explains_a_boolean_sent_as_text_but_signed_as_a_digit() {
+    let built = run(
+        &["payment-page-url"],
+        Some("secret"),
+        r#"{"project_id": 100, "payment_id": "b-1", "redirect": 1}"#,
+    );
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    // What the official Python SDK sends for `redirect=True`: `True` in the URL, `1` signed.
+    let as_python_sdk = stdout(&built).trim().replace("redirect=1", "redirect=True");
+    let output = run(&["verify", "--url", &as_python_sdk], Some("secret"), "");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    let says = stderr(&output);
+    for part in [
+        "\"redirect\" signed as 1 where the URL sends True",
+        "Python SDK (ecommpay-sdk)",
+        "Node SDK (ecommpay)",
+        "instead of a boolean",
+    ] {
+        assert!(says.contains(part), "{part}: {says}");
+    }
+}

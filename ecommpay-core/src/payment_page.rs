@@ -459,6 +459,24 @@ pub enum PaymentPageUrlError {
     /// or signed with another key.
     #[error("the URL's signature does not match its parameters")]
     WrongSignature,
+    /// The signature does not match the parameters as the URL sends them, but does with each
+    /// parameter named here signed as `1` or `0` where the URL sends `True`/`true` or
+    /// `False`/`false`: what the official Python (`ecommpay-sdk`) and Node (`ecommpay`) SDKs do
+    /// with a boolean. The documents do not say how the platform reads such a URL, so it is
+    /// refused, with what the merchant can do.
+    #[error(
+        "the URL's signature does not match its parameters as sent: it matches only with {} \
+         (the URL sends the text, the signature covers the digit). The official Python SDK \
+         (ecommpay-sdk) and Node SDK (ecommpay) do this with a boolean parameter: they sign it as \
+         1 or 0 but write True/False or true/false into the URL. How the platform reads such a \
+         URL is not documented, so it is refused: give the SDK the parameter as the number 1 or \
+         0 (or the text \"1\"/\"0\") instead of a boolean, so that the URL sends what is signed",
+        BooleanList(parameters)
+    )]
+    BooleanSpelling {
+        /// Each boolean parameter, as sent and as signed.
+        parameters: Vec<BooleanSpelling>,
+    },
     /// The parameters could not be put in canonical form (not expected: every value is text).
     #[error("the URL cannot be verified: {0}")]
     Canonical(#[source] CanonicalError),
@@ -470,7 +488,10 @@ impl PaymentPageUrlError {
     pub fn is_signature_error(&self) -> bool {
         matches!(
             self,
-            Self::MissingSignature | Self::MalformedSignature { .. } | Self::WrongSignature
+            Self::MissingSignature
+                | Self::MalformedSignature { .. }
+                | Self::WrongSignature
+                | Self::BooleanSpelling { .. }
         )
     }
 }
@@ -485,6 +506,41 @@ impl From<VerifyError> for PaymentPageUrlError {
         }
     }
 }
+
+/// A parameter the URL sends as `True`/`true`/`False`/`false` that its signature covers as
+/// `1`/`0` (see [`PaymentPageUrlError::BooleanSpelling`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BooleanSpelling {
+    /// Its name, quoted (at most a short prefix).
+    pub name: String,
+    /// The text the URL sends (`True`, `true`, `False`, `false`).
+    pub sent: &'static str,
+    /// The text the signature covers (`1` or `0`).
+    pub signed: &'static str,
+}
+
+/// `name (sent True, signed 1), ...` for the error message.
+struct BooleanList<'a>(&'a [BooleanSpelling]);
+
+impl std::fmt::Display for BooleanList<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (index, parameter) in self.0.iter().enumerate() {
+            if index > 0 {
+                f.write_str(", ")?;
+            }
+            write!(
+                f,
+                "{} signed as {} where the URL sends {}",
+                parameter.name, parameter.signed, parameter.sent
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// How the official SDKs write a boolean into the URL, and what they sign for it.
+const BOOLEAN_TEXTS: [(&str, &str); 4] =
+    [("True", "1"), ("False", "0"), ("true", "1"), ("false", "0")];
 
 /// A decoded Payment Page URL: its base, its parameters in their order, and its signature.
 ///
@@ -620,12 +676,43 @@ impl ParsedPaymentPageUrl {
         if self.signature.is_none() {
             return Err(PaymentPageUrlError::MissingSignature);
         }
-        verify_value(
-            &self.to_value(),
-            key,
-            SignOptions::new(MessageKind::PaymentPage),
-        )?;
-        Ok(())
+        let options = SignOptions::new(MessageKind::PaymentPage);
+        match verify_value(&self.to_value(), key, options) {
+            Ok(()) => Ok(()),
+            Err(VerifyError::Mismatch) => Err(self.explain_mismatch(key)),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Why a signature does not match: [`PaymentPageUrlError::BooleanSpelling`] when it matches
+    /// with every parameter sent as a boolean's text signed as `1`/`0` instead (one more HMAC,
+    /// only for a URL that has such a parameter), otherwise
+    /// [`PaymentPageUrlError::WrongSignature`].
+    fn explain_mismatch(&self, key: &SecretKey) -> PaymentPageUrlError {
+        let mut respelled = self.clone();
+        let mut parameters = Vec::new();
+        for (name, value) in &mut respelled.params {
+            if let Some(&(sent, signed)) = BOOLEAN_TEXTS.iter().find(|(sent, _)| value == sent) {
+                *value = signed.to_owned();
+                parameters.push(BooleanSpelling {
+                    name: quote(name),
+                    sent,
+                    signed,
+                });
+            }
+        }
+        let matches_respelled = !parameters.is_empty()
+            && verify_value(
+                &respelled.to_value(),
+                key,
+                SignOptions::new(MessageKind::PaymentPage),
+            )
+            .is_ok();
+        if matches_respelled {
+            PaymentPageUrlError::BooleanSpelling { parameters }
+        } else {
+            PaymentPageUrlError::WrongSignature
+        }
     }
 }
 

@@ -503,3 +503,66 @@ proptest! {
         }
     }
 }
+
+/// The official Python and Node SDKs sign a boolean as `1`/`0` but send `True`/`true` or
+/// `False`/`false`: the refusal names each such parameter, both texts, the SDKs and the way out.
+#[test]
+fn a_boolean_sent_as_text_but_signed_as_a_digit_is_refused_with_its_explanation() {
+    let url = url_of(&json!({
+        "project_id": 100,
+        "payment_id": "order 1",
+        "redirect": 1,
+        "close_on_missclick": 0,
+    }));
+    for (sent_true, sent_false) in [("True", "False"), ("true", "false")] {
+        let as_sdk = url
+            .replace("redirect=1", &format!("redirect={sent_true}"))
+            .replace(
+                "close_on_missclick=0",
+                &format!("close_on_missclick={sent_false}"),
+            );
+        let error = verify_url(&as_sdk, &key()).unwrap_err();
+        let PaymentPageUrlError::BooleanSpelling { parameters } = &error else {
+            panic!("{as_sdk}: {error:?}");
+        };
+        assert_eq!(parameters.len(), 2);
+        assert_eq!(
+            (
+                parameters[0].name.as_str(),
+                parameters[0].sent,
+                parameters[0].signed
+            ),
+            ("\"redirect\"", sent_true, "1")
+        );
+        assert_eq!(
+            (
+                parameters[1].name.as_str(),
+                parameters[1].sent,
+                parameters[1].signed
+            ),
+            ("\"close_on_missclick\"", sent_false, "0")
+        );
+        assert!(error.is_signature_error());
+        let message = error.to_string();
+        for says in [
+            &format!("\"redirect\" signed as 1 where the URL sends {sent_true}"),
+            "Python SDK (ecommpay-sdk)",
+            "Node SDK (ecommpay)",
+            "not documented",
+            "the number 1 or 0",
+        ] {
+            assert!(message.contains(says), "{says}: {message}");
+        }
+    }
+    // A boolean's text that is also what was signed verifies; other tampering stays a plain
+    // mismatch even when a boolean's text is there.
+    let signed_as_text = url_of(&json!({"project_id": 100, "payment_id": "p", "redirect": "True"}));
+    verify_url(&signed_as_text, &key()).unwrap();
+    let tampered = url
+        .replace("redirect=1", "redirect=True")
+        .replace("project_id=100", "project_id=101");
+    assert!(matches!(
+        verify_url(&tampered, &key()),
+        Err(PaymentPageUrlError::WrongSignature)
+    ));
+}

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use ecommpay_api::client::{Timeouts, Transport, TransportRequest};
+use ecommpay_api::client::{Timeouts, Transport, TransportError, TransportRequest};
 use ecommpay_api::signature::{MessageKind, SignOptions, embed, sign_value};
 use serde_json::{Value, json};
 
@@ -59,7 +59,30 @@ pub(crate) fn plan(applied: &Applied, outcome: &Outcome) -> Vec<Value> {
         plan.push(redirect);
     }
     plan.push(final_callback(applied, outcome));
+    if let Some(recurring_id) = applied.recurring_id {
+        plan.push(recurring_registration_callback(applied, recurring_id));
+    }
     plan
+}
+
+/// The callback that reports a recurring payment registered with a Gate sale or auth: shaped
+/// like the registration callback of `002_c6d548ecabfc01b0.txt:376-429` (payment and operation
+/// of type `recurring`, `recurring.id` and its currency), which the spec lists as reporting on
+/// the Gate sale and auth too. It follows the purchase's own callback; that order is the
+/// mock's choice.
+fn recurring_registration_callback(applied: &Applied, recurring_id: u64) -> Value {
+    let mut callback = envelope(applied, "success", "success", ("0", "Success"));
+    callback["payment"]["type"] = json!("recurring");
+    callback["operation"]["type"] = json!("recurring");
+    with_recurring(&mut callback, applied, recurring_id);
+    callback
+}
+
+fn with_recurring(callback: &mut Value, applied: &Applied, recurring_id: u64) {
+    callback["recurring"] = json!({
+        "id": recurring_id,
+        "currency": applied.payment.currency,
+    });
 }
 
 /// The callback that reports an operation's outcome.
@@ -125,12 +148,23 @@ fn envelope(
         "payment_id": format!("mock-provider-{}", operation.id),
         "auth_code": "",
     });
-    json!({
-        "customer": {"id": context.customer_id},
+    let mut callback = json!({
         "project_id": context.project_id,
         "payment": payment_json,
         "operation": operation_json,
-    })
+    });
+    with_customer(&mut callback, context);
+    callback
+}
+
+/// Adds `customer.id` when the request named the customer. Without one the field is left out,
+/// as in the documented callbacks of requests without `customer_id`: never `null`, which no
+/// documented callback shows and which the official Python and Node SDKs cannot verify (Python
+/// signs `None` as the text `None`, Node throws).
+fn with_customer(callback: &mut Value, context: &crate::ledger::CallbackContext) {
+    if !context.customer_id.is_null() {
+        callback["customer"] = json!({"id": context.customer_id});
+    }
 }
 
 /// The payout registration callback: `general` (where its signature goes), the registration's
@@ -147,9 +181,9 @@ fn registration_callback(applied: &Applied, outcome: &Outcome) -> Value {
         "request_id": applied.operation.request_id,
         "payment": {"id": payment.id, "type": "payout", "status": status},
         "operation": {"id": applied.operation.id, "type": "payout", "status": status},
-        "customer": {"id": context.customer_id},
         "transaction": {"type": "payout"},
     });
+    with_customer(&mut body, context);
     if let (Some(amount), Some(currency)) = (payment.amount, &payment.currency) {
         body["sum_request"] = json!({"amount": amount, "currency": currency});
     }
@@ -231,7 +265,13 @@ pub(crate) async fn deliver_once(state: &State, body: &Value, attempt: u32) -> O
             total: Duration::from_secs(10),
         },
     );
-    let answered = state.transport.send(request).await.ok().map(|r| r.status);
+    let sent = state.transport.send(request).await;
+    let answered = sent.as_ref().ok().map(|r| r.status);
+    let failure = match &sent {
+        Ok(response) if response.status == 200 => None,
+        Ok(response) => Some(format!("status {}", response.status)),
+        Err(error) => Some(why_not_delivered(error)),
+    };
     let text = |pointer: &str| {
         body.pointer(pointer)
             .and_then(Value::as_str)
@@ -245,9 +285,25 @@ pub(crate) async fn deliver_once(state: &State, body: &Value, attempt: u32) -> O
         redirect: body.get("redirect_data").is_some(),
         attempt,
         answered,
+        failure,
     };
     state.record(MockEvent::Callback(delivery));
     answered
+}
+
+/// Why a delivery got no HTTP answer, in the words a merchant looks for in the log: `refused`
+/// (no connection: nothing listens there, or the name does not resolve), `timed out`, or
+/// `interrupted`; with the transport's own description.
+fn why_not_delivered(error: &TransportError) -> String {
+    let kind = error.kind();
+    let reason = if kind.is_timeout() {
+        "timed out"
+    } else if kind.nothing_sent() {
+        "refused"
+    } else {
+        "interrupted"
+    };
+    format!("{reason}: {error}")
 }
 
 /// The callback of a payment decided on the Payment Page, unsigned: the final callback of its
@@ -258,11 +314,36 @@ pub(crate) async fn deliver_once(state: &State, body: &Value, attempt: u32) -> O
 /// type `payout`. A decline carries code `20000` "General decline".
 pub(crate) fn payment_page_callback(applied: &Applied, outcome: &Outcome) -> Value {
     let mut callback = final_callback(applied, outcome);
-    if *outcome == Outcome::Success && applied.operation.operation_type == "recurring" {
-        callback["recurring"] = json!({
-            "id": 10_000 + applied.operation.id,
-            "currency": applied.payment.currency,
-        });
+    if let Some(recurring_id) = applied.recurring_id {
+        with_recurring(&mut callback, applied, recurring_id);
     }
     callback
+}
+
+#[cfg(test)]
+mod tests {
+    use ecommpay_api::client::TransportErrorKind;
+
+    use super::*;
+
+    #[test]
+    fn a_failed_delivery_says_why_in_the_words_a_merchant_looks_for() {
+        let why = |kind| why_not_delivered(&TransportError::new(kind, "details"));
+        assert_eq!(
+            why(TransportErrorKind::Connect),
+            "refused: cannot connect: details"
+        );
+        assert_eq!(
+            why(TransportErrorKind::ConnectTimeout),
+            "timed out: connect timeout: details"
+        );
+        assert_eq!(
+            why(TransportErrorKind::Timeout),
+            "timed out: timeout: details"
+        );
+        assert_eq!(
+            why(TransportErrorKind::Interrupted),
+            "interrupted: connection failed after sending: details"
+        );
+    }
 }

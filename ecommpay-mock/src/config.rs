@@ -170,7 +170,7 @@ impl MockConfig {
     pub(crate) fn gap_after(&self, attempt: u32) -> Option<Duration> {
         self.schedule
             .gap_after(attempt)
-            .map(|gap| gap.div_f64(self.time_scale))
+            .map(|gap| scaled_gap(gap, self.time_scale).unwrap_or(Duration::MAX))
     }
 
     pub(crate) fn outcome_of(&self, request: &RequestFacts<'_>) -> Outcome {
@@ -180,6 +180,14 @@ impl MockConfig {
             .map(|rule| rule.outcome.clone())
             .unwrap_or(Outcome::Success)
     }
+}
+
+/// `gap` in a time running `time_scale` times faster than real time, or `None` when it is longer
+/// than a [`Duration`] holds (`Duration::div_f64` would panic): a scale that small is refused by
+/// `ecommpay mock` ([`ResendSchedule::fits_time_scale`]), and waits "forever" in a library
+/// caller's mock.
+pub(crate) fn scaled_gap(gap: Duration, time_scale: f64) -> Option<Duration> {
+    Duration::try_from_secs_f64(gap.as_secs_f64() / time_scale).ok()
 }
 
 /// When a callback is delivered again: the gaps between consecutive deliveries. A callback is
@@ -217,6 +225,17 @@ impl ResendSchedule {
     /// Deliveries in all while the merchant never answers 200.
     pub fn deliveries(&self) -> u32 {
         u32::try_from(self.gaps.len()).map_or(u32::MAX, |n| n.saturating_add(1))
+    }
+
+    /// Whether every gap, run `time_scale` times faster than real time, is a time a [`Duration`]
+    /// holds (`1e-300` turns 640 s into more than 10^300 s: it does not).
+    pub fn fits_time_scale(&self, time_scale: f64) -> bool {
+        time_scale.is_finite()
+            && time_scale > 0.0
+            && self
+                .gaps
+                .iter()
+                .all(|gap| scaled_gap(*gap, time_scale).is_some())
     }
 
     /// The gap before delivery `attempt + 1` (attempts count from 1).
@@ -316,6 +335,12 @@ mod tests {
         assert_eq!(config.gap_after(11), Some(Duration::from_millis(640)));
         let real = MockConfig::new(SecretKey::new("k")).time_scale(f64::NAN);
         assert_eq!(real.gap_after(1), Some(Duration::from_secs(10)));
+        let tiny = MockConfig::new(SecretKey::new("k")).time_scale(1e-300);
+        assert_eq!(tiny.gap_after(11), Some(Duration::MAX), "no panic");
+        assert_eq!(scaled_gap(Duration::from_secs(640), 1e-300), None);
+        assert!(!ResendSchedule::platform().fits_time_scale(1e-300));
+        assert!(ResendSchedule::platform().fits_time_scale(0.001));
+        assert!(!ResendSchedule::platform().fits_time_scale(f64::INFINITY));
     }
 
     #[test]

@@ -167,6 +167,9 @@ pub struct CallbackDelivery {
     pub attempt: u32,
     /// The merchant's HTTP status, or `None` when it gave no answer.
     pub answered: Option<u16>,
+    /// Why the delivery failed, when it was not answered with 200: `refused: ...`,
+    /// `timed out: ...`, `interrupted: ...`, or `status N`.
+    pub failure: Option<String>,
 }
 
 /// Something the mock saw or did.
@@ -197,6 +200,7 @@ impl MockEvent {
                 "redirect": c.redirect,
                 "attempt": c.attempt,
                 "answered": c.answered,
+                "failure": c.failure,
             }),
         }
     }

@@ -105,6 +105,9 @@ fn gate_request(
             None,
         );
     };
+    // 400, not 403: the mock's choice. The documents name no status for a bad signature; their
+    // one 403 is a card payout registration from an IP address not on the allow-list
+    // (`001_6d33046829e36e91.txt:38`). The OpenAPI document marks it so.
     if let Err(e) = verify_value(
         body,
         &state.config.key,

@@ -142,7 +142,8 @@ pub(crate) struct Refusal {
 impl Refusal {
     fn new(code: &'static str, message: impl Into<String>) -> Self {
         let path = match code {
-            "refund_exceeds_payment" => "payment.amount",
+            "refund_exceeds_payment" | "refund_amount_zero" => "payment.amount",
+            "recurring_not_found" => "recurring.id",
             "refund_currency_differs" => "payment.currency",
             "unknown_uuid" => "uuid",
             "unknown_operation" => "",
@@ -163,6 +164,8 @@ pub(crate) struct Applied {
     pub(crate) operation: OperationRecord,
     /// The amount and currency the operation's callback reports in `operation.sum_*`.
     pub(crate) sum: Option<(u64, String)>,
+    /// The `recurring.id` of the recurring payment the operation registered, if it did.
+    pub(crate) recurring_id: Option<u64>,
 }
 
 /// Every payment the mock remembers (the newest [`PAYMENT_LIMIT`]), with the last callback sent
@@ -170,6 +173,9 @@ pub(crate) struct Applied {
 pub(crate) struct Ledger {
     payments: NewestMap<String, Payment>,
     last_callbacks: HashMap<String, Value>,
+    /// Each registered recurring payment's `recurring.id`, with the `payment_id` that registered
+    /// it (the newest [`PAYMENT_LIMIT`]).
+    recurring: NewestMap<u64, String>,
 }
 
 impl Default for Ledger {
@@ -183,6 +189,7 @@ impl Ledger {
         Ledger {
             payments: NewestMap::new(limit),
             last_callbacks: HashMap::new(),
+            recurring: NewestMap::new(limit),
         }
     }
 
@@ -254,6 +261,17 @@ impl Ledger {
                      payment_id must be unique within the project",
                 ));
             }
+            if let Some(debited) = recurring_debited(operation, request)
+                && !self.recurring.contains_key(&debited)
+            {
+                return Err(Refusal::new(
+                    "recurring_not_found",
+                    format!(
+                        "no recurring payment with recurring.id {debited} was registered in the \
+                         project; use the recurring.id of a registration callback"
+                    ),
+                ));
+            }
             let operation = record(operation_status, amount);
             let mut payment = Payment {
                 id: payment_id.to_owned(),
@@ -281,10 +299,17 @@ impl Ledger {
             {
                 self.last_callbacks.remove(&forgotten);
             }
+            let recurring_id = (*outcome == Outcome::Success
+                && registers_recurring(&operation.operation, request))
+            .then(|| recurring_id_of(operation.id));
+            if let Some(id) = recurring_id {
+                self.recurring.insert(id, payment_id.to_owned());
+            }
             return Ok(Applied {
                 payment,
                 operation,
                 sum: amount.zip(currency),
+                recurring_id,
             });
         }
 
@@ -351,6 +376,13 @@ impl Ledger {
                 }
                 let left = payment.amount.unwrap_or(0).saturating_sub(payment.refunded);
                 let asked = amount.unwrap_or(left);
+                if amount == Some(0) {
+                    return Err(Refusal::new(
+                        "refund_amount_zero",
+                        "the refund asks for 0; a refund names a positive amount, or no amount \
+                         to refund what is left",
+                    ));
+                }
                 if asked == 0 || asked > left {
                     return Err(Refusal::new(
                         "refund_exceeds_payment",
@@ -388,6 +420,7 @@ impl Ledger {
             payment: payment.clone(),
             operation,
             sum: moved,
+            recurring_id: None,
         })
     }
 
@@ -409,6 +442,7 @@ impl Ledger {
             payment: payment.clone(),
             operation,
             sum,
+            recurring_id: None,
         })
     }
 }
@@ -417,6 +451,42 @@ impl Ledger {
 /// the payment id, so that the page can tell which registration a URL names.
 pub(crate) fn registration_uuid(payment_id: &str) -> String {
     format!("mock-uuid-{payment_id}")
+}
+
+/// The `recurring.id` a registration made by operation `operation_id` gets (its registration
+/// callback carries it).
+fn recurring_id_of(operation_id: u64) -> u64 {
+    10_000 + operation_id
+}
+
+/// Whether an opening operation registers a recurring payment: one whose declared action is
+/// to (a Payment Page `recurring_registration`), or a purchase or auth with `recurring.register`
+/// true (the Gate sale's and auth's `recurring_registration` variant).
+fn registers_recurring(operation: &str, request: &Value) -> bool {
+    use ecommpay_api::Action as Declared;
+    match declared_action(operation) {
+        Some(Declared::RegisterRecurring) => true,
+        Some(Declared::Purchase | Declared::Auth) => {
+            request
+                .pointer("/recurring/register")
+                .and_then(Value::as_bool)
+                == Some(true)
+        }
+        _ => false,
+    }
+}
+
+/// The `recurring.id` a recurring debit (`paypal.gate.recurring`) names.
+fn recurring_debited(operation: &str, request: &Value) -> Option<u64> {
+    if declared_action(operation) != Some(ecommpay_api::Action::ChargeRecurring) {
+        return None;
+    }
+    // The validator has checked that it is an integer; anything else names no registration.
+    let id = request.pointer("/recurring/id");
+    let id = id
+        .and_then(Value::as_u64)
+        .or_else(|| id.and_then(Value::as_str)?.parse().ok());
+    Some(id.unwrap_or(0))
 }
 
 /// The payment method an operation id names (`paypal` of `paypal.gate.refund`).
@@ -622,6 +692,45 @@ mod tests {
         .unwrap();
         let refused = succeed(&mut ledger, "upi.gate.refund", &refund("s", None)).unwrap_err();
         assert_eq!(refused.code, "wrong_payment_status");
+    }
+
+    #[test]
+    fn only_a_successful_registration_can_be_debited() {
+        let registering = |id: &str| {
+            let mut body = sale(id, 100);
+            body["recurring"] = json!({"register": true});
+            body
+        };
+        let debit = |id: &str, recurring_id: u64| {
+            let mut body = sale(id, 100);
+            body["recurring"] = json!({"id": recurring_id});
+            body
+        };
+        let mut ledger = Ledger::default();
+        let declined = run(
+            &mut ledger,
+            "paypal.gate.auth",
+            &registering("d"),
+            &Outcome::decline(),
+        )
+        .unwrap();
+        assert_eq!(declined.recurring_id, None);
+        let never = recurring_id_of(declined.operation.id);
+        let refused =
+            succeed(&mut ledger, "paypal.gate.recurring", &debit("x", never)).unwrap_err();
+        assert_eq!(
+            (refused.code, refused.path),
+            ("recurring_not_found", "recurring.id")
+        );
+
+        let registered = succeed(&mut ledger, "paypal.gate.auth", &registering("r")).unwrap();
+        let id = registered.recurring_id.unwrap();
+        succeed(&mut ledger, "paypal.gate.recurring", &debit("y", id)).unwrap();
+        let plain = succeed(&mut ledger, "paypal.gate.sale", &sale("p", 100)).unwrap();
+        assert_eq!(
+            plain.recurring_id, None,
+            "a sale without recurring.register"
+        );
     }
 
     #[test]

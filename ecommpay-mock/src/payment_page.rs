@@ -231,7 +231,9 @@ fn open_page(state: &MockState, query: Option<&str>) -> Opened {
     };
     if let Err(e) = parsed.verify(&state.config.key) {
         let status = match e {
-            PaymentPageUrlError::WrongSignature => StatusCode::FORBIDDEN,
+            PaymentPageUrlError::WrongSignature | PaymentPageUrlError::BooleanSpelling { .. } => {
+                StatusCode::FORBIDDEN
+            }
             _ => StatusCode::BAD_REQUEST,
         };
         return refused(status, "The URL's signature is refused", &e.to_string());

@@ -146,6 +146,32 @@ async fn a_url_built_by_the_crate_opens_the_page_with_the_amount() {
 }
 
 #[tokio::test]
+async fn a_boolean_sent_as_text_but_signed_as_a_digit_is_refused_with_its_explanation() {
+    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY)))
+        .await
+        .unwrap();
+    let mut params = serde_json::to_value(purchase("order-b")).unwrap();
+    params["redirect"] = json!(1);
+    let url = PaymentPageUrl::from_value(&params)
+        .unwrap()
+        .with_base_url(format!("{}/payment", mock.base_url()))
+        .to_url(&SecretKey::new(KEY))
+        .unwrap();
+    // What the official Node SDK sends for `redirect: true`: `true` in the URL, `1` signed.
+    let as_node_sdk = url.replace("redirect=1", "redirect=true");
+    let response = send("GET", as_node_sdk, None).await;
+    assert_eq!(response.status, 403);
+    let page = text(&response);
+    for says in [
+        "&quot;redirect&quot; signed as 1 where the URL sends true",
+        "Node SDK (ecommpay)",
+        "instead of a boolean",
+    ] {
+        assert!(page.contains(says), "{says}: {page}");
+    }
+}
+
+#[tokio::test]
 async fn a_tampered_or_missing_signature_is_refused() {
     let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY)))
         .await

@@ -388,3 +388,135 @@ async fn every_event_reaches_the_sink_as_a_json_line() {
     assert_eq!(last["operation_status"], "success");
     assert!(!lines.iter().any(|l| l.contains(KEY)));
 }
+
+#[tokio::test]
+async fn a_refund_of_zero_has_its_own_refusal() {
+    let merchant = Merchant::start().await;
+    let mock = start(&merchant, |c| c).await;
+    assert_eq!(send(&mock, SALE, &paypal_sale("z-1", 1000)).await.0, 200);
+    let (status, zero) = send(&mock, REFUND, &paypal_refund("z-1", Some(0))).await;
+    assert_eq!(status, 400);
+    assert_eq!(zero["code"], "refund_amount_zero", "{zero}");
+    assert_eq!(zero["errors"][0]["path"], "payment.amount", "{zero}");
+    assert!(
+        zero["message"]
+            .as_str()
+            .unwrap()
+            .contains("positive amount"),
+        "{zero}"
+    );
+    assert_eq!(mock.payment("z-1").unwrap().refunded, 0);
+}
+
+/// A PayPal Gate sale in its `recurring_registration` variant.
+fn paypal_sale_registering_recurring(payment_id: &str) -> Value {
+    signed(json!({
+        "general": {"project_id": 210, "payment_id": payment_id},
+        "payment": {"amount": 1000, "currency": "USD"},
+        "customer": {"ip_address": "192.0.2.0", "id": "customer123"},
+        "return_url": {"success": "http://example.com/success", "decline": "http://example.com/decline"},
+        "recurring": {
+            "register": true, "type": "R", "amount": 1000, "period": "W", "interval": 1,
+            "time": "10:00:00", "start_date": "21-11-2030", "scheduled_payment_id": format!("{payment_id}-plan")
+        }
+    }))
+}
+
+fn paypal_recurring_debit(payment_id: &str, recurring_id: &Value) -> Value {
+    signed(json!({
+        "general": {"project_id": 210, "payment_id": payment_id},
+        "payment": {"amount": 1000, "currency": "USD"},
+        "customer": {"ip_address": "192.0.2.0"},
+        "recurring": {"id": recurring_id}
+    }))
+}
+
+#[tokio::test]
+async fn a_gate_sale_that_registers_a_recurring_payment_reports_it_and_only_its_id_is_debited() {
+    const RECURRING: &str = "/v2/payment/wallet/paypal/recurring";
+    let merchant = Merchant::start().await;
+    let mock = start(&merchant, |c| c).await;
+    let (status, answer) = send(&mock, SALE, &paypal_sale_registering_recurring("r-1")).await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(mock.settled(WAIT).await);
+    assert_eq!(
+        finals(&merchant),
+        [
+            triple("sale", "success", "success"),
+            triple("recurring", "success", "success"),
+        ]
+    );
+    let (registration, _) = merchant.received().pop().unwrap();
+    assert_eq!(
+        registration["payment"]["type"], "recurring",
+        "{registration}"
+    );
+    assert_eq!(registration["recurring"]["currency"], "USD");
+    let recurring_id = registration["recurring"]["id"].clone();
+    assert!(recurring_id.is_u64(), "{registration}");
+
+    let (status, unknown) = send(
+        &mock,
+        RECURRING,
+        &paypal_recurring_debit("r-2", &json!(999_999)),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(unknown["code"], "recurring_not_found", "{unknown}");
+    assert_eq!(unknown["errors"][0]["path"], "recurring.id", "{unknown}");
+    assert!(
+        mock.payment("r-2").is_none(),
+        "a refused debit opens nothing"
+    );
+
+    let (status, debited) = send(
+        &mock,
+        RECURRING,
+        &paypal_recurring_debit("r-3", &recurring_id),
+    )
+    .await;
+    assert_eq!(status, 200, "{debited}");
+    assert!(mock.settled(WAIT).await);
+    // The debit named no customer id: its callback leaves `customer` out rather than send
+    // `"id": null`, which the official Python and Node SDKs cannot verify.
+    let (debit, verified) = merchant.received().pop().unwrap();
+    assert!(verified);
+    assert_eq!(debit["payment"]["id"], "r-3", "{debit}");
+    assert!(debit.get("customer").is_none(), "{debit}");
+    assert!(!debit.to_string().contains("null"), "{debit}");
+}
+
+#[tokio::test]
+async fn a_declined_registration_registers_nothing() {
+    let merchant = Merchant::start().await;
+    let mock = start(&merchant, |c| {
+        c.outcome(When::PaymentId("r-d".into()), Outcome::decline())
+    })
+    .await;
+    assert_eq!(
+        send(&mock, SALE, &paypal_sale_registering_recurring("r-d"))
+            .await
+            .0,
+        200
+    );
+    assert!(mock.settled(WAIT).await);
+    assert_eq!(finals(&merchant), [triple("sale", "decline", "decline")]);
+}
+
+#[tokio::test]
+async fn a_delivery_answered_otherwise_than_200_is_recorded_with_its_status() {
+    let merchant = Merchant::start().await;
+    merchant.answer(500);
+    let mock = start(&merchant, |c| {
+        c.resend_schedule(ResendSchedule::fixed(2, Duration::ZERO))
+    })
+    .await;
+    assert_eq!(send(&mock, SALE, &paypal_sale("f-1", 100)).await.0, 200);
+    assert!(mock.settled(WAIT).await);
+    let deliveries = mock.callbacks();
+    assert!(!deliveries.is_empty());
+    for delivery in deliveries {
+        assert_eq!(delivery.answered, Some(500));
+        assert_eq!(delivery.failure.as_deref(), Some("status 500"));
+    }
+}

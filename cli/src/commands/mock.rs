@@ -13,7 +13,7 @@ use std::time::Duration;
 use clap::Args;
 use ecommpay_mock::{
     DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_SHUTDOWN_DEADLINE, MockConfig,
-    MockEvent, MockGate, Outcome, When,
+    MockEvent, MockGate, Outcome, ResendSchedule, When,
 };
 use serde_json::json;
 
@@ -74,6 +74,16 @@ fn config(args: &MockArgs) -> Result<MockConfig, Failure> {
     if !(args.time_scale.is_finite() && args.time_scale > 0.0) {
         return Err(Failure::unusable("--time-scale must be a positive number"));
     }
+    if !ResendSchedule::platform().fits_time_scale(args.time_scale) {
+        return Err(Failure::unusable(format!(
+            "--time-scale {} is too small: the re-send schedule's 640 s gap would last longer \
+             than a timer can wait",
+            args.time_scale
+        )));
+    }
+    if let Some(url) = &args.callback_url {
+        check_callback_url(url)?;
+    }
     let mut config = MockConfig::new(read_key(args.key_file.as_deref())?)
         .bind(SocketAddr::new(args.bind, args.port))
         .time_scale(args.time_scale)
@@ -91,6 +101,32 @@ fn config(args: &MockArgs) -> Result<MockConfig, Failure> {
         config = config.outcome(When::PaymentIdPrefix(prefix.clone()), Outcome::decline());
     }
     Ok(config)
+}
+
+/// The callback URL must be an absolute `http://` or `https://` URL with a host: anything else
+/// would start the mock and then fail every delivery of every callback.
+fn check_callback_url(url: &str) -> Result<(), Failure> {
+    let refuse = |why: String| {
+        Failure::unusable(format!(
+            "--callback-url {}: {why}",
+            ecommpay_api::excerpt::Excerpt(url)
+        ))
+    };
+    let parsed = url::Url::parse(url).map_err(|e| {
+        refuse(format!(
+            "not an absolute URL ({e}); write it with its scheme, as http://127.0.0.1:3000/callback"
+        ))
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(refuse(format!(
+            "the scheme is {:?}; callbacks are POSTed to an http:// or https:// URL",
+            parsed.scheme()
+        )));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(refuse("it names no host".to_owned()));
+    }
+    Ok(())
 }
 
 /// One JSON line per event. A log nobody reads (a closed pipe) does not stop the mock: the

@@ -26,6 +26,7 @@ pub fn emit(ir: &Ir, schemas: &[SchemaFile]) -> Value {
         // The same name is the same definition in every file (`emit::defs`).
         components.extend(definitions);
     }
+    lift_variant_branches(&mut components);
     components.insert("GateAnswer".into(), gate_answer());
     components.insert("GateError".into(), gate_error());
 
@@ -58,20 +59,7 @@ pub fn emit(ir: &Ir, schemas: &[SchemaFile]) -> Value {
                 "required": true,
                 "content": {"application/json": {"schema": reference(&op.id)}}
             },
-            "responses": {
-                "200": {
-                    "description": "Accepted: the request is being processed; its outcome comes in callbacks.",
-                    "content": {"application/json": {"schema": reference("GateAnswer")}}
-                },
-                "400": {
-                    "description": "Rejected: the request is malformed or breaks a rule.",
-                    "content": {"application/json": {"schema": reference("GateError")}}
-                },
-                "403": {
-                    "description": "Forbidden: a bad signature, or a payout from an IP address that is not allow-listed.",
-                    "content": {"application/json": {"schema": reference("GateError")}}
-                }
-            }
+            "responses": gate_responses(&op.id, document_of(ir, op)),
         });
         if !callbacks.is_empty() {
             operation["callbacks"] = Value::Object(callbacks);
@@ -101,10 +89,7 @@ pub fn emit(ir: &Ir, schemas: &[SchemaFile]) -> Value {
                     "explode": true,
                     "schema": {"anyOf": sets}
                 }],
-                "responses": {"200": {
-                    "description": "The payment form.",
-                    "content": {"text/html": {"schema": {"type": "string"}}}
-                }}
+                "responses": payment_page_responses()
             }}),
         );
     }
@@ -137,6 +122,186 @@ pub fn emit(ir: &Ir, schemas: &[SchemaFile]) -> Value {
         "paths": paths,
         "webhooks": webhooks,
         "components": {"schemas": components}
+    })
+}
+
+/// Each variant of an `anyOf`/`oneOf` (a branch with a `title`: an operation's variants, a
+/// parameter's alternative object forms) as a component of its own, the branch a `$ref` to it.
+/// Generic generators name the models of inline branches from their position, and
+/// openapi-python-client then makes the same model name twice for an object nested in a branch
+/// ("Unable to process schema") and drops it. A component is named by its title, or by
+/// `{parent}.{title}` when another component has that name. Branches without a title are
+/// constraints (`required` alone, for a one-of group), not models: they stay inline.
+fn lift_variant_branches(components: &mut Map<String, Value>) {
+    let mut pending: Vec<String> = components.keys().cloned().collect();
+    while let Some(parent) = pending.pop() {
+        let Some(mut schema) = components.remove(&parent) else {
+            continue;
+        };
+        let mut lifted = Vec::new();
+        take_variant_branches(&mut schema, &mut lifted);
+        components.insert(parent.clone(), schema);
+        for (title, branch, slot) in lifted {
+            let name = if components.contains_key(&title) {
+                format!("{parent}.{title}")
+            } else {
+                title
+            };
+            if let Some(place) = components
+                .get_mut(&parent)
+                .and_then(|c| c.pointer_mut(&slot))
+            {
+                *place = reference(&name);
+            }
+            components.insert(name.clone(), branch);
+            pending.push(name);
+        }
+    }
+}
+
+/// Where a lifted branch was: the JSON pointer of its place in the parent component.
+type Slot = String;
+
+/// Takes every titled object branch of an `anyOf`/`oneOf` out of `schema` (leaving `null` in
+/// its place, which the caller replaces with a reference), with its title and place; nested branches stay in the
+/// branch they belong to, lifted when it is.
+fn take_variant_branches(schema: &mut Value, lifted: &mut Vec<(String, Value, Slot)>) {
+    fn walk(value: &mut Value, pointer: &str, lifted: &mut Vec<(String, Value, Slot)>) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map.iter_mut() {
+                    let here = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                    if matches!(key.as_str(), "anyOf" | "oneOf")
+                        && let Value::Array(branches) = child
+                    {
+                        for (index, branch) in branches.iter_mut().enumerate() {
+                            let title = branch
+                                .get("title")
+                                .and_then(Value::as_str)
+                                .map(str::to_owned);
+                            match title {
+                                Some(title) if is_object_schema(branch) => {
+                                    lifted.push((title, branch.take(), format!("{here}/{index}")));
+                                }
+                                _ => walk(branch, &format!("{here}/{index}"), lifted),
+                            }
+                        }
+                    } else {
+                        walk(child, &here, lifted);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter_mut().enumerate() {
+                    walk(item, &format!("{pointer}/{index}"), lifted);
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(schema, "", lifted);
+}
+
+fn is_object_schema(schema: &Value) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("object")
+        || schema.get("properties").is_some()
+}
+
+/// The vendor document an operation was transcribed from.
+fn document_of<'a>(ir: &'a Ir, op: &OperationIr) -> &'a str {
+    ir.methods
+        .iter()
+        .find(|m| m.operations.iter().any(|o| o.id == op.id))
+        .map_or("", |m| m.document.as_str())
+}
+
+/// The one HTTP refusal the documents name: a card payout registration sent from an IP address
+/// that is not on the allow-list is answered 403 (`001_6d33046829e36e91.txt:38`). They say
+/// nothing of a bad signature.
+const ALLOW_LIST_DOCUMENT: &str = "001_6d33046829e36e91.txt";
+
+/// Marks a response the documents do not describe: what `ecommpay mock` answers, its own choice.
+const MOCK_CHOICE: &str = "x-ecommpay-mock-choice";
+
+/// A Gate operation's answers: 200 as documented; 400, 413 and 415 as `ecommpay mock` answers
+/// them (marked as its choice: the documents give no status for them); 403 where the documents
+/// name it.
+fn gate_responses(operation_id: &str, document: &str) -> Value {
+    let error = |description: &str| {
+        json!({
+            "description": description,
+            "content": {"application/json": {"schema": reference("GateError")}},
+            MOCK_CHOICE: true,
+        })
+    };
+    let mut responses = json!({
+        "200": {
+            "description": "Accepted: the request is being processed; its outcome comes in callbacks.",
+            "content": {"application/json": {"schema": reference("GateAnswer")}}
+        },
+        "400": error(
+            "Refused by `ecommpay mock` (the documents name no status or code for these): a body \
+             that is not a JSON object (`malformed_request`), a missing or wrong signature \
+             (`invalid_signature`), a body that breaks the documents' rules (`invalid_request`, \
+             with each violation's path in `errors`), or one the payment's state refuses \
+             (`payment_id_reused`, `payment_not_found`, `wrong_payment_method`, \
+             `wrong_payment_status`, `refund_exceeds_payment`, `refund_amount_zero`, \
+             `refund_currency_differs`, `recurring_not_found`, `unknown_uuid`)."
+        ),
+        "413": {
+            "description": "Refused by `ecommpay mock`: a body over 1 MiB, before it is read (plain text).",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+            MOCK_CHOICE: true,
+        },
+        "415": error(
+            "Refused by `ecommpay mock`: a `Content-Type` other than `application/json` \
+             (`unsupported_media_type`)."
+        ),
+    });
+    if document == ALLOW_LIST_DOCUMENT && operation_id.contains("payout") {
+        responses["403"] = json!({
+            "description": format!(
+                "Forbidden: the request was sent from an IP address that is not on the project's \
+                 allow-list (`{ALLOW_LIST_DOCUMENT}:38`). `ecommpay mock` has no allow-list and \
+                 never answers it."
+            ),
+            "content": {"application/json": {"schema": reference("GateError")}}
+        });
+    }
+    responses
+}
+
+/// The Payment Page's answers: the form, and the refusals `ecommpay mock` serves (marked as its
+/// choice: the documents do not say how the platform answers a bad URL). Every answer is HTML.
+fn payment_page_responses() -> Value {
+    let page = |description: &str, mock_choice: bool| {
+        let mut response = json!({
+            "description": description,
+            "content": {"text/html": {"schema": {"type": "string"}}}
+        });
+        if mock_choice {
+            response[MOCK_CHOICE] = json!(true);
+        }
+        response
+    };
+    json!({
+        "200": page("The payment form.", false),
+        "400": page(
+            "Refused by `ecommpay mock`: no query, a query it cannot decode, no or a malformed \
+             signature, or parameters that break the documents' rules (each violation with its \
+             parameter path).",
+            true,
+        ),
+        "403": page(
+            "Refused by `ecommpay mock`: a signature that does not match the parameters (a \
+             boolean sent as `True`/`true` but signed as `1` is named, with what to do).",
+            true,
+        ),
+        "409": page(
+            "Refused by `ecommpay mock`: a `payment_id` already used with other parameters.",
+            true,
+        ),
+        "414": page("Refused by `ecommpay mock`: a URL over 64 KiB.", true),
     })
 }
 
@@ -274,7 +439,20 @@ fn gate_error() -> Value {
             "status": {"type": "string"},
             "code": {"anyOf": [{"type": "integer"}, {"type": "string"}]},
             "message": {"type": "string"},
-            "request_id": {"type": "string"}
+            "request_id": {"type": "string"},
+            "errors": {
+                "description": "`ecommpay mock`'s own addition: each violation of the documents' rules, or the field the payment's state refuses.",
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "path": {"type": "string"},
+                        "kind": {"type": "string"},
+                        "message": {"type": "string"}
+                    }
+                },
+                MOCK_CHOICE: true
+            }
         }
     })
 }

@@ -262,8 +262,8 @@ fn gate_responses(operation_id: &str, document: &str) -> Value {
         responses["403"] = json!({
             "description": format!(
                 "Forbidden: the request was sent from an IP address that is not on the project's \
-                 allow-list (`{ALLOW_LIST_DOCUMENT}:38`). `ecommpay mock` has no allow-list and \
-                 never answers it."
+                 allow-list (the card payouts document, `{ALLOW_LIST_DOCUMENT}`). `ecommpay mock` \
+                 has no allow-list and never answers it."
             ),
             "content": {"application/json": {"schema": reference("GateError")}}
         });

@@ -90,18 +90,21 @@ fn body_tokens(
     table: &mut ShapeTable,
     fns: &mut ValidatorFns,
 ) -> Result<TokenStream, String> {
-    let shape = table.shape(&body.shape);
+    let shape = table.shape(&body.shape, name);
     let rules = json_rules(body, name, fns)?;
     Ok(quote!(Body { shape: #shape, rules: #rules }))
 }
 
 /// Object shapes of one module, each emitted once as a static and referenced by name: variants
-/// and operations share most of their objects.
+/// and operations share most of their objects. A static is named after the body and JSON path
+/// where it is first used (`SHAPE_GATE_SALE_CUSTOMER`), never by a counter, so that a new shape
+/// adds its own lines to the generated code and renames none.
 #[derive(Default)]
 pub(super) struct ShapeTable {
     pub(super) statics: Vec<TokenStream>,
     pub(super) fields: FieldTable,
     seen: std::collections::HashMap<String, proc_macro2::Ident>,
+    names: std::collections::HashSet<String>,
 }
 
 /// Single fields the validators check with the core's checks, each emitted once as a static.
@@ -109,17 +112,41 @@ pub(super) struct ShapeTable {
 pub(super) struct FieldTable {
     pub(super) statics: Vec<TokenStream>,
     seen: std::collections::HashMap<String, proc_macro2::Ident>,
+    names: std::collections::HashSet<String>,
+}
+
+/// `PREFIX_WHERE` from a place's name (`gate_sale_customer.identify` -> `SHAPE_GATE_SALE_CUSTOMER_IDENTIFY`);
+/// a second table first used at the same place (another kind of value there) gets `_2`.
+fn static_ident(
+    prefix: &str,
+    place: &str,
+    names: &mut std::collections::HashSet<String>,
+) -> proc_macro2::Ident {
+    let mut base = String::from(prefix);
+    for part in place.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if !part.is_empty() {
+            base.push('_');
+            base.push_str(&part.to_ascii_uppercase());
+        }
+    }
+    let mut name = base.clone();
+    let mut n = 1;
+    while !names.insert(name.clone()) {
+        n += 1;
+        name = format!("{base}_{n}");
+    }
+    format_ident!("{}", name)
 }
 
 impl ShapeTable {
-    /// A `&'static FieldShape` expression for `field`.
-    pub(super) fn field_static(&mut self, field: &ShapeField) -> TokenStream {
-        let value = self.field(field);
+    /// A `&'static FieldShape` expression for `field`, first used at `place`.
+    pub(super) fn field_static(&mut self, field: &ShapeField, place: &str) -> TokenStream {
+        let value = self.field(field, place);
         let key = value.to_string();
         if let Some(ident) = self.fields.seen.get(&key) {
             return quote!(&#ident);
         }
-        let ident = format_ident!("FIELD_{}", self.fields.statics.len());
+        let ident = static_ident("FIELD", place, &mut self.fields.names);
         self.fields
             .statics
             .push(quote!(static #ident: FieldShape = #value;));
@@ -127,22 +154,26 @@ impl ShapeTable {
         quote!(&#ident)
     }
 
-    /// A `&'static ObjectShape` expression for `shape`.
-    pub(super) fn shape(&mut self, shape: &ShapeIr) -> TokenStream {
-        let fields: Vec<TokenStream> = shape.fields.iter().map(|f| self.field(f)).collect();
+    /// A `&'static ObjectShape` expression for `shape`, first used at `place`.
+    pub(super) fn shape(&mut self, shape: &ShapeIr, place: &str) -> TokenStream {
+        let fields: Vec<TokenStream> = shape
+            .fields
+            .iter()
+            .map(|f| self.field(f, &format!("{place}_{}", f.name)))
+            .collect();
         let value = quote!(ObjectShape { fields: &[#(#fields),*] });
         let key = value.to_string();
         if let Some(ident) = self.seen.get(&key) {
             return quote!(&#ident);
         }
-        let ident = format_ident!("SHAPE_{}", self.statics.len());
+        let ident = static_ident("SHAPE", place, &mut self.names);
         self.statics
             .push(quote!(static #ident: ObjectShape = #value;));
         self.seen.insert(key, ident.clone());
         quote!(&#ident)
     }
 
-    fn field(&mut self, field: &ShapeField) -> TokenStream {
+    fn field(&mut self, field: &ShapeField, place: &str) -> TokenStream {
         let name = &field.name;
         let kind = match &field.kind {
             ShapeKind::String => quote!(Kind::String),
@@ -151,15 +182,15 @@ impl ShapeTable {
             ShapeKind::Any => quote!(Kind::Any),
             ShapeKind::FreeObject => quote!(Kind::Object(&ObjectShape { fields: &[] })),
             ShapeKind::Object(shape) => {
-                let shape = self.shape(shape);
+                let shape = self.shape(shape, place);
                 quote!(Kind::Object(#shape))
             }
             ShapeKind::JsonObject(shape) => {
-                let shape = self.shape(shape);
+                let shape = self.shape(shape, place);
                 quote!(Kind::Json(#shape))
             }
             ShapeKind::Array(item) => {
-                let item = self.field(item);
+                let item = self.field(item, &format!("{place}_item"));
                 quote!(Kind::Array(&#item))
             }
         };

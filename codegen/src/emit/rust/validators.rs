@@ -87,7 +87,7 @@ pub(super) fn validate_impl(
         |body: &BodyIr, name: String, fns: &mut ValidatorFns| -> Result<TokenStream, String> {
             let root = format_ident!("value");
             let mut checks =
-                typed.object(&body.shape, def, &root, &Where::At(String::new()), 0, table)?;
+                typed.object(&body.shape, def, &root, &Where::root(&name), 0, table)?;
             checks.extend(rule_checks(&body.rules, &mut |path, access| {
                 typed.lookup(def, path, access)
             })?);
@@ -383,32 +383,54 @@ fn rule_checks(rules: &[RuleIr], lookup: &mut Lookup) -> Result<TokenStream, Str
     Ok(out)
 }
 
-/// Where a value is: a path known at generation time, or one under an array element.
+/// Where a value is: a path known at generation time, or one under an array element; with a
+/// name for the tables built for it (the body and the JSON path: `gate_sale_customer`), so that
+/// a table is named by where it is first used, not by a counter.
 #[derive(Clone)]
-enum Where {
+struct Where {
+    path: WherePath,
+    name: String,
+}
+
+#[derive(Clone)]
+enum WherePath {
     At(String),
     Under(TokenStream),
 }
 
 impl Where {
+    fn root(name: &str) -> Where {
+        Where {
+            path: WherePath::At(String::new()),
+            name: name.to_owned(),
+        }
+    }
+
     fn key(&self, key: &str) -> Where {
-        match self {
-            Where::At(path) if path.is_empty() => Where::At(key.to_owned()),
-            Where::At(path) => Where::At(format!("{path}.{key}")),
-            Where::Under(path) => Where::Under(quote!(#path.key(#key))),
+        let path = match &self.path {
+            WherePath::At(path) if path.is_empty() => WherePath::At(key.to_owned()),
+            WherePath::At(path) => WherePath::At(format!("{path}.{key}")),
+            WherePath::Under(path) => WherePath::Under(quote!(#path.key(#key))),
+        };
+        Where {
+            path,
+            name: format!("{}_{key}", self.name),
         }
     }
 
     fn index(&self, index: &Ident) -> Where {
         let path = self.tokens();
-        Where::Under(quote!(#path.index(#index)))
+        Where {
+            path: WherePath::Under(quote!(#path.index(#index))),
+            name: format!("{}_item", self.name),
+        }
     }
 
     /// A `check::Path` expression.
     fn tokens(&self) -> TokenStream {
-        match self {
-            Where::At(path) => quote!(check::Path::At(#path)),
-            Where::Under(path) => path.clone(),
+        match &self.path {
+            WherePath::At(path) => quote!(check::Path::At(#path)),
+            WherePath::Under(path) => path.clone(),
         }
     }
 }
@@ -445,7 +467,7 @@ impl Typed<'_> {
             let Some(member) = def.fields.iter().find(|f| f.json_name == field.name) else {
                 // Not in the struct (forbidden in every variant): among the other parameters.
                 let name = &field.name;
-                let shape = table.field_static(field);
+                let shape = table.field_static(field, &here.name);
                 let forbidden = field
                     .forbidden
                     .then(|| quote!(check::forbidden(&#path, out);));
@@ -526,12 +548,12 @@ impl Typed<'_> {
         };
         Ok(match ty {
             RustType::Value => {
-                let shape = table.field_static(field);
+                let shape = table.field_static(field, &at.name);
                 quote!(check::value(#shape, #local, &#path, out);)
             }
             RustType::Map => match &field.kind {
                 ShapeKind::Object(shape) if !shape.fields.is_empty() => {
-                    let shape = table.shape(shape);
+                    let shape = table.shape(shape, &at.name);
                     quote!(check::object(#shape, #local, &#path, out);)
                 }
                 ShapeKind::Object(_) | ShapeKind::FreeObject => quote!(),
@@ -562,7 +584,7 @@ impl Typed<'_> {
                     _ => return Err(unexpected()),
                 };
                 let text_checks = constrained(field).then(|| {
-                    let shape = table.field_static(field);
+                    let shape = table.field_static(field, &at.name);
                     quote!(check::leaf(#shape, check::View::Str(text), &#path, out);)
                 });
                 match (object_checks.is_empty(), text_checks) {
@@ -603,14 +625,14 @@ impl Typed<'_> {
                 let ShapeKind::JsonObject(shape) = &field.kind else {
                     return Err(unexpected());
                 };
-                let shape = table.shape(shape);
+                let shape = table.shape(shape, &at.name);
                 quote!(check::json_text(#shape, #local.as_str(), &#path, out);)
             }
             scalar => {
                 if self.guaranteed(field, scalar) {
                     quote!()
                 } else {
-                    let shape = table.field_static(field);
+                    let shape = table.field_static(field, &at.name);
                     let view = view(scalar, quote!(#local), true);
                     quote!(check::leaf(#shape, #view, &#path, out);)
                 }

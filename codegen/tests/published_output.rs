@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use quote::ToTokens;
+
 use ecommpay_codegen::pipeline::{generate_openapi, generate_rust, generate_schemas, pretty_json};
 
 fn spec_dir() -> PathBuf {
@@ -140,4 +142,62 @@ fn the_detector_sees_each_form() {
     assert!(line_reference("see line 12").is_some());
     assert!(line_reference("Transcribed from `002_c6d548ecabfc01b0.txt`.").is_none());
     assert!(line_reference("one line of text").is_none());
+}
+
+/// The `SHAPE_*` and `FIELD_*` statics of generated Rust, each with its definition.
+fn table_statics(spec: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut statics = std::collections::BTreeMap::new();
+    for file in generate_rust(spec).expect("the spec generates Rust") {
+        let parsed = syn::parse_file(&file.contents).expect("generated Rust parses");
+        for item in parsed.items {
+            if let syn::Item::Static(item) = item {
+                let name = item.ident.to_string();
+                if name.starts_with("SHAPE_") || name.starts_with("FIELD_") {
+                    let definition = item.expr.to_token_stream().to_string();
+                    statics.insert(format!("{}::{name}", file.name), definition);
+                }
+            }
+        }
+    }
+    statics
+}
+
+#[test]
+fn a_new_operation_renames_no_table() {
+    let valid = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+    let dir = std::env::temp_dir().join(format!("ecommpay-new-operation-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    std::fs::copy(valid.join("common.yaml"), dir.join("common.yaml")).expect("common.yaml");
+    // A refund placed before the sale, so that its tables are met first.
+    let wallet = std::fs::read_to_string(valid.join("wallet.yaml")).expect("wallet.yaml");
+    let refund = "operations:\n  - id: wallet.gate.refund\n    title: Refund\n    interface: gate\n    \
+                  action: refund\n    source: \"1-6@c8abf08d0e3d\"\n    http_method: POST\n    \
+                  path: /v2/payment/wallet/refund\n    path_group: /v2/payment/{payment_method}/refund\n    \
+                  objects: [general, customer]\n    params:\n      - path: general.project_id\n        \
+                  requirement: required\n      - path: customer.email\n        requirement: required\n";
+    assert_eq!(wallet.matches("operations:\n").count(), 1);
+    std::fs::write(
+        dir.join("wallet.yaml"),
+        wallet.replacen("operations:\n", refund, 1),
+    )
+    .expect("wallet.yaml");
+    let before = table_statics(&valid);
+    let after = table_statics(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!before.is_empty());
+    // Every table keeps its name and what it holds (it may refer to another by its name).
+    let moved: Vec<&String> = before
+        .iter()
+        .filter(|(name, definition)| after.get(*name) != Some(definition))
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        moved.is_empty(),
+        "tables renamed by a new operation: {moved:?}"
+    );
+    assert!(
+        after.len() > before.len(),
+        "the refund has tables of its own"
+    );
 }

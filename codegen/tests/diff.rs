@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ecommpay_codegen::diff::{Change, Severity, diff};
+use ecommpay_codegen::diff::{Change, Direction, Severity, diff};
 use ecommpay_codegen::pipeline::unchecked_ir;
 
 fn fixture() -> PathBuf {
@@ -30,13 +30,35 @@ fn edited(name: &str, edits: &[(&str, &str, &str)]) -> PathBuf {
     dir
 }
 
-/// The changes from the fixture to its edited copy, as `severity direction operation path: change`.
-fn changes(name: &str, edits: &[(&str, &str, &str)]) -> Vec<String> {
+/// Every change from the fixture to its edited copy.
+fn all_changes(name: &str, edits: &[(&str, &str, &str)]) -> Vec<Change> {
     let old = unchecked_ir(fixture().to_str().unwrap()).expect("the fixture builds");
     let dir = edited(name, edits);
     let new = unchecked_ir(dir.to_str().unwrap()).expect("the edited copy builds");
     let _ = std::fs::remove_dir_all(&dir);
-    diff(&old, &new).iter().map(render).collect()
+    diff(&old, &new)
+}
+
+fn is_surface(c: &Change) -> bool {
+    matches!(c.direction, Direction::RustApi | Direction::Schemas)
+}
+
+/// The semantic changes (what payloads may carry), as `severity direction operation path: change`.
+fn changes(name: &str, edits: &[(&str, &str, &str)]) -> Vec<String> {
+    all_changes(name, edits)
+        .iter()
+        .filter(|c| !is_surface(c))
+        .map(render)
+        .collect()
+}
+
+/// The changes of the public surface (generated Rust items, schema definition names).
+fn surface(name: &str, edits: &[(&str, &str, &str)]) -> Vec<String> {
+    all_changes(name, edits)
+        .iter()
+        .filter(|c| is_surface(c))
+        .map(render)
+        .collect()
 }
 
 fn render(c: &Change) -> String {
@@ -226,11 +248,17 @@ fn an_enum_narrowed_is_breaking_and_widened_compatible() {
     }
     assert_eq!(
         narrowed,
-        ["breaking gate request wallet.gate.sale customer.id: enum: value \"b\" removed"]
+        [
+            "breaking gate request wallet.gate.sale customer.id: enum: value \"b\" removed",
+            "breaking rust api wallet::SaleRequestCustomerId B: variant removed",
+        ]
     );
     assert_eq!(
         widened,
-        ["compatible gate request wallet.gate.sale customer.id: enum: new value \"c\""]
+        [
+            "compatible gate request wallet.gate.sale customer.id: enum: new value \"c\"",
+            "compatible rust api wallet::SaleRequestCustomerId C: new variant",
+        ]
     );
 }
 
@@ -328,6 +356,8 @@ fn a_new_callback_value_is_compatible_and_a_removed_one_breaking() {
         [
             "compatible callback callback status: known values: new value \"decline\"",
             "compatible callback wallet.callback.sale status: known values: new value \"decline\"",
+            // The enum is `#[non_exhaustive]`: a match has its wildcard arm already.
+            "compatible rust api callback::CallbackStatus Decline: new variant",
         ]
     );
     assert_eq!(
@@ -335,6 +365,7 @@ fn a_new_callback_value_is_compatible_and_a_removed_one_breaking() {
         [
             "breaking callback callback status: known values: value \"decline\" removed",
             "breaking callback wallet.callback.sale status: known values: value \"decline\" removed",
+            "breaking rust api callback::CallbackStatus Decline: variant removed",
         ]
     );
 }
@@ -352,6 +383,8 @@ fn a_removed_callback_field_is_breaking() {
         [
             "breaking callback callback status: field removed (the typed callback loses it; its value lands in `extra`)",
             "breaking callback wallet.callback.sale status: field removed (the typed callback loses it; its value lands in `extra`)",
+            "breaking rust api callback::Callback status: field removed",
+            "breaking rust api callback::CallbackStatus: removed",
         ]
     );
 }
@@ -371,7 +404,14 @@ fn a_new_operation_is_compatible_and_a_removed_one_breaking() {
     let changes: Vec<String> = diff(&old, &new).iter().map(render).collect();
     assert_eq!(
         changes,
-        ["breaking gate request wallet.gate.refund: operation removed"]
+        [
+            "breaking gate request wallet.gate.refund: operation removed",
+            "breaking rust api wallet::RefundRequest: removed",
+            "breaking rust api wallet::RefundRequestBuilder: removed",
+            "breaking rust api wallet::RefundRequestGeneral: removed",
+            "breaking rust api wallet::RefundRequestGeneralBuilder: removed",
+            "breaking schemas wallet.gate.refund.json: definition removed or renamed",
+        ]
     );
 }
 
@@ -411,9 +451,18 @@ fn breaking_changes_come_first() {
         diff(&old, &new)
     };
     let severities: Vec<Severity> = changes.iter().map(|c| c.severity).collect();
-    assert_eq!(
-        severities,
-        [Severity::Breaking, Severity::Breaking, Severity::Compatible]
+    let breaking = severities
+        .iter()
+        .take_while(|s| **s == Severity::Breaking)
+        .count();
+    assert!(
+        breaking >= 2 && breaking < severities.len(),
+        "{severities:?}"
+    );
+    assert!(
+        severities[breaking..]
+            .iter()
+            .all(|s| *s == Severity::Compatible)
     );
 }
 
@@ -456,15 +505,132 @@ fn the_command_exits_1_on_a_breaking_change_of_the_real_spec() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "breaking    payment page  astropay.payment_page.purchase  payment_methods_options: optional -> required\n"
+        "breaking    payment page  astropay.payment_page.purchase  payment_methods_options: optional -> required\n\
+         breaking    rust api      astropay::PurchaseParams  payment_methods_options: field retyped: `Option<JsonString>` -> `JsonString`\n"
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "1 breaking, 0 compatible change(s)\n"
+        "2 breaking, 0 compatible change(s)\n"
     );
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
-    assert_eq!(report["breaking"], 1);
+    assert_eq!(report["breaking"], 2);
     assert_eq!(report["changes"][0]["path"], "payment_methods_options");
     let unreadable = run(&["/nonexistent/spec", spec.to_str().unwrap()]);
     assert_eq!(unreadable.status.code(), Some(2));
+}
+
+// ---------------------------------------------------------------------------------------------
+// What users' code meets: the generated Rust items and the schemas' definition names. Each
+// evolution rule of spec/README.md with the verdict a user's program feels.
+
+#[test]
+fn a_new_optional_field_adds_a_field_to_a_non_exhaustive_struct_and_a_setter() {
+    assert_eq!(
+        surface("surface-new-optional", &[NAME_FIELD]),
+        [
+            "compatible rust api wallet::SaleRequestCustomer name: new field",
+            "compatible rust api wallet::SaleRequestCustomerBuilder::name: new item",
+        ]
+    );
+}
+
+#[test]
+fn optional_made_required_retypes_the_field() {
+    let required = (
+        "wallet.yaml",
+        "      - path: customer.id\n        requirement: conditional\n",
+        "      - path: customer.id\n        requirement: required\n",
+    );
+    assert_eq!(
+        surface("surface-made-required", &[required]),
+        [
+            "breaking rust api wallet::SaleRequest customer: field retyped: `Option<SaleRequestCustomer>` -> `SaleRequestCustomer`",
+            "breaking rust api wallet::SaleRequestCustomer id: field retyped: `Option<String>` -> `String`",
+        ]
+    );
+}
+
+#[test]
+fn a_narrower_format_retypes_the_field_and_its_setter() {
+    let narrower = (
+        "common.yaml",
+        "      id:\n        type: string\n        description: Customer identifier.\n",
+        "      id:\n        type: string\n        format: cpf\n        description: Customer identifier.\n",
+    );
+    assert_eq!(
+        surface("surface-format", &[narrower]),
+        [
+            "breaking rust api wallet::SaleRequestCustomer id: field retyped: `Option<String>` -> `Option<Cpf>`",
+            "breaking rust api wallet::SaleRequestCustomerBuilder::id: signature changed: `fn id<V: Into<String>>(mut self, value: V) -> Self` -> `fn id<V: TryInto<Cpf>>(mut self, value: V) -> Self where V::Error: std::fmt::Display,`",
+        ]
+    );
+}
+
+#[test]
+fn a_new_operation_adds_types_and_a_schema_and_renames_nothing() {
+    let refund = "  - id: wallet.callback.sale\n";
+    let with_refund = "  - id: wallet.gate.refund\n    title: Refund\n    interface: gate\n    action: refund\n    source: \"1-6\"\n    http_method: POST\n    path: /v2/payment/wallet/refund\n    path_group: /v2/payment/{payment_method}/refund\n    objects: [general]\n  - id: wallet.callback.sale\n";
+    assert_eq!(
+        surface(
+            "surface-new-operation",
+            &[("wallet.yaml", refund, with_refund)]
+        ),
+        [
+            "compatible rust api wallet::RefundRequest: new item",
+            "compatible rust api wallet::RefundRequestBuilder: new item",
+            "compatible rust api wallet::RefundRequestGeneral: new item",
+            "compatible rust api wallet::RefundRequestGeneralBuilder: new item",
+            "compatible schemas wallet.gate.refund.json: new definition",
+        ]
+    );
+}
+
+#[test]
+fn a_removed_field_removes_the_field_and_its_setter() {
+    let removed = [
+        (
+            "common.yaml",
+            "      phone:\n        type: string\n        format: phone\n        description: Customer phone.\n",
+            "",
+        ),
+        (
+            "wallet.yaml",
+            "      - path: customer.phone\n        requirement: one_of\n        group: contact\n",
+            "",
+        ),
+        (
+            "wallet.yaml",
+            "        fields: [customer.email, customer.phone]\n",
+            "        fields: [customer.email]\n",
+        ),
+        (
+            "wallet.yaml",
+            "      - kind: requires\n        field: customer.phone\n        requires: [customer.id]\n",
+            "",
+        ),
+    ];
+    assert_eq!(
+        surface("surface-removed", &removed),
+        [
+            "breaking rust api wallet::SaleRequestCustomer phone: field removed",
+            "breaking rust api wallet::SaleRequestCustomerBuilder::phone: removed",
+        ]
+    );
+}
+
+#[test]
+fn an_enum_on_a_string_field_is_a_new_type() {
+    let with_enum = (
+        "common.yaml",
+        "      id:\n        type: string\n        description: Customer identifier.\n",
+        "      id:\n        type: string\n        enum: [a, b]\n        description: Customer identifier.\n",
+    );
+    assert_eq!(
+        surface("surface-enum", &[with_enum]),
+        [
+            "breaking rust api wallet::SaleRequestCustomer id: field retyped: `Option<String>` -> `Option<SaleRequestCustomerId>`",
+            "breaking rust api wallet::SaleRequestCustomerBuilder::id: signature changed: `fn id<V: Into<String>>(mut self, value: V) -> Self` -> `fn id<V: TryInto<SaleRequestCustomerId>>(mut self, value: V) -> Self where V::Error: std::fmt::Display,`",
+            "compatible rust api wallet::SaleRequestCustomerId: new item",
+        ]
+    );
 }

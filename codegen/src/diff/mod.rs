@@ -4,7 +4,11 @@
 //!
 //! It compares the IRs (the resolved shapes and rules), not the YAML, so that a moved or
 //! reworded definition is no change, and it runs no checks: a new spec whose examples no longer
-//! satisfy it still diffs (that is `check`'s business).
+//! satisfy it still diffs (that is `check`'s business). Beside the semantics it compares the
+//! public surface generated from each ([`surface`]): a type renamed, moved or retyped breaks
+//! users' code whatever the payloads allow.
+
+mod surface;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -38,6 +42,10 @@ pub enum Direction {
     GateRequest,
     PaymentPage,
     Callback,
+    /// The generated crate's public items (types, fields, variants, methods).
+    RustApi,
+    /// The exported JSON Schemas' definition names.
+    Schemas,
 }
 
 impl Direction {
@@ -54,12 +62,14 @@ impl Direction {
             Direction::GateRequest => "gate request",
             Direction::PaymentPage => "payment page",
             Direction::Callback => "callback",
+            Direction::RustApi => "rust api",
+            Direction::Schemas => "schemas",
         }
     }
 
     /// Requests and parameter sets are what users send: narrowing them breaks users.
     fn sent_by_users(self) -> bool {
-        self != Direction::Callback
+        matches!(self, Direction::GateRequest | Direction::PaymentPage)
     }
 }
 
@@ -131,10 +141,32 @@ pub fn diff(old: &Ir, new: &Ir) -> Vec<Change> {
         &new.callback,
         "",
     );
+    public_surface(&mut out, old, new);
     let mut changes = out.0;
     changes.sort();
     changes.dedup();
     changes
+}
+
+/// What users' code meets: the generated Rust items and the schemas' definition names.
+fn public_surface(out: &mut Changes, old: &Ir, new: &Ir) {
+    let rust =
+        |ir: &Ir| crate::emit::rust::emit(ir).and_then(|files| surface::RustSurface::of(&files));
+    match (rust(old), rust(new)) {
+        (Ok(before), Ok(after)) => surface::rust(out, &before, &after),
+        (Err(e), _) | (_, Err(e)) => out.push(
+            Severity::Breaking,
+            Direction::RustApi,
+            "",
+            "",
+            format!("the generated Rust cannot be compared: {e}"),
+        ),
+    }
+    #[cfg(feature = "schemas")]
+    {
+        let names = |ir: &Ir| surface::schema_names(&crate::emit::schema::emit(ir).0);
+        surface::schemas(out, &names(old), &names(new));
+    }
 }
 
 #[derive(Default)]

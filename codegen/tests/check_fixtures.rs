@@ -122,7 +122,7 @@ fn unknown_key() {
         "unknown_key",
         &[
             "wallet.yaml:23:9: unknown field `requirment`, expected one of path, type, accepts, \
-             format, object, fields, items, enum, known_values, minimum, maximum, min_length, \
+             format, object, fields, items, enum, excludes, known_values, minimum, maximum, min_length, \
              max_length, requirement, group, signature, description, original, source",
         ],
     );
@@ -134,7 +134,7 @@ fn wrong_value_type() {
         "wrong_type",
         &[
             "wallet.yaml:23:22: unknown variant `mandatory`, expected one of required, optional, \
-             recommended, conditional, one_of, forbidden",
+             recommended, conditional, one_of, forbidden, omitted",
         ],
     );
 }
@@ -466,6 +466,30 @@ fn enum_value_of_the_wrong_type() {
              bare Y, N, yes, no, true as booleans: quote it)",
             "wallet.yaml:32:9: `customer.email_opt_in`: value `true` is not a string (YAML reads \
              bare Y, N, yes, no, true as booleans: quote it)",
+        ],
+    );
+}
+
+#[test]
+fn a_narrowed_enum_names_the_shared_values_it_leaves_undecided() {
+    assert_headlines(
+        "narrowed_enum_undecided",
+        &[
+            "wallet.yaml:32:9: operation `wallet.gate.sale`: `customer.kind` excludes `z`, which \
+             the shared enum does not have",
+            "wallet.yaml:32:9: warning: operation `wallet.gate.sale`: `customer.kind` narrows the \
+             shared enum; the shared field also has `c`: add each to `enum` if this operation takes \
+             it, or to `excludes` if it does not",
+        ],
+    );
+}
+
+#[test]
+fn an_omitted_field_named_by_a_rule() {
+    assert_headlines(
+        "omitted_named_by_rule",
+        &[
+            "wallet.yaml:24:9: operation `wallet.gate.sale`: `customer.id` is omitted, yet a rule names it",
         ],
     );
 }

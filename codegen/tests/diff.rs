@@ -634,3 +634,39 @@ fn an_enum_on_a_string_field_is_a_new_type() {
         ]
     );
 }
+
+#[test]
+fn a_field_an_operation_no_longer_takes_is_breaking() {
+    // `requirement: omitted`: the operation does not take the shared object's field any more.
+    let omitted = [
+        (
+            "wallet.yaml",
+            "      - path: customer.id\n        requirement: conditional\n",
+            "      - path: customer.id\n        requirement: omitted\n",
+        ),
+        (
+            "wallet.yaml",
+            "      - kind: required_if\n        field: customer.id\n        when: {fact: card_is_visa}\n",
+            "",
+        ),
+        (
+            "wallet.yaml",
+            "      - kind: requires\n        field: customer.phone\n        requires: [customer.id]\n",
+            "",
+        ),
+    ];
+    let all: Vec<String> = all_changes("omitted", &omitted)
+        .iter()
+        .map(render)
+        .collect();
+    assert_eq!(
+        all,
+        [
+            "breaking gate request wallet.gate.sale customer.id: field removed",
+            "breaking rust api wallet::SaleRequestCustomer id: field removed",
+            "breaking rust api wallet::SaleRequestCustomerBuilder::id: removed",
+            "compatible gate request wallet.gate.sale: rule dropped RequiredIf { field: \"customer.id\", when: Fact(\"card_is_visa\") }",
+            "compatible gate request wallet.gate.sale: rule dropped Requires { field: \"customer.phone\", requires: [\"customer.id\"] }",
+        ]
+    );
+}

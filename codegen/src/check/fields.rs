@@ -70,6 +70,12 @@ pub fn check_field(
             if field.requirement == Some(Requirement::OneOf) && field.group.is_none() {
                 error("`requirement: one_of` needs the `group` it belongs to".into());
             }
+            if field.requirement == Some(Requirement::Omitted) && field.ty.is_some() {
+                error(
+                    "`requirement: omitted` leaves out a field of the shared object; it cannot add one (`type`)"
+                        .into(),
+                );
+            }
         }
     }
     let ty = field.ty;
@@ -101,6 +107,12 @@ pub fn check_field(
                 error(problem);
             }
         }
+    }
+    if field.excludes.is_some() && (place != Place::Param || field.enum_values.is_none()) {
+        error(
+            "`excludes` goes beside the `enum` of an operation param that narrows a shared one"
+                .into(),
+        );
     }
     if field.enum_values.is_some() && field.known_values.is_some() {
         error("give either `enum` (closed) or `known_values` (open), not both".into());

@@ -9,7 +9,7 @@ use crate::model::{
 };
 
 use super::fields::{Place, check_field};
-use crate::resolve::{BodyResolver, SpecIndex};
+use crate::resolve::{BodyResolver, Resolved, SpecIndex};
 
 pub fn check_all(index: &SpecIndex<'_>, out: &mut Diagnostics) {
     for (operation, file) in index.operations.values() {
@@ -158,14 +158,18 @@ fn check_scope(
             continue;
         };
         check_field(index, path, param, param.at, Place::Param, file, out);
-        if let Err(missing) = resolver.resolve(path) {
-            out.error(
+        match resolver.resolve(path) {
+            Err(missing) => out.error(
                 file,
                 param.at,
                 format!(
                     "{scope}: param `{path}` names nothing: `{missing}` is not declared (give `type` to add a field)"
                 ),
-            );
+            ),
+            Ok(Resolved::Field(shared)) if param.ty.is_none() => {
+                check_narrowed_enum(param, shared, path, &scope, file, out);
+            }
+            Ok(_) => {}
         }
     }
     // Rules that apply in this scope: the operation's, plus the variant's.
@@ -208,8 +212,65 @@ fn check_scope(
                     );
                 }
             }
+            Some(Requirement::Omitted) => {
+                let named = all_rules.iter().any(|r| {
+                    r.field.as_deref() == Some(path.as_str())
+                        || r.fields.iter().any(|f| f == path)
+                        || r.requires.iter().any(|f| f == path)
+                        || r.other.as_deref() == Some(path.as_str())
+                });
+                if named {
+                    out.error(
+                        file,
+                        param.at,
+                        format!("{scope}: `{path}` is omitted, yet a rule names it"),
+                    );
+                }
+            }
             _ => {}
         }
+    }
+}
+
+/// A param whose `enum` narrows a shared field's must account for every shared value: in its
+/// `enum`, or in `excludes`. A value the shared enum gains later is then named here, at each
+/// operation that narrows it, instead of passing unnoticed.
+fn check_narrowed_enum(
+    param: &Located<FieldSpec>,
+    shared: &FieldSpec,
+    path: &str,
+    scope: &str,
+    file: &str,
+    out: &mut Diagnostics,
+) {
+    let (Some(narrowed), Some(all)) = (&param.enum_values, &shared.enum_values) else {
+        return;
+    };
+    let excluded = param.excludes.as_deref().unwrap_or_default();
+    let undecided: Vec<String> = all
+        .iter()
+        .filter(|v| !narrowed.contains(v) && !excluded.contains(v))
+        .map(|v| format!("`{}`", v.canonical_text()))
+        .collect();
+    if !undecided.is_empty() {
+        out.warning(
+            file,
+            param.at,
+            format!(
+                "{scope}: `{path}` narrows the shared enum; the shared field also has {}: add each to `enum` if this operation takes it, or to `excludes` if it does not",
+                undecided.join(", ")
+            ),
+        );
+    }
+    for value in excluded.iter().filter(|v| !all.contains(v)) {
+        out.error(
+            file,
+            param.at,
+            format!(
+                "{scope}: `{path}` excludes `{}`, which the shared enum does not have",
+                value.canonical_text()
+            ),
+        );
     }
 }
 

@@ -341,6 +341,11 @@ pub fn apply_param(
                 .fields
                 .push(builder.field(segment.key, param, &mut Vec::new())?);
         }
+        if last && requirement == Requirement::Omitted {
+            // The operation does not take it: it leaves the shape (and the type).
+            current.fields.retain(|f| f.name != segment.key);
+            return Ok(());
+        }
         let field = current.field_mut(segment.key).ok_or_else(|| {
             IrError::new(format!("param `{path}`: `{}` is not declared", segment.key))
         })?;

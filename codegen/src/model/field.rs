@@ -74,16 +74,20 @@ pub enum Requirement {
     OneOf,
     /// Must not be sent.
     Forbidden,
+    /// Operation params only: the operation does not take this field of its shared object. It
+    /// leaves the operation's type and schema; a value sent anyway is only another parameter.
+    Omitted,
 }
 
 impl Requirement {
-    pub const ALL: [Requirement; 6] = [
+    pub const ALL: [Requirement; 7] = [
         Requirement::Required,
         Requirement::Optional,
         Requirement::Recommended,
         Requirement::Conditional,
         Requirement::OneOf,
         Requirement::Forbidden,
+        Requirement::Omitted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,6 +98,7 @@ impl Requirement {
             Requirement::Conditional => "conditional",
             Requirement::OneOf => "one_of",
             Requirement::Forbidden => "forbidden",
+            Requirement::Omitted => "omitted",
         }
     }
 }
@@ -153,6 +158,10 @@ pub struct FieldSpec {
     /// Closed list of allowed values.
     #[serde(rename = "enum")]
     pub enum_values: Option<Vec<Scalar>>,
+    /// Operation params only, beside an `enum` that narrows a shared one: the shared values this
+    /// operation does not take. Every shared value must be in one of the two lists, so that a
+    /// value added to the shared enum is decided for each operation that narrows it.
+    pub excludes: Option<Vec<Scalar>>,
     /// Documented values of an open enum: other values are accepted and kept.
     pub known_values: Option<Vec<Scalar>>,
     pub minimum: Option<i64>,

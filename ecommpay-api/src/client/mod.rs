@@ -259,13 +259,18 @@ impl<T: Transport> Gate<T> {
                 operation,
                 source: crate::signature::CanonicalError::Serialize(e),
             })?;
-            self.exchange::<R>(body).await
+            self.exchange::<R>(body, answer::SentIdentity::of(&value))
+                .await
         }
         .instrument(span)
         .await
     }
 
-    async fn exchange<R: GateRequest>(&self, body: Vec<u8>) -> Result<GateAnswer, GateError> {
+    async fn exchange<R: GateRequest>(
+        &self,
+        body: Vec<u8>,
+        sent: answer::SentIdentity,
+    ) -> Result<GateAnswer, GateError> {
         let operation = R::ID;
         let url = self.url_for::<R>();
         let headers = vec![
@@ -286,7 +291,7 @@ impl<T: Transport> Gate<T> {
                 self.timeouts,
             );
             let source = match self.transport.send(request).await {
-                Ok(response) => return read_answer(operation, response),
+                Ok(response) => return read_answer(operation, response, &sent),
                 Err(source) => source,
             };
             let retry = retryable && source.nothing_sent() && attempts <= self.retry.retries();
@@ -307,13 +312,13 @@ impl<T: Transport> Gate<T> {
                 GateError::Timeout {
                     operation,
                     attempts,
-                    source,
+                    failure: source,
                 }
             } else {
                 GateError::Transport {
                     operation,
                     attempts,
-                    source,
+                    failure: source,
                 }
             });
         }
@@ -323,8 +328,9 @@ impl<T: Transport> Gate<T> {
 fn read_answer(
     operation: &'static str,
     response: TransportResponse,
+    sent: &answer::SentIdentity,
 ) -> Result<GateAnswer, GateError> {
-    match answer::read(response.status, response.body) {
+    match answer::read(response.status, response.body, sent) {
         answer::Reading::Accepted(accepted) => {
             tracing::info!(
                 http_status = accepted.http_status,
@@ -340,6 +346,16 @@ fn read_answer(
                 "forbidden"
             );
             Err(GateError::Forbidden {
+                operation,
+                rejection: Box::new(rejection),
+            })
+        }
+        answer::Reading::Redirected(rejection) => {
+            tracing::warn!(
+                http_status = rejection.http_status,
+                "redirected: not followed, may have been processed"
+            );
+            Err(GateError::Redirected {
                 operation,
                 rejection: Box::new(rejection),
             })

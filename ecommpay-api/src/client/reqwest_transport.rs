@@ -77,10 +77,11 @@ impl ReqwestTransport {
         for (name, value) in &request.headers {
             builder = builder.header(*name, value.as_str());
         }
-        let mut response = builder.send().await.map_err(classify)?;
+        let address = origin(&request.url);
+        let mut response = builder.send().await.map_err(|e| classify(e, address))?;
         let status = response.status().as_u16();
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        while let Some(chunk) = response.chunk().await.map_err(|e| classify(e, address))? {
             if body.len() + chunk.len() > self.max_answer_bytes {
                 return Err(TransportError::new(
                     TransportErrorKind::Interrupted,
@@ -88,7 +89,8 @@ impl ReqwestTransport {
                         "the answer (HTTP {status}) is larger than {} bytes",
                         self.max_answer_bytes
                     ),
-                ));
+                )
+                .with_address(address));
             }
             body.extend_from_slice(&chunk);
         }
@@ -105,21 +107,38 @@ impl Transport for ReqwestTransport {
     }
 }
 
+/// The scheme, host and port of a URL: the address messages name.
+fn origin(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let end = url[after_scheme..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| after_scheme + i);
+    &url[..end]
+}
+
 /// reqwest reports a connect timeout as both a connect error and a timeout; a connect error is
 /// raised only while the connection is made (TCP, TLS), before the request is written.
-fn classify(error: reqwest::Error) -> TransportError {
+///
+/// The message is the innermost cause (`Connection refused (os error 111)`), after the address:
+/// reqwest's and hyper's layers above it each restate the kind ("error sending request",
+/// "client error (Connect)", "tcp connect error"), so they are not kept as a source.
+fn classify(error: reqwest::Error, address: &str) -> TransportError {
     let kind = match (error.is_connect(), error.is_timeout()) {
         (true, true) => TransportErrorKind::ConnectTimeout,
         (true, false) => TransportErrorKind::Connect,
         (false, true) => TransportErrorKind::Timeout,
         (false, false) => TransportErrorKind::Interrupted,
     };
-    // reqwest's message names the URL, which holds nothing secret (the signature is in the body).
+    let mut cause: &dyn std::error::Error = &error;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
     let message = match kind {
-        TransportErrorKind::ConnectTimeout => "no connection within the connect timeout",
-        TransportErrorKind::Connect => "the connection could not be made",
-        TransportErrorKind::Timeout => "no complete answer within the total timeout",
-        TransportErrorKind::Interrupted => "the connection failed before a complete answer",
+        TransportErrorKind::ConnectTimeout => "no connection within the connect timeout".to_owned(),
+        TransportErrorKind::Timeout => "no complete answer within the total timeout".to_owned(),
+        TransportErrorKind::Connect | TransportErrorKind::Interrupted => {
+            crate::excerpt::shorten(cause.to_string())
+        }
     };
-    TransportError::new(kind, message).with_source(error.without_url())
+    TransportError::new(kind, message).with_address(address)
 }

@@ -141,13 +141,33 @@ impl TransportErrorKind {
 }
 
 /// A transport failure: no HTTP answer was received.
-#[derive(Debug, thiserror::Error)]
-#[error("{}: {message}", kind.describe())]
+///
+/// Its message names the address once (`cannot connect to http://127.0.0.1:9: Connection
+/// refused (os error 111)`).
+#[derive(Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
+    address: Option<String>,
     message: String,
-    #[source]
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind.describe())?;
+        if let Some(address) = &self.address {
+            write!(f, " to {address}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl TransportError {
@@ -155,9 +175,16 @@ impl TransportError {
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
         Self {
             kind,
+            address: None,
             message: message.into(),
             source: None,
         }
+    }
+
+    /// The same failure naming the address it concerns (`http://127.0.0.1:9`; no path, no query).
+    pub fn with_address(mut self, address: impl Into<String>) -> Self {
+        self.address = Some(address.into());
+        self
     }
 
     /// The same failure with its underlying cause.

@@ -65,20 +65,60 @@ impl Doc {
         lines
     }
 
-    /// The description for rustdoc: the English text and a short source reference. The Russian
-    /// original stays in the spec, where maintainers need it.
+    /// The description for rustdoc: the English text only. The Russian original and the
+    /// source references (document lines) are the transcription's bookkeeping: they stay in the
+    /// spec and the schemas, where maintainers need them, not in a merchant's docs.
     pub fn rustdoc_lines(&self) -> Vec<String> {
-        let mut lines = Vec::new();
-        if let Some(d) = &self.description {
-            lines.push(d.trim().to_owned());
-        }
-        if let Some(s) = &self.source {
-            if !lines.is_empty() {
-                lines.push(String::new());
+        self.description
+            .iter()
+            .map(|d| without_line_references(d.trim()))
+            .collect()
+    }
+}
+
+/// A description without its references to the document's lines (` (lines 273-367)`,
+/// ` (line 99)`), which mean nothing to a reader of the generated docs.
+pub fn without_line_references(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(" (line") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + " (line".len()..];
+        let tail = tail.strip_prefix('s').unwrap_or(tail);
+        let reference = tail
+            .strip_prefix(' ')
+            .and_then(|t| t.find(')').map(|end| (&t[..end], &t[end + 1..])))
+            .filter(|(inside, _)| {
+                !inside.is_empty() && inside.chars().all(|c| c.is_ascii_digit() || c == '-')
+            });
+        match reference {
+            Some((_, after)) => rest = after,
+            None => {
+                out.push_str(" (line");
+                rest = &rest[at + " (line".len()..];
             }
-            lines.push(format!("Source: `{s}`"));
         }
-        lines
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_line_references;
+
+    #[test]
+    fn line_references_are_left_out_of_descriptions() {
+        assert_eq!(
+            without_line_references(
+                "Printed for Payment Page (lines 169-267) and again for Gate (lines 826-924)."
+            ),
+            "Printed for Payment Page and again for Gate."
+        );
+        assert_eq!(without_line_references("As sent (line 99)."), "As sent.");
+        for kept in ["A (line of text)", "Ends with (line", "No reference"] {
+            assert_eq!(without_line_references(kept), kept);
+        }
     }
 }
 

@@ -89,7 +89,7 @@ async fn the_mock_process_answers_logs_and_stops() {
     });
     let signature = sign_value(
         &sale,
-        &SecretKey::new(KEY),
+        &SecretKey::new(KEY).unwrap(),
         SignOptions::new(MessageKind::GateRequest),
     )
     .unwrap();

@@ -44,12 +44,10 @@ mod transport;
 
 use std::time::Duration;
 
-use serde::Serialize;
 use tracing::Instrument as _;
 
-use crate::operation::{GateRequest, SignedMessage};
+use crate::operation::GateRequest;
 use crate::secret::SecretKey;
-use crate::validate::Validate;
 
 pub use answer::{AnswerBody, GateAnswer, GateRejection};
 pub use error::{ConfigError, GateError, GateErrorKind};
@@ -229,7 +227,7 @@ impl<T: Transport> Gate<T> {
     /// The request is taken by value because it is signed here; clone it to keep it.
     pub async fn send<R>(&self, mut request: R) -> Result<GateAnswer, GateError>
     where
-        R: GateRequest + SignedMessage + Validate + Serialize,
+        R: GateRequest,
     {
         let operation = R::ID;
         request

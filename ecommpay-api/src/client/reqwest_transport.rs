@@ -27,17 +27,23 @@ pub struct ReqwestTransport {
 
 impl ReqwestTransport {
     /// A transport with its own client, this connect timeout, no redirects followed and no
-    /// proxy from the environment.
+    /// proxy from the environment, over rustls with the `ring` crypto provider and the
+    /// platform's certificate verifier.
     pub fn new(connect_timeout: Duration) -> Result<Self, TransportError> {
+        let setup = |e: &dyn std::fmt::Display| {
+            TransportError::new(
+                TransportErrorKind::Connect,
+                format!("cannot set up the HTTP client: {e}"),
+            )
+        };
+        let tls = tls_config().map_err(|e| setup(&e))?;
         let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
             .connect_timeout(connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .build()
-            .map_err(|e| {
-                TransportError::new(TransportErrorKind::Connect, "cannot set up the HTTP client")
-                    .with_source(e)
-            })?;
+            .map_err(|e| setup(&e))?;
         Ok(Self::from_client(client))
     }
 
@@ -105,6 +111,17 @@ impl Transport for ReqwestTransport {
     ) -> impl Future<Output = Result<TransportResponse, TransportError>> + Send {
         self.exchange(request)
     }
+}
+
+/// rustls on `ring`, an explicit provider rather than a process-wide default, so that the
+/// client neither needs nor changes what the rest of the program installs.
+fn tls_config() -> Result<rustls::ClientConfig, rustls::Error> {
+    use rustls_platform_verifier::BuilderVerifierExt as _;
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_platform_verifier()?
+        .with_no_client_auth())
 }
 
 /// The scheme, host and port of a URL: the address messages name.

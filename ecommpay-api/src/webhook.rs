@@ -40,15 +40,19 @@
 //!             delivery.answer()
 //!         }
 //!         Err(error) => {
-//!             eprintln!("callback refused: {error}");
+//!             eprintln!("{error}"); // "callback refused: ..." says what and why
 //!             error.answer()
 //!         }
 //!     }
 //! }
 //!
 //! let endpoint = CallbackEndpoint::new(SecretKey::new("your-project-secret")?);
-//! let answer = on_callback(&endpoint, br#"{"payment": {"id": "order-1"}}"#);
-//! assert_eq!(answer.status(), 401); // no signature
+//! let unsigned = br#"{"payment": {"id": "order-1"}}"#;
+//! assert_eq!(on_callback(&endpoint, unsigned).status(), 401);
+//! assert_eq!(
+//!     endpoint.receive(unsigned).unwrap_err().to_string(),
+//!     "callback refused: the callback carries no signature at `signature`"
+//! );
 //! # Ok::<(), ecommpay_api::secret::SecretKeyError>(())
 //! ```
 

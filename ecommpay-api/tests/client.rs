@@ -249,6 +249,14 @@ async fn slow_answer_is_a_timeout() {
         (1, TransportErrorKind::Timeout)
     );
     assert_eq!(server.requests().len(), 1);
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "astropay.gate.sale: no complete answer from {} within the total timeout (after 1 \
+             attempt(s))",
+            server.url
+        )
+    );
 }
 
 #[tokio::test]

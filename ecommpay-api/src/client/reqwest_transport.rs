@@ -150,12 +150,11 @@ fn classify(error: reqwest::Error, address: &str) -> TransportError {
     while let Some(inner) = cause.source() {
         cause = inner;
     }
-    let message = match kind {
-        TransportErrorKind::ConnectTimeout => "no connection within the connect timeout".to_owned(),
-        TransportErrorKind::Timeout => "no complete answer within the total timeout".to_owned(),
-        TransportErrorKind::Connect | TransportErrorKind::Interrupted => {
-            crate::excerpt::shorten(cause.to_string())
-        }
+    // A timeout's kind and address say it all; the innermost cause only repeats it.
+    let message = if kind.is_timeout() {
+        String::new()
+    } else {
+        crate::excerpt::shorten(cause.to_string())
     };
     TransportError::new(kind, message).with_address(address)
 }

@@ -142,8 +142,9 @@ impl TransportErrorKind {
 
 /// A transport failure: no HTTP answer was received.
 ///
-/// Its message names the address once (`cannot connect to http://127.0.0.1:9: Connection
-/// refused (os error 111)`).
+/// With an address, its message names it once (`cannot connect to http://127.0.0.1:9:
+/// Connection refused (os error 111)`, `no complete answer from https://api.ecommpay.com within
+/// the total timeout`).
 #[derive(Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
@@ -154,11 +155,29 @@ pub struct TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.kind.describe())?;
-        if let Some(address) = &self.address {
-            write!(f, " to {address}")?;
+        let Some(address) = &self.address else {
+            return write!(f, "{}: {}", self.kind.describe(), self.message);
+        };
+        match self.kind {
+            TransportErrorKind::Connect => write!(f, "cannot connect to {address}"),
+            TransportErrorKind::ConnectTimeout => {
+                write!(f, "no connection to {address} within the connect timeout")
+            }
+            TransportErrorKind::Timeout => {
+                write!(
+                    f,
+                    "no complete answer from {address} within the total timeout"
+                )
+            }
+            TransportErrorKind::Interrupted => {
+                write!(f, "the connection to {address} failed after sending")
+            }
+        }?;
+        if self.message.is_empty() {
+            Ok(())
+        } else {
+            write!(f, ": {}", self.message)
         }
-        write!(f, ": {}", self.message)
     }
 }
 

@@ -247,3 +247,78 @@ fn errors_go_to_stderr_and_never_echo_the_key() {
     let empty = run(&["sign"], Some(""), SDK_PAYMENT);
     assert_eq!(empty.status.code(), Some(2));
 }
+
+#[test]
+fn verify_names_each_kind_of_message_as_what_it_is() {
+    // A Gate request without its signature, verified with the default `--kind auto`.
+    let output = run(&["verify"], Some("secret"), VENDOR_DOC_MESSAGE);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "ecommpay: invalid: the message carries no signature at `general.signature`\n"
+    );
+    let output = run(
+        &["verify", "--kind", "gate"],
+        Some("secret"),
+        VENDOR_DOC_MESSAGE,
+    );
+    assert_eq!(
+        stderr(&output),
+        "ecommpay: invalid: the message carries no signature at `general.signature`\n"
+    );
+    // Told that it is a callback, it says so.
+    let output = run(
+        &["verify", "--kind", "callback"],
+        Some("qwerty"),
+        SDK_PAYMENT,
+    );
+    assert_eq!(
+        stderr(&output),
+        "ecommpay: invalid: the callback carries no signature at `signature`\n"
+    );
+    let output = run(&["verify"], Some("qwerty"), "[1]");
+    assert_eq!(
+        stderr(&output),
+        "ecommpay: cannot verify: the message is not a JSON object but an array\n"
+    );
+}
+
+#[test]
+fn empty_input_is_called_empty() {
+    for (args, input) in [
+        (&["verify"][..], ""),
+        (&["sign"][..], "\n"),
+        (&["validate", "--operation", "paypal.gate.sale"][..], "  "),
+        (&["payment-page-url"][..], ""),
+    ] {
+        let output = run(args, Some("secret"), input);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&output),
+            "ecommpay: standard input is empty: expected a JSON object\n",
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn payment_page_url_refuses_a_base_that_is_not_http() {
+    for base in [
+        "ftp://x/payment",
+        "paymentpage.example.com",
+        "https://",
+        "file:///tmp/p",
+    ] {
+        let output = run(
+            &["payment-page-url", "--base", base],
+            Some("secret"),
+            r#"{"project_id":100,"payment_id":"p1"}"#,
+        );
+        assert_eq!(output.status.code(), Some(2), "{base}");
+        assert_eq!(
+            stderr(&output),
+            format!("ecommpay: --base {base:?} is not an http:// or https:// URL\n"),
+        );
+        assert_eq!(stdout(&output), "");
+    }
+}

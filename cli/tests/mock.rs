@@ -89,7 +89,7 @@ async fn the_mock_process_answers_logs_and_stops() {
     });
     let signature = sign_value(
         &sale,
-        &SecretKey::new(KEY),
+        &SecretKey::new(KEY).unwrap(),
         SignOptions::new(MessageKind::GateRequest),
     )
     .unwrap();
@@ -383,7 +383,7 @@ async fn each_failed_delivery_is_logged_with_its_reason() {
     });
     let signature = sign_value(
         &sale,
-        &SecretKey::new(KEY),
+        &SecretKey::new(KEY).unwrap(),
         SignOptions::new(MessageKind::GateRequest),
     )
     .unwrap();

@@ -105,7 +105,7 @@ const DERIVED: &str = "derived_writer";
 
 fn benches(c: &mut Criterion) {
     let message = message();
-    let key = SecretKey::new("secret");
+    let key = SecretKey::new("secret").unwrap();
     let options = SignOptions::new(MessageKind::GateRequest);
     let mut writer = CanonicalWriter::new();
     let mut check = || {

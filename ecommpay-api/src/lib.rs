@@ -1,4 +1,7 @@
 #![doc = include_str!("../README.md")]
+// On docs.rs (nightly, `--cfg docsrs`) every feature-gated item carries its feature's badge;
+// stable builds ignore it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Lets `#[derive(Canonical)]` name `::ecommpay_api` inside this crate too.
 extern crate self as ecommpay_api;
@@ -34,10 +37,11 @@ impl callback::Callback {
     /// use ecommpay_api::SecretKey;
     /// use ecommpay_api::callback::{Callback, CallbackPaymentStatus};
     ///
-    /// let key = SecretKey::new("your-project-secret");
+    /// let key = SecretKey::new("your-project-secret")?;
     /// let raw = br#"{"payment":{"id":"order-1","status":"success"},"signature":"bm90IGEgc2lnbmF0dXJl"}"#;
     /// // Not signed with this key: nothing of the body is handed out.
     /// assert!(Callback::verify(raw, &key).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn verify(
         raw: &[u8],
@@ -70,5 +74,23 @@ pub fn operation(id: &str) -> Option<&'static OperationEntry> {
 pub use secret::SecretKey;
 
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
 pub mod webhook;
+
+/// The examples of `ecommpay-core`'s items that this crate re-exports, doc-tested here with the
+/// paths a merchant writes (`ecommpay_api::...`); `ecommpay-core` shows them but cannot test
+/// them, as it cannot depend on this crate.
+#[cfg(doctest)]
+mod core_examples {
+    #[doc = include_str!("../../ecommpay-core/examples-doc/facts.md")]
+    struct Facts;
+    #[doc = include_str!("../../ecommpay-core/examples-doc/form_encode.md")]
+    struct FormEncode;
+    #[doc = include_str!("../../ecommpay-core/examples-doc/param_text.md")]
+    struct ParamText;
+    #[doc = include_str!("../../ecommpay-core/examples-doc/payment_page_url.md")]
+    struct PaymentPageUrl;
+    #[doc = include_str!("../../ecommpay-core/examples-doc/parsed_payment_page_url.md")]
+    struct ParsedPaymentPageUrl;
+}

@@ -3,8 +3,9 @@
 //!
 //! The platform POSTs a callback for each step of a payment (a redirect callback with
 //! `redirect_data`, then the final success or decline, and one per later operation: capture,
-//! refund, ...) and sends a callback again until it gets HTTP 200: 6 tries 10 s apart, then at
-//! growing intervals up to 4 h, at most 120 tries over 11 days. So a handler must
+//! refund, ...) and sends a callback again until it gets HTTP 200: six tries 10 s apart, then at
+//! growing gaps (our documents do not give them; `ecommpay-mock`'s `ResendSchedule::platform`
+//! is the one schedule this toolkit assumes). So a handler must
 //!
 //! - answer 200 ([`Answer::ok`]) once it has taken the callback in, and
 //! - process each delivery once: [`Delivery::idempotency_key`] is the same for every re-sent
@@ -69,15 +70,20 @@
 //!             delivery.answer()
 //!         }
 //!         Err(error) => {
-//!             eprintln!("callback refused: {error}");
+//!             eprintln!("{error}"); // "callback refused: ..." says what and why
 //!             error.answer()
 //!         }
 //!     }
 //! }
 //!
-//! let endpoint = CallbackEndpoint::new(SecretKey::new("your-project-secret"));
-//! let answer = on_callback(&endpoint, br#"{"payment": {"id": "order-1"}}"#);
-//! assert_eq!(answer.status(), 401); // no signature
+//! let endpoint = CallbackEndpoint::new(SecretKey::new("your-project-secret")?);
+//! let unsigned = br#"{"payment": {"id": "order-1"}}"#;
+//! assert_eq!(on_callback(&endpoint, unsigned).status(), 401);
+//! assert_eq!(
+//!     endpoint.receive(unsigned).unwrap_err().to_string(),
+//!     "callback refused: the callback carries no signature at `signature`"
+//! );
+//! # Ok::<(), ecommpay_api::secret::SecretKeyError>(())
 //! ```
 
 use std::fmt;
@@ -236,6 +242,38 @@ impl Answer {
     }
 }
 
+/// An [`Answer`] as an [`http::Response`] (feature `http`), which axum, and any framework over
+/// the `http` crate, sends as it is:
+///
+/// ```
+/// # #[cfg(feature = "http")]
+/// # mod axum_like {
+/// use ecommpay_api::webhook::CallbackEndpoint;
+///
+/// /// `axum::routing::post(callback)` with the endpoint in the router's state.
+/// pub async fn callback(endpoint: &CallbackEndpoint, body: &[u8]) -> http::Response<String> {
+///     let delivery = endpoint.receive(body).map_err(|error| error.answer());
+///     // ... process the delivery once, keyed by delivery.idempotency_key() ...
+///     delivery.map_or_else(|answer| answer, |delivery| delivery.answer()).into()
+/// }
+/// # }
+/// ```
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
+impl<B: From<&'static str>> From<Answer> for http::Response<B> {
+    fn from(answer: Answer) -> Self {
+        let mut response = http::Response::new(B::from(answer.body));
+        // Every answer's status is one of a fixed few, all valid.
+        *response.status_mut() = http::StatusCode::from_u16(answer.status)
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        response.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static(Answer::CONTENT_TYPE),
+        );
+        response
+    }
+}
+
 /// A verified callback, ready for the handler: possibly a copy of one already processed.
 ///
 /// Before acting on it, the handler marks [`Delivery::idempotency_key`] as processed in the
@@ -321,29 +359,33 @@ impl Delivery {
         self.callback.operation.as_ref()?.message.as_deref()
     }
 
-    /// The payment's amount: `payment.sum`, else `operation.sum_initial`, else `sum_request`
-    /// (payout registration); `None` when none of them has an integer amount and a currency.
+    /// The amount of the operation this callback reports: `operation.sum_initial` (for a
+    /// refund callback, the refund's amount; for a sale, the sale's), else `payment.sum`, else
+    /// `sum_request` (payout registration); `None` when none of them has an integer amount and
+    /// a currency. The payment's own amount is [`Delivery::payment_amount`].
     pub fn amount(&self) -> Option<Amount<'_>> {
         let callback = &self.callback;
-        let payment = callback
-            .payment
+        let operation = callback
+            .operation
             .as_ref()
-            .and_then(|p| p.sum.as_ref())
+            .and_then(|o| o.sum_initial.as_ref())
             .and_then(|s| amount(s.amount.as_ref(), s.currency.as_deref()));
-        let initial = || {
-            callback
-                .operation
-                .as_ref()
-                .and_then(|o| o.sum_initial.as_ref())
-                .and_then(|s| amount(s.amount.as_ref(), s.currency.as_deref()))
-        };
         let requested = || {
             callback
                 .sum_request
                 .as_ref()
                 .and_then(|s| amount(s.amount.as_ref(), s.currency.as_deref()))
         };
-        payment.or_else(initial).or_else(requested)
+        operation
+            .or_else(|| self.payment_amount())
+            .or_else(requested)
+    }
+
+    /// The payment's amount as the callback states it (`payment.sum`): after a partial refund,
+    /// what the payment still holds.
+    pub fn payment_amount(&self) -> Option<Amount<'_>> {
+        let sum = self.callback.payment.as_ref()?.sum.as_ref()?;
+        amount(sum.amount.as_ref(), sum.currency.as_deref())
     }
 
     /// The data for redirecting the customer (`redirect_data`), in a redirect callback.

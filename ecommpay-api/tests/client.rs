@@ -120,6 +120,75 @@ async fn server_error_500_is_a_rejection_that_may_have_been_processed() {
 }
 
 #[tokio::test]
+async fn a_rejection_keeps_the_gates_message_whole() {
+    let message = "The refund asks for 5000; 1000 is left to refund on this payment. Refund at \
+                   most the rest.";
+    let body = format!(r#"{{"status":"error","code":"3061","message":"{message}"}}"#);
+    let server = Server::start(Behaviour::Answer(400, Box::leak(body.into_boxed_str()))).await;
+    let error = gate(&server.url).send(sale()).await.unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains(&format!("message {message:?}")), "{text}");
+    // Bounded all the same.
+    let huge = format!(
+        r#"{{"status":"error","message":"{}"}}"#,
+        "x".repeat(100_000)
+    );
+    let server = Server::start(Behaviour::Answer(400, Box::leak(huge.into_boxed_str()))).await;
+    let text = gate(&server.url)
+        .send(sale())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(text.len() < 500, "{text}");
+    assert!(text.contains("(100000 bytes)"), "{text}");
+}
+
+#[tokio::test]
+async fn a_redirect_may_have_been_processed() {
+    for status in [301, 302, 307, 308] {
+        let server = Server::start(Behaviour::Answer(status, "")).await;
+        let error = gate(&server.url).send(sale()).await.unwrap_err();
+        assert_eq!(error.kind(), GateErrorKind::Redirected, "{status}");
+        assert!(error.may_have_been_processed(), "{status}");
+        assert!(error.rejection().unwrap().is_redirect());
+        let text = error.to_string();
+        assert!(text.contains(&format!("redirect (HTTP {status}")), "{text}");
+        assert!(text.contains("may have been processed"), "{text}");
+        assert!(!text.contains("not processed"), "{text}");
+        // Not followed, not sent again.
+        assert_eq!(server.requests().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn an_acceptance_about_another_request_is_not_taken() {
+    for (body, says) in [
+        (
+            r#"{"status":"success","request_id":"r-1","project_id":211,"payment_id":"order-1"}"#,
+            "about project_id \"211\", not the 210 the request was sent for",
+        ),
+        (
+            r#"{"status":"success","request_id":"r-1","project_id":"210","payment_id":"order-2"}"#,
+            "about payment_id \"order-2\", not the \"order-1\" the request was sent for",
+        ),
+    ] {
+        let server = Server::start(Behaviour::Answer(200, body)).await;
+        let error = gate(&server.url).send(sale()).await.unwrap_err();
+        assert_eq!(error.kind(), GateErrorKind::MalformedAnswer, "{body}");
+        assert!(error.may_have_been_processed());
+        assert!(error.to_string().contains(says), "{error}");
+    }
+    // Where the answer names neither, or the same ones (as a string or a number), it is taken.
+    for body in [
+        r#"{"status":"success","request_id":"r-1"}"#,
+        r#"{"status":"success","project_id":"210","payment_id":"order-1"}"#,
+    ] {
+        let server = Server::start(Behaviour::Answer(200, body)).await;
+        gate(&server.url).send(sale()).await.unwrap();
+    }
+}
+
+#[tokio::test]
 async fn malformed_answers_are_told_apart() {
     for (body, reason) in [
         ("Accepted, thanks", "not JSON"),
@@ -169,13 +238,24 @@ async fn slow_answer_is_a_timeout() {
     assert_eq!(error.kind(), GateErrorKind::Timeout);
     assert!(error.may_have_been_processed(), "the request was sent");
     let GateError::Timeout {
-        attempts, source, ..
+        attempts, failure, ..
     } = &error
     else {
         unreachable!()
     };
-    assert_eq!((*attempts, source.kind()), (1, TransportErrorKind::Timeout));
+    assert_eq!(
+        (*attempts, failure.kind()),
+        (1, TransportErrorKind::Timeout)
+    );
     assert_eq!(server.requests().len(), 1);
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "astropay.gate.sale: no complete answer from {} within the total timeout (after 1 \
+             attempt(s))",
+            server.url
+        )
+    );
 }
 
 #[tokio::test]
@@ -183,7 +263,10 @@ async fn dropped_connection_is_a_transport_failure_after_sending() {
     let server = Server::start(Behaviour::Drop).await;
     let error = gate(&server.url).send(sale()).await.unwrap_err();
     assert_eq!(error.kind(), GateErrorKind::Transport);
-    let GateError::Transport { source, .. } = &error else {
+    let GateError::Transport {
+        failure: source, ..
+    } = &error
+    else {
         unreachable!()
     };
     assert_eq!(source.kind(), TransportErrorKind::Interrupted);
@@ -197,14 +280,34 @@ async fn connection_refused_is_a_transport_failure_before_sending() {
     let error = gate(&refused_url().await).send(sale()).await.unwrap_err();
     assert_eq!(error.kind(), GateErrorKind::Transport);
     let GateError::Transport {
-        source, attempts, ..
+        failure, attempts, ..
     } = &error
     else {
         unreachable!()
     };
-    assert_eq!(source.kind(), TransportErrorKind::Connect);
+    assert_eq!(failure.kind(), TransportErrorKind::Connect);
     assert_eq!(*attempts, 1, "no retry without a policy");
     assert!(!error.may_have_been_processed());
+}
+
+#[tokio::test]
+async fn a_connection_error_names_the_address_once_and_does_not_repeat_itself() {
+    let url = refused_url().await;
+    let error = gate(&url).send(sale()).await.unwrap_err();
+    // The whole chain, as an error reporter prints it.
+    let mut chain = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(inner) = source {
+        chain.push_str(&format!(": {inner}"));
+        source = inner.source();
+    }
+    assert_eq!(chain.matches(url.as_str()).count(), 1, "{chain}");
+    assert!(
+        chain.starts_with(&format!("astropay.gate.sale: cannot connect to {url}: ")),
+        "{chain}"
+    );
+    assert!(chain.ends_with(" (after 1 attempt(s))"), "{chain}");
+    assert_eq!(chain.matches("connect").count(), 1, "{chain}");
 }
 
 #[tokio::test]
@@ -288,12 +391,15 @@ async fn a_refund_is_never_retried() {
         .await
         .unwrap_err();
     let GateError::Transport {
-        attempts, source, ..
+        attempts, failure, ..
     } = &error
     else {
         panic!("{error}")
     };
-    assert_eq!((*attempts, source.kind()), (1, TransportErrorKind::Connect));
+    assert_eq!(
+        (*attempts, failure.kind()),
+        (1, TransportErrorKind::Connect)
+    );
     // Dropped, timed out, 500: one request received each time.
     for behaviour in [
         Behaviour::Drop,

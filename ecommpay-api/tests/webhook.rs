@@ -12,13 +12,13 @@ use serde_json::{Value, json};
 const KEY: &str = "webhook-test-secret";
 
 fn endpoint() -> CallbackEndpoint {
-    CallbackEndpoint::new(SecretKey::new(KEY))
+    CallbackEndpoint::new(SecretKey::new(KEY).unwrap())
 }
 
 fn signed(mut body: Value) -> Vec<u8> {
     let signature = sign_value(
         &body,
-        &SecretKey::new(KEY),
+        &SecretKey::new(KEY).unwrap(),
         SignOptions::new(MessageKind::Callback),
     )
     .unwrap();
@@ -195,7 +195,7 @@ fn a_tampered_callback_is_refused_with_401() {
         "callback refused: the callback's signature does not match its body"
     );
     // Signed with another key.
-    let other = CallbackEndpoint::new(SecretKey::new("another key"));
+    let other = CallbackEndpoint::new(SecretKey::new("another key").unwrap());
     assert_eq!(
         other.receive(raw.as_bytes()).unwrap_err().answer().status(),
         401
@@ -298,4 +298,53 @@ fn answers_are_plain_text() {
     assert!(!Answer::retry_later().is_ok());
     let shown = format!("{:?}", endpoint());
     assert!(!shown.contains(KEY), "{shown}");
+}
+
+#[test]
+fn a_refund_callbacks_amount_is_the_refunds() {
+    // A partial refund of 50 of the 200 paid: the operation is the refund, the payment keeps
+    // what is left.
+    let mut body = success();
+    body["payment"]["status"] = json!("partially refunded");
+    body["payment"]["sum"] = json!({"amount": 150, "currency": "USD"});
+    body["operation"]["id"] = json!(309);
+    body["operation"]["type"] = json!("refund");
+    body["operation"]["sum_initial"] = json!({"amount": 50, "currency": "USD"});
+    body["operation"]["sum_converted"] = json!({"amount": 50, "currency": "USD"});
+    let delivery = endpoint().receive(&signed(body)).unwrap();
+    let refunded = delivery.amount().unwrap();
+    assert_eq!((refunded.minor_units, refunded.currency), (50, "USD"));
+    let left = delivery.payment_amount().unwrap();
+    assert_eq!((left.minor_units, left.currency), (150, "USD"));
+    // Without an operation sum, the payment's is what the callback states.
+    let mut body = success();
+    body["operation"]
+        .as_object_mut()
+        .unwrap()
+        .remove("sum_initial");
+    let delivery = endpoint().receive(&signed(body)).unwrap();
+    assert_eq!(delivery.amount().map(|a| a.minor_units), Some(200));
+}
+
+#[cfg(feature = "http")]
+#[test]
+fn an_answer_is_an_http_response_axum_sends_as_it_is() {
+    use axum::response::IntoResponse;
+
+    /// A callback route's whole handler.
+    fn handler(endpoint: &CallbackEndpoint, body: &[u8]) -> http::Response<String> {
+        let delivery = endpoint.receive(body).map_err(|error| error.answer());
+        delivery
+            .map_or_else(|answer| answer, |delivery| delivery.answer())
+            .into()
+    }
+
+    let ok = handler(&endpoint(), &signed(success()));
+    assert_eq!(ok.status(), 200);
+    assert_eq!(ok.body(), "OK");
+    assert_eq!(ok.headers()["content-type"], Answer::CONTENT_TYPE);
+    let refused = handler(&endpoint(), br#"{"payment": {"id": "order-1"}}"#).into_response();
+    assert_eq!(refused.status(), 401);
+    let retry: http::Response<axum::body::Body> = Answer::retry_later().into();
+    assert_eq!(retry.status(), 503);
 }

@@ -12,14 +12,36 @@ pub struct Excerpt<'a>(pub &'a str);
 
 impl fmt::Display for Excerpt<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.char_indices().nth(EXCERPT_CHARS) {
-            None => write!(f, "{:?}", self.0),
-            Some((cut, _)) => {
-                let prefix = format!("{:?}", &self.0[..cut]);
-                let open = prefix.strip_suffix('"').unwrap_or(&prefix);
-                write!(f, "{open}…\" ({} bytes)", self.0.len())
-            }
+        quote(f, self.0, EXCERPT_CHARS)
+    }
+}
+
+fn quote(f: &mut fmt::Formatter<'_>, text: &str, max_chars: usize) -> fmt::Result {
+    match text.char_indices().nth(max_chars) {
+        None => write!(f, "{text:?}"),
+        Some((cut, _)) => {
+            let prefix = format!("{:?}", &text[..cut]);
+            let open = prefix.strip_suffix('"').unwrap_or(&prefix);
+            write!(f, "{open}…\" ({} bytes)", text.len())
         }
+    }
+}
+
+/// A message written by someone else (the Gate's `message`), quoted as [`Excerpt`] quotes a
+/// value but up to [`MESSAGE_CHARS`] characters, so that the sentence that says what to fix is
+/// kept.
+#[derive(Clone, Copy)]
+pub struct MessageExcerpt<'a>(pub &'a str);
+
+impl fmt::Display for MessageExcerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        quote(f, self.0, MESSAGE_CHARS)
+    }
+}
+
+impl fmt::Debug for MessageExcerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
@@ -30,7 +52,7 @@ impl fmt::Debug for Excerpt<'_> {
 }
 
 /// How many characters of a whole message (one that may quote a value, such as a `serde`
-/// error) [`shorten`] keeps.
+/// error) [`shorten`] and [`MessageExcerpt`] keep.
 pub const MESSAGE_CHARS: usize = 200;
 
 /// At most [`MESSAGE_CHARS`] characters of a message, cut on a character boundary, `…` after a
@@ -63,7 +85,22 @@ impl fmt::Display for PathExcerpt<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{EXCERPT_CHARS, Excerpt, MESSAGE_CHARS, PATH_CHARS, PathExcerpt, shorten};
+    use super::{
+        EXCERPT_CHARS, Excerpt, MESSAGE_CHARS, MessageExcerpt, PATH_CHARS, PathExcerpt, shorten,
+    };
+
+    #[test]
+    fn messages_of_others_keep_their_sentence() {
+        let sentence = "The refund asks for 5000; 1000 is left to refund on this payment.";
+        assert_eq!(
+            MessageExcerpt(sentence).to_string(),
+            format!("{sentence:?}")
+        );
+        let long = "x".repeat(10_000);
+        let quoted = MessageExcerpt(&long).to_string();
+        assert!(quoted.ends_with("…\" (10000 bytes)"), "{quoted}");
+        assert_eq!(quoted.matches('x').count(), MESSAGE_CHARS);
+    }
 
     #[test]
     fn paths_are_shown_verbatim_or_cut() {

@@ -11,6 +11,11 @@ use crate::validate::{
 };
 
 /// A typed payload of one operation of the spec.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a payload of an operation",
+    label = "not an operation's payload",
+    note = "a builder is not the request: call `.build()?` on it first"
+)]
 pub trait Operation {
     /// The operation id in the spec (`astropay.gate.sale`).
     const ID: &'static str;
@@ -18,8 +23,16 @@ pub trait Operation {
     fn schema() -> &'static OperationSchema;
 }
 
-/// A Gate request: sent with `HTTP_METHOD` to `PATH`.
-pub trait GateRequest: Operation {
+/// A Gate request: sent with `HTTP_METHOD` to `PATH`. It signs itself, validates itself and
+/// serializes to its body: one bound for whatever sends it (`Gate::send`), so that a wrong
+/// argument gets one message.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Gate request",
+    label = "not a Gate request",
+    note = "a builder is not the request: call `.build()?` on it first",
+    note = "the Gate requests are the `*Request` types of the method modules (`paypal::SaleRequest`)"
+)]
+pub trait GateRequest: Operation + SignedMessage + Validate + Serialize {
     const HTTP_METHOD: &'static str;
     const PATH: &'static str;
 }
@@ -32,6 +45,11 @@ pub trait PaymentPageParams: Operation {
 /// A request that carries its own signature: signs itself from its derived canonical form and
 /// puts the signature where its kind of message carries it (`general.signature` in Gate
 /// requests, `signature` in Payment Page parameters).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a message that signs itself",
+    label = "not a signed message",
+    note = "a builder is not the request: call `.build()?` on it first"
+)]
 pub trait SignedMessage: Canonical {
     const KIND: MessageKind;
 

@@ -57,11 +57,8 @@ const QUOTE_CHARS: usize = 32;
 /// only `A-Z a-z 0-9 - _ .` stay literal, a space becomes `+`, every other byte of the UTF-8 text
 /// becomes `%XX` with upper-case hexadecimal digits.
 ///
-/// ```
-/// use ecommpay_core::payment_page::form_encode;
-///
-/// assert_eq!(form_encode("B&W, 100% *"), "B%26W%2C+100%25+%2A");
-/// ```
+// The example is doc-tested in `ecommpay-api`, with the paths a merchant writes.
+#[cfg_attr(not(doctest), doc = include_str!("../examples-doc/form_encode.md"))]
 pub fn form_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     push_form_encoded(&mut out, text);
@@ -137,16 +134,8 @@ pub enum PaymentPageError {
 /// `parameter` only names the parameter in errors. A `null` value, and numbers other than
 /// integers of at most 64 bits at any depth, are errors.
 ///
-/// ```
-/// use ecommpay_core::payment_page::param_text;
-/// use serde_json::json;
-///
-/// assert_eq!(param_text("interface_type", &json!({"id": 23})).unwrap(), r#"{"id":23}"#);
-/// assert_eq!(param_text("redirect", &json!(true)).unwrap(), "1");
-/// assert_eq!(param_text("project_id", &json!(100)).unwrap(), "100");
-/// assert_eq!(param_text("url", &json!(["a/b", "é"])).unwrap(), r#"["a\/b","\u00e9"]"#);
-/// assert!(param_text("payment_id", &json!(null)).is_err());
-/// ```
+// The example is doc-tested in `ecommpay-api`, with the paths a merchant writes.
+#[cfg_attr(not(doctest), doc = include_str!("../examples-doc/param_text.md"))]
 pub fn param_text(parameter: &str, value: &Value) -> Result<String, PaymentPageError> {
     match value {
         Value::Null => Err(PaymentPageError::Null {
@@ -263,34 +252,8 @@ fn write_php_json_string(out: &mut String, text: &str) {
 /// The parameters keep their order (the JSON object's insertion order, or a typed parameter
 /// set's field order); a `signature` among them is dropped, and the fresh one goes last.
 ///
-/// ```
-/// use ecommpay_core::SecretKey;
-/// use ecommpay_core::payment_page::PaymentPageUrl;
-/// use serde_json::json;
-///
-/// // The official PHP SDK's own test vector.
-/// let params = json!({
-///     "project_id": 100,
-///     "interface_type": {"id": 23},
-///     "payment_id": "test payment id",
-///     "payment_description": "B&W",
-/// });
-/// let url = PaymentPageUrl::from_value(&params)?.to_url(&SecretKey::new("secret"))?;
-/// assert_eq!(
-///     url,
-///     "https://paymentpage.ecommpay.com/payment?project_id=100\
-///      &interface_type=%7B%22id%22%3A23%7D&payment_id=test+payment+id\
-///      &payment_description=B%26W&signature=97JFQpAyJ4HPfGVedJh0M1MqQDOFt%2FMCbdh8VrsT7DdRyT\
-///      BDAF2mvUOsDANx1ZPfbvZg0%2BVUbF43xJnq0jEeLA%3D%3D"
-/// );
-///
-/// // The sandbox, or any other Payment Page address.
-/// let url = PaymentPageUrl::from_value(&params)?
-///     .with_base_url("https://paymentpage.example.com/payment")
-///     .to_url(&SecretKey::new("secret"))?;
-/// assert!(url.starts_with("https://paymentpage.example.com/payment?project_id=100&"));
-/// # Ok::<(), ecommpay_core::payment_page::PaymentPageError>(())
-/// ```
+// The example is doc-tested in `ecommpay-api`, with the paths a merchant writes.
+#[cfg_attr(not(doctest), doc = include_str!("../examples-doc/payment_page_url.md"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PaymentPageUrl {
     base_url: String,
@@ -547,22 +510,8 @@ const BOOLEAN_TEXTS: [(&str, &str); 4] =
 /// Decoding does not check the signature: call [`ParsedPaymentPageUrl::verify`] (or use
 /// [`verify_url`]) before trusting any parameter.
 ///
-/// ```
-/// use ecommpay_core::SecretKey;
-/// use ecommpay_core::payment_page::{ParsedPaymentPageUrl, PaymentPageUrl};
-/// use serde_json::json;
-///
-/// let key = SecretKey::new("secret");
-/// let url = PaymentPageUrl::from_value(&json!({"project_id": 100, "payment_id": "a b"}))?
-///     .to_url(&key)?;
-/// let parsed: ParsedPaymentPageUrl = url.parse()?;
-/// parsed.verify(&key)?;
-/// assert_eq!(parsed.get("payment_id"), Some("a b"));
-///
-/// let tampered: ParsedPaymentPageUrl = url.replace("a+b", "a+c").parse()?;
-/// assert!(tampered.verify(&key).is_err());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
+// The example is doc-tested in `ecommpay-api`, with the paths a merchant writes.
+#[cfg_attr(not(doctest), doc = include_str!("../examples-doc/parsed_payment_page_url.md"))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParsedPaymentPageUrl {
     base_url: String,

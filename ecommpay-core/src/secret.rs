@@ -60,10 +60,25 @@ pub enum SecretKeyError {
     },
 }
 
+/// Where [`SecretKey::new`]'s text comes from, as its errors name it.
+const GIVEN_TEXT: &str = "the text given to SecretKey::new";
+
 impl SecretKey {
-    /// A key from its text.
-    pub fn new(key: impl Into<String>) -> Self {
+    /// A key from its text. An empty key is an error here as in [`SecretKey::from_env`] and
+    /// [`SecretKey::from_file`]: one rule wherever a key comes from, since an empty key signs
+    /// messages the platform refuses without saying why (an unset variable in a deployment's
+    /// configuration often arrives as an empty string).
+    pub fn new(key: impl Into<String>) -> Result<Self, SecretKeyError> {
         let text = Zeroizing::new(key.into());
+        if text.is_empty() {
+            return Err(SecretKeyError::Empty {
+                source_name: GIVEN_TEXT.to_owned(),
+            });
+        }
+        Ok(Self::from_non_empty(&text))
+    }
+
+    fn from_non_empty(text: &str) -> Self {
         Self {
             prepared: PreparedKey::new(text.as_bytes()),
         }
@@ -76,7 +91,7 @@ impl SecretKey {
             Ok(value) if value.is_empty() => Err(SecretKeyError::Empty {
                 source_name: var.to_owned(),
             }),
-            Ok(value) => Ok(Self::new(value)),
+            Ok(value) => Ok(Self::from_non_empty(&Zeroizing::new(value))),
             Err(std::env::VarError::NotPresent) => Err(SecretKeyError::EnvNotSet {
                 var: var.to_owned(),
             }),
@@ -108,7 +123,7 @@ impl SecretKey {
                 source_name: path.display().to_string(),
             });
         }
-        Ok(Self::new(key))
+        Ok(Self::from_non_empty(key))
     }
 
     /// An HMAC-SHA512 over a new message, from the prepared state.
@@ -117,14 +132,16 @@ impl SecretKey {
     }
 }
 
-impl From<String> for SecretKey {
-    fn from(key: String) -> Self {
+impl TryFrom<String> for SecretKey {
+    type Error = SecretKeyError;
+    fn try_from(key: String) -> Result<Self, Self::Error> {
         Self::new(key)
     }
 }
 
-impl From<&str> for SecretKey {
-    fn from(key: &str) -> Self {
+impl TryFrom<&str> for SecretKey {
+    type Error = SecretKeyError;
+    fn try_from(key: &str) -> Result<Self, Self::Error> {
         Self::new(key)
     }
 }
@@ -140,8 +157,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_empty_key_is_refused_wherever_it_comes_from() {
+        let error = SecretKey::new("").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the secret key from the text given to SecretKey::new is empty"
+        );
+        assert!(SecretKey::try_from("").is_err());
+        assert!(SecretKey::try_from(String::new()).is_err());
+        let var = "ECOMMPAY_SECRET_KEY_EMPTY_RULE_TEST";
+        // SAFETY: this test alone reads or writes this variable.
+        unsafe { std::env::set_var(var, "") };
+        let error = SecretKey::from_env(var).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!("the secret key from {var} is empty")
+        );
+        assert!(SecretKey::new("k").is_ok());
+    }
+
+    #[test]
     fn debug_is_redacted() {
-        let key = SecretKey::new("hunter2");
+        let key = SecretKey::new("hunter2").unwrap();
         assert_eq!(format!("{key:?}"), "SecretKey(<redacted>)");
         assert_eq!(format!("{:?}", Some(&key)), "Some(SecretKey(<redacted>))");
     }
@@ -162,7 +199,7 @@ mod tests {
             let key = SecretKey::from_file(&path).unwrap();
             assert_eq!(
                 crate::signature::sign_string("m", &key),
-                crate::signature::sign_string("m", &SecretKey::new(expected)),
+                crate::signature::sign_string("m", &SecretKey::new(expected).unwrap()),
                 "{content:?}"
             );
         }

@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 const SDK_URL: &str = "https://paymentpage.ecommpay.com/payment?project_id=100&interface_type=%7B%22id%22%3A23%7D&payment_id=test+payment+id&payment_description=B%26W&signature=97JFQpAyJ4HPfGVedJh0M1MqQDOFt%2FMCbdh8VrsT7DdRyTBDAF2mvUOsDANx1ZPfbvZg0%2BVUbF43xJnq0jEeLA%3D%3D";
 
 fn key() -> SecretKey {
-    SecretKey::new("secret")
+    SecretKey::new("secret").unwrap()
 }
 
 fn url_of(params: &Value) -> String {
@@ -350,7 +350,7 @@ fn tampered_urls_fail_verification() {
     wrong(&url.replace("&signature=", "&extra=1&signature="));
     wrong(&url.replace("project_id=100", "project_id=100&redirect=1"));
     assert!(matches!(
-        verify_url(&url, &SecretKey::new("other")),
+        verify_url(&url, &SecretKey::new("other").unwrap()),
         Err(PaymentPageUrlError::WrongSignature)
     ));
 }

@@ -330,12 +330,12 @@ mod tests {
 
     #[test]
     fn the_time_scale_shortens_every_gap() {
-        let config = MockConfig::new(SecretKey::new("k")).time_scale(1000.0);
+        let config = MockConfig::new(SecretKey::new("k").unwrap()).time_scale(1000.0);
         assert_eq!(config.gap_after(1), Some(Duration::from_millis(10)));
         assert_eq!(config.gap_after(11), Some(Duration::from_millis(640)));
-        let real = MockConfig::new(SecretKey::new("k")).time_scale(f64::NAN);
+        let real = MockConfig::new(SecretKey::new("k").unwrap()).time_scale(f64::NAN);
         assert_eq!(real.gap_after(1), Some(Duration::from_secs(10)));
-        let tiny = MockConfig::new(SecretKey::new("k")).time_scale(1e-300);
+        let tiny = MockConfig::new(SecretKey::new("k").unwrap()).time_scale(1e-300);
         assert_eq!(tiny.gap_after(11), Some(Duration::MAX), "no panic");
         assert_eq!(scaled_gap(Duration::from_secs(640), 1e-300), None);
         assert!(!ResendSchedule::platform().fits_time_scale(1e-300));
@@ -351,7 +351,7 @@ mod tests {
 
     #[test]
     fn the_first_matching_rule_decides_and_success_is_the_default() {
-        let config = MockConfig::new(SecretKey::new("k"))
+        let config = MockConfig::new(SecretKey::new("k").unwrap())
             .outcome(When::PaymentIdPrefix("vip-".into()), Outcome::Success)
             .decline_amount(1313)
             .outcome(
@@ -384,7 +384,7 @@ mod tests {
 
     #[test]
     fn the_debug_form_does_not_show_the_key() {
-        let config = MockConfig::new(SecretKey::new("very-secret-key")).on_event(|_| {});
+        let config = MockConfig::new(SecretKey::new("very-secret-key").unwrap()).on_event(|_| {});
         let shown = format!("{config:?}");
         assert!(!shown.contains("very-secret-key"), "{shown}");
         assert!(shown.contains("EventSink"));

@@ -17,7 +17,7 @@
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let mock = MockGate::start(
-//!     MockConfig::new(SecretKey::new("test-secret"))
+//!     MockConfig::new(SecretKey::new("test-secret")?)
 //!         .callback_url("http://127.0.0.1:8080/ecommpay/callback")
 //!         .time_scale(1000.0)
 //!         .decline_amount(1313),

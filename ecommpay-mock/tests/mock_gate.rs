@@ -46,10 +46,10 @@ fn json(response: &TransportResponse) -> serde_json::Value {
 
 #[tokio::test]
 async fn the_client_is_accepted_by_the_mock() {
-    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY)))
+    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY).unwrap()))
         .await
         .unwrap();
-    let gate = Gate::builder(SecretKey::new(KEY))
+    let gate = Gate::builder(SecretKey::new(KEY).unwrap())
         .base_url(mock.base_url())
         .build()
         .unwrap();
@@ -59,7 +59,7 @@ async fn the_client_is_accepted_by_the_mock() {
     assert!(accepted.request_id.is_some());
 
     // Another key: the mock refuses the signature, as the Gate does.
-    let wrong = Gate::builder(SecretKey::new("wrong key"))
+    let wrong = Gate::builder(SecretKey::new("wrong key").unwrap())
         .base_url(mock.base_url())
         .build()
         .unwrap();
@@ -77,7 +77,7 @@ async fn the_client_is_accepted_by_the_mock() {
 
 #[tokio::test]
 async fn bad_input_gets_an_answer_a_client_understands() {
-    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY)))
+    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY).unwrap()))
         .await
         .unwrap();
     let sale_url = format!("{}/v2/payment/wallet/astropay/sale", mock.base_url());
@@ -94,7 +94,7 @@ async fn bad_input_gets_an_answer_a_client_understands() {
     });
     let signature = ecommpay_api::signature::sign_value(
         &body,
-        &SecretKey::new(KEY),
+        &SecretKey::new(KEY).unwrap(),
         ecommpay_api::signature::SignOptions::new(
             ecommpay_api::signature::MessageKind::GateRequest,
         ),

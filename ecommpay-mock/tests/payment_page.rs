@@ -36,7 +36,7 @@ fn page_url(mock: &MockGate, params: &PurchaseParams) -> String {
     PaymentPageUrl::from_serialize(params)
         .unwrap()
         .with_base_url(format!("{}/payment", mock.base_url()))
-        .to_url(&SecretKey::new(KEY))
+        .to_url(&SecretKey::new(KEY).unwrap())
         .unwrap()
 }
 
@@ -120,7 +120,7 @@ async fn merchant() -> (String, Arc<Mutex<Vec<Bytes>>>) {
 
 async fn mock_with_merchant() -> (MockGate, Arc<Mutex<Vec<Bytes>>>) {
     let (url, received) = merchant().await;
-    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY)).callback_url(url))
+    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY).unwrap()).callback_url(url))
         .await
         .unwrap();
     (mock, received)
@@ -128,7 +128,7 @@ async fn mock_with_merchant() -> (MockGate, Arc<Mutex<Vec<Bytes>>>) {
 
 #[tokio::test]
 async fn a_url_built_by_the_crate_opens_the_page_with_the_amount() {
-    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY)))
+    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY).unwrap()))
         .await
         .unwrap();
     let response = send("GET", page_url(&mock, &purchase("order-1")), None).await;
@@ -147,7 +147,7 @@ async fn a_url_built_by_the_crate_opens_the_page_with_the_amount() {
 
 #[tokio::test]
 async fn a_boolean_sent_as_text_but_signed_as_a_digit_is_refused_with_its_explanation() {
-    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY)))
+    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY).unwrap()))
         .await
         .unwrap();
     let mut params = serde_json::to_value(purchase("order-b")).unwrap();
@@ -155,7 +155,7 @@ async fn a_boolean_sent_as_text_but_signed_as_a_digit_is_refused_with_its_explan
     let url = PaymentPageUrl::from_value(&params)
         .unwrap()
         .with_base_url(format!("{}/payment", mock.base_url()))
-        .to_url(&SecretKey::new(KEY))
+        .to_url(&SecretKey::new(KEY).unwrap())
         .unwrap();
     // What the official Node SDK sends for `redirect: true`: `true` in the URL, `1` signed.
     let as_node_sdk = url.replace("redirect=1", "redirect=true");
@@ -173,7 +173,7 @@ async fn a_boolean_sent_as_text_but_signed_as_a_digit_is_refused_with_its_explan
 
 #[tokio::test]
 async fn a_tampered_or_missing_signature_is_refused() {
-    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY)))
+    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY).unwrap()))
         .await
         .unwrap();
     let url = page_url(&mock, &purchase("order-1"));
@@ -206,10 +206,10 @@ async fn a_tampered_or_missing_signature_is_refused() {
 
 #[tokio::test]
 async fn invalid_parameters_are_refused_with_their_paths() {
-    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY)))
+    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY).unwrap()))
         .await
         .unwrap();
-    let key = SecretKey::new(KEY);
+    let key = SecretKey::new(KEY).unwrap();
     // Signed correctly, but without customer_id, and with a currency that is no ISO code.
     let params = json!({
         "project_id": 120,
@@ -250,7 +250,7 @@ async fn invalid_parameters_are_refused_with_their_paths() {
 
 #[tokio::test]
 async fn other_parameters_of_the_platform_are_allowed_and_values_escaped() {
-    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY)))
+    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY).unwrap()))
         .await
         .unwrap();
     let mut params = serde_json::to_value(purchase("<b>order-3</b>")).unwrap();
@@ -259,7 +259,7 @@ async fn other_parameters_of_the_platform_are_allowed_and_values_escaped() {
     let url = PaymentPageUrl::from_value(&params)
         .unwrap()
         .with_base_url(format!("{}/payment", mock.base_url()))
-        .to_url(&SecretKey::new(KEY))
+        .to_url(&SecretKey::new(KEY).unwrap())
         .unwrap();
     let response = send("GET", url, None).await;
     let page = text(&response);
@@ -284,7 +284,8 @@ async fn pay_delivers_a_signed_success_callback_once() {
 
     let bodies = received.lock().unwrap().clone();
     assert_eq!(bodies.len(), 1);
-    let callback = Callback::verify(&bodies[0], &SecretKey::new(KEY)).expect("signed with the key");
+    let callback =
+        Callback::verify(&bodies[0], &SecretKey::new(KEY).unwrap()).expect("signed with the key");
     let payment = callback.payment.as_ref().unwrap();
     assert_eq!(payment.id.as_deref(), Some("order-4"));
     assert_eq!(payment.status, Some(CallbackPaymentStatus::Success));
@@ -324,7 +325,7 @@ async fn decline_delivers_a_decline_callback() {
     assert!(result.contains("Payment declined"), "{result}");
     let bodies = received.lock().unwrap().clone();
     assert_eq!(bodies.len(), 1);
-    let callback = Callback::verify(&bodies[0], &SecretKey::new(KEY)).unwrap();
+    let callback = Callback::verify(&bodies[0], &SecretKey::new(KEY).unwrap()).unwrap();
     assert_eq!(
         callback.payment.as_ref().unwrap().status,
         Some(CallbackPaymentStatus::Decline)
@@ -357,7 +358,7 @@ fn signed_url(mock: &MockGate, params: &serde_json::Value) -> String {
     PaymentPageUrl::from_value(params)
         .unwrap()
         .with_base_url(format!("{}/payment", mock.base_url()))
-        .to_url(&SecretKey::new(KEY))
+        .to_url(&SecretKey::new(KEY).unwrap())
         .unwrap()
 }
 
@@ -445,7 +446,7 @@ async fn without_a_preselected_method_the_customer_chooses_one() {
 
 #[tokio::test]
 async fn a_payment_id_reused_with_other_parameters_is_refused() {
-    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY)))
+    let mock = MockGate::start(MockConfig::new(SecretKey::new(KEY).unwrap()))
         .await
         .unwrap();
     let first = send("GET", page_url(&mock, &purchase("order-10")), None).await;
@@ -467,7 +468,7 @@ async fn a_payment_id_reused_with_other_parameters_is_refused() {
 async fn gate(mock: &MockGate, path: &str, mut body: serde_json::Value) -> TransportResponse {
     let signature = ecommpay_api::signature::sign_value(
         &body,
-        &SecretKey::new(KEY),
+        &SecretKey::new(KEY).unwrap(),
         ecommpay_api::signature::SignOptions::new(
             ecommpay_api::signature::MessageKind::GateRequest,
         ),

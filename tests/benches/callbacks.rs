@@ -69,7 +69,7 @@ fn previous(raw: &[u8]) -> Callback {
 
 fn main() {
     let mut criterion = common::criterion();
-    let key = SecretKey::new(KEY);
+    let key = SecretKey::new(KEY).unwrap();
     let mut body = common::example("astropay-pp-callback-success");
     body.as_object_mut().expect("an object").remove("signature");
     let signature = sign_value(&body, &key, SignOptions::new(MessageKind::Callback)).unwrap();

@@ -23,7 +23,7 @@ fn main() {
     let mut criterion = common::criterion();
     let value = common::example("astropay-gate-sale-request");
     let typed: SaleRequest = serde_json::from_value(value.clone()).expect("the example is typed");
-    let key = SecretKey::new("benchmark-secret-key");
+    let key = SecretKey::new("benchmark-secret-key").unwrap();
     let options = SignOptions::new(MessageKind::GateRequest);
     let prepared = string_to_sign_value(&value, options).expect("signable");
     let expected = sign_string(&prepared, &key);

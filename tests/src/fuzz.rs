@@ -21,7 +21,7 @@ use serde_json::Value;
 pub const FUZZ_KEY: &str = "fuzz-key";
 
 fn key() -> SecretKey {
-    SecretKey::new(FUZZ_KEY)
+    SecretKey::new(FUZZ_KEY).unwrap()
 }
 
 /// Arbitrary bytes as a callback body: no panic, and a body that verifies hands out only what

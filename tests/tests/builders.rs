@@ -92,6 +92,12 @@ fn validate_reports_what_the_types_cannot_say() {
     assert_eq!(violations.len(), 1, "{violations:?}");
     assert_eq!(violations[0].path, "general.signature");
     assert_eq!(violations[0].kind, ViolationKind::Required);
+    // Validating before signing says to sign first.
+    assert_eq!(
+        violations[0].to_string(),
+        "general.signature: is required: `sign(&key)` sets it, so sign before validating (the \
+         Gate client does both) [required]"
+    );
 }
 
 #[test]
@@ -353,7 +359,7 @@ fn other_parameters_round_trip_and_are_signed_in_their_place() {
         )
         .build()
         .expect("other parameters build");
-    let key = SecretKey::new("secret");
+    let key = SecretKey::new("secret").unwrap();
     built.sign(&key).unwrap();
     let sent = serde_json::to_value(&built).unwrap();
     assert_eq!(

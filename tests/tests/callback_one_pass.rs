@@ -12,7 +12,7 @@ use ecommpay_api::signature::{
 use serde_json::{Value, json};
 
 fn key() -> SecretKey {
-    SecretKey::new("one-pass-key")
+    SecretKey::new("one-pass-key").unwrap()
 }
 
 fn success() -> Value {

@@ -21,7 +21,7 @@ const BOUND: Duration = Duration::from_secs(60);
 
 /// The spec's examples as bodies, the callbacks also signed as the platform would sign them.
 fn json_seeds() -> Vec<Vec<u8>> {
-    let key = SecretKey::new(fuzz::FUZZ_KEY);
+    let key = SecretKey::new(fuzz::FUZZ_KEY).unwrap();
     let mut seeds = Vec::new();
     for case in cases(&load_spec()) {
         seeds.push(serde_json::to_vec(&case.json).unwrap());
@@ -118,7 +118,7 @@ fn format_seeds() -> Vec<Vec<u8>> {
 
 /// Seeds of the `payment_page_url` target: the Payment Page examples as signed URLs.
 fn url_seeds() -> Vec<Vec<u8>> {
-    let key = SecretKey::new(fuzz::FUZZ_KEY);
+    let key = SecretKey::new(fuzz::FUZZ_KEY).unwrap();
     let spec = load_spec();
     let mut seeds = Vec::new();
     for case in cases(&spec) {

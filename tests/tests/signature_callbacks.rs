@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 const KEY: &str = "test-callback-key";
 
 fn key() -> SecretKey {
-    SecretKey::new(KEY)
+    SecretKey::new(KEY).unwrap()
 }
 
 /// 000_c3cc95ac790d9e4f.txt, the AstroPay purchase success callback.
@@ -287,7 +287,7 @@ fn missing_malformed_and_wrong_signatures_say_which() {
         }
     }
 
-    let other_key = SecretKey::new("another key");
+    let other_key = SecretKey::new("another key").unwrap();
     let error = verify_callback_raw(&raw(&callback), &other_key).unwrap_err();
     assert!(matches!(error, CallbackError::Mismatch), "{error}");
     assert_eq!(

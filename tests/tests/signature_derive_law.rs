@@ -247,7 +247,7 @@ fn assert_law<T: Canonical + Serialize>(message: &T) -> Result<(), TestCaseError
             let through_json = string_to_sign_value(&value, options).unwrap();
             prop_assert_eq!(&derived, &through_json, "{:?} {:?} {}", kind, order, value);
             // The streaming signer (entries straight into the HMAC) signs that very string.
-            let key = SecretKey::new("law-key");
+            let key = SecretKey::new("law-key").unwrap();
             prop_assert_eq!(
                 sign_canonical(message, &key, options).unwrap(),
                 sign_string(&through_json, &key),
@@ -554,7 +554,7 @@ fn vendor_doc_request() -> GateRequest {
 #[test]
 fn derived_vendor_doc_request_signs_to_the_documented_signature() {
     let mut request = vendor_doc_request();
-    let key = SecretKey::new("secret");
+    let key = SecretKey::new("secret").unwrap();
     let options = SignOptions::new(MessageKind::GateRequest);
     let expected =
         "lagSnuspAn+F6XkmQISqwtBg0PsiTy62fF9x33TM+278mnufIDZyi1yP0BQALuCxyikkIxIMbodBn2F8hMdRwA==";

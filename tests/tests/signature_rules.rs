@@ -185,7 +185,7 @@ fn signature_removal_depends_on_the_kind_when_signing() {
 
 #[test]
 fn verifying_removes_every_signature_at_any_depth() {
-    let key = SecretKey::new("k");
+    let key = SecretKey::new("k").unwrap();
     let plain = json!({"x": {"y": 1}, "list": [{"z": 2}]});
     let signature = sign_value(&plain, &key, SignOptions::new(MessageKind::PaymentPage)).unwrap();
     let received = json!({
@@ -212,8 +212,8 @@ fn verifying_removes_every_signature_at_any_depth() {
 fn the_key_is_its_utf8_bytes() {
     let message = json!({"a": 1});
     let options = SignOptions::new(MessageKind::PaymentPage);
-    let cyrillic = sign_value(&message, &SecretKey::new("ключ"), options).unwrap();
-    let other = sign_value(&message, &SecretKey::new("kljuch"), options).unwrap();
+    let cyrillic = sign_value(&message, &SecretKey::new("ключ").unwrap(), options).unwrap();
+    let other = sign_value(&message, &SecretKey::new("kljuch").unwrap(), options).unwrap();
     assert_ne!(cyrillic, other);
     assert_eq!(cyrillic.len(), 88);
 }

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use support::{cases, load_spec};
 
 fn key() -> SecretKey {
-    SecretKey::new("spec-examples-test-key")
+    SecretKey::new("spec-examples-test-key").unwrap()
 }
 
 fn kind_of(operation: &str) -> MessageKind {

@@ -50,7 +50,7 @@ fn the_three_vectors_sign_as_documented_under_every_order() {
     // orders agree.
     for (message, key, signature) in VECTORS {
         let message = parse(message);
-        let key = SecretKey::new(key);
+        let key = SecretKey::new(key).unwrap();
         for order in [
             SortOrder::Natural,
             SortOrder::BytewiseKey,
@@ -76,7 +76,7 @@ fn signatures_are_88_characters_of_padded_base64() {
 
 #[test]
 fn an_existing_signature_is_ignored_when_signing() {
-    let key = SecretKey::new("secret");
+    let key = SecretKey::new("secret").unwrap();
     let mut gate = parse(VENDOR_DOC_MESSAGE);
     gate["general"]["signature"] = json!("stale");
     let options = SignOptions::new(MessageKind::GateRequest);
@@ -97,7 +97,7 @@ fn an_existing_signature_is_ignored_when_signing() {
 #[test]
 fn embedded_signatures_verify() {
     for (message, key, signature) in VECTORS {
-        let key = SecretKey::new(key);
+        let key = SecretKey::new(key).unwrap();
         for kind in [
             MessageKind::GateRequest,
             MessageKind::PaymentPage,

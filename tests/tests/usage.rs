@@ -30,7 +30,7 @@ fn build_validate_sign() -> Result<(), Box<dyn Error>> {
         .expect_err("general.signature is missing");
     assert_eq!(unsigned.0.len(), 1);
     assert_eq!(unsigned.0[0].path, "general.signature");
-    let key = SecretKey::new("merchant-secret");
+    let key = SecretKey::new("merchant-secret").unwrap();
     request.sign(&key)?;
     request.validate()?;
     let signature = request
@@ -66,7 +66,7 @@ fn a_missing_required_field_is_named() {
 
 #[test]
 fn a_callback_is_verified_over_its_raw_body_before_it_is_read() -> Result<(), Box<dyn Error>> {
-    let key = SecretKey::new("merchant-secret");
+    let key = SecretKey::new("merchant-secret").unwrap();
     let mut body = serde_json::json!({
         "project_id": "8181",
         "payment": {"id": "EP-1", "type": "purchase", "status": "brand_new_status"},

@@ -133,6 +133,11 @@ pub fn read_input(file: Option<&std::path::Path>) -> Result<(Vec<u8>, String), F
             "{source} is longer than the limit of {MAX_INPUT_BYTES} bytes"
         )));
     }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Failure::unusable(format!(
+            "{source} is empty: expected a JSON object"
+        )));
+    }
     Ok((bytes, source))
 }
 

@@ -33,6 +33,17 @@ fn url(args: &PaymentPageUrlArgs) -> Result<String, Failure> {
     if args.base.is_empty() {
         return Err(Failure::unusable("--base is empty"));
     }
+    // The Payment Page is opened in a browser: only an http(s) address with a host makes sense.
+    let host = args
+        .base
+        .strip_prefix("https://")
+        .or_else(|| args.base.strip_prefix("http://"));
+    if !host.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/')) {
+        return Err(Failure::unusable(format!(
+            "--base {} is not an http:// or https:// URL",
+            ecommpay_api::excerpt::Excerpt(&args.base)
+        )));
+    }
     let params = read_json_object(args.file.as_deref())?;
     let builder = PaymentPageUrl::from_value(&params)
         .map_err(Failure::unusable)?

@@ -65,11 +65,17 @@ fn verify_callback(args: &VerifyArgs) -> Result<(), Failure> {
     let options = CallbackOptions::default()
         .with_max_body_bytes(MAX_INPUT_BYTES)
         .with_order(args.message.options().order);
+    // Only `--kind callback` knows the message is a callback; `auto` may be reading a Gate
+    // request or anything else signed the same way.
+    let what = match args.message.kind {
+        Kind::Callback => "the callback",
+        _ => "the message",
+    };
     let verified = verify_callback_raw_with(&raw, &key, &options).map_err(|error| match error {
         CallbackError::MissingSignature { .. }
         | CallbackError::MalformedSignature { .. }
-        | CallbackError::Mismatch => invalid(error),
-        other => Failure::unusable(format!("cannot verify: {other}")),
+        | CallbackError::Mismatch => invalid(describe(&error, what)),
+        other => Failure::unusable(format!("cannot verify: {}", describe(&other, what))),
     })?;
     for path in verified.unsigned() {
         eprintln!(
@@ -78,6 +84,34 @@ fn verify_callback(args: &VerifyArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// The verifier's error, naming the message as what it is: the verifier reads every message as
+/// a callback body, and says so.
+fn describe(error: &CallbackError, what: &str) -> String {
+    match error {
+        CallbackError::MissingSignature { location } => {
+            format!("{what} carries no signature at `{location}`")
+        }
+        CallbackError::MalformedSignature { location, reason } => {
+            format!("the signature at `{location}` is malformed: {reason}")
+        }
+        CallbackError::Mismatch => format!("the signature does not match {what}"),
+        CallbackError::TooLarge { bytes, limit } => {
+            format!("{what} has {bytes} bytes, more than the limit of {limit}")
+        }
+        CallbackError::TooDeep { limit } => {
+            format!("{what} nests arrays and objects deeper than {limit} levels")
+        }
+        CallbackError::DuplicateKey { path } => {
+            format!("{what} has the key {} twice", Excerpt(path))
+        }
+        CallbackError::NotJson(source) => format!("{what} is not JSON: {source}"),
+        CallbackError::NotAnObject { found } => {
+            format!("{what} is not a JSON object but {found}")
+        }
+        other => other.to_string(),
+    }
 }
 
 /// Decodes the URL, checks its signature, and only then prints its parameters.

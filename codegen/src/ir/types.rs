@@ -157,13 +157,13 @@ pub fn lower(ir: &Ir) -> Vec<RustModule> {
                 StructRole::Request,
             );
         }
-        let mut doc = vec![format!("{}: {}.", method.name, method.title)];
+        // The method's name, then what it is; the document's title and file are the
+        // transcription's bookkeeping (and the title may be Russian).
+        let mut doc = vec![format!("{}.", method.name.trim_end_matches('.'))];
         if let Some(d) = &method.description {
             doc.push(String::new());
             doc.push(d.trim().to_owned());
         }
-        doc.push(String::new());
-        doc.push(format!("Transcribed from `{}`.", method.document));
         modules.push(RustModule {
             name: method.id.clone(),
             doc,

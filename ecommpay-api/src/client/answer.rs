@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::excerpt::Excerpt;
+use crate::excerpt::{Excerpt, MessageExcerpt};
 use crate::signature::SIGNATURE_KEY;
 use crate::wire::IntOrString;
 
@@ -147,6 +147,12 @@ impl GateRejection {
     pub fn is_server_error(&self) -> bool {
         self.http_status >= 500
     }
+
+    /// Whether the Gate answered with a redirect (HTTP 3xx), which the client does not follow:
+    /// the request reached something that may have processed it.
+    pub fn is_redirect(&self) -> bool {
+        (300..400).contains(&self.http_status)
+    }
 }
 
 impl fmt::Display for GateRejection {
@@ -156,7 +162,7 @@ impl fmt::Display for GateRejection {
             write!(f, ", code {}", Excerpt(code))?;
         }
         if let Some(message) = &self.message {
-            write!(f, ", message {}", Excerpt(message))?;
+            write!(f, ", message {}", MessageExcerpt(message))?;
         }
         write!(f, "; body {}", self.body)
     }
@@ -166,6 +172,7 @@ impl fmt::Display for GateRejection {
 pub(crate) enum Reading {
     Accepted(GateAnswer),
     Forbidden(GateRejection),
+    Redirected(GateRejection),
     Rejected(GateRejection),
     Malformed {
         http_status: u16,
@@ -176,8 +183,9 @@ pub(crate) enum Reading {
 
 /// Reads an answer. Any 2xx must be a JSON object with `"status": "success"` to be an
 /// acceptance; `"status": "error"` in a 2xx is a rejection; anything else in a 2xx cannot be
-/// understood. Every other status is a rejection (403: forbidden), whatever its body.
-pub(crate) fn read(http_status: u16, raw: Vec<u8>) -> Reading {
+/// understood, and so is an acceptance about another project or payment than `sent`'s. A 3xx
+/// is a redirect; every other status is a rejection (403: forbidden), whatever its body.
+pub(crate) fn read(http_status: u16, raw: Vec<u8>, sent: &SentIdentity) -> Reading {
     let body = AnswerBody::new(raw);
     let rejection = |body: AnswerBody| GateRejection {
         http_status,
@@ -187,10 +195,10 @@ pub(crate) fn read(http_status: u16, raw: Vec<u8>) -> Reading {
         body,
     };
     if !(200..300).contains(&http_status) {
-        return if http_status == 403 {
-            Reading::Forbidden(rejection(body))
-        } else {
-            Reading::Rejected(rejection(body))
+        return match http_status {
+            403 => Reading::Forbidden(rejection(body)),
+            300..=399 => Reading::Redirected(rejection(body)),
+            _ => Reading::Rejected(rejection(body)),
         };
     }
     let Some(json) = body.json() else {
@@ -209,12 +217,20 @@ pub(crate) fn read(http_status: u16, raw: Vec<u8>) -> Reading {
             let project_id = json
                 .get("project_id")
                 .and_then(|v| serde_json::from_value::<IntOrString>(v.clone()).ok());
+            let payment_id = body.str_field("payment_id");
+            if let Some(reason) = sent.mismatch(json, payment_id.as_deref()) {
+                return Reading::Malformed {
+                    http_status,
+                    reason,
+                    body,
+                };
+            }
             Reading::Accepted(GateAnswer {
                 http_status,
                 status: "success".into(),
                 request_id: body.str_field("request_id"),
                 project_id,
-                payment_id: body.str_field("payment_id"),
+                payment_id,
                 body,
             })
         }
@@ -229,5 +245,55 @@ pub(crate) fn read(http_status: u16, raw: Vec<u8>) -> Reading {
             reason: "it has no string `status`".to_owned(),
             body,
         },
+    }
+}
+
+/// The `general.project_id` and `general.payment_id` of the request sent, which an acceptance
+/// must repeat where it names them: an answer about another request (a proxy's cache, a mixed-up
+/// connection) is not this request's acceptance.
+#[derive(Debug, Default)]
+pub(crate) struct SentIdentity {
+    project_id: Option<String>,
+    payment_id: Option<String>,
+}
+
+impl SentIdentity {
+    /// Read from the request as it is sent.
+    pub(crate) fn of(request: &Value) -> Self {
+        let text = |pointer| match request.pointer(pointer)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        Self {
+            project_id: text("/general/project_id"),
+            payment_id: text("/general/payment_id"),
+        }
+    }
+
+    fn mismatch(&self, answer: &Map<String, Value>, payment_id: Option<&str>) -> Option<String> {
+        let answered_project = match answer.get("project_id") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        if let (Some(sent), Some(answered)) = (&self.project_id, &answered_project)
+            && sent != answered
+        {
+            return Some(format!(
+                "it is about project_id {}, not the {sent} the request was sent for",
+                Excerpt(answered)
+            ));
+        }
+        if let (Some(sent), Some(answered)) = (&self.payment_id, payment_id)
+            && sent != answered
+        {
+            return Some(format!(
+                "it is about payment_id {}, not the {} the request was sent for",
+                Excerpt(answered),
+                Excerpt(sent)
+            ));
+        }
+        None
     }
 }

@@ -16,6 +16,9 @@ pub enum GateErrorKind {
     Sign,
     /// HTTP 403: for payouts, the sending IP address is not on the project's allow-list.
     Forbidden,
+    /// HTTP 3xx: a redirect, which the client does not follow; the request may have been
+    /// processed.
+    Redirected,
     /// Any other answer of the Gate that is not an acceptance (4xx, 5xx, `"status": "error"`).
     Rejected,
     /// No answer in time.
@@ -65,6 +68,20 @@ pub enum GateError {
         /// What the Gate said (boxed, to keep the error small).
         rejection: Box<GateRejection>,
     },
+    /// HTTP 3xx: the request reached something that answered with a redirect, which the client
+    /// does not follow (a request that moves money is never sent twice by itself). It may have
+    /// been processed: look the payment up before sending anything again, and check the base URL.
+    #[error(
+        "{operation}: the Gate answered with a redirect ({rejection}), which is not followed; the \
+         request may have been processed: look the payment up before sending it again, and check \
+         the base URL"
+    )]
+    Redirected {
+        /// The operation id.
+        operation: &'static str,
+        /// What came back (boxed, to keep the error small).
+        rejection: Box<GateRejection>,
+    },
     /// The Gate answered but did not accept the request: a 4xx or 5xx, or `"status": "error"`.
     #[error("{operation}: rejected by the Gate: {rejection}")]
     Rejected {
@@ -75,29 +92,30 @@ pub enum GateError {
     },
     /// No complete answer in time. After a connect timeout nothing was sent; after the total
     /// timeout the Gate may have processed the request.
-    #[error("{operation}: {source} (after {attempts} attempt(s))")]
+    #[error("{operation}: {failure} (after {attempts} attempt(s))")]
     Timeout {
         /// The operation id.
         operation: &'static str,
         /// How many times the request was tried.
         attempts: u32,
-        /// The last attempt's failure.
-        #[source]
-        source: TransportError,
+        /// The last attempt's failure, shown in the message (not as a source, so that a report
+        /// of the error's chain says it once).
+        failure: TransportError,
     },
     /// No answer: the connection could not be made, or failed before an answer.
-    #[error("{operation}: {source} (after {attempts} attempt(s))")]
+    #[error("{operation}: {failure} (after {attempts} attempt(s))")]
     Transport {
         /// The operation id.
         operation: &'static str,
         /// How many times the request was tried.
         attempts: u32,
-        /// The last attempt's failure.
-        #[source]
-        source: TransportError,
+        /// The last attempt's failure, shown in the message (not as a source, so that a report
+        /// of the error's chain says it once).
+        failure: TransportError,
     },
-    /// A 2xx answer that is not an acceptance the client can read. The Gate may have accepted
-    /// the request.
+    /// A 2xx answer that is not an acceptance the client can read, or an acceptance about
+    /// another `project_id` or `payment_id` than the request's. The Gate may have accepted the
+    /// request.
     #[error(
         "{operation}: the Gate's answer (HTTP {http_status}) cannot be read: {reason}; body {body}"
     )]
@@ -120,6 +138,7 @@ impl GateError {
             Self::Invalid { .. } => GateErrorKind::Invalid,
             Self::Sign { .. } => GateErrorKind::Sign,
             Self::Forbidden { .. } => GateErrorKind::Forbidden,
+            Self::Redirected { .. } => GateErrorKind::Redirected,
             Self::Rejected { .. } => GateErrorKind::Rejected,
             Self::Timeout { .. } => GateErrorKind::Timeout,
             Self::Transport { .. } => GateErrorKind::Transport,
@@ -133,6 +152,7 @@ impl GateError {
             Self::Invalid { operation, .. }
             | Self::Sign { operation, .. }
             | Self::Forbidden { operation, .. }
+            | Self::Redirected { operation, .. }
             | Self::Rejected { operation, .. }
             | Self::Timeout { operation, .. }
             | Self::Transport { operation, .. }
@@ -140,10 +160,13 @@ impl GateError {
         }
     }
 
-    /// What the Gate said, for [`GateError::Forbidden`] and [`GateError::Rejected`].
+    /// What the Gate said, for [`GateError::Forbidden`], [`GateError::Redirected`] and
+    /// [`GateError::Rejected`].
     pub fn rejection(&self) -> Option<&GateRejection> {
         match self {
-            Self::Forbidden { rejection, .. } | Self::Rejected { rejection, .. } => Some(rejection),
+            Self::Forbidden { rejection, .. }
+            | Self::Redirected { rejection, .. }
+            | Self::Rejected { rejection, .. } => Some(rejection),
             _ => None,
         }
     }
@@ -157,13 +180,16 @@ impl GateError {
     }
 
     /// Whether the Gate can have acted on the request: false when nothing was sent or the
-    /// Gate refused it with a 4xx; true after a total timeout, a dropped connection, a 5xx or
-    /// an unreadable 2xx.
+    /// Gate refused it with a 4xx; true after a total timeout, a dropped connection, a redirect,
+    /// a 5xx or an unreadable 2xx.
     pub fn may_have_been_processed(&self) -> bool {
         match self {
             Self::Invalid { .. } | Self::Sign { .. } | Self::Forbidden { .. } => false,
+            Self::Redirected { .. } => true,
             Self::Rejected { rejection, .. } => rejection.is_server_error(),
-            Self::Timeout { source, .. } | Self::Transport { source, .. } => !source.nothing_sent(),
+            Self::Timeout { failure, .. } | Self::Transport { failure, .. } => {
+                !failure.nothing_sent()
+            }
             Self::MalformedAnswer { .. } => true,
         }
     }

@@ -45,12 +45,10 @@ mod transport;
 
 use std::time::Duration;
 
-use serde::Serialize;
 use tracing::Instrument as _;
 
-use crate::operation::{GateRequest, SignedMessage};
+use crate::operation::GateRequest;
 use crate::secret::SecretKey;
-use crate::validate::Validate;
 
 pub use answer::{AnswerBody, GateAnswer, GateRejection};
 pub use error::{ConfigError, GateError, GateErrorKind};
@@ -230,7 +228,7 @@ impl<T: Transport> Gate<T> {
     /// The request is taken by value because it is signed here; clone it to keep it.
     pub async fn send<R>(&self, mut request: R) -> Result<GateAnswer, GateError>
     where
-        R: GateRequest + SignedMessage + Validate + Serialize,
+        R: GateRequest,
     {
         let operation = R::ID;
         request
@@ -260,13 +258,18 @@ impl<T: Transport> Gate<T> {
                 operation,
                 source: crate::signature::CanonicalError::Serialize(e),
             })?;
-            self.exchange::<R>(body).await
+            self.exchange::<R>(body, answer::SentIdentity::of(&value))
+                .await
         }
         .instrument(span)
         .await
     }
 
-    async fn exchange<R: GateRequest>(&self, body: Vec<u8>) -> Result<GateAnswer, GateError> {
+    async fn exchange<R: GateRequest>(
+        &self,
+        body: Vec<u8>,
+        sent: answer::SentIdentity,
+    ) -> Result<GateAnswer, GateError> {
         let operation = R::ID;
         let url = self.url_for::<R>();
         let headers = vec![
@@ -287,7 +290,7 @@ impl<T: Transport> Gate<T> {
                 self.timeouts,
             );
             let source = match self.transport.send(request).await {
-                Ok(response) => return read_answer(operation, response),
+                Ok(response) => return read_answer(operation, response, &sent),
                 Err(source) => source,
             };
             let retry = retryable && source.nothing_sent() && attempts <= self.retry.retries();
@@ -308,13 +311,13 @@ impl<T: Transport> Gate<T> {
                 GateError::Timeout {
                     operation,
                     attempts,
-                    source,
+                    failure: source,
                 }
             } else {
                 GateError::Transport {
                     operation,
                     attempts,
-                    source,
+                    failure: source,
                 }
             });
         }
@@ -324,8 +327,9 @@ impl<T: Transport> Gate<T> {
 fn read_answer(
     operation: &'static str,
     response: TransportResponse,
+    sent: &answer::SentIdentity,
 ) -> Result<GateAnswer, GateError> {
-    match answer::read(response.status, response.body) {
+    match answer::read(response.status, response.body, sent) {
         answer::Reading::Accepted(accepted) => {
             tracing::info!(
                 http_status = accepted.http_status,
@@ -341,6 +345,16 @@ fn read_answer(
                 "forbidden"
             );
             Err(GateError::Forbidden {
+                operation,
+                rejection: Box::new(rejection),
+            })
+        }
+        answer::Reading::Redirected(rejection) => {
+            tracing::warn!(
+                http_status = rejection.http_status,
+                "redirected: not followed, may have been processed"
+            );
+            Err(GateError::Redirected {
                 operation,
                 rejection: Box::new(rejection),
             })

@@ -27,17 +27,23 @@ pub struct ReqwestTransport {
 
 impl ReqwestTransport {
     /// A transport with its own client, this connect timeout, no redirects followed and no
-    /// proxy from the environment.
+    /// proxy from the environment, over rustls with the `ring` crypto provider and the
+    /// platform's certificate verifier.
     pub fn new(connect_timeout: Duration) -> Result<Self, TransportError> {
+        let setup = |e: &dyn std::fmt::Display| {
+            TransportError::new(
+                TransportErrorKind::Connect,
+                format!("cannot set up the HTTP client: {e}"),
+            )
+        };
+        let tls = tls_config().map_err(|e| setup(&e))?;
         let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
             .connect_timeout(connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .build()
-            .map_err(|e| {
-                TransportError::new(TransportErrorKind::Connect, "cannot set up the HTTP client")
-                    .with_source(e)
-            })?;
+            .map_err(|e| setup(&e))?;
         Ok(Self::from_client(client))
     }
 
@@ -77,10 +83,11 @@ impl ReqwestTransport {
         for (name, value) in &request.headers {
             builder = builder.header(*name, value.as_str());
         }
-        let mut response = builder.send().await.map_err(classify)?;
+        let address = origin(&request.url);
+        let mut response = builder.send().await.map_err(|e| classify(e, address))?;
         let status = response.status().as_u16();
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        while let Some(chunk) = response.chunk().await.map_err(|e| classify(e, address))? {
             if body.len() + chunk.len() > self.max_answer_bytes {
                 return Err(TransportError::new(
                     TransportErrorKind::Interrupted,
@@ -88,7 +95,8 @@ impl ReqwestTransport {
                         "the answer (HTTP {status}) is larger than {} bytes",
                         self.max_answer_bytes
                     ),
-                ));
+                )
+                .with_address(address));
             }
             body.extend_from_slice(&chunk);
         }
@@ -105,21 +113,48 @@ impl Transport for ReqwestTransport {
     }
 }
 
+/// rustls on `ring`, an explicit provider rather than a process-wide default, so that the
+/// client neither needs nor changes what the rest of the program installs.
+fn tls_config() -> Result<rustls::ClientConfig, rustls::Error> {
+    use rustls_platform_verifier::BuilderVerifierExt as _;
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_platform_verifier()?
+        .with_no_client_auth())
+}
+
+/// The scheme, host and port of a URL: the address messages name.
+fn origin(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let end = url[after_scheme..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| after_scheme + i);
+    &url[..end]
+}
+
 /// reqwest reports a connect timeout as both a connect error and a timeout; a connect error is
 /// raised only while the connection is made (TCP, TLS), before the request is written.
-fn classify(error: reqwest::Error) -> TransportError {
+///
+/// The message is the innermost cause (`Connection refused (os error 111)`), after the address:
+/// reqwest's and hyper's layers above it each restate the kind ("error sending request",
+/// "client error (Connect)", "tcp connect error"), so they are not kept as a source.
+fn classify(error: reqwest::Error, address: &str) -> TransportError {
     let kind = match (error.is_connect(), error.is_timeout()) {
         (true, true) => TransportErrorKind::ConnectTimeout,
         (true, false) => TransportErrorKind::Connect,
         (false, true) => TransportErrorKind::Timeout,
         (false, false) => TransportErrorKind::Interrupted,
     };
-    // reqwest's message names the URL, which holds nothing secret (the signature is in the body).
-    let message = match kind {
-        TransportErrorKind::ConnectTimeout => "no connection within the connect timeout",
-        TransportErrorKind::Connect => "the connection could not be made",
-        TransportErrorKind::Timeout => "no complete answer within the total timeout",
-        TransportErrorKind::Interrupted => "the connection failed before a complete answer",
+    let mut cause: &dyn std::error::Error = &error;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    // A timeout's kind and address say it all; the innermost cause only repeats it.
+    let message = if kind.is_timeout() {
+        String::new()
+    } else {
+        crate::excerpt::shorten(cause.to_string())
     };
-    TransportError::new(kind, message).with_source(error.without_url())
+    TransportError::new(kind, message).with_address(address)
 }

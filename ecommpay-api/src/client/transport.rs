@@ -141,13 +141,52 @@ impl TransportErrorKind {
 }
 
 /// A transport failure: no HTTP answer was received.
-#[derive(Debug, thiserror::Error)]
-#[error("{}: {message}", kind.describe())]
+///
+/// With an address, its message names it once (`cannot connect to http://127.0.0.1:9:
+/// Connection refused (os error 111)`, `no complete answer from https://api.ecommpay.com within
+/// the total timeout`).
+#[derive(Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
+    address: Option<String>,
     message: String,
-    #[source]
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(address) = &self.address else {
+            return write!(f, "{}: {}", self.kind.describe(), self.message);
+        };
+        match self.kind {
+            TransportErrorKind::Connect => write!(f, "cannot connect to {address}"),
+            TransportErrorKind::ConnectTimeout => {
+                write!(f, "no connection to {address} within the connect timeout")
+            }
+            TransportErrorKind::Timeout => {
+                write!(
+                    f,
+                    "no complete answer from {address} within the total timeout"
+                )
+            }
+            TransportErrorKind::Interrupted => {
+                write!(f, "the connection to {address} failed after sending")
+            }
+        }?;
+        if self.message.is_empty() {
+            Ok(())
+        } else {
+            write!(f, ": {}", self.message)
+        }
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl TransportError {
@@ -155,9 +194,16 @@ impl TransportError {
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
         Self {
             kind,
+            address: None,
             message: message.into(),
             source: None,
         }
+    }
+
+    /// The same failure naming the address it concerns (`http://127.0.0.1:9`; no path, no query).
+    pub fn with_address(mut self, address: impl Into<String>) -> Self {
+        self.address = Some(address.into());
+        self
     }
 
     /// The same failure with its underlying cause.

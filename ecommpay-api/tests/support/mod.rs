@@ -138,7 +138,7 @@ pub async fn refused_url() -> String {
 pub const ACCEPTED: &str = r#"{"status":"success","request_id":"61788f10d1fe-00000001","project_id":210,"payment_id":"order-1"}"#;
 
 pub fn key() -> SecretKey {
-    SecretKey::new(KEY)
+    SecretKey::new(KEY).unwrap()
 }
 
 pub fn gate(url: &str) -> Gate {

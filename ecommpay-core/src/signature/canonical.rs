@@ -1035,7 +1035,7 @@ mod tests {
         let members: Map<String, Value> = (0..50)
             .map(|i| (format!("k{}", 50 - i), json!(PAN)))
             .collect();
-        let key = crate::SecretKey::new("test-key");
+        let key = crate::SecretKey::new("test-key").unwrap();
         let message = Message(Value::Object(members));
         let options = super::super::SignOptions::new(super::super::MessageKind::GateRequest);
         // Streamed (natural order), and collected, reset and written again (a bytewise order).
@@ -1148,7 +1148,7 @@ mod streaming_and_depth {
 
     #[test]
     fn the_old_region_api_still_signs_right() {
-        let key = SecretKey::new("k");
+        let key = SecretKey::new("k").unwrap();
         let options = SignOptions::new(MessageKind::PaymentPage);
         let message = OldStyle(vec![("b", 1), ("a10", 2), ("a2", 3)]);
         let expected = sign_string("a2:3;a10:2;b:1", &key);
@@ -1186,7 +1186,7 @@ mod streaming_and_depth {
 
     #[test]
     fn any_depth_is_an_error_not_a_stack_overflow() {
-        let key = SecretKey::new("k");
+        let key = SecretKey::new("k").unwrap();
         let options = SignOptions::new(MessageKind::PaymentPage);
         with_nested(100_000, |value| {
             let mut writer = CanonicalWriter::new();

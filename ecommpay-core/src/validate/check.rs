@@ -214,13 +214,17 @@ fn push(out: &mut Vec<Violation>, path: impl Into<String>, kind: ViolationKind, 
     out.push(Violation::new(path, kind, message));
 }
 
+/// A missing message signature says what sets it: `validate()` answers whether a message is
+/// ready to send as it is (as `validate_json` and the exported schemas do), so it still
+/// requires the signature, but one validating before signing learns to sign first.
 pub fn required(path: &Path, out: &mut Vec<Violation>) {
-    push(
-        out,
-        path.render(),
-        ViolationKind::Required,
-        "is required".into(),
-    );
+    let path = path.render();
+    let message = if matches!(path.as_str(), "signature" | "general.signature") {
+        "is required: `sign(&key)` sets it, so sign before validating (the Gate client does both)"
+    } else {
+        "is required"
+    };
+    push(out, path, ViolationKind::Required, message.into());
 }
 
 pub fn forbidden(path: &Path, out: &mut Vec<Violation>) {

@@ -154,13 +154,8 @@ impl fmt::Display for OtherParameter {
 /// Facts a payload cannot show (e.g. that the card is a Visa card issued in Canada), supplied by
 /// the caller. Without them, conditions on facts are taken as not holding.
 ///
-/// ```
-/// use ecommpay_core::validate::Facts;
-///
-/// let facts = Facts::none().with("visa_card_issued_in_canada");
-/// assert!(facts.contains("visa_card_issued_in_canada"));
-/// assert!(!Facts::none().contains("visa_card_issued_in_canada"));
-/// ```
+// The example is doc-tested in `ecommpay-api`, with the paths a merchant writes.
+#[cfg_attr(not(doctest), doc = include_str!("../../examples-doc/facts.md"))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Facts(BTreeSet<String>);
 
@@ -185,6 +180,11 @@ impl Facts {
 }
 
 /// Requests and Payment Page parameter sets check themselves before anything is sent.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be validated",
+    label = "not a request or parameter set",
+    note = "a builder is not the request: call `.build()?` on it first"
+)]
 pub trait Validate {
     /// Validates with the given facts.
     fn validate_with(&self, facts: &Facts) -> Result<(), Violations>;

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 pub const KEY: &str = "mock-test-secret";
 
 pub fn key() -> SecretKey {
-    SecretKey::new(KEY)
+    SecretKey::new(KEY).unwrap()
 }
 
 /// `body` with `general.signature` set for the project's key.

@@ -28,12 +28,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let merchant_url = format!("http://{}", listener.local_addr()?);
     let mock = MockGate::start(
-        MockConfig::new(SecretKey::new(KEY))
+        MockConfig::new(SecretKey::new(KEY).unwrap())
             .callback_url(format!("{merchant_url}/ecommpay/callback")),
     )
     .await?;
     let app = App::new(Config {
-        key: SecretKey::new(KEY),
+        key: SecretKey::new(KEY).unwrap(),
         project_id: 120,
         gate_base_url: mock.base_url().to_owned(),
         return_base_url: format!("{merchant_url}/return"),
@@ -60,7 +60,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let url = PaymentPageUrl::from_serialize(&params)?
         .with_base_url(format!("{}/payment", mock.base_url()))
-        .to_url(&SecretKey::new(KEY))?;
+        .to_url(&SecretKey::new(KEY).unwrap())?;
     println!(
         "{}",
         serde_json::json!({"url": url, "merchant_url": merchant_url, "payment_id": PAYMENT_ID})

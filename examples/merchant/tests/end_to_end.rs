@@ -54,7 +54,7 @@ async fn run() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let merchant_url = format!("http://{}", listener.local_addr().unwrap());
     let mock = MockGate::start(
-        MockConfig::new(SecretKey::new(KEY))
+        MockConfig::new(SecretKey::new(KEY).unwrap())
             .callback_url(format!("{merchant_url}/ecommpay/callback"))
             // The platform's schedule, 1000 times faster: its 10 s gap is 10 ms.
             .time_scale(1000.0),
@@ -63,7 +63,7 @@ async fn run() {
     .unwrap();
 
     let app = App::new(Config {
-        key: SecretKey::new(KEY),
+        key: SecretKey::new(KEY).unwrap(),
         project_id: 210,
         gate_base_url: mock.base_url().to_owned(),
         return_base_url: format!("{merchant_url}/return"),

@@ -28,7 +28,7 @@ fn database(name: &str) -> PathBuf {
 /// The merchant on loopback; its base URL.
 async fn merchant(name: &str, limits: ServeLimits) -> (App, String) {
     let app = App::new(Config {
-        key: SecretKey::new(KEY),
+        key: SecretKey::new(KEY).unwrap(),
         project_id: 210,
         // No order is opened here: the Gate is never called.
         gate_base_url: "http://127.0.0.1:9".into(),
@@ -66,7 +66,7 @@ fn callback(
     }
     let signature = sign_value(
         &body,
-        &SecretKey::new(KEY),
+        &SecretKey::new(KEY).unwrap(),
         SignOptions::new(MessageKind::Callback),
     )
     .unwrap();
@@ -222,7 +222,7 @@ async fn a_late_callback_never_moves_an_order_backwards() {
 async fn a_restarted_merchant_does_not_process_a_delivery_again() {
     let path = database("restart");
     let config = || Config {
-        key: SecretKey::new(KEY),
+        key: SecretKey::new(KEY).unwrap(),
         project_id: 210,
         gate_base_url: "http://127.0.0.1:9".into(),
         return_base_url: "http://127.0.0.1:9/return".into(),
@@ -291,7 +291,7 @@ async fn a_stalled_connection_is_closed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stop_finishes_while_a_client_holds_half_a_request() {
     let app = App::new(Config {
-        key: SecretKey::new(KEY),
+        key: SecretKey::new(KEY).unwrap(),
         project_id: 210,
         gate_base_url: "http://127.0.0.1:9".into(),
         return_base_url: "http://127.0.0.1:9/return".into(),

@@ -40,7 +40,13 @@ fn conversion(ty: &RustType, types: &TypeIndex) -> Conversion {
 fn setter(field: &StructField, types: &TypeIndex) -> TokenStream {
     let ident = format_ident!("{}", field.rust_name);
     let ty = type_tokens(&field.ty);
-    let doc = format!(" Sets `{}`.", field.json_name);
+    // The field's own documentation, so that a reader of the builder need not go to the struct.
+    let mut lines = vec![format!("Sets `{}`.", field.json_name)];
+    if !field.doc.is_empty() {
+        lines.push(String::new());
+        lines.extend(field.doc.iter().cloned());
+    }
+    let doc = super::docs(&lines);
     let (generics, slot) = match conversion(&field.ty, types) {
         Conversion::Into => (
             quote!(<V: Into<#ty>>),
@@ -65,7 +71,7 @@ fn setter(field: &StructField, types: &TypeIndex) -> TokenStream {
         Conversion::Into | Conversion::Integer => quote!(),
     };
     quote! {
-        #[doc = #doc]
+        #doc
         pub fn #ident #generics (mut self, value: V) -> Self #bound {
             self.#ident = #slot;
             self
@@ -85,6 +91,24 @@ pub(super) fn builder_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
     let declared: Vec<&str> = s.fields.iter().map(|f| f.json_name.as_str()).collect();
     let setters = s.fields.iter().map(|f| setter(f, types));
     // A required field that can take one value only is set from the start.
+    let preset = |f: &StructField| match &f.ty {
+        RustType::Named(ty) => !f.optional && types.only_value(ty).is_some(),
+        _ => false,
+    };
+    let to_set: Vec<String> = s
+        .fields
+        .iter()
+        .filter(|f| !f.optional && !preset(f))
+        .map(|f| format!("`{}`", f.rust_name))
+        .collect();
+    let builder_doc = if to_set.is_empty() {
+        format!(" Builder of [`{type_name}`]: every field is optional.")
+    } else {
+        format!(
+            " Builder of [`{type_name}`]. Required: {}; `build()` names each one left unset.",
+            to_set.join(", ")
+        )
+    };
     let presets = s.fields.iter().filter(|f| !f.optional).filter_map(|f| {
         let RustType::Named(ty) = &f.ty else {
             return None;
@@ -129,7 +153,7 @@ pub(super) fn builder_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
             }
         }
 
-        #[doc = concat!(" Builder of [`", #type_name, "`].")]
+        #[doc = #builder_doc]
         #[derive(Clone, Debug, Default)]
         pub struct #builder {
             #(#slots)*

@@ -117,6 +117,7 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, String> {
     }];
     let types = TypeIndex::new(&modules);
     let has_shared = modules.iter().any(|m| m.name == SHARED_MODULE);
+    let gates = shared_gates(ir, &modules);
     for module in &modules {
         let operations: Vec<&OperationIr> = ir
             .methods
@@ -126,10 +127,78 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, String> {
             .unwrap_or_default();
         files.push(GeneratedFile {
             name: format!("{}.rs", module.name),
-            contents: format_tokens(module_file(module, &operations, &types, has_shared)?)?,
+            contents: format_tokens(module_file(
+                module,
+                &operations,
+                &types,
+                has_shared,
+                &gates,
+            )?)?,
         });
     }
     Ok(files)
+}
+
+/// The `cfg` of each item of the shared module that not every payment method uses: the features
+/// of the methods whose types refer to it, directly or through other shared items, so that a
+/// crate with one method compiles that method's shared types and no others.
+fn shared_gates(ir: &Ir, modules: &[RustModule]) -> BTreeMap<String, TokenStream> {
+    let Some(shared) = modules.iter().find(|m| m.name == SHARED_MODULE) else {
+        return BTreeMap::new();
+    };
+    let refers = |item: &Item| -> Vec<String> {
+        let mut names = Vec::new();
+        if let Item::Struct(s) = item {
+            for field in &s.fields {
+                named(&field.ty, &mut names);
+            }
+        }
+        names.retain(|name| shared.items.iter().any(|i| i.name() == name));
+        names
+    };
+    let mut users: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for method in &ir.methods {
+        let Some(module) = modules.iter().find(|m| m.name == method.id) else {
+            continue;
+        };
+        let mut pending: Vec<String> = module.items.iter().flat_map(&refers).collect();
+        while let Some(name) = pending.pop() {
+            if users.entry(name.clone()).or_default().insert(&method.id)
+                && let Some(item) = shared.items.iter().find(|i| i.name() == name)
+            {
+                pending.extend(refers(item));
+            }
+        }
+    }
+    users
+        .into_iter()
+        .filter(|(_, methods)| methods.len() < ir.methods.len())
+        .map(|(name, methods)| {
+            let features: Vec<String> = methods.iter().map(|m| method_feature(m)).collect();
+            let gate = quote! {
+                #[cfg(any(#(feature = #features),*))]
+                #[cfg_attr(docsrs, doc(cfg(any(#(feature = #features),*))))]
+            };
+            (name, gate)
+        })
+        .collect()
+}
+
+/// The names of the generated types `ty` is made of.
+fn named(ty: &RustType, out: &mut Vec<String>) {
+    match ty {
+        RustType::Named(name) => out.push(name.clone()),
+        RustType::Vec(inner) | RustType::ObjectOrString(inner) => named(inner, out),
+        _ => {}
+    }
+}
+
+/// Every item of `tokens` behind `gate`.
+fn gated(tokens: TokenStream, gate: &TokenStream) -> Result<TokenStream, String> {
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let items = file.items.iter().map(|item| quote!(#gate #item));
+    Ok(quote!(#(#items)*))
 }
 
 pub(super) fn format_tokens(tokens: TokenStream) -> Result<String, String> {
@@ -174,11 +243,22 @@ pub(super) fn module_file(
     operations: &[&OperationIr],
     types: &TypeIndex,
     has_shared: bool,
+    shared_gates: &BTreeMap<String, TokenStream>,
 ) -> Result<TokenStream, String> {
-    let items = module.items.iter().map(|item| match item {
-        Item::Struct(s) => struct_tokens(s, types),
-        Item::Enum(e) => enum_tokens(e),
-    });
+    let items = module
+        .items
+        .iter()
+        .map(|item| {
+            let tokens = match item {
+                Item::Struct(s) => struct_tokens(s, types),
+                Item::Enum(e) => enum_tokens(e),
+            };
+            match shared_gates.get(item.name()) {
+                Some(gate) if module.name == SHARED_MODULE => gated(tokens, gate),
+                _ => Ok(tokens),
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let mut table = ShapeTable::default();
     let mut fns = ValidatorFns::default();
     let mut schemas = Vec::new();

@@ -26,11 +26,16 @@ pub(super) fn mod_file(ir: &Ir, modules: &[RustModule]) -> TokenStream {
         let name = format_ident!("{}", m.name);
         let doc = docs(&m.doc);
         let file = format!("/generated/{}.rs", m.name);
+        // The module also carries its feature's badge in docs built with `--cfg docsrs`.
         let gate = ir
             .methods
             .iter()
             .any(|method| method.id == m.name)
-            .then(|| feature_gate(&m.name));
+            .then(|| {
+                let gate = feature_gate(&m.name);
+                let feature = method_feature(&m.name);
+                quote!(#gate #[cfg_attr(docsrs, doc(cfg(feature = #feature)))])
+            });
         quote! {
             #doc
             #gate

@@ -103,7 +103,16 @@ pub fn emit(ir: &Ir, schemas: &[SchemaFile]) -> Value {
     let mut tags: Vec<Value> = ir
         .methods
         .iter()
-        .map(|m| json!({"name": m.id, "description": format!("{}: {} ({})", m.name, m.title, m.document)}))
+        // The method's English name and what it is, as the generated crate's module docs say it
+        // (the document's title may be Russian, and its file name is bookkeeping).
+        .map(|m| {
+            let name = m.name.trim_end_matches('.');
+            let description = match &m.description {
+                Some(d) => format!("{name}. {}", d.trim()),
+                None => format!("{name}."),
+            };
+            json!({"name": m.id, "description": description})
+        })
         .collect();
     tags.push(json!({"name": "payment_page", "description": "The Payment Page, the platform's hosted form."}));
 

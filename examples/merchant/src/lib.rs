@@ -44,7 +44,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use ecommpay_api::callback::CallbackPaymentStatus;
@@ -381,14 +381,10 @@ async fn order_status(State(app): State<App>, Path(id): Path<String>) -> Respons
 }
 
 async fn callback(State(app): State<App>, body: Bytes) -> Response {
-    let answer = off_the_workers(move || app.receive_callback(&body)).await;
-    let status = StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        [(header::CONTENT_TYPE, Answer::CONTENT_TYPE)],
-        answer.body(),
-    )
-        .into_response()
+    // The `http` feature turns the endpoint's answer into the response axum sends.
+    off_the_workers(move || app.receive_callback(&body))
+        .await
+        .into()
 }
 
 /// Runs a store call where blocking is allowed (SQLite and the pool wait), not on the async

@@ -8,7 +8,7 @@ extern crate self as ecommpay_api;
 
 pub use ecommpay_core::{
     Action, Interface, builder, excerpt, formats, natural, operation, payment_page, secret,
-    validate, wire,
+    validate, values, wire,
 };
 
 /// Signatures: the canonical form, signing and verification, and `#[derive(Canonical)]`.

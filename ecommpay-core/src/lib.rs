@@ -34,6 +34,8 @@ pub mod signature;
 #[cfg(feature = "runtime")]
 pub mod validate;
 #[cfg(feature = "runtime")]
+pub mod values;
+#[cfg(feature = "runtime")]
 pub mod wire;
 
 #[cfg(feature = "runtime")]

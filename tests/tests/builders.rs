@@ -412,10 +412,12 @@ fn callback_enums_keep_unknown_values() {
     let callback: Callback =
         serde_json::from_value(json.clone()).expect("an unknown status is kept");
     let status = callback.payment.as_ref().and_then(|p| p.status.clone());
-    assert_eq!(
-        status,
-        Some(CallbackPaymentStatus::Unknown("something_new".into()))
-    );
+    // Text makes an open enum without failing; an unlisted value is kept, opaque.
+    assert_eq!(status, Some(CallbackPaymentStatus::from("something_new")));
+    match status.as_ref() {
+        Some(CallbackPaymentStatus::Unknown(value)) => assert_eq!(value.as_str(), "something_new"),
+        other => panic!("kept as unknown: {other:?}"),
+    }
     assert_eq!(status.unwrap().as_str(), "something_new");
     assert_eq!(
         serde_json::to_value(&callback).unwrap(),
@@ -423,8 +425,25 @@ fn callback_enums_keep_unknown_values() {
         "round-trips unchanged"
     );
     assert_eq!(
-        "success".parse::<CallbackPaymentStatus>(),
-        Ok(CallbackPaymentStatus::Success)
+        CallbackPaymentStatus::from("success"),
+        CallbackPaymentStatus::Success
+    );
+}
+
+#[test]
+fn a_closed_enum_says_what_it_expected() {
+    use ecommpay_api::paypal::RecurringType;
+    assert_eq!(RecurringType::try_from("R"), Ok(RecurringType::R));
+    let error = RecurringType::try_from("Z").unwrap_err();
+    assert_eq!(error.type_name(), "RecurringType");
+    assert_eq!(error.value(), "Z");
+    assert_eq!(error.expected(), RecurringType::VALUES);
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "unknown RecurringType \"Z\": expected one of {}",
+            RecurringType::VALUES.join(", ")
+        )
     );
 }
 

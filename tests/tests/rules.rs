@@ -7,7 +7,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use ecommpay_api::{Facts, ViolationKind as K};
+use ecommpay_api::{Fact, Facts, ViolationKind as K};
 use serde_json::{Value, json};
 
 use support::{example_json, schema_errors, set_path};
@@ -125,7 +125,7 @@ fn pix_payout_needs_email_or_phone() {
 #[test]
 fn partial_refund_needs_amount_and_currency() {
     const OP: &str = "paypal.gate.refund";
-    let partial = Facts::none().with("refund_is_partial");
+    let partial = Facts::none().with(Fact::RefundIsPartial);
     let base = example_json("paypal-gate-refund-request");
     valid(OP, &base);
     expect(OP, &base, &partial, &[], Schema::Agrees);
@@ -170,7 +170,7 @@ fn card_payout_params() -> Value {
 #[test]
 fn visa_card_issued_in_canada_needs_the_recipient_address() {
     const OP: &str = "card_payout.payment_page.payout";
-    let canada = Facts::none().with("visa_card_issued_in_canada");
+    let canada = Facts::none().with(Fact::VisaCardIssuedInCanada);
     let base = card_payout_params();
     valid(OP, &base);
     expect(
@@ -284,7 +284,7 @@ fn pix_submethod_needs_customer_country_br() {
     expect(
         OP,
         &no_options,
-        &Facts::none().with("astropay_pix_button_chosen"),
+        &Facts::none().with(Fact::AstropayPixButtonChosen),
         &[("customer_country", K::AllowedValues)],
         Schema::Blind,
     );
@@ -774,7 +774,7 @@ fn the_mode_is_fixed_by_the_operation() {
 fn an_unknown_fact_is_a_violation_never_a_silent_no_op() {
     let entry = ecommpay_api::operation("astropay.gate.sale").expect("a known operation");
     let payload = example_json("astropay-gate-sale-request");
-    let violations = entry.validate_json(&payload, &Facts::none().with("refund_is_partal"));
+    let violations = entry.validate_json(&payload, &Facts::none().with_name("refund_is_partal"));
     assert_eq!(violations.len(), 1, "{violations:?}");
     assert_eq!(violations[0].kind, K::UnknownFact);
     assert!(
@@ -787,7 +787,7 @@ fn an_unknown_fact_is_a_violation_never_a_silent_no_op() {
     assert!(ecommpay_api::FACTS.contains(&"refund_is_partial"));
     assert!(
         entry
-            .validate_json(&payload, &Facts::none().with("refund_is_partial"))
+            .validate_json(&payload, &Facts::none().with(Fact::RefundIsPartial))
             .is_empty()
     );
 }

@@ -9,7 +9,7 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use ecommpay_api::{FACTS, Facts, OPERATIONS, OperationEntry};
+use ecommpay_api::{FACTS, Fact, Facts, OPERATIONS, OperationEntry};
 use ecommpay_tests::mutate::{Rng, mutate_json};
 use serde_json::Value;
 
@@ -53,9 +53,10 @@ fn compare(entry: &OperationEntry, payload: &Value, facts: &Facts, counts: &mut 
 
 #[test]
 fn typed_and_json_validators_agree_on_examples_and_mutations() {
-    let all_facts = FACTS
+    let all_facts = Fact::ALL
         .iter()
         .fold(Facts::none(), |facts, fact| facts.with(*fact));
+    assert_eq!(Fact::ALL.len(), FACTS.len(), "one variant per fact");
     let fact_sets = [Facts::none(), all_facts];
     let mut bases: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for case in cases(&load_spec()) {

@@ -75,7 +75,7 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
     let facts = args
         .facts
         .iter()
-        .fold(Facts::none(), |facts, f| facts.with(f.clone()));
+        .fold(Facts::none(), |facts, f| facts.with_name(f.clone()));
     let violations = entry.validate_json(&payload, &facts);
     let others = entry.other_parameters(&payload);
     let mut errors = violations.len();

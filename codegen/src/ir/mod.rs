@@ -93,11 +93,18 @@ impl IrError {
     }
 }
 
+/// A fact a payload cannot show (that the card is a Visa card issued in Canada).
+#[derive(Clone, Debug)]
+pub struct FactIr {
+    pub id: String,
+    pub description: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct Ir {
     pub methods: Vec<MethodIr>,
-    /// The facts a payload cannot show, by id, in spec order.
-    pub facts: Vec<String>,
+    /// The facts a payload cannot show, in spec order.
+    pub facts: Vec<FactIr>,
     /// Every field any callback of any method shows: the typed `Callback`.
     pub callback: ShapeIr,
 }
@@ -183,7 +190,14 @@ pub fn build(spec: &LoadedSpec) -> Result<Ir, Diagnostics> {
     }
     let mut callback = callback.unwrap_or(ShapeIr { fields: Vec::new() });
     relax(&mut callback);
-    let facts = index.facts.keys().map(|id| (*id).to_owned()).collect();
+    let facts = index
+        .facts
+        .values()
+        .map(|(fact, _)| FactIr {
+            id: fact.id.clone(),
+            description: fact.description.clone(),
+        })
+        .collect();
     Ok(Ir {
         methods,
         facts,

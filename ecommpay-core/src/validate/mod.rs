@@ -164,8 +164,17 @@ impl Facts {
         Facts::default()
     }
 
-    pub fn with(mut self, fact: impl Into<String>) -> Self {
-        self.0.insert(fact.into());
+    /// With `fact` (the generated `Fact` enum: `Fact::VisaCardIssuedInCanada`).
+    pub fn with(mut self, fact: impl FactName) -> Self {
+        self.0.insert(fact.name().to_owned());
+        self
+    }
+
+    /// With a fact named in text from outside the program (a command-line flag, a configuration
+    /// file). A name the spec does not know is kept: validation reports it as unknown instead of
+    /// ignoring it.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.0.insert(name.into());
         self
     }
 
@@ -177,6 +186,18 @@ impl Facts {
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(String::as_str)
     }
+}
+
+/// A fact the spec knows, by name: implemented by the generated `Fact` enum (one variant per
+/// fact), so that a misspelt fact does not compile.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a fact the spec knows",
+    label = "not a `Fact`",
+    note = "name a fact with the generated enum (`Fact::VisaCardIssuedInCanada`); a name read from outside the program goes through `Facts::with_name`"
+)]
+pub trait FactName: Copy {
+    /// The fact's name in the spec (`visa_card_issued_in_canada`).
+    fn name(self) -> &'static str;
 }
 
 /// Requests and Payment Page parameter sets check themselves before anything is sent.

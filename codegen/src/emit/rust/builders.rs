@@ -155,6 +155,7 @@ pub(super) fn builder_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
 
         #[doc = #builder_doc]
         #[derive(Clone, Debug, Default)]
+        #[must_use = "a builder makes nothing until `.build()` is called"]
         pub struct #builder {
             #(#slots)*
             extra: crate::builder::Others,

@@ -25,28 +25,69 @@ pub(super) fn enum_tokens(e: &EnumDef) -> TokenStream {
         let json = &v.json;
         quote!(#json => Ok(#name::#ident),)
     });
-    let expected = e
-        .variants
-        .iter()
-        .map(|v| v.json.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let expected = e.variants.iter().map(|v| v.json.as_str());
     let enum_name = &e.name;
-    let (unknown_variant, unknown_str, unknown_parse) = if e.open {
+    let values = (!e.open).then(|| {
+        quote! {
+            /// The values it takes, as sent on the wire.
+            pub const VALUES: &'static [&'static str] = &[#(#expected),*];
+        }
+    });
+    let (unknown_variant, unknown_str, conversions) = if e.open {
         (
             quote! {
                 /// A value the documents do not list, kept as received.
-                Unknown(String),
+                Unknown(crate::values::UnknownVariant),
             },
-            quote!(#name::Unknown(other) => other,),
-            quote!(other => Ok(#name::Unknown(other.to_owned())),),
+            quote!(#name::Unknown(other) => other.as_str(),),
+            open_conversions(&name, e),
         )
     } else {
         (
             quote!(),
             quote!(),
-            quote!(other => Err(format!("unknown {} {}: expected one of {}", #enum_name, crate::excerpt::Excerpt(other), #expected)),),
+            quote! {
+                impl std::str::FromStr for #name {
+                    type Err = crate::values::UnknownValue;
+                    fn from_str(s: &str) -> Result<Self, crate::values::UnknownValue> {
+                        match s {
+                            #(#from_str)*
+                            other => Err(crate::values::UnknownValue::new(#enum_name, other, #name::VALUES)),
+                        }
+                    }
+                }
+
+                impl TryFrom<&str> for #name {
+                    type Error = crate::values::UnknownValue;
+                    fn try_from(s: &str) -> Result<Self, crate::values::UnknownValue> {
+                        s.parse()
+                    }
+                }
+
+                impl TryFrom<String> for #name {
+                    type Error = crate::values::UnknownValue;
+                    fn try_from(s: String) -> Result<Self, crate::values::UnknownValue> {
+                        s.parse()
+                    }
+                }
+            },
         )
+    };
+    let visit = if e.open {
+        quote! {
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<#name, E> {
+                Ok(s.into())
+            }
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<#name, E> {
+                Ok(s.into())
+            }
+        }
+    } else {
+        quote! {
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<#name, E> {
+                s.parse().map_err(E::custom)
+            }
+        }
     };
     quote! {
         #doc
@@ -58,6 +99,8 @@ pub(super) fn enum_tokens(e: &EnumDef) -> TokenStream {
         }
 
         impl #name {
+            #values
+
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
                 match self {
@@ -67,29 +110,7 @@ pub(super) fn enum_tokens(e: &EnumDef) -> TokenStream {
             }
         }
 
-        impl std::str::FromStr for #name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
-                match s {
-                    #(#from_str)*
-                    #unknown_parse
-                }
-            }
-        }
-
-        impl TryFrom<&str> for #name {
-            type Error = String;
-            fn try_from(s: &str) -> Result<Self, String> {
-                s.parse()
-            }
-        }
-
-        impl TryFrom<String> for #name {
-            type Error = String;
-            fn try_from(s: String) -> Result<Self, String> {
-                s.parse()
-            }
-        }
+        #conversions
 
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -105,14 +126,61 @@ pub(super) fn enum_tokens(e: &EnumDef) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<De: serde::Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
-                let value = String::deserialize(deserializer)?;
-                value.parse().map_err(serde::de::Error::custom)
+                struct Text;
+                impl serde::de::Visitor<'_> for Text {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    #visit
+                }
+                deserializer.deserialize_str(Text)
             }
         }
 
         impl crate::signature::Canonical for #name {
             fn write_canonical(&self, out: &mut crate::signature::CanonicalWriter) -> Result<(), crate::signature::CanonicalError> {
                 self.as_str().write_canonical(out)
+            }
+        }
+    }
+}
+
+/// An open enum is made from any text: a value the documents list becomes its variant, any
+/// other is kept in `Unknown`.
+fn open_conversions(name: &proc_macro2::Ident, e: &EnumDef) -> TokenStream {
+    let arms: Vec<TokenStream> = e
+        .variants
+        .iter()
+        .map(|v| {
+            let ident = format_ident!("{}", v.ident);
+            let json = &v.json;
+            quote!(#json => #name::#ident,)
+        })
+        .collect();
+    quote! {
+        impl From<&str> for #name {
+            fn from(s: &str) -> Self {
+                match s {
+                    #(#arms)*
+                    other => #name::Unknown(crate::values::UnknownVariant::new(other.to_owned())),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(s: String) -> Self {
+                match s.as_str() {
+                    #(#arms)*
+                    _ => #name::Unknown(crate::values::UnknownVariant::new(s)),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
+                Ok(s.into())
             }
         }
     }

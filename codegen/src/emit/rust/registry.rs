@@ -83,13 +83,49 @@ pub(super) fn mod_file(ir: &Ir, modules: &[RustModule]) -> TokenStream {
                 }
             }
         });
-    let facts = &ir.facts;
+    let facts: Vec<&str> = ir.facts.iter().map(|f| f.id.as_str()).collect();
+    let variants: Vec<proc_macro2::Ident> = ir
+        .facts
+        .iter()
+        .map(|f| format_ident!("{}", crate::ir::naming::pascal(&f.id)))
+        .collect();
+    let variant_docs = ir
+        .facts
+        .iter()
+        .map(|f| format!(" {}", f.description.trim()));
     quote! {
         #(#mods)*
 
         /// The facts a payload cannot show that the spec's rules depend on, by id: the names
         /// [`Facts`](crate::validate::Facts) may hold.
         pub static FACTS: &[&str] = &[#(#facts),*];
+
+        /// A fact a payload cannot show that the spec's rules depend on: what
+        /// [`Facts::with`](crate::validate::Facts::with) takes, so that a misspelt fact does not
+        /// compile.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Fact {
+            #(#[doc = #variant_docs] #variants,)*
+        }
+
+        impl Fact {
+            /// Every fact, in spec order.
+            pub const ALL: &'static [Fact] = &[#(Fact::#variants),*];
+
+            /// The fact's name in the spec (`visa_card_issued_in_canada`).
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    #(Fact::#variants => #facts,)*
+                }
+            }
+        }
+
+        impl crate::validate::FactName for Fact {
+            fn name(self) -> &'static str {
+                self.as_str()
+            }
+        }
 
         /// Every operation of the spec, in document order (of the payment methods enabled).
         pub static OPERATIONS: &[crate::operation::OperationEntry] = &[#(#entries),*];

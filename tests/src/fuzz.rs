@@ -63,6 +63,8 @@ pub fn callback_resigned(data: &[u8]) {
             CallbackError::Deserialize { .. }
             | CallbackError::AmbiguousKey { .. }
             | CallbackError::TooDeep { .. }
+            | CallbackError::TooManyValues { .. }
+            | CallbackError::CanonicalTooLong { .. }
             | CallbackError::TooLarge { .. },
         ) => {}
         Err(error) => panic!("a correctly signed callback was refused: {error}"),

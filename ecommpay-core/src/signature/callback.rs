@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::error::CallbackError;
-use super::tree::{self, KeptSignature, Node, ParseError, TreeFailure};
+use super::tree::{self, KeptSignature, Node, ParseError, TreeFailure, TreeLimits};
 use super::{
     CanonicalWriter, GENERAL_KEY, SIGNATURE_KEY, SignatureLocation, SignatureRemoval, SortOrder,
     decode_signature_text, error::MalformedSignature, mac_over,
@@ -15,20 +15,46 @@ use super::{
 use crate::secret::SecretKey;
 
 /// Default [`CallbackLimits::max_body_bytes`]: 1 MiB (the platform's callbacks are a few KiB).
+/// The one size limit of callbacks: the webhook endpoint and the CLI use it too.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
 /// Default [`CallbackLimits::max_depth`] (the platform's callbacks nest four or five levels).
 pub const DEFAULT_MAX_DEPTH: usize = 32;
 /// The largest [`CallbackLimits::max_depth`] honoured; larger settings are lowered to it.
 pub const MAX_CALLBACK_DEPTH: usize = 100;
+/// Default [`CallbackLimits::max_values`] (the documents' callbacks hold 20 to 60 values).
+pub const DEFAULT_MAX_VALUES: usize = 10_000;
+/// How much longer than the body limit its canonical form may be
+/// ([`CallbackLimits::max_canonical_bytes`]).
+const CANONICAL_BYTES_PER_BODY_BYTE: usize = 4;
 
-/// Bounds on what a callback may cost before it is rejected.
+/// Bounds on what a callback may cost before its signature is known, each refused with its own
+/// [`CallbackError`] naming the limit. With the defaults any body, whatever its shape, is
+/// accepted or refused in a few milliseconds and a few megabytes: the tree of a body holds at
+/// most [`CallbackLimits::max_values`] nodes, and the text the MAC reads is bounded too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CallbackLimits {
-    /// Longest body accepted, in bytes; checked before any parsing.
+    /// Longest body accepted, in bytes; checked before any parsing ([`CallbackError::TooLarge`]).
+    /// Its canonical form may be at most four times as long
+    /// ([`CallbackLimits::max_canonical_bytes`]).
     pub max_body_bytes: usize,
     /// Deepest nesting of arrays and objects accepted (the top-level object is depth 1); at most
-    /// [`MAX_CALLBACK_DEPTH`].
+    /// [`MAX_CALLBACK_DEPTH`] ([`CallbackError::TooDeep`]).
     pub max_depth: usize,
+    /// Most values a body may hold, counting every scalar, array and object, the top-level
+    /// object included ([`CallbackError::TooManyValues`]), checked while parsing: 1 MiB of `{}`
+    /// or `1` is refused after this many values, not parsed whole.
+    pub max_values: usize,
+}
+
+impl CallbackLimits {
+    /// Longest canonical form accepted (the paths and values the MAC reads, which repeat a
+    /// path before each value and so can be far longer than the body): four times
+    /// [`CallbackLimits::max_body_bytes`], checked on the parsed tree before the MAC reads any
+    /// of it ([`CallbackError::CanonicalTooLong`]).
+    pub fn max_canonical_bytes(&self) -> usize {
+        self.max_body_bytes
+            .saturating_mul(CANONICAL_BYTES_PER_BODY_BYTE)
+    }
 }
 
 impl Default for CallbackLimits {
@@ -36,6 +62,7 @@ impl Default for CallbackLimits {
         Self {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_depth: DEFAULT_MAX_DEPTH,
+            max_values: DEFAULT_MAX_VALUES,
         }
     }
 }
@@ -62,6 +89,12 @@ impl CallbackOptions {
         self
     }
 
+    /// The same options with another largest number of values.
+    pub fn with_max_values(mut self, values: usize) -> Self {
+        self.limits.max_values = values;
+        self
+    }
+
     /// The same options with another sort order.
     pub fn with_order(mut self, order: SortOrder) -> Self {
         self.order = order;
@@ -77,14 +110,16 @@ impl CallbackOptions {
 ///    checked before any parsing;
 /// 2. it is parsed once, into a tree whose strings borrow from the body: strict JSON
 ///    ([`CallbackError::NotJson`]), containers at most [`CallbackLimits::max_depth`] deep
-///    ([`CallbackError::TooDeep`]), no key twice in any object ([`CallbackError::DuplicateKey`]:
+///    ([`CallbackError::TooDeep`]), at most [`CallbackLimits::max_values`] values
+///    ([`CallbackError::TooManyValues`]), no key twice in any object ([`CallbackError::DuplicateKey`]:
 ///    the platform never sends one, and where readers disagree on which duplicate wins, one of
 ///    them would read a value the signature did not cover), no key that makes a canonical path
 ///    ambiguous ([`CallbackError::AmbiguousKey`]), an object at the top
 ///    ([`CallbackError::NotAnObject`]);
 /// 3. the signature is found ([`CallbackError::MissingSignature`]), decoded
-///    ([`CallbackError::MalformedSignature`]), and compared in constant time with HMAC-SHA512
-///    of the canonical form written from the tree under the key's prepared state
+///    ([`CallbackError::MalformedSignature`]), the length of the canonical form is checked
+///    ([`CallbackError::CanonicalTooLong`]), and the signature compared in constant time with
+///    HMAC-SHA512 of the canonical form written from the tree under the key's prepared state
 ///    ([`CallbackError::Canonical`], [`CallbackError::Mismatch`]);
 /// 4. what the signature cannot see is pruned from the tree (below), and the typed value is
 ///    deserialized from the same tree ([`CallbackError::Deserialize`]).
@@ -175,7 +210,11 @@ fn verify_tree<'a>(
         });
     }
     let max_depth = limits.max_depth.min(MAX_CALLBACK_DEPTH);
-    let root = tree::parse(raw, max_depth).map_err(|error| match error {
+    let tree_limits = TreeLimits {
+        max_depth,
+        max_values: limits.max_values,
+    };
+    let root = tree::parse(raw, tree_limits).map_err(|error| match error {
         ParseError::Json(error) => CallbackError::NotJson(error),
         ParseError::Tree(located) => match located.failure {
             TreeFailure::Duplicate => CallbackError::DuplicateKey {
@@ -185,6 +224,9 @@ fn verify_tree<'a>(
                 path: located.path(),
             },
             TreeFailure::TooDeep => CallbackError::TooDeep { limit: max_depth },
+            TreeFailure::TooManyValues => CallbackError::TooManyValues {
+                limit: limits.max_values,
+            },
         },
     })?;
     let found = root.kind();
@@ -215,6 +257,12 @@ fn verify_tree<'a>(
     };
     let expected = decode_signature_text(text)
         .map_err(|reason| CallbackError::MalformedSignature { location, reason })?;
+    let max_canonical = limits.max_canonical_bytes();
+    if tree::canonical_len(&members, max_canonical).is_none() {
+        return Err(CallbackError::CanonicalTooLong {
+            limit: max_canonical,
+        });
+    }
 
     // The thread's writer, reused (see `with_thread_writer`): it streams the entries whose
     // place is settled straight into the MAC.

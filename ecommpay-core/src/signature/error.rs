@@ -131,6 +131,22 @@ pub enum CallbackError {
         /// The limit ([`super::CallbackLimits::max_depth`]).
         limit: usize,
     },
+    /// The body holds more values (scalars, arrays and objects, the top-level object included)
+    /// than the limit.
+    #[error("the callback body holds more than {limit} values (arrays, objects and scalars)")]
+    TooManyValues {
+        /// The limit ([`super::CallbackLimits::max_values`]).
+        limit: usize,
+    },
+    /// The canonical form of the body (the text its signature covers, a path before every
+    /// value) would be longer than the limit: refused before any of it is written.
+    #[error(
+        "the callback body's canonical form would be longer than {limit} bytes (paths repeated before each value)"
+    )]
+    CanonicalTooLong {
+        /// The limit ([`super::CallbackLimits::max_canonical_bytes`]).
+        limit: usize,
+    },
     /// An object of the body has the same key twice: refused before anything else, since the
     /// platform never sends one and readers disagree on which one counts.
     #[error("the callback body has the key {} twice", Excerpt(.path))]

@@ -9,10 +9,10 @@
 
 use std::borrow::Cow;
 
-use super::tree::{Node, has_duplicate_key, is_ambiguous_key};
+use super::tree::{Node, TreeLimits, has_duplicate_key, is_ambiguous_key};
 
 /// The tree of `raw` when it is in the subset, else `None` (ask the reference parser).
-pub(super) fn parse(raw: &[u8], max_depth: usize) -> Option<Node<'_>> {
+pub(super) fn parse(raw: &[u8], limits: TreeLimits) -> Option<Node<'_>> {
     // One check of the whole body instead of one per string; outside strings only ASCII is
     // accepted below, so this is the same as every string being UTF-8.
     let text = std::str::from_utf8(raw).ok()?;
@@ -20,7 +20,10 @@ pub(super) fn parse(raw: &[u8], max_depth: usize) -> Option<Node<'_>> {
         text,
         bytes: raw,
         at: 0,
-        max_depth,
+        max_depth: limits.max_depth,
+        values_left: limits.max_values,
+        elements: Vec::new(),
+        members: Vec::new(),
     };
     parser.skip_whitespace();
     if parser.peek()? != b'{' {
@@ -36,6 +39,13 @@ struct Parser<'a> {
     bytes: &'a [u8],
     at: usize,
     max_depth: usize,
+    /// How many more values the body may hold.
+    values_left: usize,
+    /// The elements and members of the containers being parsed, innermost last: each container
+    /// takes its own off the top into a vector of exactly their number, so no container keeps
+    /// spare capacity and an empty one allocates nothing.
+    elements: Vec<Node<'a>>,
+    members: Vec<(Cow<'a, str>, Node<'a>)>,
 }
 
 impl<'a> Parser<'a> {
@@ -65,6 +75,7 @@ impl<'a> Parser<'a> {
 
     /// A value at container depth `depth` (the top-level object is at 0, as in the reference).
     fn value(&mut self, depth: usize) -> Option<Node<'a>> {
+        self.values_left = self.values_left.checked_sub(1)?;
         self.skip_whitespace();
         match self.peek()? {
             b'{' => self.object(depth),
@@ -83,12 +94,12 @@ impl<'a> Parser<'a> {
             return None;
         }
         self.at += 1;
-        let mut members: Vec<(Cow<'a, str>, Node<'a>)> = Vec::with_capacity(8);
         self.skip_whitespace();
         if self.peek()? == b'}' {
             self.at += 1;
-            return Some(Node::Object(members));
+            return Some(Node::Object(Vec::new()));
         }
+        let first = self.members.len();
         loop {
             self.skip_whitespace();
             if self.peek()? != b'"' {
@@ -100,7 +111,7 @@ impl<'a> Parser<'a> {
             }
             self.expect(b':')?;
             let value = self.value(depth + 1)?;
-            members.push((key, value));
+            self.members.push((key, value));
             self.skip_whitespace();
             match self.peek()? {
                 b',' => self.at += 1,
@@ -111,10 +122,10 @@ impl<'a> Parser<'a> {
                 _ => return None,
             }
         }
-        if has_duplicate_key(&members) {
+        if has_duplicate_key(&self.members[first..]) {
             return None;
         }
-        Some(Node::Object(members))
+        Some(Node::Object(self.members.drain(first..).collect()))
     }
 
     fn array(&mut self, depth: usize) -> Option<Node<'a>> {
@@ -122,20 +133,21 @@ impl<'a> Parser<'a> {
             return None;
         }
         self.at += 1;
-        let mut elements = Vec::new();
         self.skip_whitespace();
         if self.peek()? == b']' {
             self.at += 1;
-            return Some(Node::Array(elements));
+            return Some(Node::Array(Vec::new()));
         }
+        let first = self.elements.len();
         loop {
-            elements.push(self.value(depth + 1)?);
+            let element = self.value(depth + 1)?;
+            self.elements.push(element);
             self.skip_whitespace();
             match self.peek()? {
                 b',' => self.at += 1,
                 b']' => {
                     self.at += 1;
-                    return Some(Node::Array(elements));
+                    return Some(Node::Array(self.elements.drain(first..).collect()));
                 }
                 _ => return None,
             }
@@ -256,12 +268,17 @@ mod tests {
     use super::*;
     use crate::signature::tree::{ParseError, parse_with_reference};
 
+    const LIMITS: TreeLimits = TreeLimits {
+        max_depth: 32,
+        max_values: 10_000,
+    };
+
     /// Whatever the quick parser accepts, the reference parser accepts with the same tree.
     fn agrees(raw: &[u8]) -> bool {
-        let Some(quick) = parse(raw, 32) else {
+        let Some(quick) = parse(raw, LIMITS) else {
             return false;
         };
-        match parse_with_reference(raw, 32) {
+        match parse_with_reference(raw, LIMITS) {
             Ok(reference) => assert_eq!(quick, reference, "{}", String::from_utf8_lossy(raw)),
             Err(ParseError::Json(e)) => {
                 panic!("accepted {:?}, refused: {e}", String::from_utf8_lossy(raw))
@@ -333,15 +350,15 @@ mod tests {
             r#"{"a": 1"#,
         ];
         for raw in left_to_the_reference {
-            assert!(parse(raw.as_bytes(), 32).is_none(), "{raw}");
+            assert!(parse(raw.as_bytes(), LIMITS).is_none(), "{raw}");
         }
-        assert!(parse(b"{\"a\": \"\xff\"}", 32).is_none());
+        assert!(parse(b"{\"a\": \"\xff\"}", LIMITS).is_none());
         // Depth: as deep as the limit and no deeper.
         let nested =
             |n: usize| format!("{}{}", "{\"a\":".repeat(n), "}".repeat(n)).replace(":}", ":1}");
-        assert!(parse(nested(32).as_bytes(), 32).is_some());
-        assert!(parse(nested(33).as_bytes(), 32).is_none());
-        assert!(parse_with_reference(nested(33).as_bytes(), 32).is_err());
+        assert!(parse(nested(32).as_bytes(), LIMITS).is_some());
+        assert!(parse(nested(33).as_bytes(), LIMITS).is_none());
+        assert!(parse_with_reference(nested(33).as_bytes(), LIMITS).is_err());
     }
 
     /// Every prefix, and every single-byte change to a set of tricky bytes, of a body like the

@@ -41,9 +41,9 @@ use self::hmac512::MacState;
 use crate::secret::SecretKey;
 
 pub use callback::{
-    CallbackLimits, CallbackOptions, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, MAX_CALLBACK_DEPTH,
-    VerifiedCallback, verify_callback, verify_callback_raw, verify_callback_raw_with,
-    verify_callback_raw_with_order, verify_callback_with,
+    CallbackLimits, CallbackOptions, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUES,
+    MAX_CALLBACK_DEPTH, VerifiedCallback, verify_callback, verify_callback_raw,
+    verify_callback_raw_with, verify_callback_raw_with_order, verify_callback_with,
 };
 pub use canonical::{
     Canonical, CanonicalKey, CanonicalWriter, FRAME_MODE_KEY, GENERAL_KEY, MAX_DEPTH, PathMark,

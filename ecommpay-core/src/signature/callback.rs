@@ -2,6 +2,7 @@
 //! see [`VerifiedCallback`] for the checks and for what the signature covers.
 
 use std::borrow::Cow;
+use std::fmt;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -149,7 +150,9 @@ impl CallbackOptions {
 /// - an array and an object whose keys are its indices (`["a"]`, `{"0": "a"}`) look the same;
 /// - the entries are joined with `;` and a value may contain `;` and `:`, so a string value
 ///   such as `"x;b:y"` and the two members it spells look the same where the order allows.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows the body with the signature's value redacted.
+#[derive(Clone)]
 pub struct VerifiedCallback {
     body: Map<String, Value>,
     location: SignatureLocation,
@@ -187,6 +190,62 @@ impl VerifiedCallback {
                 error.into_inner().to_string(),
             )),
         })
+    }
+}
+
+impl fmt::Debug for VerifiedCallback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifiedCallback")
+            .field("body", &RedactedMembers(&self.body))
+            .field("location", &self.location)
+            .field("unsigned", &self.unsigned)
+            .finish()
+    }
+}
+
+/// A JSON object as `serde_json::Value`'s `Debug` shows it, with the value of every key named
+/// `signature` replaced (the verified one is at the top or in `general`; pruning removed the
+/// others).
+struct RedactedMembers<'a>(&'a Map<String, Value>);
+
+struct RedactedValue<'a>(&'a Value);
+
+/// A value, or `"<redacted>"` in its place.
+struct Shown<'a>(Option<RedactedValue<'a>>);
+
+impl fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(value) => value.fmt(f),
+            None => f.write_str("\"<redacted>\""),
+        }
+    }
+}
+
+impl fmt::Debug for RedactedMembers<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Object ")?;
+        f.debug_map()
+            .entries(self.0.iter().map(|(key, value)| {
+                let shown = (key != SIGNATURE_KEY).then_some(RedactedValue(value));
+                (key, Shown(shown))
+            }))
+            .finish()
+    }
+}
+
+impl fmt::Debug for RedactedValue<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Value::Object(members) => RedactedMembers(members).fmt(f),
+            Value::Array(elements) => {
+                f.write_str("Array ")?;
+                f.debug_list()
+                    .entries(elements.iter().map(RedactedValue))
+                    .finish()
+            }
+            scalar => scalar.fmt(f),
+        }
     }
 }
 

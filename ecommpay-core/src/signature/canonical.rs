@@ -58,7 +58,8 @@ pub enum SignatureRemoval {
     InGeneral,
     /// Both `signature` at the top level and `general.signature`.
     TopLevelAndGeneral,
-    /// Every key named `signature` at any depth (verifying a received message).
+    /// Every key named `signature` at any depth: the canonical form, signing and verifying
+    /// (see [`super`]).
     Everywhere,
 }
 
@@ -148,13 +149,13 @@ struct SignatureRemovalSetting(SignatureRemoval);
 
 impl Default for SignatureRemovalSetting {
     fn default() -> Self {
-        Self(SignatureRemoval::TopLevelAndGeneral)
+        Self(SignatureRemoval::Everywhere)
     }
 }
 
 impl CanonicalWriter {
-    /// A writer with the natural order that leaves out `signature` at the top level and in
-    /// `general`.
+    /// A writer with the natural order that leaves out every `signature` key, as signing and
+    /// verifying do.
     pub fn new() -> Self {
         Self::default()
     }

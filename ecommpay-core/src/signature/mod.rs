@@ -2,9 +2,13 @@
 //!
 //! The canonical form (the platform's algorithm):
 //!
-//! 1. The signature itself is left out: `general.signature` in Gate requests, the top-level
-//!    `signature` in Payment Page parameters and callbacks (`general.signature` in the payout
-//!    registration callback). When verifying, every key named `signature` at any depth.
+//! 1. Every key named `signature`, at any depth, is left out, when signing as when verifying,
+//!    so that what one signs the other verifies. That is what the official SDKs' callback
+//!    check drops (the PHP SDK's `Callback::checkSignature` removes `signature` recursively
+//!    before signing the rest), the one verification of the platform's whose source is public;
+//!    the messages the documents show carry no `signature` but their own (the top-level one in
+//!    Payment Page parameters and callbacks, `general.signature` in Gate requests and the payout
+//!    registration callback), and sign the same either way.
 //! 2. Every scalar leaf becomes an entry `path:value`, the path joining the keys from the root
 //!    with `:` (array elements by their 0-based index, a `:` inside a key written `::`).
 //! 3. `true` is `1`, `false` is `0`, `null` is empty, strings are verbatim, integers exact.
@@ -67,13 +71,10 @@ pub enum MessageKind {
 }
 
 impl MessageKind {
-    /// Which `signature` keys are left out when signing this kind of message.
+    /// Which `signature` keys are left out when signing this kind of message: every one, at any
+    /// depth, as when verifying (see the module's step 1), whatever the kind.
     pub fn removal_when_signing(self) -> SignatureRemoval {
-        match self {
-            Self::GateRequest => SignatureRemoval::InGeneral,
-            Self::PaymentPage => SignatureRemoval::TopLevel,
-            Self::Callback => SignatureRemoval::TopLevelAndGeneral,
-        }
+        SignatureRemoval::Everywhere
     }
 
     /// Where this message carries its signature.
@@ -157,7 +158,7 @@ fn as_message(message: &Value) -> Result<&Map<String, Value>, CanonicalError> {
     })
 }
 
-/// Writes the canonical form of a JSON message as it is signed (its own signature left out).
+/// Writes the canonical form of a JSON message as it is signed (every `signature` key left out).
 pub fn canonical_value(
     message: &Value,
     options: SignOptions,
@@ -284,7 +285,8 @@ fn decode_signature_text(text: &str) -> Result<Vec<u8>, MalformedSignature> {
 }
 
 /// Checks the signature a JSON message carries where its kind carries it. Every key named
-/// `signature` at any depth is left out of the canonical form; the comparison is constant-time
+/// `signature` at any depth is left out of the canonical form, as when signing; the comparison
+/// is constant-time
 /// (`Mac::verify_slice` on the decoded bytes).
 pub fn verify_value(
     message: &Value,

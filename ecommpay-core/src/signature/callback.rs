@@ -1,5 +1,10 @@
 //! Callbacks are verified over their raw body before anything else reads them, in one pass:
 //! see [`VerifiedCallback`] for the checks and for what the signature covers.
+//!
+//! The canonical form is written by the signing writer, which frees no memory holding message
+//! text (see [`CanonicalWriter::reset`]). Reading a callback is not held to that: the tree's
+//! decoded strings, the body handed out and the typed value (with serde's own buffers) are
+//! copies of the body's text, freed as they are; the raw body is the caller's.
 
 use std::borrow::Cow;
 use std::fmt;

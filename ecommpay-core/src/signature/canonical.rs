@@ -170,6 +170,11 @@ impl CanonicalWriter {
     /// Forgets the entries written so far, keeping the buffers' capacity. The message text they
     /// hold (a card number, say) is zeroed, so that a writer kept for the next message does not
     /// keep this one's; text handed to the MAC on the way was zeroed then, so this is cheap.
+    ///
+    /// No memory a writer gives back holds message text: besides this, a buffer that grows has
+    /// its old allocation zeroed (see [`CanonicalWriter::leaf_with`] for the one exception) and a
+    /// writer that is dropped zeroes its buffers. What is built from it (the string to sign) is
+    /// the caller's.
     pub fn reset(&mut self, order: SortOrder, removal: SignatureRemoval) {
         self.order = order;
         self.removal = SignatureRemovalSetting(removal);
@@ -266,6 +271,7 @@ impl CanonicalWriter {
     /// at compile time.
     pub fn enter_key(&mut self, escaped_key: &str) -> PathMark {
         let mark = self.mark();
+        reserve_text(&mut self.path, escaped_key.len() + 1);
         self.push_separator();
         self.path.push_str(escaped_key);
         self.depth += 1;
@@ -275,6 +281,8 @@ impl CanonicalWriter {
     /// Enters a child under a key as it appears in the message; colons are doubled here.
     pub fn enter_raw_key(&mut self, key: &str) -> PathMark {
         let mark = self.mark();
+        // At most twice its length once its colons are doubled.
+        reserve_text(&mut self.path, 2 * key.len() + 1);
         self.push_separator();
         push_escaped(&mut self.path, key);
         self.depth += 1;
@@ -284,8 +292,11 @@ impl CanonicalWriter {
     /// Enters an array element.
     pub fn enter_index(&mut self, index: usize) -> PathMark {
         let mark = self.mark();
+        let mut digits = itoa::Buffer::new();
+        let index = digits.format(index);
+        reserve_text(&mut self.path, index.len() + 1);
         self.push_separator();
-        self.path.push_str(itoa::Buffer::new().format(index));
+        self.path.push_str(index);
         self.depth += 1;
         mark
     }
@@ -335,6 +346,7 @@ impl CanonicalWriter {
         if self.open == 0 && self.sink.is_some() {
             /// Enough for the MAC to compress whole blocks straight from the buffer.
             const HAND_OVER: usize = 1024;
+            reserve_bytes(&mut self.pending, self.path.len() + value.len() + 2);
             if self.flushed > 0 {
                 self.pending.push(b';');
             }
@@ -350,6 +362,7 @@ impl CanonicalWriter {
             }
             return;
         }
+        reserve_text(&mut self.text, self.path.len() + value.len() + 1);
         let start = self.begin_leaf();
         self.text.push_str(value);
         self.end_leaf(start);
@@ -370,8 +383,13 @@ impl CanonicalWriter {
         self.leaf_str(itoa::Buffer::new().format(value));
     }
 
-    /// Writes a leaf whose value is produced by `write` into the buffer.
+    /// Writes a leaf whose value is produced by `write` into the buffer. Room is made for 64
+    /// bytes of it first; should `write` write more and the buffer grow, its old allocation is
+    /// freed without being zeroed (the other `leaf_*` methods never let that happen).
     pub fn leaf_with(&mut self, write: impl FnOnce(&mut String)) {
+        /// Room for any number's digits.
+        const ROOM: usize = 64;
+        reserve_text(&mut self.text, self.path.len() + ROOM + 1);
         let start = self.begin_leaf();
         write(&mut self.text);
         self.end_leaf(start);
@@ -533,6 +551,15 @@ impl CanonicalWriter {
     }
 }
 
+impl Drop for CanonicalWriter {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.path.zeroize();
+        self.text.zeroize();
+        self.pending.zeroize();
+    }
+}
+
 thread_local! {
     static THREAD_WRITER: std::cell::RefCell<CanonicalWriter> = std::cell::RefCell::default();
 }
@@ -541,7 +568,9 @@ thread_local! {
 /// (a `Canonical` impl that signs something itself). Its buffers keep their capacity from one
 /// message to the next, so signing allocates nothing once warm; they hold message text only,
 /// and when `work` ends, even by a panic, the text in use is zeroed and the writer reset, so
-/// neither a message nor MAC state outlives it.
+/// neither a message nor MAC state outlives it. Text left behind when a buffer grows (the first
+/// messages on a thread) is zeroed too (see [`CanonicalWriter::reset`]); `tests/freed_memory.rs`
+/// reads every block freed while a cold thread signs.
 pub(crate) fn with_thread_writer<R>(work: impl FnOnce(&mut CanonicalWriter) -> R) -> R {
     struct ResetOnDrop<'w>(&'w mut CanonicalWriter);
 
@@ -594,6 +623,37 @@ fn zero_and_clear_text(text: &mut String) {
     use zeroize::Zeroize;
     text.as_mut_str().zeroize();
     text.clear();
+}
+
+/// Makes room for `additional` more bytes. Where the buffer must grow, the text is moved to a
+/// larger allocation by hand and the old one zeroed (all of its capacity) before it is freed:
+/// `Vec`'s own growth would free it as it is, with the message in it.
+fn reserve_text(text: &mut String, additional: usize) {
+    use zeroize::Zeroize;
+    if text.capacity() - text.len() >= additional {
+        return;
+    }
+    let mut grown = String::with_capacity(grown_capacity(text.len(), text.capacity(), additional));
+    grown.push_str(text);
+    std::mem::replace(text, grown).zeroize();
+}
+
+/// [`reserve_text`] for bytes.
+fn reserve_bytes(bytes: &mut Vec<u8>, additional: usize) {
+    use zeroize::Zeroize;
+    if bytes.capacity() - bytes.len() >= additional {
+        return;
+    }
+    let mut grown = Vec::with_capacity(grown_capacity(bytes.len(), bytes.capacity(), additional));
+    grown.extend_from_slice(bytes);
+    std::mem::replace(bytes, grown).zeroize();
+}
+
+/// Doubling, as `Vec` grows, and at least 256 bytes.
+fn grown_capacity(len: usize, capacity: usize, additional: usize) -> usize {
+    len.saturating_add(additional)
+        .max(capacity.saturating_mul(2))
+        .max(256)
 }
 
 fn push_escaped(out: &mut String, key: &str) {

@@ -961,17 +961,38 @@ where
     V: Canonical + ?Sized + 'a,
 {
     out.check_depth()?;
+    // What `skips_key` says, decided once for the object's level.
+    let removes_signature = out.removes_signature_here();
+    let mut written = members
+        .into_iter()
+        .map(|(key, value)| (key.key_str(), value))
+        .filter(|(key, _)| key != FRAME_MODE_KEY && !(key == SIGNATURE_KEY && removes_signature));
+    let Some(first) = written.next() else {
+        return Ok(());
+    };
+    let Some(second) = written.next() else {
+        // One member: its entries are in order already (they share the path `P:key:`, so the
+        // order of the rests is theirs), nothing to sort, and a streaming writer streams them.
+        // Without this, each level of `{"a": {"a": ...}}` re-checked every entry below it.
+        return write_member(first, out);
+    };
     let region = out.begin_unordered();
-    for (key, value) in members {
-        let key = key.key_str();
-        if out.skips_key(&key) {
-            continue;
-        }
-        let mark = out.enter_raw_key(&key);
-        value.write_canonical(out)?;
-        out.leave(mark);
+    write_member(first, out)?;
+    write_member(second, out)?;
+    for member in written {
+        write_member(member, out)?;
     }
     out.end_unordered(region);
+    Ok(())
+}
+
+fn write_member<V: Canonical + ?Sized>(
+    (key, value): (Cow<'_, str>, &V),
+    out: &mut CanonicalWriter,
+) -> Result<(), CanonicalError> {
+    let mark = out.enter_raw_key(&key);
+    value.write_canonical(out)?;
+    out.leave(mark);
     Ok(())
 }
 
@@ -1179,6 +1200,86 @@ mod tests {
         writer.reset(SortOrder::Natural, SignatureRemoval::Nowhere);
         writer.write(&json!({"signature": "s"})).unwrap();
         assert_eq!(writer.string_to_sign(), "signature:s");
+    }
+}
+
+/// The writer's order, sorted region by region and streamed where settled, is PHP's: every
+/// entry flattened, then one sort of them all by path with `strnatcmp` (the SDK's
+/// `ksort(SORT_NATURAL)`), on random nested messages whose keys mix letters, digits and `:`.
+#[cfg(test)]
+mod against_one_global_sort {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn flatten(value: &Value, path: &str, out: &mut Vec<(String, String)>) {
+        let child = |key: &str| {
+            let key = key.replace(':', "::");
+            if path.is_empty() {
+                key
+            } else {
+                format!("{path}:{key}")
+            }
+        };
+        match value {
+            Value::Object(members) => {
+                for (key, value) in members {
+                    if key != FRAME_MODE_KEY && key != SIGNATURE_KEY {
+                        flatten(value, &child(key), out);
+                    }
+                }
+            }
+            Value::Array(elements) => {
+                for (i, element) in elements.iter().enumerate() {
+                    flatten(element, &child(&i.to_string()), out);
+                }
+            }
+            Value::String(text) => out.push((path.to_owned(), text.clone())),
+            Value::Number(n) => out.push((path.to_owned(), n.to_string())),
+            Value::Bool(b) => out.push((path.to_owned(), u8::from(*b).to_string())),
+            Value::Null => out.push((path.to_owned(), String::new())),
+        }
+    }
+
+    fn message() -> impl Strategy<Value = Value> {
+        let key = "[ab019:]{1,3}".prop_filter("not ambiguous", |k: &String| {
+            !k.starts_with(':') && !k.ends_with(':')
+        });
+        let leaf = prop_oneof![
+            any::<u16>().prop_map(Value::from),
+            "[xy]{0,2}".prop_map(Value::from),
+            Just(Value::Null),
+        ];
+        let tree = leaf.prop_recursive(4, 40, 5, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(key.clone(), inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        });
+        prop::collection::btree_map("[ab019]{1,3}", tree, 1..5)
+            .prop_map(|m| Value::Object(m.into_iter().collect()))
+    }
+
+    proptest! {
+        #[test]
+        fn the_writer_sorts_as_one_global_natural_sort(message in message()) {
+            let mut entries = Vec::new();
+            flatten(&message, "", &mut entries);
+            entries.sort_by(|a, b| strnatcmp(a.0.as_bytes(), b.0.as_bytes()));
+            let expected: Vec<String> =
+                entries.into_iter().map(|(path, value)| format!("{path}:{value}")).collect();
+            let mut writer =
+                CanonicalWriter::with_options(SortOrder::Natural, SignatureRemoval::Everywhere);
+            writer.write(&message).unwrap();
+            prop_assert_eq!(writer.string_to_sign(), expected.join(";"));
+            // Streamed into the MAC, the same.
+            let key = crate::SecretKey::new("k");
+            let options = super::super::SignOptions::new(super::super::MessageKind::Callback);
+            prop_assert_eq!(
+                super::super::sign_canonical(&message, &key, options).unwrap(),
+                super::super::sign_string(&expected.join(";"), &key)
+            );
+        }
     }
 }
 

@@ -106,11 +106,12 @@ fn integers_are_exact_beyond_two_to_the_53() {
 }
 
 #[test]
-fn numbers_that_are_not_64_bit_integers_are_rejected_with_their_path() {
+fn numbers_the_sdks_would_write_differently_are_rejected_with_their_path() {
     for raw in [
         r#"{"p": {"n": 18446744073709551616}}"#,
-        r#"{"p": {"n": 1.5}}"#,
+        r#"{"p": {"n": 1.0}}"#,
         r#"{"p": {"n": 1e3}}"#,
+        r#"{"p": {"n": 0.00001}}"#,
     ] {
         let message: Value = serde_json::from_str(raw).unwrap();
         let error =
@@ -121,6 +122,12 @@ fn numbers_that_are_not_64_bit_integers_are_rejected_with_their_path() {
         }
         assert!(error.to_string().contains("p:n"), "{error}");
     }
+    // Where they agree, as they write it (vectors from the SDKs: `ecommpay-core/tests/`).
+    let message: Value = serde_json::from_str(r#"{"p": {"n": 1.50}}"#).unwrap();
+    assert_eq!(
+        string_to_sign_value(&message, SignOptions::new(MessageKind::PaymentPage)).unwrap(),
+        "p:n:1.5"
+    );
 }
 
 #[test]

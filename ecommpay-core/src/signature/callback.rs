@@ -27,7 +27,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
 pub const DEFAULT_MAX_DEPTH: usize = 32;
 /// The largest [`CallbackLimits::max_depth`] honoured; larger settings are lowered to it.
 pub const MAX_CALLBACK_DEPTH: usize = 100;
-/// Default [`CallbackLimits::max_values`] (the documents' callbacks hold 20 to 60 values).
+/// Default [`CallbackLimits::max_values`] (the documents' callbacks hold a few dozen values).
 pub const DEFAULT_MAX_VALUES: usize = 10_000;
 /// How much longer than the body limit its canonical form may be
 /// ([`CallbackLimits::max_canonical_bytes`]).
@@ -381,8 +381,9 @@ impl super::Canonical for RootMembers<'_, '_> {
 /// Verifies a callback over its raw body with the default limits and the natural order, and
 /// hands out the body, less what the signature cannot see (see [`VerifiedCallback`]).
 ///
-/// A number that is not an integer of at most 64 bits makes the callback unverifiable
-/// ([`CallbackError::Canonical`]): its exact digits, which the signature covers, are not kept.
+/// A number the official SDKs would write differently (`1.0`, `1e3`, an integer beyond 64 bits;
+/// see [`CanonicalWriter::leaf_fraction`]) makes the callback unverifiable
+/// ([`CallbackError::Canonical`]); `1.5` is verified as they verify it.
 pub fn verify_callback_raw(raw: &[u8], key: &SecretKey) -> Result<VerifiedCallback, CallbackError> {
     verify_callback_raw_with(raw, key, &CallbackOptions::default())
 }

@@ -378,6 +378,22 @@ impl CanonicalWriter {
         self.leaf_str("");
     }
 
+    /// Writes a number that is not an integer as the official SDKs all write it, or refuses it
+    /// where they would not agree (see [`CanonicalError::UnsupportedNumber`]).
+    pub fn leaf_fraction(&mut self, value: f64) -> Result<(), CanonicalError> {
+        match fraction_text(value) {
+            Some(text) => {
+                self.leaf_str(&text);
+                Ok(())
+            }
+            None => Err(CanonicalError::UnsupportedNumber {
+                path: self.error_path(),
+                // `1.0`, `1e16`: as a double, not as an integer.
+                number: format!("{value:?}"),
+            }),
+        }
+    }
+
     /// Writes an integer leaf in decimal, exactly.
     pub fn leaf_integer<I: itoa::Integer>(&mut self, value: I) {
         self.leaf_str(itoa::Buffer::new().format(value));
@@ -1026,10 +1042,10 @@ impl Canonical for Map<String, Value> {
     }
 }
 
-/// Integers of at most 64 bits are written exactly. Any other number is an error: without
-/// `serde_json`'s `arbitrary_precision` a number that is not such an integer (a fraction, an
-/// exponent, or an integer beyond the 64-bit range) is held as an `f64`, whose digits are not the
-/// ones that were sent, and the platform's canonical form of a fraction is not documented.
+/// Integers of at most 64 bits are written exactly. Any other number is held as an `f64` (no
+/// `arbitrary_precision`), as the official SDKs hold it once parsed: it is written as they all
+/// write it where they agree (`1.5`, `0.0015`), and refused where they do not (`1.0`, `1e3`,
+/// `0.00001`, integers beyond 64 bits; see [`CanonicalWriter::leaf_fraction`]).
 impl Canonical for Number {
     fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
         if let Some(value) = self.as_u64() {
@@ -1037,13 +1053,34 @@ impl Canonical for Number {
         } else if let Some(value) = self.as_i64() {
             out.leaf_integer(value);
         } else {
-            return Err(CanonicalError::UnsupportedNumber {
-                path: out.error_path(),
-                number: self.to_string(),
-            });
+            return out.leaf_fraction(self.as_f64().unwrap_or(f64::NAN));
         }
         Ok(())
     }
+}
+
+/// The text the official SDKs all give a number that is not an integer, where they agree: each
+/// parses it into a double and writes that (PHP `(string)`, 14 significant digits, an exponent
+/// below 1e-4 or from 1e14; Python `str`, the shortest text that reads back, an exponent below
+/// 1e-4 or from 1e16, `.0` after an integral value; Node `String`, the shortest text, an
+/// exponent below 1e-6 or from 1e21). So: a value with a fraction, at most 14 significant
+/// digits, from 1e-4 to below 1e14, written as the shortest decimal text that reads back.
+/// `None` where they disagree (`1.0`: PHP and Node `1`, Python `1.0`; `0.00001`: Python
+/// `1e-05`; `0.30000000000000004`: PHP `0.3`).
+pub(crate) fn fraction_text(value: f64) -> Option<String> {
+    if !value.is_finite() || value.fract() == 0.0 {
+        return None;
+    }
+    // Rust writes the shortest text that reads back, never with an exponent.
+    let text = value.to_string();
+    let (whole, fraction) = text.trim_start_matches('-').split_once('.')?;
+    let (exponent, significant) = if whole != "0" {
+        (whole.len() as i64 - 1, whole.len() + fraction.len())
+    } else {
+        let zeros = fraction.len() - fraction.trim_start_matches('0').len();
+        (-(zeros as i64) - 1, fraction.len() - zeros)
+    };
+    ((-4..14).contains(&exponent) && significant <= 14).then_some(text)
 }
 
 impl Canonical for Value {
@@ -1409,11 +1446,11 @@ mod streaming_and_depth {
     #[test]
     fn unsupported_numbers_quote_a_short_path() {
         let long_key = "k".repeat(1_000_000);
-        let message = json!({ long_key: 1.5 });
+        let message = json!({ long_key: 0.00001 });
         let error = string_to_sign_value(&message, SignOptions::new(MessageKind::GateRequest))
             .unwrap_err()
             .to_string();
-        assert!(error.len() < 300, "{}", error.len());
-        assert!(error.contains("1.5"), "{error}");
+        assert!(error.len() < 500, "{}", error.len());
+        assert!(error.contains("1e-5"), "{error}");
     }
 }

@@ -8,10 +8,15 @@ use crate::excerpt::Excerpt;
 /// A message that cannot be put in canonical form.
 #[derive(Debug, thiserror::Error)]
 pub enum CanonicalError {
-    /// A number that is not an integer of at most 64 bits (see `Canonical for Number`).
+    /// A number the official SDKs would not all write alike, so that no signature over it is
+    /// the platform's for certain (see `Canonical for Number`): an integer beyond 64 bits, an
+    /// integral value written as a fraction or with an exponent (`1.0`, `1e3`), more than 14
+    /// significant digits, or a magnitude they write with an exponent.
     #[error(
-        "unsupported number {} at {}: only integers of at most 64 bits can be signed \
-         exactly (fractions, exponents and larger integers are rejected)",
+        "unsupported number {} at {}: the official SDKs would write it differently (PHP, \
+         Python and Node agree only on integers of at most 64 bits and on fractions of at most \
+         14 significant digits between 0.0001 and 10^14, such as 1.5); send it as a string or \
+         an integer",
         Excerpt(.number), Excerpt(.path)
     )]
     UnsupportedNumber {

@@ -18,8 +18,9 @@
 //! 5. The entries joined with `;` are signed with HMAC-SHA512 under the secret key and the result
 //!    is encoded as standard Base64 with padding (88 characters).
 //!
-//! Numbers other than integers of at most 64 bits are rejected with
-//! [`CanonicalError::UnsupportedNumber`] rather than signed approximately.
+//! Integers of at most 64 bits are written exactly; other numbers as the official SDKs all write
+//! them (`1.5`), and refused with [`CanonicalError::UnsupportedNumber`] naming their path where
+//! the SDKs would disagree (`1.0`, `1e3`, `0.00001`), rather than signed one SDK's way.
 //!
 //! Typed messages get the canonical form from `#[derive(Canonical)]`, which settles the order of
 //! their fields at compile time; [`sign_canonical`] signs them without building a JSON value.

@@ -27,7 +27,8 @@ pub(crate) enum Node<'a> {
     Bool(bool),
     U64(u64),
     I64(i64),
-    /// Any other number (a fraction, an exponent, an integer beyond 64 bits): unsignable.
+    /// Any other number (a fraction, an exponent, an integer beyond 64 bits): signed where the
+    /// official SDKs agree on its text (see `fraction_text`), else refused.
     F64(f64),
     Str(Cow<'a, str>),
     Array(Vec<Node<'a>>),
@@ -339,12 +340,7 @@ impl Canonical for Node<'_> {
             Node::Bool(value) => out.leaf_bool(*value),
             Node::U64(value) => out.leaf_integer(*value),
             Node::I64(value) => out.leaf_integer(*value),
-            Node::F64(value) => {
-                return Err(CanonicalError::UnsupportedNumber {
-                    path: out.error_path(),
-                    number: value.to_string(),
-                });
-            }
+            Node::F64(value) => out.leaf_fraction(*value)?,
             Node::Str(value) => out.leaf_str(value),
             Node::Array(elements) => write_elements(elements, out)?,
             Node::Object(members) => write_object(members, out)?,
@@ -487,11 +483,12 @@ impl Node<'_> {
         }
     }
 
-    /// The tree as a `serde_json::Value` (numbers that are not 64-bit integers, which never
-    /// verify, become `null`).
+    /// The tree as a `serde_json::Value`.
     pub(crate) fn into_value(self) -> Value {
         match self {
-            Node::Null | Node::F64(_) => Value::Null,
+            Node::Null => Value::Null,
+            // Only a finite number verifies.
+            Node::F64(v) => Number::from_f64(v).map_or(Value::Null, Value::Number),
             Node::Bool(v) => Value::Bool(v),
             Node::U64(v) => Value::Number(Number::from(v)),
             Node::I64(v) => Value::Number(Number::from(v)),
@@ -546,7 +543,9 @@ fn node_len(node: &Node<'_>, path_len: usize, total: &mut usize, limit: usize) -
                 node_len(element, child, total, limit)
             });
         }
-        Node::Null | Node::F64(_) => 0,
+        Node::Null => 0,
+        // At most 14 significant digits, a sign, a point and three leading zeros.
+        Node::F64(_) => 19,
         Node::Bool(_) => 1,
         Node::U64(value) => itoa::Buffer::new().format(*value).len(),
         Node::I64(value) => itoa::Buffer::new().format(*value).len(),

@@ -278,7 +278,7 @@ fn verify_tree<'a>(
         max_depth,
         max_values: limits.max_values,
     };
-    let root = tree::parse(raw, tree_limits).map_err(|error| match error {
+    let (root, values) = tree::parse_counted(raw, tree_limits).map_err(|error| match error {
         ParseError::Json(error) => CallbackError::NotJson(error),
         ParseError::Tree(located) => match located.failure {
             TreeFailure::Duplicate => CallbackError::DuplicateKey {
@@ -322,7 +322,17 @@ fn verify_tree<'a>(
     let expected = decode_signature_text(text)
         .map_err(|reason| CallbackError::MalformedSignature { location, reason })?;
     let max_canonical = limits.max_canonical_bytes();
-    if tree::canonical_len(&members, max_canonical).is_none() {
+    // At most `values` entries, each at most its path (the keys on it, escaped: at most twice
+    // the body; separators and indices: 21 bytes a level), its value (the body, or 20 bytes of a
+    // number) and two separators: where that bound is within the limit, nothing to count.
+    let entry_bound = raw
+        .len()
+        .saturating_mul(3)
+        .saturating_add(max_depth.saturating_mul(21))
+        .saturating_add(22);
+    if values.saturating_mul(entry_bound) > max_canonical
+        && tree::canonical_len(&members, max_canonical).is_none()
+    {
         return Err(CallbackError::CanonicalTooLong {
             limit: max_canonical,
         });

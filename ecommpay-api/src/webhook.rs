@@ -48,7 +48,7 @@
 //! |---|---|---|
 //! | verified ([`Delivery::answer`]) | 200 `OK` | taken in; not sent again |
 //! | body over the size limit | 413 | not read at all |
-//! | not JSON, not an object, a number that cannot be signed exactly | 400 | cannot be verified |
+//! | not JSON, not an object, a number that cannot be signed exactly, over a limit of [`crate::signature::CallbackLimits`] (depth, number of values, length of the canonical form) | 400 | cannot be verified |
 //! | no signature, a malformed one, or one that does not match | 401 | not from the platform, or signed with another key: re-sent, so a wrong key can be fixed before the re-sends stop |
 //! | authentic but not of the callback's shape | 500 | our side cannot read it: re-sent, so a fixed handler gets it |
 //! | the handler could not process it ([`Answer::retry_later`]) | 503 | re-sent later |
@@ -97,8 +97,10 @@ use crate::secret::SecretKey;
 use crate::signature::{CallbackError, CallbackOptions, verify_callback_raw_with};
 use crate::wire::IntOrString;
 
-/// The default size limit of a callback body: 1 MiB (the documents' callbacks are about 1 KiB).
-pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
+/// The default size limit of a callback body: 1 MiB (the documents' callbacks are about 1 KiB),
+/// the core's one limit ([`crate::signature::CallbackLimits`] lists the others and their
+/// defaults: depth, number of values, length of the canonical form).
+pub use crate::signature::DEFAULT_MAX_BODY_BYTES;
 
 /// How many bytes of a refused body are looked at for the quote in an error.
 const QUOTED_BYTES: usize = 64;
@@ -159,6 +161,8 @@ impl CallbackEndpoint {
                 CallbackError::NotJson(_)
                 | CallbackError::NotAnObject { .. }
                 | CallbackError::TooDeep { .. }
+                | CallbackError::TooManyValues { .. }
+                | CallbackError::CanonicalTooLong { .. }
                 | CallbackError::DuplicateKey { .. }
                 | CallbackError::AmbiguousKey { .. }
                 | CallbackError::Canonical(_) => EndpointError::Malformed {

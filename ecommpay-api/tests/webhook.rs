@@ -271,10 +271,11 @@ fn malformed_bodies_are_refused_with_400_and_quoted_short() {
         ),
         "{text}"
     );
-    // A fraction cannot be signed exactly, so the callback cannot be verified.
+    // A number the official SDKs would write differently (`2.0`: PHP and Node `2`, Python
+    // `2.0`) cannot be signed as all of them would, so the callback cannot be verified.
     let signature = format!("{}==", "A".repeat(86)); // well-formed: 64 bytes
     let body =
-        format!(r#"{{"payment": {{"sum": {{"amount": 2.5}}}}, "signature": "{signature}"}}"#);
+        format!(r#"{{"payment": {{"sum": {{"amount": 2.0}}}}, "signature": "{signature}"}}"#);
     let error = refused(body.as_bytes());
     assert_eq!(error.answer().status(), 400);
     assert!(error.to_string().contains("cannot be verified"), "{error}");

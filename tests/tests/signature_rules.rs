@@ -2,8 +2,8 @@
 
 use ecommpay_api::SecretKey;
 use ecommpay_api::signature::{
-    CanonicalError, MessageKind, SignOptions, SortOrder, VerifyError, sign_value,
-    string_to_sign_value, verify_value,
+    CanonicalError, MessageKind, SignOptions, SortOrder, VerifyError, embed, sign_canonical,
+    sign_value, string_to_sign_value, verify_value,
 };
 use serde_json::{Value, json};
 
@@ -106,11 +106,12 @@ fn integers_are_exact_beyond_two_to_the_53() {
 }
 
 #[test]
-fn numbers_that_are_not_64_bit_integers_are_rejected_with_their_path() {
+fn numbers_the_sdks_would_write_differently_are_rejected_with_their_path() {
     for raw in [
         r#"{"p": {"n": 18446744073709551616}}"#,
-        r#"{"p": {"n": 1.5}}"#,
+        r#"{"p": {"n": 1.0}}"#,
         r#"{"p": {"n": 1e3}}"#,
+        r#"{"p": {"n": 0.00001}}"#,
     ] {
         let message: Value = serde_json::from_str(raw).unwrap();
         let error =
@@ -121,6 +122,12 @@ fn numbers_that_are_not_64_bit_integers_are_rejected_with_their_path() {
         }
         assert!(error.to_string().contains("p:n"), "{error}");
     }
+    // Where they agree, as they write it (vectors from the SDKs: `ecommpay-core/tests/`).
+    let message: Value = serde_json::from_str(r#"{"p": {"n": 1.50}}"#).unwrap();
+    assert_eq!(
+        string_to_sign_value(&message, SignOptions::new(MessageKind::PaymentPage)).unwrap(),
+        "p:n:1.5"
+    );
 }
 
 #[test]
@@ -169,18 +176,81 @@ fn digit_runs_in_keys_sort_naturally() {
 }
 
 #[test]
-fn signature_removal_depends_on_the_kind_when_signing() {
+fn signing_leaves_out_every_signature_whatever_the_kind() {
     let message = json!({"signature": "top", "general": {"signature": "gen", "id": 1}, "x": {"signature": "deep"}});
-    let of = |kind| string_to_sign_value(&message, SignOptions::new(kind)).unwrap();
-    assert_eq!(
-        of(MessageKind::GateRequest),
-        "general:id:1;signature:top;x:signature:deep"
-    );
-    assert_eq!(
-        of(MessageKind::PaymentPage),
-        "general:id:1;general:signature:gen;x:signature:deep"
-    );
-    assert_eq!(of(MessageKind::Callback), "general:id:1;x:signature:deep");
+    for kind in [
+        MessageKind::GateRequest,
+        MessageKind::PaymentPage,
+        MessageKind::Callback,
+    ] {
+        let string = string_to_sign_value(&message, SignOptions::new(kind)).unwrap();
+        assert_eq!(string, "general:id:1", "{kind:?}");
+    }
+}
+
+/// What is signed verifies: a nested `payment.signature`, a Gate request with a top-level one,
+/// Payment Page parameters with one in `general`; as JSON and as typed messages.
+#[test]
+fn sign_then_verify_agree_wherever_signature_keys_are() {
+    let key = SecretKey::new("k").unwrap();
+    let cases = [
+        (
+            MessageKind::Callback,
+            json!({"payment": {"id": "p-1", "signature": "nested"}, "operation": {"id": 3}}),
+        ),
+        (
+            MessageKind::GateRequest,
+            json!({"general": {"project_id": 1, "payment_id": "p-1"}, "signature": "top"}),
+        ),
+        (
+            MessageKind::PaymentPage,
+            json!({"project_id": 1, "payment_id": "p-1", "general": {"signature": "g"}}),
+        ),
+        (
+            MessageKind::GateRequest,
+            json!({"general": {"project_id": 1}, "payment": {"signature": {"a": [1]}}}),
+        ),
+    ];
+    for (kind, message) in cases {
+        let options = SignOptions::new(kind);
+        let signature = sign_value(&message, &key, options).unwrap();
+        let mut signed = message.clone();
+        embed(&mut signed, kind, &signature).unwrap();
+        verify_value(&signed, &key, options).unwrap_or_else(|e| panic!("{kind:?} {message}: {e}"));
+        // The typed path signs the same (`Value` through its `Canonical` implementation).
+        assert_eq!(sign_canonical(&message, &key, options).unwrap(), signature);
+        if kind == MessageKind::Callback {
+            let raw = serde_json::to_vec(&signed).unwrap();
+            ecommpay_api::signature::verify_callback_raw(&raw, &key).unwrap();
+        }
+    }
+    // A generated Gate request carrying another platform parameter named `signature`, at the
+    // top and in `payment`: signed by its derived form, verified through its JSON.
+    use ecommpay_api::SignedMessage as _;
+    use ecommpay_api::astropay::{SaleRequest, SaleRequestCustomer};
+    use ecommpay_api::shared::{General, Payment};
+    let mut request = SaleRequest::builder()
+        .general(General::builder().project_id(210).payment_id("order-1"))
+        .payment(
+            Payment::builder()
+                .amount(1000)
+                .currency("BRL")
+                .other("signature", json!("nested")),
+        )
+        .customer(
+            SaleRequestCustomer::builder()
+                .id("c1")
+                .ip_address("192.0.2.10")
+                .country("BR"),
+        )
+        .other("signature", json!("top"))
+        .build()
+        .unwrap();
+    request.sign(&key).unwrap();
+    let json = serde_json::to_value(&request).unwrap();
+    assert_eq!(json["payment"]["signature"], "nested");
+    assert_eq!(json["signature"], "top");
+    verify_value(&json, &key, SignOptions::new(MessageKind::GateRequest)).unwrap();
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! `ecommpay verify`: check the signature a message or a Payment Page URL carries.
 
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -77,12 +79,16 @@ fn verify_callback(args: &VerifyArgs) -> Result<(), Failure> {
         | CallbackError::Mismatch => invalid(describe(&error, what)),
         other => Failure::unusable(format!("cannot verify: {}", describe(&other, what))),
     })?;
+    // One write for them all: a body may list thousands (up to the callback's value limit).
+    let mut listed = String::new();
     for path in verified.unsigned() {
-        eprintln!(
+        let _ = writeln!(
+            listed,
             "ecommpay: not covered by the signature, ignored: {}",
             Excerpt(path)
         );
     }
+    let _ = std::io::stderr().lock().write_all(listed.as_bytes());
     Ok(())
 }
 

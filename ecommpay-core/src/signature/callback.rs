@@ -1,13 +1,19 @@
 //! Callbacks are verified over their raw body before anything else reads them, in one pass:
 //! see [`VerifiedCallback`] for the checks and for what the signature covers.
+//!
+//! The canonical form is written by the signing writer, which frees no memory holding message
+//! text (see [`CanonicalWriter::reset`]). Reading a callback is not held to that: the tree's
+//! decoded strings, the body handed out and the typed value (with serde's own buffers) are
+//! copies of the body's text, freed as they are; the raw body is the caller's.
 
 use std::borrow::Cow;
+use std::fmt;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::error::CallbackError;
-use super::tree::{self, KeptSignature, Node, ParseError, TreeFailure};
+use super::tree::{self, KeptSignature, Node, ParseError, TreeFailure, TreeLimits};
 use super::{
     CanonicalWriter, GENERAL_KEY, SIGNATURE_KEY, SignatureLocation, SignatureRemoval, SortOrder,
     decode_signature_text, error::MalformedSignature, mac_over,
@@ -15,20 +21,46 @@ use super::{
 use crate::secret::SecretKey;
 
 /// Default [`CallbackLimits::max_body_bytes`]: 1 MiB (the platform's callbacks are a few KiB).
+/// The one size limit of callbacks: the webhook endpoint and the CLI use it too.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
 /// Default [`CallbackLimits::max_depth`] (the platform's callbacks nest four or five levels).
 pub const DEFAULT_MAX_DEPTH: usize = 32;
 /// The largest [`CallbackLimits::max_depth`] honoured; larger settings are lowered to it.
 pub const MAX_CALLBACK_DEPTH: usize = 100;
+/// Default [`CallbackLimits::max_values`] (the documents' callbacks hold a few dozen values).
+pub const DEFAULT_MAX_VALUES: usize = 10_000;
+/// How much longer than the body limit its canonical form may be
+/// ([`CallbackLimits::max_canonical_bytes`]).
+const CANONICAL_BYTES_PER_BODY_BYTE: usize = 4;
 
-/// Bounds on what a callback may cost before it is rejected.
+/// Bounds on what a callback may cost before its signature is known, each refused with its own
+/// [`CallbackError`] naming the limit. With the defaults any body, whatever its shape, is
+/// accepted or refused in a few milliseconds and a few megabytes: the tree of a body holds at
+/// most [`CallbackLimits::max_values`] nodes, and the text the MAC reads is bounded too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CallbackLimits {
-    /// Longest body accepted, in bytes; checked before any parsing.
+    /// Longest body accepted, in bytes; checked before any parsing ([`CallbackError::TooLarge`]).
+    /// Its canonical form may be at most four times as long
+    /// ([`CallbackLimits::max_canonical_bytes`]).
     pub max_body_bytes: usize,
     /// Deepest nesting of arrays and objects accepted (the top-level object is depth 1); at most
-    /// [`MAX_CALLBACK_DEPTH`].
+    /// [`MAX_CALLBACK_DEPTH`] ([`CallbackError::TooDeep`]).
     pub max_depth: usize,
+    /// Most values a body may hold, counting every scalar, array and object, the top-level
+    /// object included ([`CallbackError::TooManyValues`]), checked while parsing: 1 MiB of `{}`
+    /// or `1` is refused after this many values, not parsed whole.
+    pub max_values: usize,
+}
+
+impl CallbackLimits {
+    /// Longest canonical form accepted (the paths and values the MAC reads, which repeat a
+    /// path before each value and so can be far longer than the body): four times
+    /// [`CallbackLimits::max_body_bytes`], checked on the parsed tree before the MAC reads any
+    /// of it ([`CallbackError::CanonicalTooLong`]).
+    pub fn max_canonical_bytes(&self) -> usize {
+        self.max_body_bytes
+            .saturating_mul(CANONICAL_BYTES_PER_BODY_BYTE)
+    }
 }
 
 impl Default for CallbackLimits {
@@ -36,6 +68,7 @@ impl Default for CallbackLimits {
         Self {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_depth: DEFAULT_MAX_DEPTH,
+            max_values: DEFAULT_MAX_VALUES,
         }
     }
 }
@@ -62,6 +95,12 @@ impl CallbackOptions {
         self
     }
 
+    /// The same options with another largest number of values.
+    pub fn with_max_values(mut self, values: usize) -> Self {
+        self.limits.max_values = values;
+        self
+    }
+
     /// The same options with another sort order.
     pub fn with_order(mut self, order: SortOrder) -> Self {
         self.order = order;
@@ -77,14 +116,16 @@ impl CallbackOptions {
 ///    checked before any parsing;
 /// 2. it is parsed once, into a tree whose strings borrow from the body: strict JSON
 ///    ([`CallbackError::NotJson`]), containers at most [`CallbackLimits::max_depth`] deep
-///    ([`CallbackError::TooDeep`]), no key twice in any object ([`CallbackError::DuplicateKey`]:
+///    ([`CallbackError::TooDeep`]), at most [`CallbackLimits::max_values`] values
+///    ([`CallbackError::TooManyValues`]), no key twice in any object ([`CallbackError::DuplicateKey`]:
 ///    the platform never sends one, and where readers disagree on which duplicate wins, one of
 ///    them would read a value the signature did not cover), no key that makes a canonical path
 ///    ambiguous ([`CallbackError::AmbiguousKey`]), an object at the top
 ///    ([`CallbackError::NotAnObject`]);
 /// 3. the signature is found ([`CallbackError::MissingSignature`]), decoded
-///    ([`CallbackError::MalformedSignature`]), and compared in constant time with HMAC-SHA512
-///    of the canonical form written from the tree under the key's prepared state
+///    ([`CallbackError::MalformedSignature`]), the length of the canonical form is checked
+///    ([`CallbackError::CanonicalTooLong`]), and the signature compared in constant time with
+///    HMAC-SHA512 of the canonical form written from the tree under the key's prepared state
 ///    ([`CallbackError::Canonical`], [`CallbackError::Mismatch`]);
 /// 4. what the signature cannot see is pruned from the tree (below), and the typed value is
 ///    deserialized from the same tree ([`CallbackError::Deserialize`]).
@@ -114,7 +155,9 @@ impl CallbackOptions {
 /// - an array and an object whose keys are its indices (`["a"]`, `{"0": "a"}`) look the same;
 /// - the entries are joined with `;` and a value may contain `;` and `:`, so a string value
 ///   such as `"x;b:y"` and the two members it spells look the same where the order allows.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows the body with the signature's value redacted.
+#[derive(Clone)]
 pub struct VerifiedCallback {
     body: Map<String, Value>,
     location: SignatureLocation,
@@ -155,6 +198,62 @@ impl VerifiedCallback {
     }
 }
 
+impl fmt::Debug for VerifiedCallback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifiedCallback")
+            .field("body", &RedactedMembers(&self.body))
+            .field("location", &self.location)
+            .field("unsigned", &self.unsigned)
+            .finish()
+    }
+}
+
+/// A JSON object as `serde_json::Value`'s `Debug` shows it, with the value of every key named
+/// `signature` replaced (the verified one is at the top or in `general`; pruning removed the
+/// others).
+struct RedactedMembers<'a>(&'a Map<String, Value>);
+
+struct RedactedValue<'a>(&'a Value);
+
+/// A value, or `"<redacted>"` in its place.
+struct Shown<'a>(Option<RedactedValue<'a>>);
+
+impl fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(value) => value.fmt(f),
+            None => f.write_str("\"<redacted>\""),
+        }
+    }
+}
+
+impl fmt::Debug for RedactedMembers<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Object ")?;
+        f.debug_map()
+            .entries(self.0.iter().map(|(key, value)| {
+                let shown = (key != SIGNATURE_KEY).then_some(RedactedValue(value));
+                (key, Shown(shown))
+            }))
+            .finish()
+    }
+}
+
+impl fmt::Debug for RedactedValue<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Value::Object(members) => RedactedMembers(members).fmt(f),
+            Value::Array(elements) => {
+                f.write_str("Array ")?;
+                f.debug_list()
+                    .entries(elements.iter().map(RedactedValue))
+                    .finish()
+            }
+            scalar => scalar.fmt(f),
+        }
+    }
+}
+
 /// A body parsed and verified: the pruned tree, where the signature was, what was pruned.
 struct Verified<'a> {
     members: Vec<(Cow<'a, str>, Node<'a>)>,
@@ -175,7 +274,11 @@ fn verify_tree<'a>(
         });
     }
     let max_depth = limits.max_depth.min(MAX_CALLBACK_DEPTH);
-    let root = tree::parse(raw, max_depth).map_err(|error| match error {
+    let tree_limits = TreeLimits {
+        max_depth,
+        max_values: limits.max_values,
+    };
+    let (root, values) = tree::parse_counted(raw, tree_limits).map_err(|error| match error {
         ParseError::Json(error) => CallbackError::NotJson(error),
         ParseError::Tree(located) => match located.failure {
             TreeFailure::Duplicate => CallbackError::DuplicateKey {
@@ -185,6 +288,9 @@ fn verify_tree<'a>(
                 path: located.path(),
             },
             TreeFailure::TooDeep => CallbackError::TooDeep { limit: max_depth },
+            TreeFailure::TooManyValues => CallbackError::TooManyValues {
+                limit: limits.max_values,
+            },
         },
     })?;
     let found = root.kind();
@@ -215,6 +321,22 @@ fn verify_tree<'a>(
     };
     let expected = decode_signature_text(text)
         .map_err(|reason| CallbackError::MalformedSignature { location, reason })?;
+    let max_canonical = limits.max_canonical_bytes();
+    // At most `values` entries, each at most its path (the keys on it, escaped: at most twice
+    // the body; separators and indices: 21 bytes a level), its value (the body, or 20 bytes of a
+    // number) and two separators: where that bound is within the limit, nothing to count.
+    let entry_bound = raw
+        .len()
+        .saturating_mul(3)
+        .saturating_add(max_depth.saturating_mul(21))
+        .saturating_add(22);
+    if values.saturating_mul(entry_bound) > max_canonical
+        && tree::canonical_len(&members, max_canonical).is_none()
+    {
+        return Err(CallbackError::CanonicalTooLong {
+            limit: max_canonical,
+        });
+    }
 
     // The thread's writer, reused (see `with_thread_writer`): it streams the entries whose
     // place is settled straight into the MAC.
@@ -269,8 +391,9 @@ impl super::Canonical for RootMembers<'_, '_> {
 /// Verifies a callback over its raw body with the default limits and the natural order, and
 /// hands out the body, less what the signature cannot see (see [`VerifiedCallback`]).
 ///
-/// A number that is not an integer of at most 64 bits makes the callback unverifiable
-/// ([`CallbackError::Canonical`]): its exact digits, which the signature covers, are not kept.
+/// A number the official SDKs would write differently (`1.0`, `1e3`, an integer beyond 64 bits;
+/// see [`CanonicalWriter::leaf_fraction`]) makes the callback unverifiable
+/// ([`CallbackError::Canonical`]); `1.5` is verified as they verify it.
 pub fn verify_callback_raw(raw: &[u8], key: &SecretKey) -> Result<VerifiedCallback, CallbackError> {
     verify_callback_raw_with(raw, key, &CallbackOptions::default())
 }

@@ -58,7 +58,8 @@ pub enum SignatureRemoval {
     InGeneral,
     /// Both `signature` at the top level and `general.signature`.
     TopLevelAndGeneral,
-    /// Every key named `signature` at any depth (verifying a received message).
+    /// Every key named `signature` at any depth: the canonical form, signing and verifying
+    /// (see [`super`]).
     Everywhere,
 }
 
@@ -148,13 +149,13 @@ struct SignatureRemovalSetting(SignatureRemoval);
 
 impl Default for SignatureRemovalSetting {
     fn default() -> Self {
-        Self(SignatureRemoval::TopLevelAndGeneral)
+        Self(SignatureRemoval::Everywhere)
     }
 }
 
 impl CanonicalWriter {
-    /// A writer with the natural order that leaves out `signature` at the top level and in
-    /// `general`.
+    /// A writer with the natural order that leaves out every `signature` key, as signing and
+    /// verifying do.
     pub fn new() -> Self {
         Self::default()
     }
@@ -169,6 +170,11 @@ impl CanonicalWriter {
     /// Forgets the entries written so far, keeping the buffers' capacity. The message text they
     /// hold (a card number, say) is zeroed, so that a writer kept for the next message does not
     /// keep this one's; text handed to the MAC on the way was zeroed then, so this is cheap.
+    ///
+    /// No memory a writer gives back holds message text: besides this, a buffer that grows has
+    /// its old allocation zeroed (see [`CanonicalWriter::leaf_with`] for the one exception) and a
+    /// writer that is dropped zeroes its buffers. What is built from it (the string to sign) is
+    /// the caller's.
     pub fn reset(&mut self, order: SortOrder, removal: SignatureRemoval) {
         self.order = order;
         self.removal = SignatureRemovalSetting(removal);
@@ -265,6 +271,7 @@ impl CanonicalWriter {
     /// at compile time.
     pub fn enter_key(&mut self, escaped_key: &str) -> PathMark {
         let mark = self.mark();
+        reserve_text(&mut self.path, escaped_key.len() + 1);
         self.push_separator();
         self.path.push_str(escaped_key);
         self.depth += 1;
@@ -274,6 +281,8 @@ impl CanonicalWriter {
     /// Enters a child under a key as it appears in the message; colons are doubled here.
     pub fn enter_raw_key(&mut self, key: &str) -> PathMark {
         let mark = self.mark();
+        // At most twice its length once its colons are doubled.
+        reserve_text(&mut self.path, 2 * key.len() + 1);
         self.push_separator();
         push_escaped(&mut self.path, key);
         self.depth += 1;
@@ -283,8 +292,11 @@ impl CanonicalWriter {
     /// Enters an array element.
     pub fn enter_index(&mut self, index: usize) -> PathMark {
         let mark = self.mark();
+        let mut digits = itoa::Buffer::new();
+        let index = digits.format(index);
+        reserve_text(&mut self.path, index.len() + 1);
         self.push_separator();
-        self.path.push_str(itoa::Buffer::new().format(index));
+        self.path.push_str(index);
         self.depth += 1;
         mark
     }
@@ -334,6 +346,7 @@ impl CanonicalWriter {
         if self.open == 0 && self.sink.is_some() {
             /// Enough for the MAC to compress whole blocks straight from the buffer.
             const HAND_OVER: usize = 1024;
+            reserve_bytes(&mut self.pending, self.path.len() + value.len() + 2);
             if self.flushed > 0 {
                 self.pending.push(b';');
             }
@@ -349,6 +362,7 @@ impl CanonicalWriter {
             }
             return;
         }
+        reserve_text(&mut self.text, self.path.len() + value.len() + 1);
         let start = self.begin_leaf();
         self.text.push_str(value);
         self.end_leaf(start);
@@ -364,13 +378,34 @@ impl CanonicalWriter {
         self.leaf_str("");
     }
 
+    /// Writes a number that is not an integer as the official SDKs all write it, or refuses it
+    /// where they would not agree (see [`CanonicalError::UnsupportedNumber`]).
+    pub fn leaf_fraction(&mut self, value: f64) -> Result<(), CanonicalError> {
+        match fraction_text(value) {
+            Some(text) => {
+                self.leaf_str(&text);
+                Ok(())
+            }
+            None => Err(CanonicalError::UnsupportedNumber {
+                path: self.error_path(),
+                // `1.0`, `1e16`: as a double, not as an integer.
+                number: format!("{value:?}"),
+            }),
+        }
+    }
+
     /// Writes an integer leaf in decimal, exactly.
     pub fn leaf_integer<I: itoa::Integer>(&mut self, value: I) {
         self.leaf_str(itoa::Buffer::new().format(value));
     }
 
-    /// Writes a leaf whose value is produced by `write` into the buffer.
+    /// Writes a leaf whose value is produced by `write` into the buffer. Room is made for 64
+    /// bytes of it first; should `write` write more and the buffer grow, its old allocation is
+    /// freed without being zeroed (the other `leaf_*` methods never let that happen).
     pub fn leaf_with(&mut self, write: impl FnOnce(&mut String)) {
+        /// Room for any number's digits.
+        const ROOM: usize = 64;
+        reserve_text(&mut self.text, self.path.len() + ROOM + 1);
         let start = self.begin_leaf();
         write(&mut self.text);
         self.end_leaf(start);
@@ -532,6 +567,15 @@ impl CanonicalWriter {
     }
 }
 
+impl Drop for CanonicalWriter {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.path.zeroize();
+        self.text.zeroize();
+        self.pending.zeroize();
+    }
+}
+
 thread_local! {
     static THREAD_WRITER: std::cell::RefCell<CanonicalWriter> = std::cell::RefCell::default();
 }
@@ -540,7 +584,9 @@ thread_local! {
 /// (a `Canonical` impl that signs something itself). Its buffers keep their capacity from one
 /// message to the next, so signing allocates nothing once warm; they hold message text only,
 /// and when `work` ends, even by a panic, the text in use is zeroed and the writer reset, so
-/// neither a message nor MAC state outlives it.
+/// neither a message nor MAC state outlives it. Text left behind when a buffer grows (the first
+/// messages on a thread) is zeroed too (see [`CanonicalWriter::reset`]); `tests/freed_memory.rs`
+/// reads every block freed while a cold thread signs.
 pub(crate) fn with_thread_writer<R>(work: impl FnOnce(&mut CanonicalWriter) -> R) -> R {
     struct ResetOnDrop<'w>(&'w mut CanonicalWriter);
 
@@ -593,6 +639,37 @@ fn zero_and_clear_text(text: &mut String) {
     use zeroize::Zeroize;
     text.as_mut_str().zeroize();
     text.clear();
+}
+
+/// Makes room for `additional` more bytes. Where the buffer must grow, the text is moved to a
+/// larger allocation by hand and the old one zeroed (all of its capacity) before it is freed:
+/// `Vec`'s own growth would free it as it is, with the message in it.
+fn reserve_text(text: &mut String, additional: usize) {
+    use zeroize::Zeroize;
+    if text.capacity() - text.len() >= additional {
+        return;
+    }
+    let mut grown = String::with_capacity(grown_capacity(text.len(), text.capacity(), additional));
+    grown.push_str(text);
+    std::mem::replace(text, grown).zeroize();
+}
+
+/// [`reserve_text`] for bytes.
+fn reserve_bytes(bytes: &mut Vec<u8>, additional: usize) {
+    use zeroize::Zeroize;
+    if bytes.capacity() - bytes.len() >= additional {
+        return;
+    }
+    let mut grown = Vec::with_capacity(grown_capacity(bytes.len(), bytes.capacity(), additional));
+    grown.extend_from_slice(bytes);
+    std::mem::replace(bytes, grown).zeroize();
+}
+
+/// Doubling, as `Vec` grows, and at least 256 bytes.
+fn grown_capacity(len: usize, capacity: usize, additional: usize) -> usize {
+    len.saturating_add(additional)
+        .max(capacity.saturating_mul(2))
+        .max(256)
 }
 
 fn push_escaped(out: &mut String, key: &str) {
@@ -900,17 +977,38 @@ where
     V: Canonical + ?Sized + 'a,
 {
     out.check_depth()?;
+    // What `skips_key` says, decided once for the object's level.
+    let removes_signature = out.removes_signature_here();
+    let mut written = members
+        .into_iter()
+        .map(|(key, value)| (key.key_str(), value))
+        .filter(|(key, _)| key != FRAME_MODE_KEY && !(key == SIGNATURE_KEY && removes_signature));
+    let Some(first) = written.next() else {
+        return Ok(());
+    };
+    let Some(second) = written.next() else {
+        // One member: its entries are in order already (they share the path `P:key:`, so the
+        // order of the rests is theirs), nothing to sort, and a streaming writer streams them.
+        // Without this, each level of `{"a": {"a": ...}}` re-checked every entry below it.
+        return write_member(first, out);
+    };
     let region = out.begin_unordered();
-    for (key, value) in members {
-        let key = key.key_str();
-        if out.skips_key(&key) {
-            continue;
-        }
-        let mark = out.enter_raw_key(&key);
-        value.write_canonical(out)?;
-        out.leave(mark);
+    write_member(first, out)?;
+    write_member(second, out)?;
+    for member in written {
+        write_member(member, out)?;
     }
     out.end_unordered(region);
+    Ok(())
+}
+
+fn write_member<V: Canonical + ?Sized>(
+    (key, value): (Cow<'_, str>, &V),
+    out: &mut CanonicalWriter,
+) -> Result<(), CanonicalError> {
+    let mark = out.enter_raw_key(&key);
+    value.write_canonical(out)?;
+    out.leave(mark);
     Ok(())
 }
 
@@ -944,10 +1042,10 @@ impl Canonical for Map<String, Value> {
     }
 }
 
-/// Integers of at most 64 bits are written exactly. Any other number is an error: without
-/// `serde_json`'s `arbitrary_precision` a number that is not such an integer (a fraction, an
-/// exponent, or an integer beyond the 64-bit range) is held as an `f64`, whose digits are not the
-/// ones that were sent, and the platform's canonical form of a fraction is not documented.
+/// Integers of at most 64 bits are written exactly. Any other number is held as an `f64` (no
+/// `arbitrary_precision`), as the official SDKs hold it once parsed: it is written as they all
+/// write it where they agree (`1.5`, `0.0015`), and refused where they do not (`1.0`, `1e3`,
+/// `0.00001`, integers beyond 64 bits; see [`CanonicalWriter::leaf_fraction`]).
 impl Canonical for Number {
     fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
         if let Some(value) = self.as_u64() {
@@ -955,13 +1053,34 @@ impl Canonical for Number {
         } else if let Some(value) = self.as_i64() {
             out.leaf_integer(value);
         } else {
-            return Err(CanonicalError::UnsupportedNumber {
-                path: out.error_path(),
-                number: self.to_string(),
-            });
+            return out.leaf_fraction(self.as_f64().unwrap_or(f64::NAN));
         }
         Ok(())
     }
+}
+
+/// The text the official SDKs all give a number that is not an integer, where they agree: each
+/// parses it into a double and writes that (PHP `(string)`, 14 significant digits, an exponent
+/// below 1e-4 or from 1e14; Python `str`, the shortest text that reads back, an exponent below
+/// 1e-4 or from 1e16, `.0` after an integral value; Node `String`, the shortest text, an
+/// exponent below 1e-6 or from 1e21). So: a value with a fraction, at most 14 significant
+/// digits, from 1e-4 to below 1e14, written as the shortest decimal text that reads back.
+/// `None` where they disagree (`1.0`: PHP and Node `1`, Python `1.0`; `0.00001`: Python
+/// `1e-05`; `0.30000000000000004`: PHP `0.3`).
+pub(crate) fn fraction_text(value: f64) -> Option<String> {
+    if !value.is_finite() || value.fract() == 0.0 {
+        return None;
+    }
+    // Rust writes the shortest text that reads back, never with an exponent.
+    let text = value.to_string();
+    let (whole, fraction) = text.trim_start_matches('-').split_once('.')?;
+    let (exponent, significant) = if whole != "0" {
+        (whole.len() as i64 - 1, whole.len() + fraction.len())
+    } else {
+        let zeros = fraction.len() - fraction.trim_start_matches('0').len();
+        (-(zeros as i64) - 1, fraction.len() - zeros)
+    };
+    ((-4..14).contains(&exponent) && significant <= 14).then_some(text)
 }
 
 impl Canonical for Value {
@@ -1121,6 +1240,86 @@ mod tests {
     }
 }
 
+/// The writer's order, sorted region by region and streamed where settled, is PHP's: every
+/// entry flattened, then one sort of them all by path with `strnatcmp` (the SDK's
+/// `ksort(SORT_NATURAL)`), on random nested messages whose keys mix letters, digits and `:`.
+#[cfg(test)]
+mod against_one_global_sort {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn flatten(value: &Value, path: &str, out: &mut Vec<(String, String)>) {
+        let child = |key: &str| {
+            let key = key.replace(':', "::");
+            if path.is_empty() {
+                key
+            } else {
+                format!("{path}:{key}")
+            }
+        };
+        match value {
+            Value::Object(members) => {
+                for (key, value) in members {
+                    if key != FRAME_MODE_KEY && key != SIGNATURE_KEY {
+                        flatten(value, &child(key), out);
+                    }
+                }
+            }
+            Value::Array(elements) => {
+                for (i, element) in elements.iter().enumerate() {
+                    flatten(element, &child(&i.to_string()), out);
+                }
+            }
+            Value::String(text) => out.push((path.to_owned(), text.clone())),
+            Value::Number(n) => out.push((path.to_owned(), n.to_string())),
+            Value::Bool(b) => out.push((path.to_owned(), u8::from(*b).to_string())),
+            Value::Null => out.push((path.to_owned(), String::new())),
+        }
+    }
+
+    fn message() -> impl Strategy<Value = Value> {
+        let key = "[ab019:]{1,3}".prop_filter("not ambiguous", |k: &String| {
+            !k.starts_with(':') && !k.ends_with(':')
+        });
+        let leaf = prop_oneof![
+            any::<u16>().prop_map(Value::from),
+            "[xy]{0,2}".prop_map(Value::from),
+            Just(Value::Null),
+        ];
+        let tree = leaf.prop_recursive(4, 40, 5, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(key.clone(), inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        });
+        prop::collection::btree_map("[ab019]{1,3}", tree, 1..5)
+            .prop_map(|m| Value::Object(m.into_iter().collect()))
+    }
+
+    proptest! {
+        #[test]
+        fn the_writer_sorts_as_one_global_natural_sort(message in message()) {
+            let mut entries = Vec::new();
+            flatten(&message, "", &mut entries);
+            entries.sort_by(|a, b| strnatcmp(a.0.as_bytes(), b.0.as_bytes()));
+            let expected: Vec<String> =
+                entries.into_iter().map(|(path, value)| format!("{path}:{value}")).collect();
+            let mut writer =
+                CanonicalWriter::with_options(SortOrder::Natural, SignatureRemoval::Everywhere);
+            writer.write(&message).unwrap();
+            prop_assert_eq!(writer.string_to_sign(), expected.join(";"));
+            // Streamed into the MAC, the same.
+            let key = crate::SecretKey::new("k").unwrap();
+            let options = super::super::SignOptions::new(super::super::MessageKind::Callback);
+            prop_assert_eq!(
+                super::super::sign_canonical(&message, &key, options).unwrap(),
+                super::super::sign_string(&expected.join(";"), &key)
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod streaming_and_depth {
     use super::*;
@@ -1247,11 +1446,11 @@ mod streaming_and_depth {
     #[test]
     fn unsupported_numbers_quote_a_short_path() {
         let long_key = "k".repeat(1_000_000);
-        let message = json!({ long_key: 1.5 });
+        let message = json!({ long_key: 0.00001 });
         let error = string_to_sign_value(&message, SignOptions::new(MessageKind::GateRequest))
             .unwrap_err()
             .to_string();
-        assert!(error.len() < 300, "{}", error.len());
-        assert!(error.contains("1.5"), "{error}");
+        assert!(error.len() < 500, "{}", error.len());
+        assert!(error.contains("1e-5"), "{error}");
     }
 }

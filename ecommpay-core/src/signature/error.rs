@@ -8,10 +8,15 @@ use crate::excerpt::Excerpt;
 /// A message that cannot be put in canonical form.
 #[derive(Debug, thiserror::Error)]
 pub enum CanonicalError {
-    /// A number that is not an integer of at most 64 bits (see `Canonical for Number`).
+    /// A number the official SDKs would not all write alike, so that no signature over it is
+    /// the platform's for certain (see `Canonical for Number`): an integer beyond 64 bits, an
+    /// integral value written as a fraction or with an exponent (`1.0`, `1e3`), more than 14
+    /// significant digits, or a magnitude they write with an exponent.
     #[error(
-        "unsupported number {} at {}: only integers of at most 64 bits can be signed \
-         exactly (fractions, exponents and larger integers are rejected)",
+        "unsupported number {} at {}: the official SDKs would write it differently (PHP, \
+         Python and Node agree only on integers of at most 64 bits and on fractions of at most \
+         14 significant digits between 0.0001 and 10^14, such as 1.5); send it as a string or \
+         an integer",
         Excerpt(.number), Excerpt(.path)
     )]
     UnsupportedNumber {
@@ -129,6 +134,22 @@ pub enum CallbackError {
     #[error("the callback body nests arrays and objects deeper than {limit} levels")]
     TooDeep {
         /// The limit ([`super::CallbackLimits::max_depth`]).
+        limit: usize,
+    },
+    /// The body holds more values (scalars, arrays and objects, the top-level object included)
+    /// than the limit.
+    #[error("the callback body holds more than {limit} values (arrays, objects and scalars)")]
+    TooManyValues {
+        /// The limit ([`super::CallbackLimits::max_values`]).
+        limit: usize,
+    },
+    /// The canonical form of the body (the text its signature covers, a path before every
+    /// value) would be longer than the limit: refused before any of it is written.
+    #[error(
+        "the callback body's canonical form would be longer than {limit} bytes (paths repeated before each value)"
+    )]
+    CanonicalTooLong {
+        /// The limit ([`super::CallbackLimits::max_canonical_bytes`]).
         limit: usize,
     },
     /// An object of the body has the same key twice: refused before anything else, since the

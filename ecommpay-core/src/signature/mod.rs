@@ -2,9 +2,13 @@
 //!
 //! The canonical form (the platform's algorithm):
 //!
-//! 1. The signature itself is left out: `general.signature` in Gate requests, the top-level
-//!    `signature` in Payment Page parameters and callbacks (`general.signature` in the payout
-//!    registration callback). When verifying, every key named `signature` at any depth.
+//! 1. Every key named `signature`, at any depth, is left out, when signing as when verifying,
+//!    so that what one signs the other verifies. That is what the official SDKs' callback
+//!    check drops (the PHP SDK's `Callback::checkSignature` removes `signature` recursively
+//!    before signing the rest), the one verification of the platform's whose source is public;
+//!    the messages the documents show carry no `signature` but their own (the top-level one in
+//!    Payment Page parameters and callbacks, `general.signature` in Gate requests and the payout
+//!    registration callback), and sign the same either way.
 //! 2. Every scalar leaf becomes an entry `path:value`, the path joining the keys from the root
 //!    with `:` (array elements by their 0-based index, a `:` inside a key written `::`).
 //! 3. `true` is `1`, `false` is `0`, `null` is empty, strings are verbatim, integers exact.
@@ -14,8 +18,9 @@
 //! 5. The entries joined with `;` are signed with HMAC-SHA512 under the secret key and the result
 //!    is encoded as standard Base64 with padding (88 characters).
 //!
-//! Numbers other than integers of at most 64 bits are rejected with
-//! [`CanonicalError::UnsupportedNumber`] rather than signed approximately.
+//! Integers of at most 64 bits are written exactly; other numbers as the official SDKs all write
+//! them (`1.5`), and refused with [`CanonicalError::UnsupportedNumber`] naming their path where
+//! the SDKs would disagree (`1.0`, `1e3`, `0.00001`), rather than signed one SDK's way.
 //!
 //! Typed messages get the canonical form from `#[derive(Canonical)]`, which settles the order of
 //! their fields at compile time; [`sign_canonical`] signs them without building a JSON value.
@@ -41,9 +46,9 @@ use self::hmac512::MacState;
 use crate::secret::SecretKey;
 
 pub use callback::{
-    CallbackLimits, CallbackOptions, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, MAX_CALLBACK_DEPTH,
-    VerifiedCallback, verify_callback, verify_callback_raw, verify_callback_raw_with,
-    verify_callback_raw_with_order, verify_callback_with,
+    CallbackLimits, CallbackOptions, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUES,
+    MAX_CALLBACK_DEPTH, VerifiedCallback, verify_callback, verify_callback_raw,
+    verify_callback_raw_with, verify_callback_raw_with_order, verify_callback_with,
 };
 pub use canonical::{
     Canonical, CanonicalKey, CanonicalWriter, FRAME_MODE_KEY, GENERAL_KEY, MAX_DEPTH, PathMark,
@@ -67,13 +72,10 @@ pub enum MessageKind {
 }
 
 impl MessageKind {
-    /// Which `signature` keys are left out when signing this kind of message.
+    /// Which `signature` keys are left out when signing this kind of message: every one, at any
+    /// depth, as when verifying (see the module's step 1), whatever the kind.
     pub fn removal_when_signing(self) -> SignatureRemoval {
-        match self {
-            Self::GateRequest => SignatureRemoval::InGeneral,
-            Self::PaymentPage => SignatureRemoval::TopLevel,
-            Self::Callback => SignatureRemoval::TopLevelAndGeneral,
-        }
+        SignatureRemoval::Everywhere
     }
 
     /// Where this message carries its signature.
@@ -157,7 +159,7 @@ fn as_message(message: &Value) -> Result<&Map<String, Value>, CanonicalError> {
     })
 }
 
-/// Writes the canonical form of a JSON message as it is signed (its own signature left out).
+/// Writes the canonical form of a JSON message as it is signed (every `signature` key left out).
 pub fn canonical_value(
     message: &Value,
     options: SignOptions,
@@ -215,13 +217,16 @@ pub fn sign_string(string_to_sign: &str, key: &SecretKey) -> String {
     encode(mac)
 }
 
-/// Signs a JSON message, leaving out the signature it may already carry.
+/// Signs a JSON message, leaving out the signature it may already carry. In the natural order
+/// its settled entries stream into the MAC (see [`sign_canonical`]) rather than being collected
+/// first: a message whose canonical form is far longer than itself (a long key over many
+/// values) costs the MAC's time, not that much memory.
 pub fn sign_value(
     message: &Value,
     key: &SecretKey,
     options: SignOptions,
 ) -> Result<String, CanonicalError> {
-    Ok(sign_writer(&mut canonical_value(message, options)?, key))
+    sign_canonical(as_message(message)?, key, options)
 }
 
 /// Signs a serializable message through its JSON form (`serde_json::to_value`).
@@ -284,7 +289,8 @@ fn decode_signature_text(text: &str) -> Result<Vec<u8>, MalformedSignature> {
 }
 
 /// Checks the signature a JSON message carries where its kind carries it. Every key named
-/// `signature` at any depth is left out of the canonical form; the comparison is constant-time
+/// `signature` at any depth is left out of the canonical form, as when signing; the comparison
+/// is constant-time
 /// (`Mac::verify_slice` on the decoded bytes).
 pub fn verify_value(
     message: &Value,

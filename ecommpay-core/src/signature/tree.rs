@@ -3,7 +3,7 @@
 //! it, and the typed value is deserialized from it. Nothing is parsed twice.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
 use serde::de::{
@@ -27,7 +27,8 @@ pub(crate) enum Node<'a> {
     Bool(bool),
     U64(u64),
     I64(i64),
-    /// Any other number (a fraction, an exponent, an integer beyond 64 bits): unsignable.
+    /// Any other number (a fraction, an exponent, an integer beyond 64 bits): signed where the
+    /// official SDKs agree on its text (see `fraction_text`), else refused.
     F64(f64),
     Str(Cow<'a, str>),
     Array(Vec<Node<'a>>),
@@ -43,6 +44,16 @@ pub(crate) enum TreeFailure {
     TooDeep,
     /// A key that makes the canonical path ambiguous (empty, or starting or ending with `:`).
     Ambiguous,
+    /// More values than the limit.
+    TooManyValues,
+}
+
+/// What a body may hold: containers at most `max_depth` deep, at most `max_values` values
+/// (scalars and containers alike), so that its tree is bounded whatever its shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TreeLimits {
+    pub(crate) max_depth: usize,
+    pub(crate) max_values: usize,
 }
 
 /// A failure and where it happened (JSON-style path, built while unwinding).
@@ -88,19 +99,34 @@ impl Located {
 }
 
 /// Parses `raw` into a tree: strict JSON (`serde_json`'s parser), no duplicate key in any object,
-/// no key that makes a canonical path ambiguous, containers at most `max_depth` deep. The usual
-/// body goes through the quick parser; whatever it does not take, the reference decides.
-pub(crate) fn parse(raw: &[u8], max_depth: usize) -> Result<Node<'_>, ParseError> {
-    if let Some(node) = super::fast_parse::parse(raw, max_depth) {
-        return Ok(node);
+/// no key that makes a canonical path ambiguous, within `limits`. The usual body goes through
+/// the quick parser; whatever it does not take, the reference decides.
+#[cfg(test)]
+pub(crate) fn parse(raw: &[u8], limits: TreeLimits) -> Result<Node<'_>, ParseError> {
+    parse_counted(raw, limits).map(|(node, _)| node)
+}
+
+/// [`parse`], and how many values the tree holds.
+pub(crate) fn parse_counted(
+    raw: &[u8],
+    limits: TreeLimits,
+) -> Result<(Node<'_>, usize), ParseError> {
+    if let Some(parsed) = super::fast_parse::parse_counted(raw, limits) {
+        return Ok(parsed);
     }
-    parse_with_reference(raw, max_depth)
+    reference(raw, limits)
 }
 
 /// [`parse`] through `serde_json`'s parser alone: the reference, which reports every refusal.
-pub(crate) fn parse_with_reference(raw: &[u8], max_depth: usize) -> Result<Node<'_>, ParseError> {
+#[cfg(test)]
+pub(crate) fn parse_with_reference(raw: &[u8], limits: TreeLimits) -> Result<Node<'_>, ParseError> {
+    reference(raw, limits).map(|(node, _)| node)
+}
+
+fn reference(raw: &[u8], limits: TreeLimits) -> Result<(Node<'_>, usize), ParseError> {
     let context = Context {
-        max_depth,
+        max_depth: limits.max_depth,
+        values_left: Cell::new(limits.max_values),
         failure: RefCell::new(None),
     };
     let mut deserializer = serde_json::Deserializer::from_slice(raw);
@@ -112,7 +138,7 @@ pub(crate) fn parse_with_reference(raw: &[u8], max_depth: usize) -> Result<Node<
     .and_then(|node| deserializer.end().map(|()| node));
     match (parsed, context.failure.into_inner()) {
         (_, Some(located)) => Err(ParseError::Tree(located)),
-        (Ok(node), None) => Ok(node),
+        (Ok(node), None) => Ok((node, limits.max_values - context.values_left.get())),
         (Err(error), None) => Err(ParseError::Json(error)),
     }
 }
@@ -125,6 +151,8 @@ pub(crate) enum ParseError {
 
 struct Context {
     max_depth: usize,
+    /// How many more values the body may hold.
+    values_left: Cell<usize>,
     failure: RefCell<Option<Located>>,
 }
 
@@ -153,6 +181,10 @@ struct NodeSeed<'c> {
 impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
     type Value = Node<'de>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node<'de>, D::Error> {
+        let Some(left) = self.context.values_left.get().checked_sub(1) else {
+            return Err(self.context.fail(TreeFailure::TooManyValues, None));
+        };
+        self.context.values_left.set(left);
         deserializer.deserialize_any(self)
     }
 }
@@ -255,7 +287,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
             context: self.context,
             depth: self.depth + 1,
         };
-        let mut elements = Vec::with_capacity(seq.size_hint().unwrap_or(4).min(64));
+        let mut elements = Vec::new();
         loop {
             match seq.next_element_seed(child) {
                 Ok(Some(element)) => elements.push(element),
@@ -267,6 +299,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
                 }
             }
         }
+        elements.shrink_to_fit();
         Ok(Node::Array(elements))
     }
 
@@ -278,7 +311,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
             context: self.context,
             depth: self.depth + 1,
         };
-        let mut members: Vec<(Cow<'de, str>, Node<'de>)> = Vec::with_capacity(8);
+        let mut members: Vec<(Cow<'de, str>, Node<'de>)> = Vec::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if is_ambiguous_key(&key) {
                 return Err(self
@@ -306,6 +339,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
                 .context
                 .fail(TreeFailure::Duplicate, Some(Segment::Key(key))));
         }
+        members.shrink_to_fit();
         Ok(Node::Object(members))
     }
 }
@@ -320,12 +354,7 @@ impl Canonical for Node<'_> {
             Node::Bool(value) => out.leaf_bool(*value),
             Node::U64(value) => out.leaf_integer(*value),
             Node::I64(value) => out.leaf_integer(*value),
-            Node::F64(value) => {
-                return Err(CanonicalError::UnsupportedNumber {
-                    path: out.error_path(),
-                    number: value.to_string(),
-                });
-            }
+            Node::F64(value) => out.leaf_fraction(*value)?,
             Node::Str(value) => out.leaf_str(value),
             Node::Array(elements) => write_elements(elements, out)?,
             Node::Object(members) => write_object(members, out)?,
@@ -468,11 +497,12 @@ impl Node<'_> {
         }
     }
 
-    /// The tree as a `serde_json::Value` (numbers that are not 64-bit integers, which never
-    /// verify, become `null`).
+    /// The tree as a `serde_json::Value`.
     pub(crate) fn into_value(self) -> Value {
         match self {
-            Node::Null | Node::F64(_) => Value::Null,
+            Node::Null => Value::Null,
+            // Only a finite number verifies.
+            Node::F64(v) => Number::from_f64(v).map_or(Value::Null, Value::Number),
             Node::Bool(v) => Value::Bool(v),
             Node::U64(v) => Value::Number(Number::from(v)),
             Node::I64(v) => Value::Number(Number::from(v)),
@@ -490,6 +520,54 @@ pub(crate) fn into_map(members: Vec<(Cow<'_, str>, Node<'_>)>) -> Map<String, Va
         .into_iter()
         .map(|(k, v)| (k.into_owned(), v.into_value()))
         .collect()
+}
+
+/// The length of the canonical form `members` write as a verifier writes it (every `signature`
+/// and `frame_mode` key left out), counted without writing it; `None` as soon as it passes
+/// `limit`. A path is repeated before each value, so this length can grow with the square of
+/// the body's (a long key over many values): it is checked before the MAC reads any of it.
+pub(crate) fn canonical_len(members: &[(Cow<'_, str>, Node<'_>)], limit: usize) -> Option<usize> {
+    let mut total = 0;
+    members_len(members, 0, &mut total, limit).then_some(total)
+}
+
+fn members_len(
+    members: &[(Cow<'_, str>, Node<'_>)],
+    path_len: usize,
+    total: &mut usize,
+    limit: usize,
+) -> bool {
+    members.iter().all(|(key, value)| {
+        if key == FRAME_MODE_KEY || key == SIGNATURE_KEY {
+            return true;
+        }
+        // A `:` in a key is written `::`; a separator only after a non-empty path.
+        let escaped = key.len() + key.bytes().filter(|&b| b == b':').count();
+        let child = path_len + usize::from(path_len > 0) + escaped;
+        node_len(value, child, total, limit)
+    })
+}
+
+fn node_len(node: &Node<'_>, path_len: usize, total: &mut usize, limit: usize) -> bool {
+    let value_len = match node {
+        Node::Object(members) => return members_len(members, path_len, total, limit),
+        Node::Array(elements) => {
+            return elements.iter().enumerate().all(|(index, element)| {
+                let child = path_len + 1 + itoa::Buffer::new().format(index).len();
+                node_len(element, child, total, limit)
+            });
+        }
+        Node::Null => 0,
+        // At most 14 significant digits, a sign, a point and three leading zeros.
+        Node::F64(_) => 19,
+        Node::Bool(_) => 1,
+        Node::U64(value) => itoa::Buffer::new().format(*value).len(),
+        Node::I64(value) => itoa::Buffer::new().format(*value).len(),
+        Node::Str(value) => value.len(),
+    };
+    // `path:value` and the `;` before the next entry.
+    *total = total.saturating_add(path_len + value_len + 2);
+    *total <= limit
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -931,8 +1009,13 @@ mod tests {
     use super::*;
     use crate::signature::{SignatureRemoval, SortOrder};
 
+    const LIMITS: TreeLimits = TreeLimits {
+        max_depth: 64,
+        max_values: usize::MAX,
+    };
+
     fn canonical_of_tree(raw: &str) -> String {
-        let Node::Object(members) = parse(raw.as_bytes(), 64).unwrap() else {
+        let Node::Object(members) = parse(raw.as_bytes(), LIMITS).unwrap() else {
             panic!("an object")
         };
         let mut writer =
@@ -947,6 +1030,27 @@ mod tests {
             CanonicalWriter::with_options(SortOrder::Natural, SignatureRemoval::Everywhere);
         writer.write(&value).unwrap();
         writer.string_to_sign()
+    }
+
+    /// The counted length is the written one (plus the `;` after the last entry), and a limit
+    /// below it is refused.
+    #[test]
+    fn canonical_len_counts_what_the_writer_writes() {
+        let bodies = [
+            r#"{"a": 1}"#,
+            r#"{"a:b": {"c::d": [true, null, -12, "x;y"]}, "signature": "s", "frame_mode": "p"}"#,
+            r#"{"l": [[[]], {}, [{"k": {"signature": 1, "v": 18446744073709551615}}]], "é": ""}"#,
+            r#"{"list": [0,1,2,3,4,5,6,7,8,9,10,11], "n": {"x": {"y": "z"}}}"#,
+        ];
+        for raw in bodies {
+            let Node::Object(members) = parse(raw.as_bytes(), LIMITS).unwrap() else {
+                panic!("an object")
+            };
+            let written = canonical_of_tree(raw).len() + 1;
+            assert_eq!(canonical_len(&members, usize::MAX), Some(written), "{raw}");
+            assert_eq!(canonical_len(&members, written), Some(written), "{raw}");
+            assert_eq!(canonical_len(&members, written - 1), None, "{raw}");
+        }
     }
 
     /// The tree's member order, where its keys settle it, gives the entry sort's result: every

@@ -74,6 +74,16 @@ impl fmt::Display for Problems<'_> {
     }
 }
 
+/// A signature in `Debug` output: `<redacted>`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 /// A builder's slot for one field.
 #[derive(Clone, Debug, Default)]
 pub enum Slot<T> {
@@ -94,6 +104,15 @@ pub enum Invalid {
 }
 
 impl<T> Slot<T> {
+    /// What a `Debug` of a builder shows for a signature: whether it is set, never its text.
+    pub fn redacted(&self) -> Slot<Redacted> {
+        match self {
+            Slot::Unset => Slot::Unset,
+            Slot::Set(_) => Slot::Set(Redacted),
+            Slot::Invalid(_) => Slot::Invalid(Invalid::Value(String::new())),
+        }
+    }
+
     /// A value that cannot fail to convert.
     pub fn from_value(value: impl Into<T>) -> Self {
         Slot::Set(value.into())

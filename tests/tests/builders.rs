@@ -537,3 +537,45 @@ fn a_parameter_with_one_possible_value_is_set_by_the_builder() {
     assert!(debug.contains("mode: Set(Payout)"), "{debug}");
     assert_eq!(PayoutParamsMode::Payout.as_str(), "payout");
 }
+
+#[test]
+fn debug_output_never_shows_a_signature() {
+    use ecommpay_api::signature::{MessageKind, SignOptions, sign_value};
+    use ecommpay_api::{SecretKey, SignedMessage};
+    let key = SecretKey::new("secret").unwrap();
+    // A Gate request, signed: `general.signature` is set.
+    let mut sale = SaleRequest::builder()
+        .general(General::builder().project_id(210).payment_id("order-1"))
+        .payment(Payment::builder().amount(1000).currency("BRL"))
+        .customer(
+            SaleRequestCustomer::builder()
+                .id("customer123")
+                .ip_address("192.0.2.1")
+                .country("BR")
+                .email("john@example.com"),
+        )
+        .build()
+        .expect("builds");
+    sale.sign(&key).unwrap();
+    let signature = sale.general.signature.clone().expect("signed");
+    let shown = format!("{sale:?}");
+    assert!(!shown.contains(&signature), "{shown}");
+    assert!(shown.contains("signature: Some(<redacted>)"), "{shown}");
+    // A builder given a signature.
+    let builder = General::builder()
+        .project_id(210)
+        .payment_id("order-1")
+        .signature(signature.clone());
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains(&signature), "{shown}");
+    assert!(shown.contains("signature: Set(<redacted>)"), "{shown}");
+    // A callback read back: its signature is redacted too.
+    let mut body = callback_json();
+    let callback_signature =
+        sign_value(&body, &key, SignOptions::new(MessageKind::Callback)).unwrap();
+    body["signature"] = json!(callback_signature.clone());
+    let callback: Callback = serde_json::from_value(body).expect("deserializes");
+    let shown = format!("{callback:?}");
+    assert!(!shown.contains(&callback_signature), "{shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
+}

@@ -137,6 +137,34 @@ pub(super) fn builder_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
         let ident = format_ident!("{}", f.rust_name);
         quote!(#ident,)
     });
+    // A signature set on the builder stays out of `Debug` output.
+    let (builder_debug_derive, builder_debug) = if s.fields.iter().any(|f| f.signature) {
+        let builder_name = builder.to_string();
+        let shown = s.fields.iter().map(|f| {
+            let ident = format_ident!("{}", f.rust_name);
+            let label = &f.rust_name;
+            if f.signature {
+                quote!(.field(#label, &self.#ident.redacted()))
+            } else {
+                quote!(.field(#label, &self.#ident))
+            }
+        });
+        (
+            quote!(),
+            Some(quote! {
+                impl std::fmt::Debug for #builder {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.debug_struct(#builder_name)
+                            #(#shown)*
+                            .field("extra", &self.extra)
+                            .finish()
+                    }
+                }
+            }),
+        )
+    } else {
+        (quote!(, Debug), None)
+    };
     let build_doc = format!(
         " Builds the `{type_name}`, or reports every required field left unset and every value \
          that is not valid, each with its path."
@@ -154,12 +182,14 @@ pub(super) fn builder_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
         }
 
         #[doc = #builder_doc]
-        #[derive(Clone, Debug, Default)]
+        #[derive(Clone, Default #builder_debug_derive)]
         #[must_use = "a builder makes nothing until `.build()` is called"]
         pub struct #builder {
             #(#slots)*
             extra: crate::builder::Others,
         }
+
+        #builder_debug
 
         impl #builder {
             #(#setters)*

@@ -33,9 +33,12 @@ pub(super) fn struct_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
             }
         }
     });
+    // A signature stays out of `Debug` output: the derive gives way to one that redacts it.
+    let has_signature = s.fields.iter().any(|f| f.signature);
+    let debug_derive = (!has_signature).then(|| quote!(Debug,));
     let (derives, extra) = if request {
         (
-            quote!(#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::signature::Canonical)]),
+            quote!(#[derive(Clone, #debug_derive PartialEq, serde::Serialize, serde::Deserialize, crate::signature::Canonical)]),
             quote! {
                 /// Other parameters of the platform's specification, which the documents allow in
                 /// any request: sent, signed and read back in their place, as they are.
@@ -45,7 +48,7 @@ pub(super) fn struct_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
         )
     } else {
         (
-            quote!(#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]),
+            quote!(#[derive(Clone, #debug_derive Default, PartialEq, serde::Serialize, serde::Deserialize)]),
             quote! {
                 /// Fields the documents do not show, kept as received.
                 #[serde(flatten)]
@@ -54,6 +57,30 @@ pub(super) fn struct_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
         )
     };
     let builder = request.then(|| builder_tokens(s, types));
+    let debug = has_signature.then(|| {
+        let type_name = &s.name;
+        let shown = s.fields.iter().map(|f| {
+            let ident = format_ident!("{}", f.rust_name);
+            let label = &f.rust_name;
+            match (f.signature, f.optional) {
+                (false, _) => quote!(.field(#label, &self.#ident)),
+                (true, true) => {
+                    quote!(.field(#label, &self.#ident.as_ref().map(|_| crate::builder::Redacted)))
+                }
+                (true, false) => quote!(.field(#label, &crate::builder::Redacted)),
+            }
+        });
+        quote! {
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(#type_name)
+                        #(#shown)*
+                        .field("extra", &self.extra)
+                        .finish()
+                }
+            }
+        }
+    });
     quote! {
         #doc
         #derives
@@ -64,6 +91,7 @@ pub(super) fn struct_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
             #(#fields)*
             #extra
         }
+        #debug
         #builder
     }
 }

@@ -43,6 +43,7 @@ pub struct BuildProblem {
 
 /// What is wrong with a field.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BuildProblemKind {
     /// A required field was never set.
     Missing,

@@ -78,6 +78,7 @@ fn push_form_encoded(out: &mut String, text: &str) {
 
 /// A Payment Page parameter set that cannot become the text of a URL.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PaymentPageError {
     /// The parameter set is not a JSON object.
     #[error("the Payment Page parameters are not a JSON object but {found}")]
@@ -362,6 +363,7 @@ impl PaymentPageUrl {
 
 /// A Payment Page URL that cannot be decoded, or whose signature does not check out.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PaymentPageUrlError {
     /// The URL is longer than [`MAX_URL_BYTES`]; nothing of it was decoded.
     #[error("the URL has {bytes} bytes, more than the {MAX_URL_BYTES} a Payment Page URL may have")]

@@ -24,6 +24,7 @@ pub struct SecretKey {
 
 /// A key that cannot be loaded. The messages name the source, never the key.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SecretKeyError {
     /// The environment variable is not set.
     #[error("the environment variable {var} is not set")]

@@ -54,7 +54,7 @@ fn verify(args: &VerifyArgs) -> Result<(), Failure> {
         VerifyError::MissingSignature { .. }
         | VerifyError::MalformedSignature { .. }
         | VerifyError::Mismatch => invalid(error),
-        VerifyError::Canonical(error) => Failure::unusable(format!("cannot verify: {error}")),
+        other => Failure::unusable(format!("cannot verify: {other}")),
     })
 }
 

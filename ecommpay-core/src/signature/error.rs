@@ -7,6 +7,7 @@ use crate::excerpt::Excerpt;
 
 /// A message that cannot be put in canonical form.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CanonicalError {
     /// A number the official SDKs would not all write alike, so that no signature over it is
     /// the platform's for certain (see `Canonical for Number`): an integer beyond 64 bits, an
@@ -46,6 +47,7 @@ pub enum CanonicalError {
 
 /// A message whose signature cannot be put in place.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum EmbedError {
     /// The message is not a JSON object.
     #[error("the message is not a JSON object but {found}")]
@@ -63,6 +65,7 @@ pub enum EmbedError {
 
 /// Why a signature value cannot be an HMAC-SHA512 signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum MalformedSignature {
     /// The value is not a JSON string.
     NotAString {
@@ -95,6 +98,7 @@ impl fmt::Display for MalformedSignature {
 
 /// A message whose signature does not check out.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum VerifyError {
     /// No signature where this kind of message carries it.
     #[error("the message carries no signature at `{location}`")]
@@ -121,6 +125,7 @@ pub enum VerifyError {
 /// A callback that must not be trusted, or that is not of the expected type. Each variant names
 /// the check that failed, in the order they run.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CallbackError {
     /// The body is longer than the limit; nothing of it was parsed.
     #[error("the callback body has {bytes} bytes, more than the limit of {limit}")]

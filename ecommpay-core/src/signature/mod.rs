@@ -61,6 +61,7 @@ pub const SIGNATURE_BYTES: usize = 64;
 
 /// The kinds of message, which differ in where they carry the signature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MessageKind {
     /// A Gate request: the signature is `general.signature`.
     GateRequest,

@@ -15,6 +15,7 @@ pub use shape::OperationSchema;
 
 /// What kind of rule a violation breaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ViolationKind {
     /// Wrong JSON type.
     Type,

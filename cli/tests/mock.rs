@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use axum::routing::post;
 use ecommpay_api::SecretKey;
-use ecommpay_api::client::{ReqwestTransport, Transport, TransportRequest};
+use ecommpay_api::client::{ReqwestTransport, Transport, TransportRequest, TransportResponse};
 use ecommpay_api::signature::{MessageKind, SignOptions, sign_value};
 use serde_json::{Value, json};
 
@@ -81,30 +81,7 @@ async fn the_mock_process_answers_logs_and_stops() {
     let base_url = first["base_url"].as_str().unwrap().to_owned();
     assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
 
-    let mut sale = json!({
-        "general": {"project_id": 210, "payment_id": "cli-1"},
-        "payment": {"amount": 1313, "currency": "USD"},
-        "customer": {"ip_address": "192.0.2.0", "id": "customer123"},
-        "return_url": {"success": "http://example.com/s", "decline": "http://example.com/d"}
-    });
-    let signature = sign_value(
-        &sale,
-        &SecretKey::new(KEY).unwrap(),
-        SignOptions::new(MessageKind::GateRequest),
-    )
-    .unwrap();
-    sale["general"]["signature"] = signature.into();
-    let transport = ReqwestTransport::new(Duration::from_secs(5)).unwrap();
-    let answer = transport
-        .send(TransportRequest::new(
-            "POST",
-            format!("{base_url}/v2/payment/wallet/paypal/sale"),
-            vec![("Content-Type", "application/json".into())],
-            serde_json::to_vec(&sale).unwrap(),
-            Default::default(),
-        ))
-        .await
-        .unwrap();
+    let answer = send_sale(&base_url, "cli-1", 1313).await;
     assert_eq!(
         answer.status,
         200,
@@ -375,9 +352,22 @@ async fn each_failed_delivery_is_logged_with_its_reason() {
         "1000000",
     ]);
     let base_url = next(&lines)["base_url"].as_str().unwrap().to_owned();
+    let answer = send_sale(&base_url, "cli-refused", 100).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(next(&lines)["event"], "request");
+    let delivery = next(&lines);
+    assert_eq!(delivery["event"], "callback", "{delivery}");
+    assert_eq!(delivery["answered"], Value::Null, "{delivery}");
+    let failure = delivery["failure"].as_str().unwrap_or_default();
+    assert!(failure.starts_with("refused: "), "{delivery}");
+}
+
+/// A PayPal Gate sale of `amount` under `payment_id`, signed with the test key and sent to the
+/// mock at `base_url`.
+async fn send_sale(base_url: &str, payment_id: &str, amount: u64) -> TransportResponse {
     let mut sale = json!({
-        "general": {"project_id": 210, "payment_id": "cli-refused"},
-        "payment": {"amount": 100, "currency": "USD"},
+        "general": {"project_id": 210, "payment_id": payment_id},
+        "payment": {"amount": amount, "currency": "USD"},
         "customer": {"ip_address": "192.0.2.0", "id": "customer123"},
         "return_url": {"success": "http://example.com/s", "decline": "http://example.com/d"}
     });
@@ -388,7 +378,7 @@ async fn each_failed_delivery_is_logged_with_its_reason() {
     )
     .unwrap();
     sale["general"]["signature"] = signature.into();
-    let answer = ReqwestTransport::new(Duration::from_secs(5))
+    ReqwestTransport::new(Duration::from_secs(5))
         .unwrap()
         .send(TransportRequest::new(
             "POST",
@@ -398,12 +388,5 @@ async fn each_failed_delivery_is_logged_with_its_reason() {
             Default::default(),
         ))
         .await
-        .unwrap();
-    assert_eq!(answer.status, 200);
-    assert_eq!(next(&lines)["event"], "request");
-    let delivery = next(&lines);
-    assert_eq!(delivery["event"], "callback", "{delivery}");
-    assert_eq!(delivery["answered"], Value::Null, "{delivery}");
-    let failure = delivery["failure"].as_str().unwrap_or_default();
-    assert!(failure.starts_with("refused: "), "{delivery}");
+        .unwrap()
 }

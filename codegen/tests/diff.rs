@@ -117,34 +117,34 @@ fn a_new_required_request_field_is_breaking() {
     );
 }
 
+/// `customer.phone` removed from the shared object, the operation's params and its rules.
+const PHONE_REMOVED: [(&str, &str, &str); 4] = [
+    (
+        "common.yaml",
+        "      phone:\n        type: string\n        format: phone\n        description: Customer phone.\n",
+        "",
+    ),
+    (
+        "wallet.yaml",
+        "      - path: customer.phone\n        requirement: one_of\n        group: contact\n",
+        "",
+    ),
+    (
+        "wallet.yaml",
+        "        fields: [customer.email, customer.phone]\n",
+        "        fields: [customer.email]\n",
+    ),
+    (
+        "wallet.yaml",
+        "      - kind: requires\n        field: customer.phone\n        requires: [customer.id]\n",
+        "",
+    ),
+];
+
 #[test]
 fn a_removed_request_field_is_breaking() {
     assert_eq!(
-        changes(
-            "removed",
-            &[
-                (
-                    "common.yaml",
-                    "      phone:\n        type: string\n        format: phone\n        description: Customer phone.\n",
-                    "",
-                ),
-                (
-                    "wallet.yaml",
-                    "      - path: customer.phone\n        requirement: one_of\n        group: contact\n",
-                    "",
-                ),
-                (
-                    "wallet.yaml",
-                    "        fields: [customer.email, customer.phone]\n",
-                    "        fields: [customer.email]\n"
-                ),
-                (
-                    "wallet.yaml",
-                    "      - kind: requires\n        field: customer.phone\n        requires: [customer.id]\n",
-                    "",
-                ),
-            ]
-        ),
+        changes("removed", &PHONE_REMOVED),
         // The one-of group changed: a new (narrower) rule in place of the old one.
         [
             "breaking gate request wallet.gate.sale: new rule OneOf { group: \"contact\", fields: [\"customer.email\"] }",
@@ -587,30 +587,8 @@ fn a_new_operation_adds_types_and_a_schema_and_renames_nothing() {
 
 #[test]
 fn a_removed_field_removes_the_field_and_its_setter() {
-    let removed = [
-        (
-            "common.yaml",
-            "      phone:\n        type: string\n        format: phone\n        description: Customer phone.\n",
-            "",
-        ),
-        (
-            "wallet.yaml",
-            "      - path: customer.phone\n        requirement: one_of\n        group: contact\n",
-            "",
-        ),
-        (
-            "wallet.yaml",
-            "        fields: [customer.email, customer.phone]\n",
-            "        fields: [customer.email]\n",
-        ),
-        (
-            "wallet.yaml",
-            "      - kind: requires\n        field: customer.phone\n        requires: [customer.id]\n",
-            "",
-        ),
-    ];
     assert_eq!(
-        surface("surface-removed", &removed),
+        surface("surface-removed", &PHONE_REMOVED),
         [
             "breaking rust api wallet::SaleRequestCustomer phone: field removed",
             "breaking rust api wallet::SaleRequestCustomerBuilder::phone: removed",

@@ -4,33 +4,17 @@
 //! edited, `check` passes, `diff` calls the change compatible, and the generated Rust only gains.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+mod support;
+
+use support::{codegen, read, text};
 
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/moved")
+    support::moved_fixture()
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("maintainer-loop-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a scratch directory");
-    dir
-}
-
-fn codegen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecommpay-codegen"))
-        .args(args)
-        .env_remove("ECOMMPAY_SEEDS")
-        .output()
-        .expect("run ecommpay-codegen")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).expect("read a file")
+    support::scratch(&format!("maintainer-loop-{name}"))
 }
 
 /// Replaces `from` (present once) in the file at `path`.

@@ -4,36 +4,16 @@
 //! line reworded) and `vanished/` (that line deleted).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use ecommpay_codegen::load::load_dir;
 use ecommpay_codegen::pipeline::diagnose;
 
+mod support;
+
+use support::{codegen, read, text};
+
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/moved")
-}
-
-/// A scratch copy of the fixture's spec, for the tests that rewrite it.
-fn scratch_spec(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("reanchor-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create the scratch spec directory");
-    for file in ["common.yaml", "wallet.yaml"] {
-        std::fs::copy(fixture().join("spec").join(file), dir.join(file)).expect("copy the spec");
-    }
-    dir
-}
-
-fn codegen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecommpay-codegen"))
-        .args(args)
-        .env_remove("ECOMMPAY_SEEDS")
-        .output()
-        .expect("run ecommpay-codegen")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    support::moved_fixture()
 }
 
 /// The check's headlines for the spec in `spec` against the document version `version`.
@@ -53,10 +33,6 @@ fn headlines_with(spec: &Path, seeds: &Path) -> Vec<String> {
         .collect()
 }
 
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).expect("read a spec file")
-}
-
 #[test]
 fn the_spec_checks_clean_against_the_document_it_cites() {
     assert_eq!(
@@ -67,7 +43,7 @@ fn the_spec_checks_clean_against_the_document_it_cites() {
 
 #[test]
 fn a_pure_move_is_one_line_for_check_and_mended_by_reanchor_alone() {
-    let spec = scratch_spec("pure-move");
+    let spec = support::scratch_spec("reanchor-pure-move");
     assert_eq!(
         headlines(&spec, "after"),
         ["7 references moved unchanged; run `ecommpay-codegen reanchor`"]
@@ -143,7 +119,7 @@ fn a_changed_text_is_named_at_its_document_line() {
         ]
     );
     // `reanchor` leaves what changed to the maintainer, and says so.
-    let spec = scratch_spec("changed");
+    let spec = support::scratch_spec("reanchor-changed");
     let spec_arg = spec.display().to_string();
     let seeds = fixture().join("changed").display().to_string();
     let before = read(&spec.join("wallet.yaml"));
@@ -162,8 +138,7 @@ fn a_changed_text_is_named_at_its_document_line() {
 
 #[test]
 fn a_line_added_to_an_example_is_named_where_it_was_added() {
-    let seeds = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reanchor-example-line");
-    std::fs::create_dir_all(&seeds).expect("create the seeds directory");
+    let seeds = support::scratch("reanchor-example-line");
     let before = read(&fixture().join("before/doc.txt"));
     let after = before.replace(
         "  \"customer\": {\"email\": \"a@example.com\"}\n",
@@ -197,7 +172,7 @@ fn a_vanished_text_says_so() {
 
 #[test]
 fn a_bogus_line_number_fails() {
-    let spec = scratch_spec("bogus");
+    let spec = support::scratch_spec("reanchor-bogus");
     let wallet = spec.join("wallet.yaml");
     let written = read(&wallet);
     // A quote that is in the document, cited far past its end: moved, for `reanchor` to mend.
@@ -231,7 +206,7 @@ fn a_bogus_line_number_fails() {
 
 #[test]
 fn a_reference_without_quote_or_fingerprint_fails_even_without_documents() {
-    let spec = scratch_spec("unfingerprinted");
+    let spec = support::scratch_spec("reanchor-unfingerprinted");
     let wallet = spec.join("wallet.yaml");
     std::fs::write(
         &wallet,
@@ -256,8 +231,7 @@ fn a_reference_without_quote_or_fingerprint_fails_even_without_documents() {
 
 #[test]
 fn an_unreadable_document_is_said_once() {
-    let seeds = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reanchor-not-utf8");
-    std::fs::create_dir_all(&seeds).expect("create the seeds directory");
+    let seeds = support::scratch("reanchor-not-utf8");
     let mut bytes = read(&fixture().join("before/doc.txt")).into_bytes();
     bytes.extend_from_slice(&[0xff, 0xfe]);
     std::fs::write(seeds.join("doc.txt"), bytes).expect("write the document");
@@ -271,8 +245,7 @@ fn an_unreadable_document_is_said_once() {
 
 #[test]
 fn a_new_parameter_row_is_named_at_its_line() {
-    let seeds = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reanchor-new-row");
-    std::fs::create_dir_all(&seeds).expect("create the seeds directory");
+    let seeds = support::scratch("reanchor-new-row");
     let before = read(&fixture().join("before/doc.txt"));
     let after = before.replace(
         "Example request:\n",
@@ -291,8 +264,7 @@ fn a_new_parameter_row_is_named_at_its_line() {
 
 #[test]
 fn new_lines_no_reference_cites_are_named_as_one_run() {
-    let seeds = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reanchor-new-section");
-    std::fs::create_dir_all(&seeds).expect("create the seeds directory");
+    let seeds = support::scratch("reanchor-new-section");
     let mut after = read(&fixture().join("before/doc.txt"));
     after.push_str("Выплаты\n\nДля выплаты отправьте запрос.\n");
     std::fs::write(seeds.join("doc.txt"), after).expect("write the document");
@@ -306,7 +278,7 @@ fn new_lines_no_reference_cites_are_named_as_one_run() {
 
 #[test]
 fn a_waived_range_needs_a_reason_and_its_own_document() {
-    let spec = scratch_spec("waiver-rules");
+    let spec = support::scratch_spec("reanchor-waiver-rules");
     let wallet = spec.join("wallet.yaml");
     std::fs::write(
         &wallet,

@@ -346,13 +346,7 @@ fn other_parameters_round_trip_and_are_signed_in_their_place() {
                 .other("merchant_callback_url", "https://merchant.example/cb"),
         )
         .payment(Payment::builder().amount(1000).currency("BRL"))
-        .customer(
-            SaleRequestCustomer::builder()
-                .id("customer123")
-                .ip_address("192.0.2.1")
-                .country("BR")
-                .email("john@example.com"),
-        )
+        .customer(john())
         .other(
             "return_url",
             json!({"success": "https://merchant.example/ok"}),
@@ -547,13 +541,7 @@ fn debug_output_never_shows_a_signature() {
     let mut sale = SaleRequest::builder()
         .general(General::builder().project_id(210).payment_id("order-1"))
         .payment(Payment::builder().amount(1000).currency("BRL"))
-        .customer(
-            SaleRequestCustomer::builder()
-                .id("customer123")
-                .ip_address("192.0.2.1")
-                .country("BR")
-                .email("john@example.com"),
-        )
+        .customer(john())
         .build()
         .expect("builds");
     sale.sign(&key).unwrap();
@@ -578,4 +566,13 @@ fn debug_output_never_shows_a_signature() {
     let shown = format!("{callback:?}");
     assert!(!shown.contains(&callback_signature), "{shown}");
     assert!(shown.contains("<redacted>"), "{shown}");
+}
+
+/// The customer of the sales these tests build.
+fn john() -> ecommpay_api::astropay::SaleRequestCustomerBuilder {
+    SaleRequestCustomer::builder()
+        .id("customer123")
+        .ip_address("192.0.2.1")
+        .country("BR")
+        .email("john@example.com")
 }

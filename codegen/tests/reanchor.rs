@@ -304,3 +304,65 @@ fn a_waived_range_needs_a_reason_and_its_own_document() {
         ]
     );
 }
+
+#[test]
+fn a_removed_row_whose_words_stand_elsewhere_is_named_not_moved() {
+    // The email row is gone; its words now stand on another section's line. Following them there
+    // would point the param at a line that is not its own, and `check` would pass.
+    let seeds = support::scratch("reanchor-look-alike");
+    let before = read(&fixture().join("before/doc.txt"));
+    let after = before
+        .replace(
+            "Примечание: карта Visa.\n",
+            "Примечание: карта Visa. email — адрес электронной почты пользователя\n",
+        )
+        .replace(
+            "email — адрес электронной почты пользователя\nExample",
+            "Example",
+        );
+    std::fs::write(seeds.join("doc.txt"), after).expect("write the document");
+    let found = headlines_with(&fixture().join("spec"), &seeds);
+    assert!(
+        found.iter().any(|h| h.starts_with(
+            "wallet.yaml:34:17: doc.txt:2: operations[0].params[3] (`customer.email`): its row \
+             moved alone, from line 5 to 2"
+        )),
+        "{found:#?}"
+    );
+    // reanchor leaves it for the maintainer.
+    let spec = support::scratch_spec("reanchor-look-alike-spec");
+    let out = codegen(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "reanchor",
+        "--seeds",
+        seeds.to_str().unwrap(),
+    ]);
+    assert!(
+        text(&out.stdout).contains("could not place"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(read(&spec.join("wallet.yaml")).contains("source: '5'"));
+}
+
+#[test]
+fn a_parameter_row_that_moved_alone_is_named_not_followed() {
+    // The email row moves below the example: a row leaving its list (optional to required, say).
+    let seeds = support::scratch("reanchor-moved-alone");
+    let before = read(&fixture().join("before/doc.txt"));
+    let row = "email — адрес электронной почты пользователя\n";
+    let after = before
+        .replacen(row, "", 1)
+        .replace("Example callback:\n", &format!("{row}Example callback:\n"));
+    std::fs::write(seeds.join("doc.txt"), &after).expect("write the document");
+    let now = after.lines().position(|l| l.starts_with("email")).unwrap() + 1;
+    let found = headlines_with(&fixture().join("spec"), &seeds);
+    assert!(
+        found.iter().any(|h| h.contains(&format!(
+            "doc.txt:{now}: operations[0].params[3] (`customer.email`): its row moved alone, from \
+             line 5 to {now}, away from the rows around it"
+        ))),
+        "{found:#?}"
+    );
+}

@@ -296,6 +296,9 @@ pub enum Loss {
     },
     /// Nothing like it is near where it should be.
     Vanished { first: usize, last: usize },
+    /// A parameter's row, unchanged, moved away from the rows around it (to another list:
+    /// optional to required, or back): not followed silently.
+    MovedAlone { from: usize, to: usize },
 }
 
 /// A reference of a spec file and its outcome.
@@ -536,17 +539,52 @@ fn place_all(
             shifts,
         });
     }
+    // Lines another reference cites and still finds in place: a single candidate landing exactly
+    // there is that reference's look-alike (a twin section's row), not an anchor to follow.
+    let in_place: std::collections::HashSet<(u32, u32)> = candidates
+        .iter()
+        .filter(|c| c.shifts.contains(0))
+        .map(|c| {
+            (
+                c.written.reference.first_line,
+                c.written.reference.last_line,
+            )
+        })
+        .collect();
     let mut anchors: Vec<(u32, i64)> = candidates
         .iter()
-        .filter_map(|c| Some((c.written.reference.first_line, c.shifts.single()?)))
+        .filter_map(|c| {
+            let shift = c.shifts.single()?;
+            let (first, last) = (
+                c.written.reference.first_line,
+                c.written.reference.last_line,
+            );
+            let target = (
+                u32::try_from(i64::from(first) + shift).ok()?,
+                u32::try_from(i64::from(last) + shift).ok()?,
+            );
+            (shift == 0 || !in_place.contains(&target)).then_some((first, shift))
+        })
         .collect();
     anchors.sort_unstable();
+    let start = reading.placed.len();
+    // Per reference placed here: whether its shift is one no other anchor beside it shares, the
+    // shift its neighbours suggest, and the text its lines must hold.
+    let mut unsupported: Vec<(bool, i64)> = Vec::new();
+    let mut texts: Vec<Text> = Vec::new();
     for candidate in candidates {
         let first = candidate.written.reference.first_line;
         let split = anchors.partition_point(|&(line, _)| line <= first);
         let before = split.checked_sub(1).map(|i| anchors[i].1);
         let after = anchors.get(split).map(|a| a.1);
         let preferred: Vec<i64> = before.into_iter().chain(after).collect();
+        // The anchors beside it other than itself.
+        let others: Vec<i64> = anchors[..anchors.partition_point(|&(line, _)| line < first)]
+            .last()
+            .map(|a| a.1)
+            .into_iter()
+            .chain(after)
+            .collect();
         let shift = preferred
             .iter()
             .copied()
@@ -558,6 +596,10 @@ fn place_all(
                     .nearest(preferred.first().copied().unwrap_or(0))
             });
         let effective = shift.unwrap_or_else(|| preferred.first().copied().unwrap_or(0));
+        unsupported.push((
+            shift.is_some_and(|s| s != 0 && !others.contains(&s)),
+            others.first().copied().unwrap_or(0),
+        ));
         let outcome = match shift {
             Some(0) => {
                 if let (Cited::Printed(printed), true) = (
@@ -598,12 +640,146 @@ fn place_all(
                 Outcome::Lost(loss)
             }
         };
+        texts.push(candidate.text);
         reading.placed.push(Placed {
             file: candidate.file,
             written: candidate.written,
             outcome,
             shift: effective,
         });
+    }
+    refuse_look_alikes(spec, document, reading, start, &unsupported, &texts);
+}
+
+/// Moves no anchor beside the reference shares are not followed silently: onto lines another
+/// reference (of other lines) cites, it is a look-alike found elsewhere (a row printed in several
+/// sections: the row itself was removed), and a parameter's row that moved alone changed lists
+/// (optional to required). Either is lost, so that `reanchor` leaves it and `check` names it.
+fn refuse_look_alikes(
+    spec: &LoadedSpec,
+    document: &Document,
+    reading: &mut Reading,
+    start: usize,
+    unsupported: &[(bool, i64)],
+    texts: &[Text],
+) {
+    let placed = &reading.placed[start..];
+    // A move the references beside it (by their cited lines, of other lines) share is part of a
+    // block that moved; one they do not share moved alone.
+    let mut order: Vec<usize> = (0..placed.len()).collect();
+    order.sort_by_key(|&i| {
+        (
+            placed[i].written.reference.first_line,
+            placed[i].written.reference.last_line,
+        )
+    });
+    let range = |p: &Placed| {
+        (
+            p.written.reference.first_line,
+            p.written.reference.last_line,
+        )
+    };
+    let alone: Vec<bool> = {
+        let mut alone = vec![false; placed.len()];
+        for (k, &i) in order.iter().enumerate() {
+            let Outcome::Moved { shift } = placed[i].outcome else {
+                continue;
+            };
+            let shares = |j: usize| {
+                range(&placed[j]) != range(&placed[i])
+                    && !matches!(placed[j].outcome, Outcome::Lost(_))
+                    && placed[j].shift == shift
+            };
+            let before = order[..k]
+                .iter()
+                .rev()
+                .find(|&&j| range(&placed[j]) != range(&placed[i]));
+            let after = order[k + 1..]
+                .iter()
+                .find(|&&j| range(&placed[j]) != range(&placed[i]));
+            alone[i] = unsupported[i].0
+                && !before.is_some_and(|&j| shares(j))
+                && !after.is_some_and(|&j| shares(j));
+        }
+        alone
+    };
+    let mut claimed: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for (i, p) in placed.iter().enumerate() {
+        if !matches!(p.outcome, Outcome::Lost(_)) {
+            claimed.entry(p.lines_now()).or_default().push(i);
+        }
+    }
+    let look_alikes: Vec<(usize, usize)> = placed
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| alone[*i] && matches!(p.outcome, Outcome::Moved { .. }))
+        .filter_map(|(i, p)| {
+            let other = claimed
+                .get(&p.lines_now())?
+                .iter()
+                .copied()
+                .find(|&o| range(&placed[o]) != range(p))?;
+            Some((i, other))
+        })
+        .collect();
+    let look_alike_rows: Vec<usize> = look_alikes.iter().map(|&(i, _)| i).collect();
+    let moved_alone: Vec<usize> = placed
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| {
+            alone[*i]
+                && matches!(p.outcome, Outcome::Moved { .. })
+                && p.written.path.contains(".params[")
+                && p.written.reference.last_line as usize <= document.len()
+                && !look_alike_rows.contains(i)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for i in moved_alone {
+        let (to, _) = reading.placed[start + i].lines_now();
+        let p = &mut reading.placed[start + i];
+        let loss = Loss::MovedAlone {
+            from: p.written.reference.first_line as usize,
+            to: to.max(1) as usize,
+        };
+        reading.diagnostics.error(
+            &spec.files[p.file].display_name,
+            p.written.at,
+            loss_message(&document.name, &p.written, &loss),
+        );
+        p.outcome = Outcome::Lost(loss);
+        p.shift = unsupported[i].1;
+    }
+    for (i, other) in look_alikes {
+        let (now_first, now_last) = reading.placed[start + i].lines_now();
+        let other_owner = reading.placed[start + other].written.owner.clone();
+        let p = &mut reading.placed[start + i];
+        let lines = if now_first == now_last {
+            format!("{now_first}")
+        } else {
+            format!("{now_first}-{now_last}")
+        };
+        // Named where its neighbours say it is now: changed there, or gone.
+        let expected = unsupported[i].1;
+        let loss = describe_loss(document, &p.written, &texts[i], expected);
+        let what = match &loss {
+            Loss::Vanished { first, .. } => format!(
+                "{}:{first}: {}: the text of source `{}` is no longer at its lines (removed?)",
+                document.name, p.written.owner, p.written.reference
+            ),
+            changed => loss_message(&document.name, &p.written, changed),
+        };
+        reading.diagnostics.error(
+            &spec.files[p.file].display_name,
+            p.written.at,
+            format!(
+                "{what}; the same words stand at {}:{lines}, which {other_owner} cites: a \
+                 look-alike, unless this text really moved there",
+                document.name
+            ),
+        );
+        p.outcome = Outcome::Lost(loss);
+        p.shift = expected;
     }
 }
 
@@ -1047,6 +1223,9 @@ fn loss_message(document: &str, written: &WrittenRef, loss: &Loss) -> String {
         ),
         (Loss::Vanished { first, last }, _) => format!(
             "{document}:{first}: {owner}: the text of source `{reference}` is no longer in the document (looked for near lines {first}-{last} and everywhere else)"
+        ),
+        (Loss::MovedAlone { from, to }, _) => format!(
+            "{document}:{to}: {owner}: its row moved alone, from line {from} to {to}, away from the rows around it: if it changed lists (optional to required, or back), change its `requirement`; then cite line {to}"
         ),
     }
 }

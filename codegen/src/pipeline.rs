@@ -148,7 +148,7 @@ pub fn unchecked_ir(source: &str) -> Result<Ir, Failure> {
     if loaded.diagnostics.has_errors() {
         return Err(Failure::Invalid(loaded.diagnostics.sorted()));
     }
-    crate::ir::build(&loaded).map_err(|d| Failure::Invalid(d.sorted()))
+    crate::ir::build_for_diff(&loaded).map_err(|d| Failure::Invalid(d.sorted()))
 }
 
 /// The `*.yaml` files directly in `dir` at git revision `rev`, in the loader's order.

@@ -648,3 +648,17 @@ fn a_field_an_operation_no_longer_takes_is_breaking() {
         ]
     );
 }
+
+#[test]
+fn a_spec_from_before_action_diffs_with_the_action_its_ids_named() {
+    // `diff HEAD~1:spec` across the format change that added `action`: no change where the
+    // declared action is the one the id named.
+    let dir = edited(
+        "before-action",
+        &[("wallet.yaml", "    action: purchase\n", "")],
+    );
+    let old = unchecked_ir(dir.to_str().unwrap()).expect("a spec without action still diffs");
+    let new = unchecked_ir(fixture().to_str().unwrap()).expect("builds");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(diff(&old, &new), Vec::<Change>::new());
+}

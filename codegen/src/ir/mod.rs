@@ -69,6 +69,30 @@ impl Doc {
     }
 }
 
+/// The action of an operation of a spec written before `action`, from the last part of its id,
+/// as the client's retry table and the mock read it then.
+fn action_from_id(op: &Operation) -> Result<Action, IrError> {
+    let last = op.id.rsplit('.').next().unwrap_or_default();
+    Ok(match (op.interface, last) {
+        (Interface::PaymentPage, "payout") => Action::CompletePayout,
+        (_, "sale" | "purchase") => Action::Purchase,
+        (_, "auth") => Action::Auth,
+        (_, "recurring_registration") => Action::RegisterRecurring,
+        (_, "recurring") => Action::ChargeRecurring,
+        (_, "payout" | "pix_payout") => Action::Payout,
+        (_, "payout_registration") => Action::RegisterPayout,
+        (_, "capture") => Action::Capture,
+        (_, "cancel") => Action::Cancel,
+        (_, "refund") => Action::Refund,
+        (_, "recurring_cancel") => Action::CancelRecurring,
+        _ => {
+            return Err(IrError::new(
+                "declares no `action`, and its id names none the format knew before `action`",
+            ));
+        }
+    })
+}
+
 /// A problem the IR builder met; located at the operation it concerns.
 #[derive(Clone, Debug)]
 pub struct IrError {
@@ -152,6 +176,25 @@ pub struct VariantIr {
 
 /// Builds the IR from a spec that passed its checks.
 pub fn build(spec: &LoadedSpec) -> Result<Ir, Diagnostics> {
+    build_with(spec, Actions::Declared)
+}
+
+/// Builds the IR of a spec to compare (`diff`), which may predate the operations' `action`: an
+/// operation that declares none has the action its id named when the format had no `action`.
+pub fn build_for_diff(spec: &LoadedSpec) -> Result<Ir, Diagnostics> {
+    build_with(spec, Actions::OrFromId)
+}
+
+/// Where an operation's action comes from.
+#[derive(Clone, Copy)]
+enum Actions {
+    /// Its `action:` (checked specs: every Gate and Payment Page operation has one).
+    Declared,
+    /// Its `action:`, else its id's last part, as read before the format had `action`.
+    OrFromId,
+}
+
+fn build_with(spec: &LoadedSpec, actions: Actions) -> Result<Ir, Diagnostics> {
     let index = SpecIndex::new(spec);
     let mut diagnostics = Diagnostics::default();
     let mut methods = Vec::new();
@@ -162,7 +205,7 @@ pub fn build(spec: &LoadedSpec) -> Result<Ir, Diagnostics> {
         };
         let mut operations = Vec::new();
         for op in &file.content.operations {
-            match operation(&index, method, &document.file, op) {
+            match operation(&index, method, &document.file, op, actions) {
                 Ok(ir) => {
                     if ir.interface == Interface::Callback {
                         callback = Some(match callback.take() {
@@ -230,6 +273,7 @@ fn operation(
     method: &MethodSpec,
     document: &str,
     op: &Operation,
+    actions: Actions,
 ) -> Result<OperationIr, IrError> {
     let builder = body::ShapeBuilder {
         index,
@@ -304,14 +348,14 @@ fn operation(
         Interface::PaymentPage => format!("{}Params", naming::pascal(name)),
         Interface::Callback => "Callback".to_owned(),
     };
-    let action = match (op.interface, op.action) {
-        (Interface::Callback, _) => Action::Report,
-        (_, Some(action)) => action,
-        (_, None) => {
-            return Err(IrError::new(format!(
-                "operation `{}` needs `action` (what it does to payments)",
-                op.id
-            )));
+    let action = match (op.interface, op.action, actions) {
+        (Interface::Callback, _, _) => Action::Report,
+        (_, Some(action), _) => action,
+        (_, None, Actions::OrFromId) => action_from_id(op)?,
+        (_, None, Actions::Declared) => {
+            return Err(IrError::new(
+                "needs `action` (what it does to payments: purchase, auth, refund...)",
+            ));
         }
     };
     Ok(OperationIr {

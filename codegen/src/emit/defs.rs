@@ -25,7 +25,6 @@ use serde_json::{Map, Value};
 
 use super::schema::SchemaFile;
 use crate::ir::naming::pascal;
-use crate::ir::sharing::merge_docs;
 
 /// Where a definition is referenced from, relative to the schema file.
 pub const DEFS_POINTER: &str = "#/$defs/";
@@ -96,8 +95,9 @@ pub fn share(files: &mut [SchemaFile], callbacks: &[bool]) {
     let definitions: BTreeMap<String, Value> = versions
         .into_iter()
         .map(|(name, (own, others))| {
-            let all: Vec<&Value> = own.iter().chain(&others).collect();
-            (name, merged_descriptions(&all))
+            // The versions differ in descriptions only: the first (the most used object's).
+            let first = own.into_iter().chain(others).next();
+            (name, first.unwrap_or(Value::Null))
         })
         .collect();
     for (file, names) in files.iter_mut().zip(used_in) {
@@ -270,47 +270,6 @@ fn group_key(schema: &Value) -> String {
         }
     }
     strip(schema).to_string()
-}
-
-/// One definition from its versions in every use, which differ in descriptions only: the first
-/// version, each description merged from all of them.
-fn merged_descriptions(versions: &[&Value]) -> Value {
-    let Some(first) = versions.first() else {
-        return Value::Null;
-    };
-    match first {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let same: Vec<&Value> = versions.iter().filter_map(|o| o.get(k)).collect();
-                    let merged = match v {
-                        Value::String(_) if k == "description" => {
-                            let lines: Vec<Vec<String>> = same
-                                .iter()
-                                .filter_map(|d| d.as_str())
-                                .map(|d| d.lines().map(str::to_owned).collect())
-                                .collect();
-                            let lines: Vec<&Vec<String>> = lines.iter().collect();
-                            Value::from(merge_docs(&lines).join("\n"))
-                        }
-                        _ => merged_descriptions(&same),
-                    };
-                    (k.clone(), merged)
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, _)| {
-                    let same: Vec<&Value> = versions.iter().filter_map(|a| a.get(i)).collect();
-                    merged_descriptions(&same)
-                })
-                .collect(),
-        ),
-        other => (*other).clone(),
-    }
 }
 
 #[cfg(test)]

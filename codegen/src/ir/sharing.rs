@@ -1,8 +1,8 @@
 //! Shared types: request parts that are the same in several operations become one type.
 //!
 //! Two parts are the same when their fields are: names, types (nested parts compared the same
-//! way), optionality and documented rules; descriptions may differ (they are merged, see
-//! [`merge_docs`]). A type used by more than one payment method goes in the `shared` module,
+//! way), optionality and documented rules; descriptions may differ (the first user's wording is
+//! kept). A type used by more than one payment method goes in the `shared` module,
 //! which every method module imports; a type used by several operations of one method stays in
 //! that method's module. A shared type is named after its object (`General`, `Customer`,
 //! `RecurringType`) when that name is free (types of several methods choose first, then the most
@@ -11,15 +11,12 @@
 //!
 //! Top-level request types (`SaleRequest`) are never merged: each is its own operation.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use super::types::{Item, RustModule, RustType, StructRole};
 
 /// Where a merged type goes: its method module (`None`: `shared`) and its name.
 type Placement = (Option<usize>, String);
-
-/// The docs of one item: its own, then each field's.
-type ItemDocs = Vec<Vec<String>>;
 
 /// The module that holds types used by more than one payment method.
 pub const SHARED_MODULE: &str = "shared";
@@ -137,19 +134,6 @@ pub fn share(modules: &mut Vec<RustModule>) {
     // every reference.
     let mut shared_items: Vec<Item> = Vec::new();
     let mut placed: BTreeSet<Placement> = BTreeSet::new();
-    let mut merged_docs: BTreeMap<Placement, Vec<ItemDocs>> = BTreeMap::new();
-    for m in methods.clone() {
-        for item in &modules[m].items {
-            if let Some(target) = renamed.get(&(m, item.name().to_owned()))
-                && let Item::Struct(s) = item
-            {
-                // The struct's own doc first, then its fields'.
-                let mut docs = vec![s.doc.clone()];
-                docs.extend(s.fields.iter().map(|f| f.doc.clone()));
-                merged_docs.entry(target.clone()).or_default().push(docs);
-            }
-        }
-    }
     for m in methods {
         let items = std::mem::take(&mut modules[m].items);
         let mut kept = Vec::new();
@@ -165,19 +149,9 @@ pub fn share(modules: &mut Vec<RustModule>) {
             match &mut item {
                 Item::Struct(s) => {
                     s.name = name.clone();
-                    if let Some(docs) = merged_docs.get(&(target, name.clone())) {
-                        let merged = |i: usize| {
-                            let versions: Vec<&Vec<String>> =
-                                docs.iter().filter_map(|d| d.get(i)).collect();
-                            merge_docs(&versions)
-                        };
-                        // Whether the object is required is its parent's rule, which differs
-                        // between the operations that share it.
-                        s.doc = without_rules(merged(0));
-                        for (i, field) in s.fields.iter_mut().enumerate() {
-                            field.doc = merged(i + 1);
-                        }
-                    }
+                    // The first user's wording stays; whether the object is required is its
+                    // parent's rule, which differs between the operations that share it.
+                    s.doc = without_rules(std::mem::take(&mut s.doc));
                 }
                 Item::Enum(e) => e.name = name.clone(),
             }
@@ -304,10 +278,4 @@ fn without_rules(mut lines: Vec<String>) -> Vec<String> {
         lines.pop();
     }
     lines
-}
-
-/// One field's docs from every operation that shares it: the first version's. Docs carry no
-/// source references, so the versions differ only in wording, and the first user's is kept.
-pub(crate) fn merge_docs(versions: &[&Vec<String>]) -> Vec<String> {
-    versions.first().map(|v| (*v).clone()).unwrap_or_default()
 }

@@ -139,29 +139,12 @@ pub(super) fn builder_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
     });
     // A signature set on the builder stays out of `Debug` output.
     let (builder_debug_derive, builder_debug) = if s.fields.iter().any(|f| f.signature) {
-        let builder_name = builder.to_string();
-        let shown = s.fields.iter().map(|f| {
-            let ident = format_ident!("{}", f.rust_name);
-            let label = &f.rust_name;
-            if f.signature {
-                quote!(.field(#label, &self.#ident.redacted()))
-            } else {
-                quote!(.field(#label, &self.#ident))
-            }
-        });
-        (
-            quote!(),
-            Some(quote! {
-                impl std::fmt::Debug for #builder {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.debug_struct(#builder_name)
-                            #(#shown)*
-                            .field("extra", &self.extra)
-                            .finish()
-                    }
-                }
-            }),
-        )
+        let debug = super::structs::redacting_debug(
+            &builder,
+            s,
+            |ident, _| quote!(&self.#ident.redacted()),
+        );
+        (quote!(), Some(debug))
     } else {
         (quote!(, Debug), None)
     };

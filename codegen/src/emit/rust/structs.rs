@@ -58,28 +58,13 @@ pub(super) fn struct_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
     };
     let builder = request.then(|| builder_tokens(s, types));
     let debug = has_signature.then(|| {
-        let type_name = &s.name;
-        let shown = s.fields.iter().map(|f| {
-            let ident = format_ident!("{}", f.rust_name);
-            let label = &f.rust_name;
-            match (f.signature, f.optional) {
-                (false, _) => quote!(.field(#label, &self.#ident)),
-                (true, true) => {
-                    quote!(.field(#label, &self.#ident.as_ref().map(|_| crate::builder::Redacted)))
-                }
-                (true, false) => quote!(.field(#label, &crate::builder::Redacted)),
+        redacting_debug(&name, s, |ident, f| {
+            if f.optional {
+                quote!(&self.#ident.as_ref().map(|_| crate::builder::Redacted))
+            } else {
+                quote!(&crate::builder::Redacted)
             }
-        });
-        quote! {
-            impl std::fmt::Debug for #name {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.debug_struct(#type_name)
-                        #(#shown)*
-                        .field("extra", &self.extra)
-                        .finish()
-                }
-            }
-        }
+        })
     });
     quote! {
         #doc
@@ -93,5 +78,35 @@ pub(super) fn struct_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
         }
         #debug
         #builder
+    }
+}
+
+/// `Debug` for a struct or its builder that holds a signature: every field as derived, each
+/// signature field as `redacted` shows it, then `extra`.
+pub(super) fn redacting_debug(
+    name: &proc_macro2::Ident,
+    s: &StructDef,
+    redacted: impl Fn(&proc_macro2::Ident, &crate::ir::types::StructField) -> TokenStream,
+) -> TokenStream {
+    let label = name.to_string();
+    let shown = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        let field = &f.rust_name;
+        let value = if f.signature {
+            redacted(&ident, f)
+        } else {
+            quote!(&self.#ident)
+        };
+        quote!(.field(#field, #value))
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label)
+                    #(#shown)*
+                    .field("extra", &self.extra)
+                    .finish()
+            }
+        }
     }
 }

@@ -70,10 +70,16 @@ impl Action {
 
 /// The action the spec declares for `operation` (`paypal.gate.auth`), from the generated tables.
 pub(crate) fn declared_action(operation: &str) -> Option<ecommpay_api::Action> {
-    ecommpay_api::OPERATIONS
-        .iter()
-        .find(|entry| entry.id() == operation)
-        .map(|entry| entry.schema.action)
+    // Read on every request, and for every operation of a payment when it is settled: by id
+    // from a map made once, not by a scan of the registry.
+    static ACTIONS: std::sync::LazyLock<HashMap<&'static str, ecommpay_api::Action>> =
+        std::sync::LazyLock::new(|| {
+            ecommpay_api::OPERATIONS
+                .iter()
+                .map(|entry| (entry.id(), entry.schema.action))
+                .collect()
+        });
+    ACTIONS.get(operation).copied()
 }
 
 /// Whether `operation` registers a payout that the customer completes on Payment Page.

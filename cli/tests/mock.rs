@@ -112,8 +112,7 @@ async fn the_mock_process_answers_logs_and_stops() {
 
     // SIGTERM: a clean stop with exit 0.
     let pid = process.0.id().to_string();
-    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    assert!(killed.success());
+    send_signal("-TERM", &pid);
     let status = process.0.wait().unwrap();
     assert!(status.success(), "{status:?}");
 }
@@ -200,13 +199,7 @@ fn a_signal_stops_it_while_a_client_holds_half_a_request() {
         // Both requests are in the server's hands before the signal.
         std::thread::sleep(Duration::from_millis(200));
         let pid = process.0.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args([signal, &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
+        send_signal(signal, &pid);
         let status = exit_status(&mut process);
         assert!(status.success(), "{signal}: {status:?}");
     }
@@ -274,25 +267,13 @@ fn a_second_signal_stops_it_at_once() {
         .unwrap();
     std::thread::sleep(Duration::from_millis(200));
     let pid = process.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    send_signal("-TERM", &pid);
     std::thread::sleep(Duration::from_millis(200));
     assert!(
         process.0.try_wait().unwrap().is_none(),
         "the first signal waits for the request in progress"
     );
-    assert!(
-        Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    send_signal("-INT", &pid);
     let status = exit_status(&mut process);
     assert!(status.success(), "{status:?}");
 }
@@ -389,4 +370,10 @@ async fn send_sale(base_url: &str, payment_id: &str, amount: u64) -> TransportRe
         ))
         .await
         .unwrap()
+}
+
+/// Sends `signal` (`-TERM`, `-INT`) to the process `pid`.
+fn send_signal(signal: &str, pid: &str) {
+    let sent = Command::new("kill").args([signal, pid]).status().unwrap();
+    assert!(sent.success(), "kill {signal} {pid}");
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use quote::ToTokens;
 
+use ecommpay_codegen::load::references::prose_line_number;
 use ecommpay_codegen::pipeline::{generate_openapi, generate_rust, generate_schemas, pretty_json};
 
 fn spec_dir() -> PathBuf {
@@ -104,21 +105,16 @@ fn moving_every_cited_line_changes_no_published_byte() {
 }
 
 /// A document line reference: `000_c3cc95ac790d9e4f.txt:83`, `lines 273-367`, `line 12`.
-fn line_reference(text: &str) -> Option<&str> {
-    let bytes = text.as_bytes();
-    for (i, _) in text.match_indices(".txt:") {
-        if bytes.get(i + 5).is_some_and(u8::is_ascii_digit) {
-            return Some(&text[i.saturating_sub(16)..(i + 9).min(text.len())]);
-        }
+fn line_reference(text: &str) -> Option<String> {
+    let cited = text
+        .match_indices(".txt:")
+        .map(|(i, _)| i)
+        .find(|&i| text[i + ".txt:".len()..].starts_with(|c: char| c.is_ascii_digit()));
+    match cited {
+        Some(i) => Some(text[i..].chars().take(16).collect()),
+        // The spec's own check for prose in descriptions, over what was published.
+        None => prose_line_number(text),
     }
-    for word in ["line ", "lines "] {
-        for (i, _) in text.match_indices(word) {
-            if bytes.get(i + word.len()).is_some_and(u8::is_ascii_digit) {
-                return Some(&text[i..(i + word.len() + 4).min(text.len())]);
-            }
-        }
-    }
-    None
 }
 
 #[test]

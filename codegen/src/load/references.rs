@@ -167,7 +167,7 @@ fn written_ref(
 }
 
 /// `line 153`, `lines 1558-1563`, `(line 99)`: the first such mention, as a short excerpt.
-fn prose_line_number(text: &str) -> Option<String> {
+pub fn prose_line_number(text: &str) -> Option<String> {
     let lower = text.to_lowercase();
     for word in ["lines ", "line "] {
         let mut from = 0;

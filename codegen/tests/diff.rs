@@ -250,14 +250,14 @@ fn an_enum_narrowed_is_breaking_and_widened_compatible() {
         narrowed,
         [
             "breaking gate request wallet.gate.sale customer.id: enum: value \"b\" removed",
-            "breaking rust api wallet::SaleRequestCustomerId B: variant removed",
+            "breaking rust api shared::CustomerId B: variant removed",
         ]
     );
     assert_eq!(
         widened,
         [
             "compatible gate request wallet.gate.sale customer.id: enum: new value \"c\"",
-            "compatible rust api wallet::SaleRequestCustomerId C: new variant",
+            "compatible rust api shared::CustomerId C: new variant",
         ]
     );
 }
@@ -408,8 +408,6 @@ fn a_new_operation_is_compatible_and_a_removed_one_breaking() {
             "breaking gate request wallet.gate.refund: operation removed",
             "breaking rust api wallet::RefundRequest: removed",
             "breaking rust api wallet::RefundRequestBuilder: removed",
-            "breaking rust api wallet::RefundRequestGeneral: removed",
-            "breaking rust api wallet::RefundRequestGeneralBuilder: removed",
             "breaking schemas wallet.gate.refund.json: definition removed or renamed",
         ]
     );
@@ -528,14 +526,14 @@ fn a_new_optional_field_adds_a_field_to_a_non_exhaustive_struct_and_a_setter() {
     assert_eq!(
         surface("surface-new-optional", &[NAME_FIELD]),
         [
-            "compatible rust api wallet::SaleRequestCustomer name: new field",
-            "compatible rust api wallet::SaleRequestCustomerBuilder::name: new item",
+            "compatible rust api shared::Customer name: new field",
+            "compatible rust api shared::CustomerBuilder::name: new item",
         ]
     );
 }
 
 #[test]
-fn optional_made_required_retypes_the_field() {
+fn optional_made_required_retypes_a_request_field_and_no_object_type() {
     let required = (
         "wallet.yaml",
         "      - path: customer.id\n        requirement: conditional\n",
@@ -544,8 +542,9 @@ fn optional_made_required_retypes_the_field() {
     assert_eq!(
         surface("surface-made-required", &[required]),
         [
-            "breaking rust api wallet::SaleRequest customer: field retyped: `Option<SaleRequestCustomer>` -> `SaleRequestCustomer`",
-            "breaking rust api wallet::SaleRequestCustomer id: field retyped: `Option<String>` -> `String`",
+            // `customer.id` is the operation's rule (its `build()` and `Validate` name it):
+            // the object's type keeps the field optional. The request's own field is its type's.
+            "breaking rust api wallet::SaleRequest customer: field retyped: `Option<Customer>` -> `Customer`",
         ]
     );
 }
@@ -560,8 +559,8 @@ fn a_narrower_format_retypes_the_field_and_its_setter() {
     assert_eq!(
         surface("surface-format", &[narrower]),
         [
-            "breaking rust api wallet::SaleRequestCustomer id: field retyped: `Option<String>` -> `Option<Cpf>`",
-            "breaking rust api wallet::SaleRequestCustomerBuilder::id: signature changed: `fn id<V: Into<String>>(mut self, value: V) -> Self` -> `fn id<V: TryInto<Cpf>>(mut self, value: V) -> Self where V::Error: std::fmt::Display,`",
+            "breaking rust api shared::Customer id: field retyped: `Option<String>` -> `Option<Cpf>`",
+            "breaking rust api shared::CustomerBuilder::id: signature changed: `fn id<V: Into<String>>(mut self, value: V) -> Self` -> `fn id<V: TryInto<Cpf>>(mut self, value: V) -> Self where V::Error: std::fmt::Display,`",
         ]
     );
 }
@@ -578,8 +577,6 @@ fn a_new_operation_adds_types_and_a_schema_and_renames_nothing() {
         [
             "compatible rust api wallet::RefundRequest: new item",
             "compatible rust api wallet::RefundRequestBuilder: new item",
-            "compatible rust api wallet::RefundRequestGeneral: new item",
-            "compatible rust api wallet::RefundRequestGeneralBuilder: new item",
             "compatible schemas wallet.gate.refund.json: new definition",
         ]
     );
@@ -590,8 +587,8 @@ fn a_removed_field_removes_the_field_and_its_setter() {
     assert_eq!(
         surface("surface-removed", &PHONE_REMOVED),
         [
-            "breaking rust api wallet::SaleRequestCustomer phone: field removed",
-            "breaking rust api wallet::SaleRequestCustomerBuilder::phone: removed",
+            "breaking rust api shared::Customer phone: field removed",
+            "breaking rust api shared::CustomerBuilder::phone: removed",
         ]
     );
 }
@@ -606,9 +603,9 @@ fn an_enum_on_a_string_field_is_a_new_type() {
     assert_eq!(
         surface("surface-enum", &[with_enum]),
         [
-            "breaking rust api wallet::SaleRequestCustomer id: field retyped: `Option<String>` -> `Option<SaleRequestCustomerId>`",
-            "breaking rust api wallet::SaleRequestCustomerBuilder::id: signature changed: `fn id<V: Into<String>>(mut self, value: V) -> Self` -> `fn id<V: TryInto<SaleRequestCustomerId>>(mut self, value: V) -> Self where V::Error: std::fmt::Display,`",
-            "compatible rust api wallet::SaleRequestCustomerId: new item",
+            "breaking rust api shared::Customer id: field retyped: `Option<String>` -> `Option<CustomerId>`",
+            "breaking rust api shared::CustomerBuilder::id: signature changed: `fn id<V: Into<String>>(mut self, value: V) -> Self` -> `fn id<V: TryInto<CustomerId>>(mut self, value: V) -> Self where V::Error: std::fmt::Display,`",
+            "compatible rust api shared::CustomerId: new item",
         ]
     );
 }
@@ -640,9 +637,10 @@ fn a_field_an_operation_no_longer_takes_is_breaking() {
     assert_eq!(
         all,
         [
+            // The object's type keeps the field (other operations may take it, and a request
+            // may carry any parameter of the platform): the operation's schema and validator
+            // no longer name it.
             "breaking gate request wallet.gate.sale customer.id: field removed",
-            "breaking rust api wallet::SaleRequestCustomer id: field removed",
-            "breaking rust api wallet::SaleRequestCustomerBuilder::id: removed",
             "compatible gate request wallet.gate.sale: rule dropped RequiredIf { field: \"customer.id\", when: Fact(\"card_is_visa\") }",
             "compatible gate request wallet.gate.sale: rule dropped Requires { field: \"customer.phone\", requires: [\"customer.id\"] }",
         ]

@@ -232,6 +232,17 @@ impl Check {
         }
     }
 
+    /// A member the operation requires inside one of its objects (`customer.id`), which the
+    /// object's type leaves optional: absent, it is a problem at its path.
+    pub fn require_member(&mut self, path: &str, present: bool) {
+        if !present {
+            self.problems.push(BuildProblem {
+                path: path.to_owned(),
+                kind: BuildProblemKind::Missing,
+            });
+        }
+    }
+
     /// The other parameters; a declared name among them is a problem.
     pub fn others(&mut self, others: Others) -> serde_json::Map<String, serde_json::Value> {
         for name in others.declared {

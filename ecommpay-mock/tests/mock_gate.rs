@@ -3,10 +3,11 @@
 use std::time::Duration;
 
 use ecommpay_api::SecretKey;
-use ecommpay_api::astropay::{SaleRequest, SaleRequestCustomer};
+use ecommpay_api::astropay::SaleRequest;
 use ecommpay_api::client::{
     Gate, GateErrorKind, ReqwestTransport, Transport, TransportRequest, TransportResponse,
 };
+use ecommpay_api::shared::Customer;
 use ecommpay_api::shared::{General, Payment};
 use ecommpay_mock::{MAX_REQUEST_BYTES, MockConfig, MockGate};
 
@@ -17,7 +18,7 @@ fn sale(payment_id: &str) -> SaleRequest {
         .general(General::builder().project_id(210).payment_id(payment_id))
         .payment(Payment::builder().amount(1000).currency("BRL"))
         .customer(
-            SaleRequestCustomer::builder()
+            Customer::builder()
                 .id("customer123")
                 .ip_address("192.0.2.10")
                 .country("BR"),

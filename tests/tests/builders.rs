@@ -2,7 +2,7 @@
 
 mod support;
 
-use ecommpay_api::astropay::{PurchaseParams, SaleRequest, SaleRequestCustomer};
+use ecommpay_api::astropay::{PurchaseParams, SaleRequest};
 use ecommpay_api::builder::BuildProblemKind;
 use ecommpay_api::callback::{Callback, CallbackPaymentStatus};
 use ecommpay_api::formats::{
@@ -10,6 +10,7 @@ use ecommpay_api::formats::{
     TimeHms, Url,
 };
 use ecommpay_api::operation::GateRequest;
+use ecommpay_api::shared::Customer;
 use ecommpay_api::shared::{General, Identify, Payment};
 use ecommpay_api::wire::IntOrString;
 use ecommpay_api::{Facts, Validate, ViolationKind};
@@ -36,7 +37,7 @@ fn sale_request() -> SaleRequest {
         .currency("BRL".parse::<CurrencyCode>().expect("a currency"))
         .build()
         .expect("payment builds");
-    let customer = SaleRequestCustomer::builder()
+    let customer = Customer::builder()
         .id("customer123")
         .ip_address("192.0.2.1".parse::<IpAddress>().expect("an IP"))
         .country("BR".parse::<CountryCode>().expect("a country"))
@@ -107,22 +108,25 @@ fn setters_infer_and_build_reports_every_problem_with_its_path() {
         .general(General::builder().project_id(210).payment_id("order-1"))
         .payment(Payment::builder().amount(1000).currency("BRL"))
         .customer(
-            SaleRequestCustomer::builder()
+            Customer::builder()
                 .id("c1")
                 .ip_address("192.0.2.1")
                 .country(CountryCode::new("BR").expect("a country")),
         )
         .build()
         .expect("everything converts");
-    assert_eq!(request.payment.amount, 1000);
-    assert_eq!(request.customer.country.as_str(), "BR");
+    assert_eq!(request.payment.amount, Some(1000));
+    assert_eq!(
+        request.customer.country.as_ref().map(CountryCode::as_str),
+        Some("BR")
+    );
 
     // Every problem at once, with the path from the value being built.
     let err = SaleRequest::builder()
         .general(General::builder().project_id(210))
         .payment(Payment::builder().amount(-5).currency("brl"))
         .customer(
-            SaleRequestCustomer::builder()
+            Customer::builder()
                 .id("c1")
                 .ip_address("999.1.1.1")
                 .email("x".repeat(10_000)),
@@ -130,17 +134,25 @@ fn setters_infer_and_build_reports_every_problem_with_its_path() {
         .build()
         .expect_err("bad values and missing fields");
     let problems: Vec<String> = err.problems.iter().map(ToString::to_string).collect();
+    // The members the operation requires inside a part are checked on the parts that built:
+    // `customer.country` is named once the customer's values are valid.
     assert_eq!(
         problems,
         [
-            "general.payment_id: missing",
             "payment.amount: -5 does not fit u64",
             "payment.currency: invalid currency: expected an ISO 4217 alpha-3 currency code (e.g. USD), got \"brl\"",
             "customer.ip_address: invalid ip: expected an IPv4 or IPv6 address, got \"999.1.1.1\"",
-            "customer.country: missing",
             "customer.email: invalid email: expected an email address, got \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…\" (10000 bytes)",
+            "general.payment_id: missing",
         ]
     );
+    assert_eq!(err.missing(), ["general.payment_id"]);
+    let err = SaleRequest::builder()
+        .general(General::builder().project_id(210))
+        .payment(Payment::builder().amount(5).currency("BRL"))
+        .customer(Customer::builder().id("c1").ip_address("192.0.2.1"))
+        .build()
+        .expect_err("members missing");
     assert_eq!(err.missing(), ["general.payment_id", "customer.country"]);
 }
 
@@ -159,26 +171,42 @@ fn a_builder_names_every_missing_required_field() {
         assert!(message.contains(name), "{message}");
     }
 
-    let err = SaleRequestCustomer::builder()
+    // An object's type leaves every field optional (operations differ in what they require):
+    // the request that holds it names each member its operation requires, with its path.
+    let customer = Customer::builder()
         .first_name("John")
         .build()
-        .expect_err("required fields unset");
-    assert_eq!(err.type_name, "SaleRequestCustomer");
-    assert_eq!(err.missing(), ["id", "ip_address", "country"]);
-
-    let err = Payment::builder()
-        .description("no amount")
+        .expect("an object's type requires nothing");
+    let err = SaleRequest::builder()
+        .general(General::builder().project_id(210).payment_id("order-1"))
+        .payment(Payment::builder().description("no amount"))
+        .customer(customer)
         .build()
-        .expect_err("required fields unset");
-    assert_eq!(err.missing(), ["amount", "currency"]);
+        .expect_err("required members unset");
+    assert_eq!(err.type_name, "SaleRequest");
+    assert_eq!(
+        err.missing(),
+        [
+            "payment.amount",
+            "payment.currency",
+            "customer.id",
+            "customer.ip_address",
+            "customer.country"
+        ]
+    );
 
     // Only what is missing is named.
-    let err = SaleRequestCustomer::builder()
-        .id("c1")
-        .country(CountryCode::new("BR").unwrap())
+    let err = SaleRequest::builder()
+        .general(General::builder().project_id(210).payment_id("order-1"))
+        .payment(Payment::builder().amount(5).currency("BRL"))
+        .customer(
+            Customer::builder()
+                .id("c1")
+                .country(CountryCode::new("BR").unwrap()),
+        )
         .build()
         .unwrap_err();
-    assert_eq!(err.missing(), ["ip_address"]);
+    assert_eq!(err.missing(), ["customer.ip_address"]);
 
     // A nested object with no required field builds empty.
     let identify = Identify::builder().build().expect("nothing is required");
@@ -569,8 +597,8 @@ fn debug_output_never_shows_a_signature() {
 }
 
 /// The customer of the sales these tests build.
-fn john() -> ecommpay_api::astropay::SaleRequestCustomerBuilder {
-    SaleRequestCustomer::builder()
+fn john() -> ecommpay_api::shared::CustomerBuilder {
+    Customer::builder()
         .id("customer123")
         .ip_address("192.0.2.1")
         .country("BR")

@@ -227,7 +227,8 @@ fn sign_then_verify_agree_wherever_signature_keys_are() {
     // A generated Gate request carrying another platform parameter named `signature`, at the
     // top and in `payment`: signed by its derived form, verified through its JSON.
     use ecommpay_api::SignedMessage as _;
-    use ecommpay_api::astropay::{SaleRequest, SaleRequestCustomer};
+    use ecommpay_api::astropay::SaleRequest;
+    use ecommpay_api::shared::Customer;
     use ecommpay_api::shared::{General, Payment};
     let mut request = SaleRequest::builder()
         .general(General::builder().project_id(210).payment_id("order-1"))
@@ -238,7 +239,7 @@ fn sign_then_verify_agree_wherever_signature_keys_are() {
                 .other("signature", json!("nested")),
         )
         .customer(
-            SaleRequestCustomer::builder()
+            Customer::builder()
                 .id("c1")
                 .ip_address("192.0.2.10")
                 .country("BR"),

@@ -3,8 +3,8 @@
 
 use std::error::Error;
 
-use ecommpay_api::astropay::{SaleRequest, SaleRequestCustomer};
-use ecommpay_api::shared::{General, Payment};
+use ecommpay_api::astropay::SaleRequest;
+use ecommpay_api::shared::{Customer, General, Payment};
 use ecommpay_api::signature::{MessageKind, SignOptions, verify};
 use ecommpay_api::{GateRequest, SecretKey, SignedMessage, Validate};
 
@@ -13,7 +13,7 @@ fn build_request() -> Result<SaleRequest, Box<dyn Error>> {
         .general(General::builder().project_id(210).payment_id("order-1"))
         .payment(Payment::builder().amount(1000).currency("BRL"))
         .customer(
-            SaleRequestCustomer::builder()
+            Customer::builder()
                 .id("customer123")
                 .ip_address("192.0.2.10")
                 .country("BR"),
@@ -53,14 +53,17 @@ fn build_validate_sign() -> Result<(), Box<dyn Error>> {
 
 #[test]
 fn a_missing_required_field_is_named() {
-    let error = SaleRequestCustomer::builder()
-        .id("c")
+    // The operation requires them, so its request's `build()` names them with their path.
+    let error = SaleRequest::builder()
+        .general(General::builder().project_id(42).payment_id("p"))
+        .payment(Payment::builder().amount(1000).currency("BRL"))
+        .customer(Customer::builder().id("c"))
         .build()
-        .expect_err("ip_address and country are missing");
-    assert_eq!(error.missing(), ["ip_address", "country"]);
+        .expect_err("customer.ip_address and customer.country are missing");
+    assert_eq!(error.missing(), ["customer.ip_address", "customer.country"]);
     assert_eq!(
         error.to_string(),
-        "cannot build SaleRequestCustomer: ip_address: missing; country: missing"
+        "cannot build SaleRequest: customer.ip_address: missing; customer.country: missing"
     );
 }
 

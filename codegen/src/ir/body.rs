@@ -49,6 +49,9 @@ pub struct ShapeField {
     pub max_length: Option<u32>,
     pub signature: bool,
     pub doc: Doc,
+    /// The spec object this field's object is (`customer`), where it is one: its identity in
+    /// the type space, whatever the operation does to it.
+    pub object: Option<String>,
 }
 
 impl ShapeIr {
@@ -247,6 +250,7 @@ impl ShapeBuilder<'_> {
             max_length: spec.max_length,
             signature: spec.signature,
             doc: Doc::of(spec),
+            object: kind_object(spec).filter(|_| spec.fields.is_none()),
         })
     }
 
@@ -312,6 +316,15 @@ fn any_field(name: &str) -> ShapeField {
         max_length: None,
         signature: false,
         doc: Doc::default(),
+        object: None,
+    }
+}
+
+/// The spec object a field of type object refers to.
+fn kind_object(spec: &FieldSpec) -> Option<String> {
+    match spec.ty {
+        Some(FieldType::Object) => spec.object.clone(),
+        _ => None,
     }
 }
 
@@ -404,6 +417,13 @@ fn overlay(
 ) -> Result<(), IrError> {
     if param.ty.is_some() {
         let fresh = builder.field(&field.name, param, &mut Vec::new())?;
+        let still_object = matches!(
+            (&field.kind, &fresh.kind),
+            (ShapeKind::Object(_), ShapeKind::Object(_))
+        );
+        field.object = fresh
+            .object
+            .or(field.object.take().filter(|_| still_object));
         field.kind = fresh.kind;
         field.also = fresh.also;
     }

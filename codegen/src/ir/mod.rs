@@ -3,7 +3,7 @@
 
 pub mod body;
 pub mod naming;
-pub mod sharing;
+pub mod objects;
 pub mod types;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -131,6 +131,8 @@ pub struct Ir {
     pub facts: Vec<FactIr>,
     /// Every field any callback of any method shows: the typed `Callback`.
     pub callback: ShapeIr,
+    /// One type per spec object and role, which every emitter names and shapes the same way.
+    pub types: objects::TypeSpace,
 }
 
 #[derive(Clone, Debug)]
@@ -241,10 +243,25 @@ fn build_with(spec: &LoadedSpec, actions: Actions) -> Result<Ir, Diagnostics> {
             description: fact.description.clone(),
         })
         .collect();
+    let types = objects::build(&index, &methods, &callback).map_err(|e| {
+        let mut diagnostics = Diagnostics::default();
+        let file = spec
+            .files
+            .iter()
+            .find(|f| f.is_common())
+            .map_or("common.yaml", |f| f.display_name.as_str());
+        diagnostics.error(
+            file,
+            e.at.unwrap_or(crate::model::Position::UNKNOWN),
+            format!("the type space: {}", e.message),
+        );
+        diagnostics
+    })?;
     Ok(Ir {
         methods,
         facts,
         callback,
+        types,
     })
 }
 
@@ -295,6 +312,7 @@ fn operation(
                     .and_then(|(o, _)| o.description.clone());
                 let mut field = builder.field(name, &FieldSpec::default(), &mut Vec::new())?;
                 field.kind = kind;
+                field.object = Some(name.clone());
                 field.doc = Doc {
                     description,
                     ..Doc::default()

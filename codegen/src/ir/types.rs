@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use crate::model::{FieldType, Format, Interface, Scalar};
 
 use super::naming::{pascal, snake};
+use super::objects::{ObjectType, Role, TypeSpace};
 use super::{Ir, ShapeField, ShapeIr, ShapeKind};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -54,11 +55,21 @@ pub enum StructRole {
 #[derive(Clone, Debug, PartialEq)]
 pub struct StructDef {
     pub name: String,
-    /// The name it takes when shared: the object's own (`General` for `general`).
-    pub object: String,
     pub doc: Vec<String>,
     pub fields: Vec<StructField>,
     pub role: StructRole,
+    /// Members of its objects that its operation requires (`customer.id`): an object's type has
+    /// every field optional, so the request's `build()` checks these.
+    pub required_inside: Vec<RequiredMember>,
+}
+
+/// A member an operation requires inside one of its objects.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequiredMember {
+    /// The Rust field names from the request down to the member.
+    pub rust_path: Vec<String>,
+    /// Its path in the body (`customer.identify.doc_number`).
+    pub json_path: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -70,8 +81,6 @@ pub struct EnumVariant {
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnumDef {
     pub name: String,
-    /// The name it takes when shared: its object's and its field's (`RecurringType`).
-    pub object: String,
     pub doc: Vec<String>,
     pub variants: Vec<EnumVariant>,
     /// Unknown values are kept in `Unknown(String)`.
@@ -101,12 +110,16 @@ pub struct RustModule {
     pub items: Vec<Item>,
 }
 
-/// Lowers the IR to modules: `callback` first, then one per method.
+/// The module that holds the request types of the spec's objects, whatever uses them.
+pub const SHARED_MODULE: &str = "shared";
+
+/// Lowers the IR to modules: `callback` first (the envelope and the callback types of the spec's
+/// objects), then `shared` (their request types), then one per method (each operation's request
+/// or parameters, and what only that operation has).
 pub fn lower(ir: &Ir) -> Vec<RustModule> {
     let mut modules = Vec::new();
-    let mut callback = Lowering::new(true);
+    let mut callback = Lowering::new(Role::Callback, &ir.types);
     callback.object(
-        "Callback",
         "Callback",
         &ir.callback,
         vec![
@@ -116,13 +129,31 @@ pub fn lower(ir: &Ir) -> Vec<RustModule> {
         ],
         StructRole::Callback,
     );
+    for object in &ir.types.callbacks {
+        callback.object_type(object, StructRole::CallbackPart);
+    }
     modules.push(RustModule {
         name: "callback".into(),
-        doc: vec!["The callback envelope shared by every payment method.".into()],
+        doc: vec!["The callback envelope shared by every payment method, and the callback types of the objects it holds.".into()],
         items: callback.items,
     });
+    let mut shared = Lowering::new(Role::Request, &ir.types);
+    for object in &ir.types.requests {
+        shared.object_type(object, StructRole::RequestPart);
+    }
+    if !shared.items.is_empty() {
+        modules.push(RustModule {
+            name: SHARED_MODULE.into(),
+            doc: vec![
+                "The request types of the spec's objects: one type per object, named after it, whichever operations use it.".into(),
+                String::new(),
+                "Every field is optional here: what an operation requires or narrows is its rule, which `build()` of its request and `Validate` check. Every method module uses these types.".into(),
+            ],
+            items: shared.items,
+        });
+    }
     for method in &ir.methods {
-        let mut lowering = Lowering::new(false);
+        let mut lowering = Lowering::new(Role::Request, &ir.types);
         for op in &method.operations {
             if op.interface == Interface::Callback {
                 continue;
@@ -149,13 +180,10 @@ pub fn lower(ir: &Ir) -> Vec<RustModule> {
                 doc.push(String::new());
                 doc.extend(extra);
             }
-            lowering.object(
-                &op.type_name,
-                &op.type_name,
-                &op.typed,
-                doc,
-                StructRole::Request,
-            );
+            let name = lowering.object(&op.type_name, &op.typed, doc, StructRole::Request);
+            if let Some(Item::Struct(def)) = lowering.items.iter_mut().find(|i| i.name() == name) {
+                def.required_inside = required_inside(&op.typed);
+            }
         }
         // The method's name, then what it is; the document's title and file are the
         // transcription's bookkeeping (and the title may be Russian).
@@ -170,23 +198,30 @@ pub fn lower(ir: &Ir) -> Vec<RustModule> {
             items: lowering.items,
         });
     }
-    super::sharing::share(&mut modules);
     modules
 }
 
-struct Lowering {
-    callback: bool,
+struct Lowering<'t> {
+    role: Role,
+    types: &'t TypeSpace,
     items: Vec<Item>,
+    /// Names taken: the object types' (in every module, so that a method module's own type
+    /// never shadows one) and those given so far.
     names: BTreeSet<String>,
 }
 
-impl Lowering {
-    fn new(callback: bool) -> Self {
+impl<'t> Lowering<'t> {
+    fn new(role: Role, types: &'t TypeSpace) -> Self {
         Lowering {
-            callback,
+            role,
+            types,
             items: Vec::new(),
-            names: BTreeSet::new(),
+            names: types.of(role).iter().map(|t| t.name.clone()).collect(),
         }
+    }
+
+    fn callback(&self) -> bool {
+        self.role == Role::Callback
     }
 
     /// A name not used yet in this module.
@@ -200,40 +235,59 @@ impl Lowering {
         name
     }
 
+    /// The type of a spec object, under its own name.
+    fn object_type(&mut self, object: &ObjectType, role: StructRole) {
+        let mut doc = object.doc.rustdoc_lines();
+        if doc.is_empty() {
+            doc.push(format!("The `{}` object.", object.object));
+        }
+        self.lower_struct(object.name.clone(), &object.shape, doc, role);
+    }
+
+    /// A struct under a fresh name from `wanted`.
     fn object(
         &mut self,
-        name: &str,
-        object: &str,
+        wanted: &str,
         shape: &ShapeIr,
         doc: Vec<String>,
         role: StructRole,
     ) -> String {
-        let name = self.fresh(name.to_owned());
+        let name = self.fresh(wanted.to_owned());
+        self.lower_struct(name, shape, doc, role)
+    }
+
+    fn lower_struct(
+        &mut self,
+        name: String,
+        shape: &ShapeIr,
+        doc: Vec<String>,
+        role: StructRole,
+    ) -> String {
         let position = self.items.len();
         // Reserve the place so that the parent precedes its parts in the output.
         self.items.push(Item::Struct(StructDef {
             name: name.clone(),
-            object: object.to_owned(),
             doc: Vec::new(),
             fields: Vec::new(),
             role,
+            required_inside: Vec::new(),
         }));
-        let part_role = if self.callback {
+        let part_role = if self.callback() {
             StructRole::CallbackPart
         } else {
             StructRole::RequestPart
         };
         let mut fields = Vec::new();
         for field in &shape.fields {
-            if field.forbidden && !self.callback {
+            if field.forbidden && !self.callback() {
                 continue;
             }
-            let ty = self.field_type(&name, object, field, part_role);
+            let ty = self.field_type(&name, field, part_role);
             fields.push(StructField {
                 json_name: field.name.clone(),
                 rust_name: snake(&field.name),
                 ty,
-                optional: self.callback || !field.required || field.signature,
+                optional: self.callback() || !field.required || field.signature,
                 signature: field.signature,
                 doc: field_doc(field),
             });
@@ -241,24 +295,26 @@ impl Lowering {
         dedupe_rust_names(&mut fields);
         self.items[position] = Item::Struct(StructDef {
             name: name.clone(),
-            object: object.to_owned(),
             doc,
             fields,
             role,
+            required_inside: Vec::new(),
         });
         name
     }
 
-    fn field_type(
-        &mut self,
-        parent: &str,
-        parent_object: &str,
-        field: &ShapeField,
-        part_role: StructRole,
-    ) -> RustType {
+    fn field_type(&mut self, parent: &str, field: &ShapeField, part_role: StructRole) -> RustType {
         let lenient_int =
             field.also.contains(&FieldType::String) || field.also.contains(&FieldType::Integer);
         match &field.kind {
+            ShapeKind::Object(_) if let Some(object) = self.object_type_name(field) => {
+                let named = RustType::Named(object);
+                if field.also.contains(&FieldType::String) {
+                    RustType::ObjectOrString(Box::new(named))
+                } else {
+                    named
+                }
+            }
             ShapeKind::Object(shape) => {
                 let doc = {
                     let mut d = field_doc(field);
@@ -268,8 +324,7 @@ impl Lowering {
                     d
                 };
                 let name = format!("{parent}{}", pascal(&field.name));
-                let object = pascal(&field.name);
-                let named = RustType::Named(self.object(&name, &object, shape, doc, part_role));
+                let named = RustType::Named(self.object(&name, shape, doc, part_role));
                 if field.also.contains(&FieldType::String) {
                     RustType::ObjectOrString(Box::new(named))
                 } else {
@@ -277,16 +332,12 @@ impl Lowering {
                 }
             }
             ShapeKind::FreeObject => RustType::Map,
-            ShapeKind::JsonObject(_) if self.callback => RustType::String,
+            ShapeKind::JsonObject(_) if self.callback() => RustType::String,
             ShapeKind::JsonObject(_) => RustType::Format(Format::JsonString),
             ShapeKind::Any => RustType::Value,
             ShapeKind::Array(item) => {
-                let element = self.field_type(
-                    &format!("{parent}{}", pascal(&field.name)),
-                    parent_object,
-                    item,
-                    part_role,
-                );
+                let element =
+                    self.field_type(&format!("{parent}{}", pascal(&field.name)), item, part_role);
                 RustType::Vec(Box::new(element))
             }
             ShapeKind::Boolean if field.also.is_empty() => RustType::Bool,
@@ -300,11 +351,17 @@ impl Lowering {
             }
             ShapeKind::Integer => RustType::I64,
             ShapeKind::String if lenient_int => RustType::IntOrString,
-            ShapeKind::String => self.string_type(parent, parent_object, field),
+            ShapeKind::String => self.string_type(parent, field),
         }
     }
 
-    fn string_type(&mut self, parent: &str, parent_object: &str, field: &ShapeField) -> RustType {
+    /// The name of the type of the spec object `field` holds, if it holds one.
+    fn object_type_name(&self, field: &ShapeField) -> Option<String> {
+        let object = field.object.as_deref()?;
+        self.types.get(self.role, object).map(|t| t.name.clone())
+    }
+
+    fn string_type(&mut self, parent: &str, field: &ShapeField) -> RustType {
         let strings = |values: &[Scalar]| -> Option<Vec<String>> {
             values
                 .iter()
@@ -316,7 +373,7 @@ impl Lowering {
         };
         // Callbacks keep values as the platform sends them: enums are open, formats unchecked
         // at deserialization (validators still report them).
-        let (values, open) = if self.callback {
+        let (values, open) = if self.callback() {
             let mut all = field.known_values.clone();
             all.extend(field.enum_values.iter().cloned());
             (all, true)
@@ -344,7 +401,6 @@ impl Lowering {
             }
             self.items.push(Item::Enum(EnumDef {
                 name: name.clone(),
-                object: format!("{parent_object}{}", pascal(&field.name)),
                 doc,
                 variants,
                 open,
@@ -353,10 +409,37 @@ impl Lowering {
         }
         match field.format {
             Some(Format::AmountMinor) => RustType::IntOrString,
-            Some(format) if !self.callback => RustType::Format(format),
+            Some(format) if !self.callback() => RustType::Format(format),
             _ => RustType::String,
         }
     }
+}
+
+/// The members an operation requires inside the objects of its body, at any depth of objects
+/// (not inside arrays or JSON text), the signature aside (`sign()` sets it).
+fn required_inside(shape: &ShapeIr) -> Vec<RequiredMember> {
+    fn walk(shape: &ShapeIr, rust: &[String], json: &str, out: &mut Vec<RequiredMember>) {
+        for field in &shape.fields {
+            let rust_path: Vec<String> = rust.iter().cloned().chain([snake(&field.name)]).collect();
+            let json_path = format!("{json}.{}", field.name);
+            if field.required && !field.signature {
+                out.push(RequiredMember {
+                    rust_path: rust_path.clone(),
+                    json_path: json_path.clone(),
+                });
+            }
+            if let (ShapeKind::Object(inner), true) = (&field.kind, field.also.is_empty()) {
+                walk(inner, &rust_path, &json_path, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for field in &shape.fields {
+        if let (ShapeKind::Object(inner), true) = (&field.kind, field.also.is_empty()) {
+            walk(inner, &[snake(&field.name)], &field.name, &mut out);
+        }
+    }
+    out
 }
 
 fn field_doc(field: &ShapeField) -> Vec<String> {

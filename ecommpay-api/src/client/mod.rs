@@ -69,9 +69,8 @@ pub const USER_AGENT: &str = concat!("ecommpay-rs/", env!("CARGO_PKG_VERSION"));
 /// the transport.
 ///
 /// ```no_run
-/// use ecommpay_api::astropay::{SaleRequest, SaleRequestCustomer};
+/// use ecommpay_api::astropay::{Customer, General, Payment, SaleRequest};
 /// use ecommpay_api::client::{Gate, GateError};
-/// use ecommpay_api::shared::{General, Payment};
 /// use ecommpay_api::SecretKey;
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -79,7 +78,7 @@ pub const USER_AGENT: &str = concat!("ecommpay-rs/", env!("CARGO_PKG_VERSION"));
 /// let request = SaleRequest::builder()
 ///     .general(General::builder().project_id(210).payment_id("order-1"))
 ///     .payment(Payment::builder().amount(1000).currency("BRL"))
-///     .customer(SaleRequestCustomer::builder().id("customer123").ip_address("192.0.2.10").country("BR"))
+///     .customer(Customer::builder().id("customer123").ip_address("192.0.2.10").country("BR"))
 ///     .build()?;
 /// match gate.send(request).await {
 ///     Ok(accepted) => println!("accepted, request {:?}", accepted.request_id),

@@ -6,10 +6,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ecommpay_api::astropay::{SaleRequest, SaleRequestCustomer};
+use ecommpay_api::astropay::SaleRequest;
 use ecommpay_api::client::{Gate, RetryPolicy};
 use ecommpay_api::paypal::RefundRequest;
-use ecommpay_api::shared::{General, Payment, RefundRequestPayment};
+use ecommpay_api::shared::{Customer, General, Payment};
 use ecommpay_api::{SecretKey, SignedMessage};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -168,7 +168,7 @@ pub fn sale() -> SaleRequest {
         .general(General::builder().project_id(210).payment_id("order-1"))
         .payment(Payment::builder().amount(1000).currency("BRL"))
         .customer(
-            SaleRequestCustomer::builder()
+            Customer::builder()
                 .id("customer123")
                 .ip_address("192.0.2.10")
                 .country("BR"),
@@ -181,7 +181,7 @@ pub fn refund() -> RefundRequest {
     RefundRequest::builder()
         .general(General::builder().project_id(210).payment_id("order-1"))
         .payment(
-            RefundRequestPayment::builder()
+            Payment::builder()
                 .description("partial refund")
                 .amount(500)
                 .currency("USD"),

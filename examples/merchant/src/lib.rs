@@ -49,8 +49,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use ecommpay_api::callback::CallbackPaymentStatus;
 use ecommpay_api::client::{ConfigError, Gate, GateAnswer, GateError};
-use ecommpay_api::paypal::{RefundRequest, SaleRequest, SaleRequestCustomer, SaleRequestReturnUrl};
-use ecommpay_api::shared::{General, Payment, RefundRequestPayment};
+use ecommpay_api::paypal::{RefundRequest, SaleRequest};
+use ecommpay_api::shared::{Customer, General, Payment, ReturnUrl};
 #[cfg(doc)]
 use ecommpay_api::webhook::IdempotencyKey;
 use ecommpay_api::webhook::{Answer, CallbackEndpoint};
@@ -189,13 +189,13 @@ impl App {
                     .currency(order.currency.as_str()),
             )
             .customer(
-                SaleRequestCustomer::builder()
+                Customer::builder()
                     .id(order.customer_id.as_str())
                     .ip_address(order.customer_ip.as_str())
                     .country(order.country.as_str()),
             )
             .return_url(
-                SaleRequestReturnUrl::builder()
+                ReturnUrl::builder()
                     .success(format!("{}/success", self.inner.return_base_url))
                     .decline(format!("{}/decline", self.inner.return_base_url)),
             )
@@ -222,8 +222,7 @@ impl App {
         order_id: &str,
         amount: Option<(u64, &str)>,
     ) -> Result<GateAnswer, OpenError> {
-        let mut payment =
-            RefundRequestPayment::builder().description(format!("Refund of {order_id}"));
+        let mut payment = Payment::builder().description(format!("Refund of {order_id}"));
         if let Some((amount, currency)) = amount {
             payment = payment.amount(amount).currency(currency);
         }

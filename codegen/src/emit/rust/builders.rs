@@ -133,6 +133,23 @@ pub(super) fn builder_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
         .filter(|f| !f.optional)
         .map(|f| format_ident!("{}", f.rust_name))
         .collect();
+    let members = s.required_inside.iter().filter_map(|member| {
+        let (last, parents) = member.rust_path.split_last()?;
+        let last = format_ident!("{}", last);
+        let path = &member.json_path;
+        let mut check = quote!(build_check.require_member(#path, member.#last.is_some()););
+        // `member` is the innermost parent; each parent is an `Option` (the top one as taken).
+        for (depth, parent) in parents.iter().enumerate().rev() {
+            let parent = format_ident!("{}", parent);
+            let source = if depth == 0 {
+                quote!(&#parent)
+            } else {
+                quote!(&member.#parent)
+            };
+            check = quote!(if let Some(member) = #source { #check });
+        }
+        Some(check)
+    });
     let assign = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust_name);
         quote!(#ident,)
@@ -189,6 +206,7 @@ pub(super) fn builder_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
             pub fn build(self) -> Result<#name, crate::builder::BuildError> {
                 let mut build_check = crate::builder::Check::new(#type_name);
                 #(#takes)*
+                #(#members)*
                 let extra = build_check.others(self.extra);
                 match (#(#required,)*) {
                     (#(Some(#required),)*) if build_check.is_clean() => Ok(#name { #(#assign)* extra }),

@@ -24,7 +24,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::ir::naming::screaming;
-use crate::ir::sharing::SHARED_MODULE;
+use crate::ir::types::SHARED_MODULE;
 use crate::ir::types::{EnumDef, Item, RustModule, RustType, StructDef};
 use crate::ir::{Ir, OperationIr};
 use crate::model::Interface;
@@ -116,8 +116,7 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, String> {
         contents: format_tokens(mod_file(ir, &modules))?,
     }];
     let types = TypeIndex::new(&modules);
-    let has_shared = modules.iter().any(|m| m.name == SHARED_MODULE);
-    let gates = shared_gates(ir, &modules);
+    let shared = SharedUse::new(ir, &modules);
     for module in &modules {
         let operations: Vec<&OperationIr> = ir
             .methods
@@ -127,61 +126,83 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, String> {
             .unwrap_or_default();
         files.push(GeneratedFile {
             name: format!("{}.rs", module.name),
-            contents: format_tokens(module_file(
-                module,
-                &operations,
-                &types,
-                has_shared,
-                &gates,
-            )?)?,
+            contents: format_tokens(module_file(module, &operations, &types, &shared)?)?,
         });
     }
     Ok(files)
 }
 
-/// The `cfg` of each item of the shared module that not every payment method uses: the features
-/// of the methods whose types refer to it, directly or through other shared items, so that a
-/// crate with one method compiles that method's shared types and no others.
-fn shared_gates(ir: &Ir, modules: &[RustModule]) -> BTreeMap<String, TokenStream> {
-    let Some(shared) = modules.iter().find(|m| m.name == SHARED_MODULE) else {
-        return BTreeMap::new();
-    };
-    let refers = |item: &Item| -> Vec<String> {
-        let mut names = Vec::new();
-        if let Item::Struct(s) = item {
-            for field in &s.fields {
-                named(&field.ty, &mut names);
+/// The shared items each payment method's types use, directly or through other shared items:
+/// a method module re-exports them, and each is compiled only with the features of its users.
+pub(super) struct SharedUse {
+    by_method: BTreeMap<String, BTreeSet<String>>,
+    gates: BTreeMap<String, TokenStream>,
+}
+
+impl SharedUse {
+    fn new(ir: &Ir, modules: &[RustModule]) -> Self {
+        let Some(shared) = modules.iter().find(|m| m.name == SHARED_MODULE) else {
+            return SharedUse {
+                by_method: BTreeMap::new(),
+                gates: BTreeMap::new(),
+            };
+        };
+        let refers = |item: &Item| -> Vec<String> {
+            let mut names = Vec::new();
+            if let Item::Struct(s) = item {
+                for field in &s.fields {
+                    named(&field.ty, &mut names);
+                }
+            }
+            names.retain(|name| shared.items.iter().any(|i| i.name() == name));
+            names
+        };
+        let mut users: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+        let mut by_method: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for method in &ir.methods {
+            let Some(module) = modules.iter().find(|m| m.name == method.id) else {
+                continue;
+            };
+            let mut pending: Vec<String> = module.items.iter().flat_map(&refers).collect();
+            while let Some(name) = pending.pop() {
+                by_method
+                    .entry(method.id.clone())
+                    .or_default()
+                    .insert(name.clone());
+                if users.entry(name.clone()).or_default().insert(&method.id)
+                    && let Some(item) = shared.items.iter().find(|i| i.name() == name)
+                {
+                    pending.extend(refers(item));
+                }
             }
         }
-        names.retain(|name| shared.items.iter().any(|i| i.name() == name));
-        names
-    };
-    let mut users: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
-    for method in &ir.methods {
-        let Some(module) = modules.iter().find(|m| m.name == method.id) else {
-            continue;
+        let gates = users
+            .into_iter()
+            .filter(|(_, methods)| methods.len() < ir.methods.len())
+            .map(|(name, methods)| {
+                let features: Vec<String> = methods.iter().map(|m| method_feature(m)).collect();
+                let gate = quote! {
+                    #[cfg(any(#(feature = #features),*))]
+                    #[cfg_attr(docsrs, doc(cfg(any(#(feature = #features),*))))]
+                };
+                (name, gate)
+            })
+            .collect();
+        SharedUse { by_method, gates }
+    }
+
+    /// A method module's re-export of the shared types its types use, so that each method
+    /// module names every type its requests hold (`paypal::Customer` is `shared::Customer`).
+    fn reexport(&self, module: &str) -> TokenStream {
+        let Some(names) = self.by_method.get(module) else {
+            return quote!();
         };
-        let mut pending: Vec<String> = module.items.iter().flat_map(&refers).collect();
-        while let Some(name) = pending.pop() {
-            if users.entry(name.clone()).or_default().insert(&method.id)
-                && let Some(item) = shared.items.iter().find(|i| i.name() == name)
-            {
-                pending.extend(refers(item));
-            }
+        let names = names.iter().map(|n| format_ident!("{}", n));
+        quote! {
+            #[doc(no_inline)]
+            pub use super::shared::{#(#names),*};
         }
     }
-    users
-        .into_iter()
-        .filter(|(_, methods)| methods.len() < ir.methods.len())
-        .map(|(name, methods)| {
-            let features: Vec<String> = methods.iter().map(|m| method_feature(m)).collect();
-            let gate = quote! {
-                #[cfg(any(#(feature = #features),*))]
-                #[cfg_attr(docsrs, doc(cfg(any(#(feature = #features),*))))]
-            };
-            (name, gate)
-        })
-        .collect()
 }
 
 /// The names of the generated types `ty` is made of.
@@ -242,8 +263,7 @@ pub(super) fn module_file(
     module: &RustModule,
     operations: &[&OperationIr],
     types: &TypeIndex,
-    has_shared: bool,
-    shared_gates: &BTreeMap<String, TokenStream>,
+    shared: &SharedUse,
 ) -> Result<TokenStream, String> {
     let items = module
         .items
@@ -253,7 +273,7 @@ pub(super) fn module_file(
                 Item::Struct(s) => struct_tokens(s, types),
                 Item::Enum(e) => enum_tokens(e),
             };
-            match shared_gates.get(item.name()) {
+            match shared.gates.get(item.name()) {
                 Some(gate) if module.name == SHARED_MODULE => gated(tokens, gate),
                 _ => Ok(tokens),
             }
@@ -274,15 +294,9 @@ pub(super) fn module_file(
         }
     }
     let validator_fns = fns.items;
-    let shared = table.statics;
+    let statics = table.statics;
     let fields = table.fields.statics;
-    let uses_shared = has_shared && module.name != SHARED_MODULE && module.name != "callback";
-    let shared_use = uses_shared.then(|| {
-        quote! {
-            #[allow(unused_imports)]
-            use super::shared::*;
-        }
-    });
+    let shared_use = shared.reexport(&module.name);
     Ok(quote! {
         #[allow(unused_imports)]
         use crate::formats::*;
@@ -298,7 +312,7 @@ pub(super) fn module_file(
         #(#impls)*
         #(#validator_fns)*
         #(#schemas)*
-        #(#shared)*
+        #(#statics)*
         #(#fields)*
     })
 }

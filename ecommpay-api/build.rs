@@ -9,16 +9,16 @@ fn main() {
     let sources = ecommpay_spec::FILES
         .iter()
         .map(|file| (file.name, file.text));
-    let files = match ecommpay_codegen::pipeline::generate_rust_from_sources(sources) {
+    let files = match ecommpay_codegen::Generator::from_sources(sources).rust() {
         Ok(files) => files,
-        Err(failure) => {
-            eprintln!("ecommpay-api: the spec cannot be generated:\n{failure}");
+        Err(error) => {
+            eprintln!("ecommpay-api: the spec cannot be generated:\n{error}");
             std::process::exit(1);
         }
     };
     let outputs = files.iter().map(|f| (f.name.as_str(), f.contents.clone()));
-    if let Err(e) = ecommpay_codegen::pipeline::write_files(&out_dir, outputs) {
-        eprintln!("ecommpay-api: cannot write {}: {e}", out_dir.display());
+    if let Err(error) = ecommpay_codegen::pipeline::write_files(&out_dir, outputs) {
+        eprintln!("ecommpay-api: {error}");
         std::process::exit(1);
     }
 }

@@ -1,9 +1,28 @@
-//! The ecommpay spec toolchain. The pipeline, one module a stage:
+//! The ecommpay spec toolchain: [`Generator`] loads and checks a spec, and emits the Rust of
+//! `ecommpay-api`, JSON Schemas, an OpenAPI document, or the semantic diff of two specs; its
+//! [`Error`] says what stopped it and where.
 //!
-//! `model` (what the YAML says) -> `load` (files, located parse errors) -> `resolve` (lookup
-//! tables and field paths over all files) -> `check` (cross-file rules) -> `ir` (the shapes,
-//! rules and types to emit, built once) -> `emit` (Rust, JSON Schema). `check` and `ir` both read
-//! `resolve` and never each other; `pipeline` runs the stages in order.
+//! ```
+//! use ecommpay_codegen::{Error, Generator};
+//!
+//! # let spec_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/valid");
+//! match Generator::from_dir(spec_dir).rust() {
+//!     Ok(files) => assert_eq!(files[0].name, "mod.rs"),
+//!     // Every problem at its `file:line:column`.
+//!     Err(Error::Invalid { diagnostics }) => panic!("{} problem(s)", diagnostics.len()),
+//!     Err(other) => panic!("{other}"),
+//! }
+//! ```
+//!
+//! The pipeline, one module a stage: `model` (what the YAML says) -> `load` (files, located
+//! parse errors) -> `resolve` (lookup tables and field paths over all files) -> `check`
+//! (cross-file rules) -> `ir` (the shapes, rules and types to emit, built once) -> `emit` (Rust,
+//! JSON Schema). `check` and `ir` both read `resolve` and never each other; `pipeline` runs the
+//! stages in order behind [`Generator`].
+//!
+//! Without default features the library is the pipeline from YAML to Rust only (what
+//! `ecommpay-api`'s build script runs); `schemas` adds the JSON Schema and OpenAPI emitters,
+//! `checks` the checks against the vendor documents, statistics and the diff.
 
 #[cfg(feature = "checks")]
 pub mod check;
@@ -11,6 +30,7 @@ pub mod diagnostics;
 #[cfg(feature = "checks")]
 pub mod diff;
 pub mod emit;
+mod error;
 pub mod ir;
 pub mod load;
 pub mod model;
@@ -18,3 +38,8 @@ pub mod pipeline;
 pub mod resolve;
 #[cfg(feature = "checks")]
 pub mod stats;
+
+pub use error::{Error, GitError};
+#[cfg(feature = "schemas")]
+pub use pipeline::Schemas;
+pub use pipeline::{Checked, Generator};

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use ecommpay_codegen::pipeline::{self, Failure};
-use ecommpay_codegen::{check, diff, load, model, stats};
+use ecommpay_codegen::pipeline::{pretty_json, write_files};
+use ecommpay_codegen::{Checked, Error, Generator, check, diff, model, stats};
 
 #[derive(Parser)]
 #[command(
@@ -121,37 +121,42 @@ fn readable(path: &Path) -> PathBuf {
 fn main() -> ExitCode {
     let mut cli = Cli::parse();
     cli.spec = readable(&cli.spec);
+    let generator = Generator::from_dir(&cli.spec);
     match cli.command {
-        Command::Check { seeds } => run_check(&cli.spec, &seeds.seeds),
-        Command::Reanchor { seeds } => run_reanchor(&cli.spec, &seeds.seeds),
-        Command::Stats { seeds } => run_stats(&cli.spec, &seeds.seeds),
-        Command::Export { out, seeds } => {
-            let checked = run_check(&cli.spec, &seeds.seeds);
-            if checked != ExitCode::SUCCESS {
-                return checked;
-            }
-            let emitted = run_emit(&cli.spec, &out.join("rust"));
-            if emitted != ExitCode::SUCCESS {
-                return emitted;
-            }
-            run_schemas(&cli.spec, &out.join("schemas"))
-        }
-        Command::Emit { out } => run_emit(&cli.spec, &out),
-        Command::Schemas { out } => run_schemas(&cli.spec, &out),
-        Command::SpecSchema { out } => write_spec_schema(out),
-        Command::Openapi { out } => match pipeline::generate_openapi(&cli.spec) {
-            Ok(document) => match std::fs::write(&out, pipeline::pretty_json(&document)) {
-                Ok(()) => {
-                    eprintln!("wrote {}", out.display());
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: cannot write {}: {e}", out.display());
-                    ExitCode::from(2)
-                }
-            },
-            Err(failure) => report(failure),
+        Command::Check { seeds } => match checked(&generator, &seeds.seeds) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(code) => code,
         },
+        Command::Reanchor { seeds } => run_reanchor(&generator, &seeds.seeds),
+        Command::Stats { seeds } => run_stats(&generator, &seeds.seeds),
+        Command::Export { out, seeds } => {
+            let checked = match checked(&generator, &seeds.seeds) {
+                Ok(checked) => checked,
+                Err(code) => return code,
+            };
+            let emitted = checked
+                .rust()
+                .and_then(|files| write_rust(&files, &out.join("rust")))
+                .and_then(|()| write_schemas(&checked, &out.join("schemas")));
+            finish(emitted)
+        }
+        Command::Emit { out } => {
+            finish(generator.rust().and_then(|files| write_rust(&files, &out)))
+        }
+        Command::Schemas { out } => finish(
+            generator
+                .check(None)
+                .and_then(|checked| write_schemas(&checked, &out)),
+        ),
+        Command::SpecSchema { out } => write_spec_schema(out),
+        Command::Openapi { out } => finish(generator.openapi().and_then(|document| {
+            std::fs::write(&out, pretty_json(&document)).map_err(|source| Error::Write {
+                path: out.clone(),
+                source,
+            })?;
+            eprintln!("wrote {}", out.display());
+            Ok(())
+        })),
         Command::Diff { old, new, json } => {
             let new = new.unwrap_or_else(|| cli.spec.display().to_string());
             run_diff(&old, &new, json)
@@ -159,39 +164,70 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_check(spec_dir: &std::path::Path, seeds: &std::path::Path) -> ExitCode {
-    let loaded = match load::load_dir(spec_dir) {
-        Ok(loaded) => loaded,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
+/// The exit code of a failure: 1 for a spec with problems (or a generator bug), 2 for a spec
+/// or an output that cannot be read or written.
+fn exit_code(error: &Error) -> ExitCode {
+    match error {
+        Error::Invalid { .. } | Error::Emit { .. } => ExitCode::from(1),
+        _ => ExitCode::from(2),
+    }
+}
+
+/// Prints what stopped a command, if anything, and gives its exit code.
+fn finish(result: Result<(), Error>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error @ Error::Invalid { .. }) => {
+            eprintln!("{error}");
+            exit_code(&error)
         }
-    };
+        Err(error) => {
+            eprintln!("error: {error}");
+            exit_code(&error)
+        }
+    }
+}
+
+/// The spec checked, every `source:` read against the documents when `seeds` is a directory:
+/// its diagnostics on standard output (warnings too), a summary on standard error.
+fn checked(generator: &Generator, seeds: &Path) -> Result<Checked, ExitCode> {
     let seeds = seeds.is_dir().then_some(seeds);
     if seeds.is_none() {
         eprintln!("note: no seeds directory; the references are not read against the documents");
     }
-    let (diagnostics, _) = pipeline::diagnose(&loaded, seeds);
-    let failed = diagnostics.has_errors();
-    let count = diagnostics.error_count();
-    for diagnostic in diagnostics.sorted() {
-        println!("{diagnostic}");
-    }
-    if failed {
-        eprintln!("{count} error(s)");
-        ExitCode::from(1)
-    } else {
-        eprintln!("spec OK: {} file(s)", loaded.files.len());
-        ExitCode::SUCCESS
+    match generator.check(seeds) {
+        Ok(checked) => {
+            for diagnostic in checked.warnings.clone().sorted() {
+                println!("{diagnostic}");
+            }
+            eprintln!("spec OK: {} file(s)", checked.spec.files.len());
+            Ok(checked)
+        }
+        Err(error @ Error::Invalid { .. }) => {
+            let diagnostics = error.diagnostics();
+            for diagnostic in diagnostics {
+                println!("{diagnostic}");
+            }
+            let count = diagnostics
+                .iter()
+                .filter(|d| d.severity == ecommpay_codegen::diagnostics::Severity::Error)
+                .count();
+            eprintln!("{count} error(s)");
+            Err(exit_code(&error))
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            Err(exit_code(&error))
+        }
     }
 }
 
-fn run_reanchor(spec_dir: &Path, seeds: &Path) -> ExitCode {
-    let loaded = match load::load_dir(spec_dir) {
+fn run_reanchor(generator: &Generator, seeds: &Path) -> ExitCode {
+    let loaded = match generator.load() {
         Ok(loaded) => loaded,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return exit_code(&e);
         }
     };
     if !seeds.is_dir() {
@@ -224,19 +260,19 @@ fn run_reanchor(spec_dir: &Path, seeds: &Path) -> ExitCode {
 }
 
 fn run_diff(old: &str, new: &str, json: bool) -> ExitCode {
-    let (old_ir, new_ir) = match (pipeline::unchecked_ir(old), pipeline::unchecked_ir(new)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(failure), _) | (_, Err(failure)) => {
-            eprintln!("{failure}");
+    let changes = Generator::from_location(old).and_then(|old| {
+        let new = Generator::from_location(new)?;
+        old.diff(&new)
+    });
+    let changes = match changes {
+        Ok(changes) => changes,
+        Err(error) => {
+            eprintln!("{error}");
             return ExitCode::from(2);
         }
     };
-    let changes = diff::diff(&old_ir, &new_ir);
     if json {
-        println!(
-            "{}",
-            pipeline::pretty_json(&diff::to_json(&changes)).trim_end()
-        );
+        println!("{}", pretty_json(&diff::to_json(&changes)).trim_end());
     } else {
         for change in &changes {
             println!("{change}");
@@ -257,8 +293,8 @@ fn run_diff(old: &str, new: &str, json: bool) -> ExitCode {
     }
 }
 
-fn run_stats(spec_dir: &Path, seeds: &Path) -> ExitCode {
-    match load::load_dir(spec_dir) {
+fn run_stats(generator: &Generator, seeds: &Path) -> ExitCode {
+    match generator.load() {
         Ok(loaded) => {
             print!("{}", stats::render_table(&stats::collect(&loaded)));
             if seeds.is_dir() {
@@ -274,7 +310,7 @@ fn run_stats(spec_dir: &Path, seeds: &Path) -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(2)
+            exit_code(&e)
         }
     }
 }
@@ -303,54 +339,25 @@ fn write_spec_schema(out: Option<PathBuf>) -> ExitCode {
     }
 }
 
-fn report(failure: Failure) -> ExitCode {
-    eprintln!("{failure}");
-    ExitCode::from(failure.exit_code())
-}
-
-fn run_emit(spec_dir: &std::path::Path, out: &std::path::Path) -> ExitCode {
-    let files = match pipeline::generate_rust(spec_dir) {
-        Ok(files) => files,
-        Err(failure) => return report(failure),
-    };
-    let count = files.len();
-    match pipeline::write_files(
+fn write_rust(
+    files: &[ecommpay_codegen::emit::rust::GeneratedFile],
+    out: &Path,
+) -> Result<(), Error> {
+    write_files(
         out,
         files.iter().map(|f| (f.name.as_str(), f.contents.clone())),
-    ) {
-        Ok(()) => {
-            eprintln!("wrote {count} file(s) to {}", out.display());
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: cannot write to {}: {e}", out.display());
-            ExitCode::from(2)
-        }
-    }
+    )?;
+    eprintln!("wrote {} file(s) to {}", files.len(), out.display());
+    Ok(())
 }
 
-fn run_schemas(spec_dir: &std::path::Path, out: &std::path::Path) -> ExitCode {
-    let (files, index) = match pipeline::generate_schemas(spec_dir) {
-        Ok(result) => result,
-        Err(failure) => return report(failure),
-    };
-    let count = files.len();
-    let mut outputs: Vec<(&str, String)> = files
-        .iter()
-        .map(|f| (f.file_name.as_str(), pipeline::pretty_json(&f.schema)))
-        .collect();
-    outputs.push(("index.json", pipeline::pretty_json(&index)));
-    match pipeline::write_files(out, outputs) {
-        Ok(()) => {
-            eprintln!(
-                "wrote {count} schema(s) and index.json to {}",
-                out.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: cannot write to {}: {e}", out.display());
-            ExitCode::from(2)
-        }
-    }
+fn write_schemas(checked: &Checked, out: &Path) -> Result<(), Error> {
+    let schemas = checked.schemas();
+    write_files(out, schemas.to_files())?;
+    eprintln!(
+        "wrote {} schema(s) and index.json to {}",
+        schemas.files.len(),
+        out.display()
+    );
+    Ok(())
 }

@@ -1,56 +1,216 @@
-//! The whole pipeline as functions: load and check, build the IR, emit Rust or schemas.
-//! `ecommpay-api/build.rs` and the `ecommpay-codegen` binary both go through here.
+//! The whole pipeline behind one facade, [`Generator`]: load and check a spec, build its IR,
+//! emit Rust, JSON Schemas or OpenAPI, or compare two specs. `ecommpay-api/build.rs` and the
+//! `ecommpay-codegen` binary both go through here.
 
-use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::emit::rust::GeneratedFile;
+use crate::error::{Error, GitError};
 use crate::ir::Ir;
-use crate::load::{LoadError, LoadedSpec};
+use crate::load::LoadedSpec;
 
-/// Why the pipeline stopped.
-#[derive(Debug)]
-pub enum Failure {
-    /// The spec cannot be read (exit code 2).
-    Unreadable(LoadError),
-    /// The spec has problems (exit code 1).
-    Invalid(Vec<Diagnostic>),
-    /// Emission failed (a bug in the generator, reported rather than panicking).
-    Emit(String),
+/// The generator over one spec: a directory, files given as text, or (for `diff`) a directory
+/// of a git revision. Each call reads the spec anew; [`Generator::check`] gives a [`Checked`]
+/// spec to emit several outputs from one reading.
+///
+/// ```
+/// use ecommpay_codegen::Generator;
+///
+/// # let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/valid");
+/// let generator = Generator::from_dir(spec);
+/// let checked = generator.check(None)?; // `Error::Invalid` lists every problem
+/// for warning in checked.warnings.iter() {
+///     eprintln!("{warning}");
+/// }
+/// let files = checked.rust()?; // `mod.rs` and one file a module, formatted
+/// assert!(files.iter().any(|file| file.name == "wallet.rs"));
+/// # Ok::<(), ecommpay_codegen::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Generator {
+    source: Source,
 }
 
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Failure::Unreadable(e) => write!(f, "error: {e}"),
-            Failure::Invalid(diagnostics) => {
-                for d in diagnostics {
-                    writeln!(f, "{d}")?;
-                }
-                write!(f, "{} problem(s) in the spec", diagnostics.len())
+#[derive(Clone, Debug)]
+enum Source {
+    Dir(PathBuf),
+    /// Files as `ecommpay-api`'s build script has them: named as in `spec/`.
+    Files(Vec<(PathBuf, String)>),
+    /// The spec directory `dir` at git revision `revision`, read when the spec is.
+    Git {
+        revision: String,
+        dir: String,
+    },
+}
+
+impl Generator {
+    /// The spec directory `dir` (`spec/`): `common.yaml` and one file a document.
+    pub fn from_dir(dir: impl Into<PathBuf>) -> Self {
+        Generator {
+            source: Source::Dir(dir.into()),
+        }
+    }
+
+    /// Spec files given as `(name, text)`, checked exactly as a spec directory is; diagnostics
+    /// name them `spec/NAME`.
+    pub fn from_sources<'a>(sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let dir = Path::new("spec");
+        let files = sources
+            .into_iter()
+            .map(|(name, text)| (dir.join(name), text.to_owned()))
+            .collect();
+        Generator {
+            source: Source::Files(files),
+        }
+    }
+
+    /// A spec directory, or `REV:DIR` for the spec directory `DIR` of git revision `REV`
+    /// (`HEAD~1:spec`), as `ecommpay-codegen diff` names its two specs.
+    pub fn from_location(location: &str) -> Result<Self, Error> {
+        if Path::new(location).is_dir() {
+            return Ok(Generator::from_dir(location));
+        }
+        match location.split_once(':') {
+            Some((revision, dir)) => Ok(Generator {
+                source: Source::Git {
+                    revision: revision.to_owned(),
+                    dir: dir.trim_end_matches('/').to_owned(),
+                },
+            }),
+            None => Err(Error::UnknownLocation {
+                location: location.to_owned(),
+            }),
+        }
+    }
+
+    /// The spec as loaded: every file that parses, and what the loader reported (a file that
+    /// does not parse is left out, never half-read). Fails only when nothing can be read.
+    pub fn load(&self) -> Result<LoadedSpec, Error> {
+        match &self.source {
+            Source::Dir(dir) => Ok(crate::load::load_dir(dir)?),
+            Source::Files(files) => Ok(crate::load::load_sources(
+                Path::new("spec"),
+                files.iter().cloned(),
+            )),
+            Source::Git { revision, dir } => {
+                let files = git_spec_files(revision, dir).map_err(|source| Error::Git {
+                    location: format!("{revision}:{dir}"),
+                    source,
+                })?;
+                Ok(crate::load::load_sources(
+                    Path::new(&format!("{revision}:{dir}")),
+                    files,
+                ))
             }
-            Failure::Emit(message) => write!(f, "error: {message}"),
         }
+    }
+
+    /// Loads and checks the spec (with `seeds`, every `source:` is read against the vendor
+    /// documents in that directory) and builds its IR; warnings do not stop it.
+    pub fn check(&self, seeds: Option<&Path>) -> Result<Checked, Error> {
+        let spec = self.load()?;
+        match diagnose(&spec, seeds) {
+            (warnings, Some(ir)) if !warnings.has_errors() => Ok(Checked { spec, ir, warnings }),
+            (diagnostics, _) => Err(Error::Invalid {
+                diagnostics: diagnostics.sorted(),
+            }),
+        }
+    }
+
+    /// The generated Rust files for `ecommpay-api`, of a checked spec.
+    pub fn rust(&self) -> Result<Vec<GeneratedFile>, Error> {
+        self.check(None)?.rust()
+    }
+
+    /// The JSON Schemas of every operation and their index, of a checked spec.
+    #[cfg(feature = "schemas")]
+    pub fn schemas(&self) -> Result<Schemas, Error> {
+        Ok(self.check(None)?.schemas())
+    }
+
+    /// The OpenAPI 3.1 document of a checked spec.
+    #[cfg(feature = "schemas")]
+    pub fn openapi(&self) -> Result<serde_json::Value, Error> {
+        Ok(self.check(None)?.openapi())
+    }
+
+    /// Every semantic change from this spec to `new`, breaking or compatible for users. Both
+    /// are built without their checks: the diff compares what users see, whether or not the
+    /// examples still agree.
+    #[cfg(feature = "checks")]
+    pub fn diff(&self, new: &Generator) -> Result<Vec<crate::diff::Change>, Error> {
+        Ok(crate::diff::diff(
+            &self.unchecked_ir()?,
+            &new.unchecked_ir()?,
+        ))
+    }
+
+    /// The IR of a spec built without its checks, for [`Generator::diff`].
+    pub fn unchecked_ir(&self) -> Result<Ir, Error> {
+        let loaded = self.load()?;
+        if loaded.diagnostics.has_errors() {
+            return Err(Error::Invalid {
+                diagnostics: loaded.diagnostics.sorted(),
+            });
+        }
+        crate::ir::build_for_diff(&loaded).map_err(|d| Error::Invalid {
+            diagnostics: d.sorted(),
+        })
     }
 }
 
-impl Failure {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Failure::Unreadable(_) => 2,
-            Failure::Invalid(_) | Failure::Emit(_) => 1,
-        }
-    }
-}
-
-/// A spec that passed every check, with its IR.
+/// A spec that passed every check, with its IR: what every output is emitted from.
 #[derive(Debug)]
 pub struct Checked {
     pub spec: LoadedSpec,
     pub ir: Ir,
     /// What the checks reported that does not stop generation.
     pub warnings: Diagnostics,
+}
+
+impl Checked {
+    /// The generated Rust files for `ecommpay-api`.
+    pub fn rust(&self) -> Result<Vec<GeneratedFile>, Error> {
+        crate::emit::rust::emit(&self.ir).map_err(|message| Error::Emit { message })
+    }
+
+    /// The JSON Schemas (draft 2020-12) of every operation and their index.
+    #[cfg(feature = "schemas")]
+    pub fn schemas(&self) -> Schemas {
+        let (files, index) = crate::emit::schema::emit(&self.ir);
+        Schemas { files, index }
+    }
+
+    /// The OpenAPI 3.1 document: Gate paths, Payment Page, callbacks and webhooks.
+    #[cfg(feature = "schemas")]
+    pub fn openapi(&self) -> serde_json::Value {
+        crate::emit::openapi::emit(&self.ir, &self.schemas().files)
+    }
+}
+
+/// The JSON Schemas of a spec's operations.
+#[cfg(feature = "schemas")]
+#[derive(Clone, Debug)]
+pub struct Schemas {
+    /// One file an operation, `OPERATION_ID.json`.
+    pub files: Vec<crate::emit::schema::SchemaFile>,
+    /// `index.json`: every operation's schema file and interface.
+    pub index: serde_json::Value,
+}
+
+#[cfg(feature = "schemas")]
+impl Schemas {
+    /// Each file as written, `index.json` last: name and pretty JSON.
+    pub fn to_files(&self) -> Vec<(&str, String)> {
+        let mut files: Vec<(&str, String)> = self
+            .files
+            .iter()
+            .map(|f| (f.file_name.as_str(), pretty_json(&f.schema)))
+            .collect();
+        files.push(("index.json", pretty_json(&self.index)));
+        files
+    }
 }
 
 /// Every problem of a loaded spec: the checks, then, when they pass, what only building the IR
@@ -77,104 +237,33 @@ pub fn diagnose(spec: &LoadedSpec, seeds: Option<&Path>) -> (Diagnostics, Option
     }
 }
 
-/// Loads the spec directory, checks it and builds its IR; warnings do not stop it.
-pub fn load_checked(spec_dir: &Path, seeds: Option<&Path>) -> Result<Checked, Failure> {
-    let loaded = crate::load::load_dir(spec_dir).map_err(Failure::Unreadable)?;
-    checked(loaded, seeds)
-}
-
-fn checked(spec: LoadedSpec, seeds: Option<&Path>) -> Result<Checked, Failure> {
-    match diagnose(&spec, seeds) {
-        (warnings, Some(ir)) if !warnings.has_errors() => Ok(Checked { spec, ir, warnings }),
-        (diagnostics, _) => Err(Failure::Invalid(diagnostics.sorted())),
-    }
-}
-
-/// The generated Rust files for `ecommpay-api`.
-pub fn generate_rust(spec_dir: &Path) -> Result<Vec<GeneratedFile>, Failure> {
-    let checked = load_checked(spec_dir, None)?;
-    crate::emit::rust::emit(&checked.ir).map_err(Failure::Emit)
-}
-
-/// The generated Rust files for `ecommpay-api` from spec files given as `(name, text)`, as its
-/// build script has them: checked exactly as a spec directory is.
-pub fn generate_rust_from_sources<'a>(
-    sources: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<Vec<GeneratedFile>, Failure> {
-    let dir = Path::new("spec");
-    let loaded = crate::load::load_sources(
-        dir,
-        sources
-            .into_iter()
-            .map(|(name, text)| (dir.join(name), text.to_owned())),
-    );
-    let checked = checked(loaded, None)?;
-    crate::emit::rust::emit(&checked.ir).map_err(Failure::Emit)
-}
-
-/// The JSON Schemas and their index.
-#[cfg(feature = "schemas")]
-pub fn generate_schemas(
-    spec_dir: &Path,
-) -> Result<(Vec<crate::emit::schema::SchemaFile>, serde_json::Value), Failure> {
-    let checked = load_checked(spec_dir, None)?;
-    Ok(crate::emit::schema::emit(&checked.ir))
-}
-
-/// The OpenAPI 3.1 document of the spec.
-#[cfg(feature = "schemas")]
-pub fn generate_openapi(spec_dir: &Path) -> Result<serde_json::Value, Failure> {
-    let checked = load_checked(spec_dir, None)?;
-    let (schemas, _) = crate::emit::schema::emit(&checked.ir);
-    Ok(crate::emit::openapi::emit(&checked.ir, &schemas))
-}
-
-/// The IR of a spec, built without its checks (the semantic diff compares what users see,
-/// whether or not the examples still agree). `source` is a spec directory, or `REV:DIR` for the
-/// spec directory `DIR` of git revision `REV` (`HEAD~1:spec`).
-pub fn unchecked_ir(source: &str) -> Result<Ir, Failure> {
-    let path = Path::new(source);
-    let loaded = if path.is_dir() {
-        crate::load::load_dir(path).map_err(Failure::Unreadable)?
-    } else if let Some((rev, dir)) = source.split_once(':') {
-        let files =
-            git_spec_files(rev, dir).map_err(|e| Failure::Emit(format!("{source}: {e}")))?;
-        crate::load::load_sources(Path::new(source), files)
-    } else {
-        return Err(Failure::Emit(format!(
-            "{source} is neither a spec directory nor a git revision and directory (`HEAD~1:spec`)"
-        )));
-    };
-    if loaded.diagnostics.has_errors() {
-        return Err(Failure::Invalid(loaded.diagnostics.sorted()));
-    }
-    crate::ir::build_for_diff(&loaded).map_err(|d| Failure::Invalid(d.sorted()))
-}
-
-/// The `*.yaml` files directly in `dir` at git revision `rev`, in the loader's order.
-fn git_spec_files(rev: &str, dir: &str) -> Result<Vec<(std::path::PathBuf, String)>, String> {
-    let git = |args: &[&str]| -> Result<String, String> {
+/// The `*.yaml` files directly in `dir` at git revision `revision`, in the loader's order.
+fn git_spec_files(revision: &str, dir: &str) -> Result<Vec<(PathBuf, String)>, GitError> {
+    let git = |args: &[&str]| -> Result<String, GitError> {
+        let command = args.join(" ");
         let output = std::process::Command::new("git")
             .args(args)
             .output()
-            .map_err(|e| format!("cannot run git: {e}"))?;
+            .map_err(GitError::CannotRun)?;
         if !output.status.success() {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            return Err(format!("git {}: {}", args.join(" "), stderr.trim()));
+            let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+            return Err(GitError::Failed { command, stderr });
         }
-        String::from_utf8(output.stdout).map_err(|_| "git printed text that is not UTF-8".into())
+        String::from_utf8(output.stdout).map_err(|_| GitError::NotUtf8 { command })
     };
-    let dir = dir.trim_end_matches('/');
-    let listing = git(&["ls-tree", "--name-only", &format!("{rev}:{dir}")])?;
+    let listing = git(&["ls-tree", "--name-only", &format!("{revision}:{dir}")])?;
     let mut names: Vec<&str> = listing.lines().filter(|n| n.ends_with(".yaml")).collect();
     names.sort_by_key(|n| (*n != "common.yaml", *n));
     if names.is_empty() {
-        return Err(format!("no spec files (*.yaml) in {dir} at {rev}"));
+        return Err(GitError::NoSpecFiles {
+            revision: revision.to_owned(),
+            dir: dir.to_owned(),
+        });
     }
     names
         .into_iter()
         .map(|name| {
-            let text = git(&["show", &format!("{rev}:{dir}/{name}")])?;
+            let text = git(&["show", &format!("{revision}:{dir}/{name}")])?;
             Ok((Path::new(dir).join(name), text))
         })
         .collect()
@@ -184,12 +273,16 @@ fn git_spec_files(rev: &str, dir: &str) -> Result<Vec<(std::path::PathBuf, Strin
 pub fn write_files<'a>(
     dir: &Path,
     files: impl IntoIterator<Item = (&'a str, String)>,
-) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+) -> Result<(), Error> {
+    let failed = |path: &Path| {
+        let path = path.to_owned();
+        move |source| Error::Write { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(failed(dir))?;
     for (name, contents) in files {
         let path = dir.join(name);
         if std::fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
-            std::fs::write(&path, contents)?;
+            std::fs::write(&path, contents).map_err(failed(&path))?;
         }
     }
     Ok(())

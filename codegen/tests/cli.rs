@@ -1,29 +1,29 @@
 //! The `ecommpay-codegen` binary: exit codes of `check`, and the `stats` table. Runs from the
-//! fixtures directory so the printed paths are short and stable (`path_not_in_group/wallet.yaml`).
+//! directory where the fixtures are laid out, so the printed paths are short and stable
+//! (`path_not_in_group/wallet.yaml`).
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
+mod support;
 
-fn codegen(args: &[&str]) -> Output {
+use support::{laid_out, laid_out_root, text};
+
+/// Runs the generator from the laid-out fixtures, `cases` laid out first.
+fn codegen_in_fixtures(cases: &[&str], args: &[&str]) -> Output {
+    for case in cases {
+        laid_out(case);
+    }
     Command::new(env!("CARGO_BIN_EXE_ecommpay-codegen"))
         .args(args)
         .env_remove("ECOMMPAY_SEEDS")
-        .current_dir(fixtures())
+        .current_dir(laid_out_root())
         .output()
         .expect("run ecommpay-codegen")
 }
 
 fn check(case: &str) -> Output {
     let seeds = format!("{case}/seeds");
-    codegen(&["--spec", case, "check", "--seeds", &seeds])
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    codegen_in_fixtures(&[case], &["--spec", case, "check", "--seeds", &seeds])
 }
 
 #[test]
@@ -63,7 +63,10 @@ fn check_exits_1_on_a_parse_error_with_a_snippet() {
 
 #[test]
 fn check_exits_2_when_the_spec_directory_is_missing() {
-    let out = codegen(&["--spec", "no_such_spec", "check", "--seeds", "valid/seeds"]);
+    let out = codegen_in_fixtures(
+        &["valid"],
+        &["--spec", "no_such_spec", "check", "--seeds", "valid/seeds"],
+    );
     assert_eq!(out.status.code(), Some(2), "stderr: {}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "");
     let stderr = text(&out.stderr);
@@ -75,13 +78,16 @@ fn check_exits_2_when_the_spec_directory_is_missing() {
 
 #[test]
 fn check_without_seeds_skips_the_printed_comparison() {
-    let out = codegen(&[
-        "--spec",
-        "printed_differs",
-        "check",
-        "--seeds",
-        "no_such_seeds",
-    ]);
+    let out = codegen_in_fixtures(
+        &["printed_differs"],
+        &[
+            "--spec",
+            "printed_differs",
+            "check",
+            "--seeds",
+            "no_such_seeds",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
     assert_eq!(
         text(&out.stderr),
@@ -92,10 +98,11 @@ fn check_without_seeds_skips_the_printed_comparison() {
 
 #[test]
 fn the_seeds_come_from_the_environment_when_not_given() {
+    laid_out("printed_differs");
     let out = Command::new(env!("CARGO_BIN_EXE_ecommpay-codegen"))
         .args(["--spec", "printed_differs", "check"])
         .env("ECOMMPAY_SEEDS", "printed_differs/seeds")
-        .current_dir(fixtures())
+        .current_dir(laid_out_root())
         .output()
         .expect("run ecommpay-codegen");
     assert_eq!(out.status.code(), Some(1), "stderr: {}", text(&out.stderr));
@@ -108,7 +115,10 @@ fn the_seeds_come_from_the_environment_when_not_given() {
 
 #[test]
 fn stats_with_the_documents_prints_the_share_of_their_lines_accounted_for() {
-    let out = codegen(&["--spec", "valid", "stats", "--seeds", "valid/seeds"]);
+    let out = codegen_in_fixtures(
+        &["valid"],
+        &["--spec", "valid", "stats", "--seeds", "valid/seeds"],
+    );
     assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
@@ -123,7 +133,10 @@ fn stats_with_the_documents_prints_the_share_of_their_lines_accounted_for() {
 #[test]
 fn seeds_are_offered_only_where_they_are_read() {
     for command in ["emit", "schemas", "openapi", "spec-schema"] {
-        let out = codegen(&["--spec", "valid", command, "--seeds", "valid/seeds"]);
+        let out = codegen_in_fixtures(
+            &["valid"],
+            &["--spec", "valid", command, "--seeds", "valid/seeds"],
+        );
         assert_eq!(
             out.status.code(),
             Some(2),
@@ -141,13 +154,16 @@ fn seeds_are_offered_only_where_they_are_read() {
 #[test]
 fn spec_paths_are_printed_relative_to_the_working_directory() {
     // `valid/../path_not_in_group` is printed as the directory it names.
-    let out = codegen(&[
-        "--spec",
-        "valid/../path_not_in_group",
-        "check",
-        "--seeds",
-        "path_not_in_group/seeds",
-    ]);
+    let out = codegen_in_fixtures(
+        &["valid", "path_not_in_group"],
+        &[
+            "--spec",
+            "valid/../path_not_in_group",
+            "check",
+            "--seeds",
+            "path_not_in_group/seeds",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1), "stderr: {}", text(&out.stderr));
     assert!(
         text(&out.stdout).starts_with("path_not_in_group/wallet.yaml:10:5: "),
@@ -158,7 +174,7 @@ fn spec_paths_are_printed_relative_to_the_working_directory() {
 
 #[test]
 fn stats_prints_a_table_for_the_valid_fixture() {
-    let out = codegen(&["--spec", "valid", "stats"]);
+    let out = codegen_in_fixtures(&["valid"], &["--spec", "valid", "stats"]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),

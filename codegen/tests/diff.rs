@@ -4,11 +4,16 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use ecommpay_codegen::Generator;
 use ecommpay_codegen::diff::{Change, Direction, Severity, diff};
-use ecommpay_codegen::pipeline::unchecked_ir;
+use ecommpay_codegen::ir::Ir;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid")
+}
+
+fn unchecked_ir(dir: &Path) -> Result<Ir, ecommpay_codegen::Error> {
+    Generator::from_dir(dir).unchecked_ir()
 }
 
 /// A copy of the `valid` fixture's spec files in a fresh directory, with `edits` applied to the
@@ -32,11 +37,12 @@ fn edited(name: &str, edits: &[(&str, &str, &str)]) -> PathBuf {
 
 /// Every change from the fixture to its edited copy.
 fn all_changes(name: &str, edits: &[(&str, &str, &str)]) -> Vec<Change> {
-    let old = unchecked_ir(fixture().to_str().unwrap()).expect("the fixture builds");
     let dir = edited(name, edits);
-    let new = unchecked_ir(dir.to_str().unwrap()).expect("the edited copy builds");
+    let changes = Generator::from_dir(fixture())
+        .diff(&Generator::from_dir(&dir))
+        .expect("the fixture and its edited copy build");
     let _ = std::fs::remove_dir_all(&dir);
-    diff(&old, &new)
+    changes
 }
 
 fn is_surface(c: &Change) -> bool {
@@ -239,7 +245,7 @@ fn an_enum_narrowed_is_breaking_and_widened_compatible() {
             wider.as_str(),
         )],
     );
-    let ir = |dir: &Path| unchecked_ir(dir.to_str().unwrap()).expect("builds");
+    let ir = |dir: &Path| unchecked_ir(dir).expect("builds");
     let old = ir(&old_dir);
     let narrowed: Vec<String> = diff(&old, &ir(&narrowed_dir)).iter().map(render).collect();
     let widened: Vec<String> = diff(&old, &ir(&widened_dir)).iter().map(render).collect();
@@ -278,7 +284,7 @@ fn a_tighter_range_is_breaking_and_a_looser_one_compatible() {
     );
     let old_dir = edited("range-base", &[("common.yaml", from, ten.as_str())]);
     let looser_dir = edited("range-looser", &[("common.yaml", from, one.as_str())]);
-    let ir = |dir: &Path| unchecked_ir(dir.to_str().unwrap()).expect("builds");
+    let ir = |dir: &Path| unchecked_ir(dir).expect("builds");
     let looser: Vec<String> = diff(&ir(&old_dir), &ir(&looser_dir))
         .iter()
         .map(render)
@@ -345,7 +351,7 @@ fn a_new_callback_value_is_compatible_and_a_removed_one_breaking() {
             &CALLBACK_FIELD.2.replace("[success]", "[success, decline]"),
         )],
     );
-    let ir = |dir: &Path| unchecked_ir(dir.to_str().unwrap()).expect("builds");
+    let ir = |dir: &Path| unchecked_ir(dir).expect("builds");
     let added: Vec<String> = diff(&ir(&base), &ir(&more)).iter().map(render).collect();
     let removed: Vec<String> = diff(&ir(&more), &ir(&base)).iter().map(render).collect();
     for dir in [base, more] {
@@ -373,9 +379,9 @@ fn a_new_callback_value_is_compatible_and_a_removed_one_breaking() {
 #[test]
 fn a_removed_callback_field_is_breaking() {
     let dir = edited("callback-removed-base", &[CALLBACK_FIELD]);
-    let ir = |dir: &Path| unchecked_ir(dir.to_str().unwrap()).expect("builds");
+    let ir = |dir: &Path| unchecked_ir(dir).expect("builds");
     let old = ir(&dir);
-    let new = unchecked_ir(fixture().to_str().unwrap()).expect("builds");
+    let new = unchecked_ir(&fixture()).expect("builds");
     let _ = std::fs::remove_dir_all(&dir);
     let changes: Vec<String> = diff(&old, &new).iter().map(render).collect();
     assert_eq!(
@@ -398,8 +404,8 @@ fn a_new_operation_is_compatible_and_a_removed_one_breaking() {
         ["compatible gate request wallet.gate.refund: new operation"]
     );
     let dir = edited("removed-operation", &[("wallet.yaml", refund, with_refund)]);
-    let old = unchecked_ir(dir.to_str().unwrap()).expect("builds");
-    let new = unchecked_ir(fixture().to_str().unwrap()).expect("builds");
+    let old = unchecked_ir(&dir).expect("builds");
+    let new = unchecked_ir(&fixture()).expect("builds");
     let _ = std::fs::remove_dir_all(&dir);
     let changes: Vec<String> = diff(&old, &new).iter().map(render).collect();
     assert_eq!(
@@ -432,7 +438,7 @@ fn a_changed_action_is_breaking() {
 #[test]
 fn breaking_changes_come_first() {
     let changes = {
-        let old = unchecked_ir(fixture().to_str().unwrap()).expect("builds");
+        let old = unchecked_ir(&fixture()).expect("builds");
         let dir = edited(
             "order",
             &[
@@ -444,7 +450,7 @@ fn breaking_changes_come_first() {
                 ),
             ],
         );
-        let new = unchecked_ir(dir.to_str().unwrap()).expect("builds");
+        let new = unchecked_ir(&dir).expect("builds");
         let _ = std::fs::remove_dir_all(&dir);
         diff(&old, &new)
     };
@@ -655,8 +661,8 @@ fn a_spec_from_before_action_diffs_with_the_action_its_ids_named() {
         "before-action",
         &[("wallet.yaml", "    action: purchase\n", "")],
     );
-    let old = unchecked_ir(dir.to_str().unwrap()).expect("a spec without action still diffs");
-    let new = unchecked_ir(fixture().to_str().unwrap()).expect("builds");
+    let old = unchecked_ir(&dir).expect("a spec without action still diffs");
+    let new = unchecked_ir(&fixture()).expect("builds");
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(diff(&old, &new), Vec::<Change>::new());
 }

@@ -31,7 +31,8 @@ fn edit(path: &Path, from: &str, to: &str) {
 
 /// Every generated Rust line, in order, over all files.
 fn generated_rust(spec: &Path) -> Vec<String> {
-    ecommpay_codegen::pipeline::generate_rust(spec)
+    ecommpay_codegen::Generator::from_dir(spec)
+        .rust()
         .expect("the spec generates Rust")
         .iter()
         .flat_map(|f| f.contents.lines().map(str::to_owned).collect::<Vec<_>>())

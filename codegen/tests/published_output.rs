@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use quote::ToTokens;
 
+use ecommpay_codegen::Generator;
 use ecommpay_codegen::load::references::prose_line_number;
-use ecommpay_codegen::pipeline::{generate_openapi, generate_rust, generate_schemas, pretty_json};
+use ecommpay_codegen::pipeline::pretty_json;
 
 fn spec_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
@@ -15,20 +16,23 @@ fn spec_dir() -> PathBuf {
 
 /// Every published file as `(name, text)`.
 fn published(spec: &Path) -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = generate_rust(spec)
+    let checked = Generator::from_dir(spec)
+        .check(None)
+        .expect("the spec checks");
+    let mut files: Vec<(String, String)> = checked
+        .rust()
         .expect("the spec generates Rust")
         .into_iter()
         .map(|f| (format!("rust/{}", f.name), f.contents))
         .collect();
-    let (schemas, index) = generate_schemas(spec).expect("the spec generates schemas");
     files.extend(
-        schemas
+        checked
+            .schemas()
+            .to_files()
             .into_iter()
-            .map(|s| (format!("schemas/{}", s.file_name), pretty_json(&s.schema))),
+            .map(|(name, text)| (format!("schemas/{name}"), text)),
     );
-    files.push(("schemas/index.json".into(), pretty_json(&index)));
-    let openapi = generate_openapi(spec).expect("the spec generates an OpenAPI document");
-    files.push(("openapi.json".into(), pretty_json(&openapi)));
+    files.push(("openapi.json".into(), pretty_json(&checked.openapi())));
     files
 }
 
@@ -143,7 +147,10 @@ fn the_detector_sees_each_form() {
 /// The `SHAPE_*` and `FIELD_*` statics of generated Rust, each with its definition.
 fn table_statics(spec: &Path) -> std::collections::BTreeMap<String, String> {
     let mut statics = std::collections::BTreeMap::new();
-    for file in generate_rust(spec).expect("the spec generates Rust") {
+    for file in Generator::from_dir(spec)
+        .rust()
+        .expect("the spec generates Rust")
+    {
         let parsed = syn::parse_file(&file.contents).expect("generated Rust parses");
         for item in parsed.items {
             if let syn::Item::Static(item) = item {

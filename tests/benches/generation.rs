@@ -12,9 +12,10 @@ use std::time::Duration;
 const GROUP: &str = "generation";
 
 fn generate(files: &[(String, String)]) -> usize {
-    let generated = ecommpay_codegen::pipeline::generate_rust_from_sources(
+    let generated = ecommpay_codegen::Generator::from_sources(
         files.iter().map(|(n, t)| (n.as_str(), t.as_str())),
     )
+    .rust()
     .expect("the spec generates");
     generated.iter().map(|f| f.contents.len()).sum()
 }

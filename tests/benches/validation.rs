@@ -1,6 +1,6 @@
 //! Validating an AstroPay sale: typed (`Validate`) and as JSON (`validate_json` through the
 //! registry), against the `jsonschema` crate collecting every error on the exported schema
-//! (from `ecommpay_codegen::pipeline::generate_schemas`) on the same payload. Goals (issue 9,
+//! (from `ecommpay_codegen::Generator::schemas`) on the same payload. Goals (issue 9,
 //! item 1, the generated validators): typed at most 0.2x the floor (5x faster), JSON at most 1x.
 
 mod common;
@@ -20,9 +20,11 @@ fn main() {
     let value = common::example("astropay-gate-sale-request");
     let typed: SaleRequest = serde_json::from_value(value.clone()).expect("typed");
     let entry = ecommpay_api::operation(OPERATION).expect("in the registry");
-    let (schemas, _) =
-        ecommpay_codegen::pipeline::generate_schemas(&common::spec_dir()).expect("schemas");
+    let schemas = ecommpay_codegen::Generator::from_dir(common::spec_dir())
+        .schemas()
+        .expect("schemas");
     let schema = schemas
+        .files
         .iter()
         .find(|f| f.file_name == format!("{OPERATION}.json"))
         .expect("exported");

@@ -48,10 +48,12 @@ fn must_be_reported(rule: ErratumRule) -> bool {
 }
 
 fn schema_validators() -> BTreeMap<String, jsonschema::Validator> {
-    let spec =
-        ecommpay_codegen::pipeline::load_checked(&support::spec_dir(), None).expect("spec checks");
-    let (files, _) = ecommpay_codegen::emit::schema::emit(&spec.ir);
-    files
+    let checked = ecommpay_codegen::Generator::from_dir(support::spec_dir())
+        .check(None)
+        .expect("spec checks");
+    checked
+        .schemas()
+        .files
         .into_iter()
         .map(|f| {
             let id = f.file_name.trim_end_matches(".json").to_owned();

@@ -6,10 +6,11 @@ fn a_spec_ten_times_larger_generates() {
     let once = ecommpay_tests::multiplied_spec(1);
     let ten = ecommpay_tests::multiplied_spec(10);
     let generate = |files: &[(String, String)]| {
-        ecommpay_codegen::pipeline::generate_rust_from_sources(
+        ecommpay_codegen::Generator::from_sources(
             files.iter().map(|(n, t)| (n.as_str(), t.as_str())),
         )
-        .unwrap_or_else(|f| panic!("{f}"))
+        .rust()
+        .unwrap_or_else(|e| panic!("{e}"))
     };
     let size = |files: &[ecommpay_codegen::emit::rust::GeneratedFile]| -> usize {
         files.iter().map(|f| f.contents.len()).sum()

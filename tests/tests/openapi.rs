@@ -123,7 +123,9 @@ fn the_payment_page_documents_the_mocks_refusals() {
 }
 
 fn document() -> Value {
-    ecommpay_codegen::pipeline::generate_openapi(&support::spec_dir()).expect("the document builds")
+    ecommpay_codegen::Generator::from_dir(support::spec_dir())
+        .openapi()
+        .expect("the document builds")
 }
 
 #[test]

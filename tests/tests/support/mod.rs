@@ -98,7 +98,8 @@ pub fn rule_name(rule: ErratumRule) -> &'static str {
 
 /// The checked spec's IR, as `build.rs` builds it.
 pub fn ir() -> ecommpay_codegen::ir::Ir {
-    ecommpay_codegen::pipeline::load_checked(&spec_dir(), None)
+    ecommpay_codegen::Generator::from_dir(spec_dir())
+        .check(None)
         .expect("spec checks")
         .ir
 }

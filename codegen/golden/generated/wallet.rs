@@ -4,6 +4,8 @@
 use crate::formats::*;
 #[allow(unused_imports)]
 use crate::wire::IntOrString;
+#[doc(no_inline)]
+pub use super::shared::{Customer, CustomerKind, General};
 #[allow(unused_imports)]
 use crate::validate::check;
 #[allow(unused_imports)]
@@ -27,10 +29,10 @@ pub struct SaleRequest {
     /// Identification data of a request.
     ///
     /// Rules: required.
-    pub general: SaleRequestGeneral,
+    pub general: General,
     /// Customer data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer: Option<SaleRequestCustomer>,
+    pub customer: Option<Customer>,
     /// Other parameters of the platform's specification, which the documents allow in
     /// any request: sent, signed and read back in their place, as they are.
     #[serde(flatten)]
@@ -49,8 +51,8 @@ impl SaleRequest {
 #[derive(Clone, Default, Debug)]
 #[must_use = "a builder makes nothing until `.build()` is called"]
 pub struct SaleRequestBuilder {
-    general: crate::builder::Slot<SaleRequestGeneral>,
-    customer: crate::builder::Slot<SaleRequestCustomer>,
+    general: crate::builder::Slot<General>,
+    customer: crate::builder::Slot<Customer>,
     extra: crate::builder::Others,
 }
 impl SaleRequestBuilder {
@@ -59,7 +61,7 @@ impl SaleRequestBuilder {
     /// Identification data of a request.
     ///
     /// Rules: required.
-    pub fn general<V: TryInto<SaleRequestGeneral>>(mut self, value: V) -> Self
+    pub fn general<V: TryInto<General>>(mut self, value: V) -> Self
     where
         V::Error: Into<crate::builder::BuildError>,
     {
@@ -69,7 +71,7 @@ impl SaleRequestBuilder {
     /// Sets `customer`.
     ///
     /// Customer data.
-    pub fn customer<V: TryInto<SaleRequestCustomer>>(mut self, value: V) -> Self
+    pub fn customer<V: TryInto<Customer>>(mut self, value: V) -> Self
     where
         V::Error: Into<crate::builder::BuildError>,
     {
@@ -92,6 +94,14 @@ impl SaleRequestBuilder {
         let mut build_check = crate::builder::Check::new("SaleRequest");
         let general = build_check.required("general", self.general);
         let customer = build_check.optional("customer", self.customer);
+        if let Some(member) = &general {
+            build_check
+                .require_member("general.project_id", member.project_id.is_some());
+        }
+        if let Some(member) = &general {
+            build_check
+                .require_member("general.payment_id", member.payment_id.is_some());
+        }
         let extra = build_check.others(self.extra);
         match (general,) {
             (Some(general),) if build_check.is_clean() => {
@@ -110,371 +120,6 @@ impl TryFrom<SaleRequestBuilder> for SaleRequest {
     type Error = crate::builder::BuildError;
     fn try_from(builder: SaleRequestBuilder) -> Result<Self, Self::Error> {
         builder.build()
-    }
-}
-/// Identification data of a request.
-///
-/// Rules: required.
-#[derive(
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    crate::signature::Canonical
-)]
-#[non_exhaustive]
-pub struct SaleRequestGeneral {
-    /// Project identifier.
-    ///
-    /// Rules: required.
-    pub project_id: i64,
-    /// Payment identifier.
-    ///
-    /// Rules: required.
-    pub payment_id: String,
-    /// Request signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signature: Option<String>,
-    /// Other parameters of the platform's specification, which the documents allow in
-    /// any request: sent, signed and read back in their place, as they are.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl std::fmt::Debug for SaleRequestGeneral {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SaleRequestGeneral")
-            .field("project_id", &self.project_id)
-            .field("payment_id", &self.payment_id)
-            .field(
-                "signature",
-                &self.signature.as_ref().map(|_| crate::builder::Redacted),
-            )
-            .field("extra", &self.extra)
-            .finish()
-    }
-}
-impl SaleRequestGeneral {
-    /// A builder: setters take anything that converts to the field's type, and `build()`
-    /// reports every problem at once.
-    pub fn builder() -> SaleRequestGeneralBuilder {
-        #[allow(unused_mut)]
-        let mut builder = SaleRequestGeneralBuilder::default();
-        builder
-    }
-}
-/// Builder of [`SaleRequestGeneral`]. Required: `project_id`, `payment_id`; `build()` names each one left unset.
-#[derive(Clone, Default)]
-#[must_use = "a builder makes nothing until `.build()` is called"]
-pub struct SaleRequestGeneralBuilder {
-    project_id: crate::builder::Slot<i64>,
-    payment_id: crate::builder::Slot<String>,
-    signature: crate::builder::Slot<String>,
-    extra: crate::builder::Others,
-}
-impl std::fmt::Debug for SaleRequestGeneralBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SaleRequestGeneralBuilder")
-            .field("project_id", &self.project_id)
-            .field("payment_id", &self.payment_id)
-            .field("signature", &self.signature.redacted())
-            .field("extra", &self.extra)
-            .finish()
-    }
-}
-impl SaleRequestGeneralBuilder {
-    /// Sets `project_id`.
-    ///
-    /// Project identifier.
-    ///
-    /// Rules: required.
-    pub fn project_id<V: TryInto<i64> + Copy + std::fmt::Display>(
-        mut self,
-        value: V,
-    ) -> Self {
-        self.project_id = crate::builder::Slot::from_integer(value);
-        self
-    }
-    /// Sets `payment_id`.
-    ///
-    /// Payment identifier.
-    ///
-    /// Rules: required.
-    pub fn payment_id<V: Into<String>>(mut self, value: V) -> Self {
-        self.payment_id = crate::builder::Slot::from_value(value);
-        self
-    }
-    /// Sets `signature`.
-    ///
-    /// Request signature.
-    pub fn signature<V: Into<String>>(mut self, value: V) -> Self {
-        self.signature = crate::builder::Slot::from_value(value);
-        self
-    }
-    /// Adds another parameter of the platform's specification, one the documents do not
-    /// name here; it is sent and signed in its place. A name this type declares is
-    /// reported by `build()`: use its setter.
-    pub fn other(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.extra
-            .insert(
-                &["project_id", "payment_id", "signature"],
-                name.into(),
-                value.into(),
-            );
-        self
-    }
-    /// Builds the `SaleRequestGeneral`, or reports every required field left unset and every value that is not valid, each with its path.
-    pub fn build(self) -> Result<SaleRequestGeneral, crate::builder::BuildError> {
-        let mut build_check = crate::builder::Check::new("SaleRequestGeneral");
-        let project_id = build_check.required("project_id", self.project_id);
-        let payment_id = build_check.required("payment_id", self.payment_id);
-        let signature = build_check.optional("signature", self.signature);
-        let extra = build_check.others(self.extra);
-        match (project_id, payment_id) {
-            (Some(project_id), Some(payment_id)) if build_check.is_clean() => {
-                Ok(SaleRequestGeneral {
-                    project_id,
-                    payment_id,
-                    signature,
-                    extra,
-                })
-            }
-            _ => Err(build_check.into_error()),
-        }
-    }
-}
-/// Builds the value, so that a setter of a containing builder takes this builder as it is.
-impl TryFrom<SaleRequestGeneralBuilder> for SaleRequestGeneral {
-    type Error = crate::builder::BuildError;
-    fn try_from(builder: SaleRequestGeneralBuilder) -> Result<Self, Self::Error> {
-        builder.build()
-    }
-}
-/// Customer data.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    crate::signature::Canonical
-)]
-#[non_exhaustive]
-pub struct SaleRequestCustomer {
-    /// Customer identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Customer email.
-    ///
-    /// Rules: format `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<Email>,
-    /// Customer phone.
-    ///
-    /// Rules: format `phone`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<Phone>,
-    /// Customer kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<SaleRequestCustomerKind>,
-    /// Other parameters of the platform's specification, which the documents allow in
-    /// any request: sent, signed and read back in their place, as they are.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl SaleRequestCustomer {
-    /// A builder: setters take anything that converts to the field's type, and `build()`
-    /// reports every problem at once.
-    pub fn builder() -> SaleRequestCustomerBuilder {
-        #[allow(unused_mut)]
-        let mut builder = SaleRequestCustomerBuilder::default();
-        builder
-    }
-}
-/// Builder of [`SaleRequestCustomer`]: every field is optional.
-#[derive(Clone, Default, Debug)]
-#[must_use = "a builder makes nothing until `.build()` is called"]
-pub struct SaleRequestCustomerBuilder {
-    id: crate::builder::Slot<String>,
-    email: crate::builder::Slot<Email>,
-    phone: crate::builder::Slot<Phone>,
-    kind: crate::builder::Slot<SaleRequestCustomerKind>,
-    extra: crate::builder::Others,
-}
-impl SaleRequestCustomerBuilder {
-    /// Sets `id`.
-    ///
-    /// Customer identifier.
-    pub fn id<V: Into<String>>(mut self, value: V) -> Self {
-        self.id = crate::builder::Slot::from_value(value);
-        self
-    }
-    /// Sets `email`.
-    ///
-    /// Customer email.
-    ///
-    /// Rules: format `email`.
-    pub fn email<V: TryInto<Email>>(mut self, value: V) -> Self
-    where
-        V::Error: std::fmt::Display,
-    {
-        self.email = crate::builder::Slot::from_try(value);
-        self
-    }
-    /// Sets `phone`.
-    ///
-    /// Customer phone.
-    ///
-    /// Rules: format `phone`.
-    pub fn phone<V: TryInto<Phone>>(mut self, value: V) -> Self
-    where
-        V::Error: std::fmt::Display,
-    {
-        self.phone = crate::builder::Slot::from_try(value);
-        self
-    }
-    /// Sets `kind`.
-    ///
-    /// Customer kind.
-    pub fn kind<V: TryInto<SaleRequestCustomerKind>>(mut self, value: V) -> Self
-    where
-        V::Error: std::fmt::Display,
-    {
-        self.kind = crate::builder::Slot::from_try(value);
-        self
-    }
-    /// Adds another parameter of the platform's specification, one the documents do not
-    /// name here; it is sent and signed in its place. A name this type declares is
-    /// reported by `build()`: use its setter.
-    pub fn other(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.extra.insert(&["id", "email", "phone", "kind"], name.into(), value.into());
-        self
-    }
-    /// Builds the `SaleRequestCustomer`, or reports every required field left unset and every value that is not valid, each with its path.
-    pub fn build(self) -> Result<SaleRequestCustomer, crate::builder::BuildError> {
-        let mut build_check = crate::builder::Check::new("SaleRequestCustomer");
-        let id = build_check.optional("id", self.id);
-        let email = build_check.optional("email", self.email);
-        let phone = build_check.optional("phone", self.phone);
-        let kind = build_check.optional("kind", self.kind);
-        let extra = build_check.others(self.extra);
-        match () {
-            () if build_check.is_clean() => {
-                Ok(SaleRequestCustomer {
-                    id,
-                    email,
-                    phone,
-                    kind,
-                    extra,
-                })
-            }
-            _ => Err(build_check.into_error()),
-        }
-    }
-}
-/// Builds the value, so that a setter of a containing builder takes this builder as it is.
-impl TryFrom<SaleRequestCustomerBuilder> for SaleRequestCustomer {
-    type Error = crate::builder::BuildError;
-    fn try_from(builder: SaleRequestCustomerBuilder) -> Result<Self, Self::Error> {
-        builder.build()
-    }
-}
-/// Customer kind.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SaleRequestCustomerKind {
-    /// `person`
-    Person,
-    /// `company`
-    Company,
-}
-impl SaleRequestCustomerKind {
-    /// The values it takes, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["person", "company"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SaleRequestCustomerKind::Person => "person",
-            SaleRequestCustomerKind::Company => "company",
-        }
-    }
-}
-impl std::str::FromStr for SaleRequestCustomerKind {
-    type Err = crate::values::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, crate::values::UnknownValue> {
-        match s {
-            "person" => Ok(SaleRequestCustomerKind::Person),
-            "company" => Ok(SaleRequestCustomerKind::Company),
-            other => {
-                Err(
-                    crate::values::UnknownValue::new(
-                        "SaleRequestCustomerKind",
-                        other,
-                        SaleRequestCustomerKind::VALUES,
-                    ),
-                )
-            }
-        }
-    }
-}
-impl TryFrom<&str> for SaleRequestCustomerKind {
-    type Error = crate::values::UnknownValue;
-    fn try_from(s: &str) -> Result<Self, crate::values::UnknownValue> {
-        s.parse()
-    }
-}
-impl TryFrom<String> for SaleRequestCustomerKind {
-    type Error = crate::values::UnknownValue;
-    fn try_from(s: String) -> Result<Self, crate::values::UnknownValue> {
-        s.parse()
-    }
-}
-impl std::fmt::Display for SaleRequestCustomerKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for SaleRequestCustomerKind {
-    fn serialize<Ser: serde::Serializer>(
-        &self,
-        serializer: Ser,
-    ) -> Result<Ser::Ok, Ser::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for SaleRequestCustomerKind {
-    fn deserialize<De: serde::Deserializer<'de>>(
-        deserializer: De,
-    ) -> Result<Self, De::Error> {
-        struct Text;
-        impl serde::de::Visitor<'_> for Text {
-            type Value = SaleRequestCustomerKind;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: serde::de::Error>(
-                self,
-                s: &str,
-            ) -> Result<SaleRequestCustomerKind, E> {
-                s.parse().map_err(E::custom)
-            }
-        }
-        deserializer.deserialize_str(Text)
-    }
-}
-impl crate::signature::Canonical for SaleRequestCustomerKind {
-    fn write_canonical(
-        &self,
-        out: &mut crate::signature::CanonicalWriter,
-    ) -> Result<(), crate::signature::CanonicalError> {
-        self.as_str().write_canonical(out)
     }
 }
 impl crate::operation::SignedMessage for SaleRequest {
@@ -530,6 +175,13 @@ fn check_gate_sale(
     facts: &crate::validate::Facts,
     out: &mut Vec<crate::validate::Violation>,
 ) {
+    let general = &value.general;
+    if general.project_id.is_none() {
+        check::required(&check::Path::At("general.project_id"), out);
+    }
+    if general.payment_id.is_none() {
+        check::required(&check::Path::At("general.payment_id"), out);
+    }
     if value.customer.as_ref().and_then(|v| v.id.as_ref()).is_none()
         && facts.contains("card_is_visa")
     {

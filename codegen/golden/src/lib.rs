@@ -41,12 +41,8 @@ mod tests {
     #[test]
     fn a_built_request_validates_and_round_trips() {
         let request = wallet::SaleRequest::builder()
-            .general(
-                wallet::SaleRequestGeneral::builder()
-                    .project_id(1)
-                    .payment_id("p1"),
-            )
-            .customer(wallet::SaleRequestCustomer::builder().email("a@example.com"))
+            .general(wallet::General::builder().project_id(1).payment_id("p1"))
+            .customer(wallet::Customer::builder().email("a@example.com"))
             .build()
             .expect("a whole request");
         assert!(request.validate().is_ok());
@@ -65,11 +61,7 @@ mod tests {
     #[test]
     fn the_one_of_rule_reports_a_request_with_neither_contact() {
         let request = wallet::SaleRequest::builder()
-            .general(
-                wallet::SaleRequestGeneral::builder()
-                    .project_id(1)
-                    .payment_id("p1"),
-            )
+            .general(wallet::General::builder().project_id(1).payment_id("p1"))
             .build()
             .expect("the builder takes a request without customer");
         let violations = request.validate().expect_err("one of email, phone");
@@ -81,10 +73,10 @@ mod tests {
 
     #[test]
     fn a_closed_enum_takes_its_values_only() {
-        let kind: wallet::SaleRequestCustomerKind = "company".parse().expect("a value of the enum");
+        let kind: wallet::CustomerKind = "company".parse().expect("a value of the enum");
         assert_eq!(kind.as_str(), "company");
         let error = "robot"
-            .parse::<wallet::SaleRequestCustomerKind>()
+            .parse::<wallet::CustomerKind>()
             .expect_err("not a value of the enum");
         assert!(error.to_string().contains("robot"), "{error}");
     }

@@ -109,7 +109,7 @@ fn one_checked_spec_gives_every_output() {
     assert!(checked.warnings.is_empty());
     let rust = checked.rust().expect("Rust");
     let names: Vec<&str> = rust.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(names, ["mod.rs", "callback.rs", "wallet.rs"]);
+    assert_eq!(names, ["mod.rs", "callback.rs", "shared.rs", "wallet.rs"]);
     let schemas = checked.schemas();
     let written: Vec<&str> = schemas
         .to_files()

@@ -415,6 +415,7 @@ fn a_new_operation_is_compatible_and_a_removed_one_breaking() {
             "breaking rust api wallet::RefundRequest: removed",
             "breaking rust api wallet::RefundRequestBuilder: removed",
             "breaking schemas wallet.gate.refund.json: definition removed or renamed",
+            "breaking schemas wallet.gate.refund.json#/$defs/General: definition removed or renamed",
         ]
     );
 }
@@ -584,6 +585,7 @@ fn a_new_operation_adds_types_and_a_schema_and_renames_nothing() {
             "compatible rust api wallet::RefundRequest: new item",
             "compatible rust api wallet::RefundRequestBuilder: new item",
             "compatible schemas wallet.gate.refund.json: new definition",
+            "compatible schemas wallet.gate.refund.json#/$defs/General: new definition",
         ]
     );
 }

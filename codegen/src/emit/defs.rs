@@ -43,9 +43,10 @@ struct Group {
 
 /// Titles every nested object and moves the objects used more than once into `$defs`.
 /// `callbacks[i]` says whether `files[i]` is a callback's schema.
-pub fn share(files: &mut [SchemaFile], callbacks: &[bool]) {
+/// `reserved`: the names of the type space's definitions, which no group takes.
+pub fn share(files: &mut [SchemaFile], callbacks: &[bool], reserved: &BTreeSet<String>) {
     let mut groups: HashMap<String, Group> = HashMap::new();
-    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut taken: BTreeSet<String> = reserved.clone();
     for (i, file) in files.iter_mut().enumerate() {
         let is_callback = callbacks.get(i).copied().unwrap_or(false);
         taken.extend(titles_of_bodies(&file.schema));
@@ -312,7 +313,7 @@ mod tests {
                 json!({"title": "CSale", "type": "object", "properties": {"customer": customer(&[], "Customer id.")}}),
             ),
         ];
-        share(&mut files, &[false, false, false]);
+        share(&mut files, &[false, false, false], &BTreeSet::new());
         for f in &files[..2] {
             assert_eq!(
                 f.schema["properties"]["customer"],
@@ -346,7 +347,7 @@ mod tests {
                 "again": {"type": "object", "properties": {"sum": sum("The amount.")}}
             }}),
         )];
-        share(&mut files, &[true]);
+        share(&mut files, &[true], &BTreeSet::new());
         let schema = &files[0].schema;
         assert_eq!(
             schema["properties"]["sum"],

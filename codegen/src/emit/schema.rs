@@ -11,9 +11,13 @@
 //! (within the bounds) are integers, while the Rust validator, which reads numbers as
 //! `serde_json` does, refuses them as not integers. The README lists these.
 
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde_json::{Map, Value, json};
 
 use crate::ir::naming::pascal;
+use crate::ir::objects::{Role, TypeSpace};
 use crate::ir::{BodyIr, Ir, OperationIr, PredicateIr, RuleIr, ShapeField, ShapeIr, ShapeKind};
 use crate::model::{FieldType, Format, Interface, Scalar};
 
@@ -31,18 +35,28 @@ pub fn emit(ir: &Ir) -> (Vec<SchemaFile>, Value) {
     let mut files = Vec::new();
     let mut callbacks = Vec::new();
     let mut index = Vec::new();
+    let mut used = Vec::new();
     for method in &ir.methods {
         for op in &method.operations {
             let file_name = format!("{}.json", op.id);
             index.push(index_entry(op, &file_name));
+            let cx = Shapes::new(&ir.types, role_of(op));
             files.push(SchemaFile {
                 file_name,
-                schema: operation_schema(op),
+                schema: operation_schema(&cx, op),
             });
+            used.push(cx);
             callbacks.push(op.interface == Interface::Callback);
         }
     }
-    super::defs::share(&mut files, &callbacks);
+    let reserved: BTreeSet<String> = [Role::Request, Role::Callback]
+        .iter()
+        .flat_map(|role| ir.types.of(*role).iter().map(|t| t.name.clone()))
+        .collect();
+    super::defs::share(&mut files, &callbacks, &reserved);
+    for (file, cx) in files.iter_mut().zip(&used) {
+        cx.insert_definitions(&mut file.schema);
+    }
     let index = json!({
         "description": "Exported JSON Schemas (draft 2020-12) of the ecommpay spec, one per operation.",
         "schemas": index,
@@ -86,7 +100,201 @@ fn index_entry(op: &OperationIr, file_name: &str) -> Value {
     Value::Object(entry)
 }
 
-fn operation_schema(op: &OperationIr) -> Value {
+/// The role an operation's objects have: the callback types in callbacks, the request types
+/// elsewhere.
+fn role_of(op: &OperationIr) -> Role {
+    match op.interface {
+        Interface::Callback => Role::Callback,
+        _ => Role::Request,
+    }
+}
+
+/// Schemas of shapes, with the type space's objects as references to their definitions.
+struct Shapes<'t> {
+    types: &'t TypeSpace,
+    role: Role,
+    /// The definitions referenced so far.
+    used: RefCell<BTreeSet<String>>,
+    /// Writing a definition: an object inside it is a plain reference.
+    definition: bool,
+}
+
+impl<'t> Shapes<'t> {
+    fn new(types: &'t TypeSpace, role: Role) -> Self {
+        Shapes {
+            types,
+            role,
+            used: RefCell::new(BTreeSet::new()),
+            definition: false,
+        }
+    }
+
+    /// The schema of a field holding a spec object: a reference to its type's definition, and
+    /// what this use requires or narrows beside it (`allOf`), where it does.
+    fn object_reference(&self, shape: &ShapeIr, object: &str) -> Option<Value> {
+        let ty = self.types.get(self.role, object)?;
+        self.used.borrow_mut().insert(ty.name.clone());
+        let reference = json!({"$ref": format!("{}{}", super::defs::DEFS_POINTER, ty.name)});
+        if self.definition {
+            return Some(reference);
+        }
+        Some(match self.narrowing(shape, &ty.shape) {
+            None => reference,
+            Some(narrowing) => json!({"allOf": [reference, narrowing]}),
+        })
+    }
+
+    /// What a use of an object requires or narrows beyond its type: its required members, each
+    /// property whose schema refines the type's, and the branches of a type's union it excludes.
+    ///
+    /// Shaped for generic tools as well as validators: a required member is declared (`{}`, as
+    /// Ajv's strict mode asks), and an exclusion is a `not` on the object, not a property, so that
+    /// generators that merge `allOf` properties keep the type's (they cannot merge a union with
+    /// one of its members) and validators give the same verdict.
+    fn narrowing(&self, used: &ShapeIr, ty: &ShapeIr) -> Option<Value> {
+        let mut required = Vec::new();
+        let mut properties = Map::new();
+        let mut excluded = Vec::new();
+        let plain = Shapes {
+            definition: true,
+            ..Shapes::new(self.types, self.role)
+        };
+        for field in &used.fields {
+            let name = field.name.clone();
+            if field.required && !field.forbidden {
+                required.push(Value::from(name.clone()));
+            }
+            let mine = if field.forbidden {
+                Value::Bool(false)
+            } else {
+                without_descriptions(&field_schema(self, field))
+            };
+            let theirs = ty
+                .field(&field.name)
+                .map(|f| without_descriptions(&field_schema(&plain, f)));
+            if theirs.as_ref() == Some(&mine) {
+                if field.required && !field.forbidden {
+                    properties.insert(name, json!({}));
+                }
+                continue;
+            }
+            match theirs.as_ref().and_then(|t| excluded_branches(t, &mine)) {
+                Some(branches) => {
+                    excluded.push(json!({"properties": {&name: branches}, "required": [&name]}));
+                    if field.required {
+                        properties.insert(name, json!({}));
+                    }
+                }
+                None => {
+                    properties.insert(name, mine);
+                }
+            }
+        }
+        self.used.borrow_mut().extend(plain.used.into_inner());
+        if required.is_empty() && properties.is_empty() && excluded.is_empty() {
+            return None;
+        }
+        let mut narrowing = Map::new();
+        narrowing.insert("type".into(), "object".into());
+        if !properties.is_empty() {
+            narrowing.insert("properties".into(), Value::Object(properties));
+        }
+        if !required.is_empty() {
+            narrowing.insert("required".into(), required.into());
+        }
+        match excluded.len() {
+            0 => {}
+            1 => {
+                narrowing.insert("not".into(), excluded.remove(0));
+            }
+            _ => {
+                narrowing.insert("not".into(), json!({"anyOf": excluded}));
+            }
+        }
+        Some(Value::Object(narrowing))
+    }
+
+    /// Puts the definitions the file references (and those they reference) in its `$defs`,
+    /// beside the shared definitions already there.
+    fn insert_definitions(&self, schema: &mut Value) {
+        let mut written: BTreeMap<String, Value> = BTreeMap::new();
+        let mut pending: Vec<String> = self.used.borrow().iter().cloned().collect();
+        while let Some(name) = pending.pop() {
+            if written.contains_key(&name) {
+                continue;
+            }
+            let Some(ty) = self.types.of(self.role).iter().find(|t| t.name == name) else {
+                continue;
+            };
+            let cx = Shapes {
+                definition: true,
+                ..Shapes::new(self.types, self.role)
+            };
+            let mut definition = Map::new();
+            definition.insert("title".into(), name.clone().into());
+            let description = ty.doc.lines().join("\n");
+            if !description.is_empty() {
+                definition.insert("description".into(), description.into());
+            }
+            merge(&mut definition, object_schema(&cx, &ty.shape));
+            pending.extend(cx.used.into_inner());
+            written.insert(name, Value::Object(definition));
+        }
+        if written.is_empty() {
+            return;
+        }
+        let Value::Object(root) = schema else { return };
+        let defs = root
+            .entry("$defs")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(defs) = defs {
+            defs.extend(written);
+            defs.sort_keys();
+        }
+    }
+}
+
+/// The branches of the type's `anyOf` that a use leaves out (a Gate integer where the Payment
+/// Page also takes its text), as one schema; `None` where the use is not such a subset.
+fn excluded_branches(theirs: &Value, mine: &Value) -> Option<Value> {
+    let branches = theirs.get("anyOf")?.as_array()?;
+    if theirs.as_object()?.len() != 1 {
+        return None;
+    }
+    let kept: Vec<&Value> = match mine.get("anyOf").and_then(Value::as_array) {
+        Some(kept) if mine.as_object()?.len() == 1 => kept.iter().collect(),
+        _ => vec![mine],
+    };
+    if !kept.iter().all(|branch| branches.contains(branch)) {
+        return None;
+    }
+    let mut excluded: Vec<Value> = branches
+        .iter()
+        .filter(|branch| !kept.contains(branch))
+        .cloned()
+        .collect();
+    match excluded.len() {
+        0 => None,
+        1 => Some(excluded.remove(0)),
+        _ => Some(json!({"anyOf": excluded})),
+    }
+}
+
+/// A schema without its `description`s: what its verdict depends on.
+fn without_descriptions(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, v)| !(k.as_str() == "description" && v.is_string()))
+                .map(|(k, v)| (k.clone(), without_descriptions(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_descriptions).collect()),
+        other => other.clone(),
+    }
+}
+
+fn operation_schema(cx: &Shapes<'_>, op: &OperationIr) -> Value {
     let mut schema = Map::new();
     schema.insert("$schema".into(), DRAFT.into());
     schema.insert(
@@ -106,7 +314,7 @@ fn operation_schema(op: &OperationIr) -> Value {
     };
     schema.insert("description".into(), description.into());
     if op.variants.is_empty() {
-        merge(&mut schema, body_schema(&op.body));
+        merge(&mut schema, body_schema(cx, &op.body));
     } else {
         schema.insert("type".into(), "object".into());
         let variants: Vec<Value> = op
@@ -119,7 +327,7 @@ fn operation_schema(op: &OperationIr) -> Value {
                     "description".into(),
                     format!("{}: {}", v.id, v.title).into(),
                 );
-                merge(&mut branch, body_schema(&v.body));
+                merge(&mut branch, body_schema(cx, &v.body));
                 Value::Object(branch)
             })
             .collect();
@@ -172,8 +380,8 @@ fn merge(into: &mut Map<String, Value>, from: Value) {
     }
 }
 
-fn body_schema(body: &BodyIr) -> Value {
-    let mut schema = object_schema(&body.shape);
+fn body_schema(cx: &Shapes<'_>, body: &BodyIr) -> Value {
+    let mut schema = object_schema(cx, &body.shape);
     let rules: Vec<Value> = body.rules.iter().map(rule_schema).collect();
     if !rules.is_empty()
         && let Value::Object(map) = &mut schema
@@ -183,7 +391,7 @@ fn body_schema(body: &BodyIr) -> Value {
     schema
 }
 
-fn object_schema(shape: &ShapeIr) -> Value {
+fn object_schema(cx: &Shapes<'_>, shape: &ShapeIr) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for field in &shape.fields {
@@ -193,7 +401,7 @@ fn object_schema(shape: &ShapeIr) -> Value {
         let schema = if field.forbidden {
             Value::Bool(false)
         } else {
-            field_schema(field)
+            field_schema(cx, field)
         };
         properties.insert(field.name.clone(), schema);
     }
@@ -206,18 +414,23 @@ fn object_schema(shape: &ShapeIr) -> Value {
     Value::Object(schema)
 }
 
-fn field_schema(field: &ShapeField) -> Value {
+fn field_schema(cx: &Shapes<'_>, field: &ShapeField) -> Value {
     let accepts = |t: FieldType| field.also.contains(&t);
+    let reference = match (&field.kind, &field.object) {
+        (ShapeKind::Object(shape), Some(object)) => cx.object_reference(shape, object),
+        _ => None,
+    };
     let mut schema = match &field.kind {
-        ShapeKind::Object(shape) => object_schema(shape),
+        ShapeKind::Object(_) if let Some(reference) = reference => reference,
+        ShapeKind::Object(shape) => object_schema(cx, shape),
         ShapeKind::FreeObject => json!({"type": "object"}),
         ShapeKind::Any => json!({}),
-        ShapeKind::Array(item) => json!({"type": "array", "items": field_schema(item)}),
+        ShapeKind::Array(item) => json!({"type": "array", "items": field_schema(cx, item)}),
         // The content is an annotation in 2020-12: validators do not parse strings.
         ShapeKind::JsonObject(shape) => json!({
             "type": "string",
             "contentMediaType": "application/json",
-            "contentSchema": object_schema(shape)
+            "contentSchema": object_schema(cx, shape)
         }),
         ShapeKind::Integer if accepts(FieldType::String) => {
             // An amount sent as a string is non-negative too, as the validator checks it.

@@ -30,8 +30,6 @@
 mod callback;
 mod canonical;
 mod error;
-mod fast_parse;
-pub(crate) mod hmac512;
 mod tree;
 
 use std::fmt;
@@ -41,9 +39,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use self::hmac512::MacState;
-
 use crate::secret::SecretKey;
+use crate::secret::hmac512::MacState;
 
 pub use callback::{
     CallbackLimits, CallbackOptions, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUES,

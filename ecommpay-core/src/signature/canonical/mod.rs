@@ -5,7 +5,7 @@
 //! hands them to the HMAC or joins them into the string to sign. [`Canonical`] is implemented for
 //! the standard types here, for `serde_json::Value`, and by `#[derive(Canonical)]`.
 //!
-//! When it signs ([`super::sign_canonical`]), the writer streams: an entry whose place is already
+//! When it signs ([`super::Signer::sign`]), the writer streams: an entry whose place is already
 //! final (written outside any [`CanonicalWriter::begin_unordered`] region, as the derive's fields
 //! in their static order are) goes straight into the HMAC, and only the entries of a region
 //! (a map, a JSON object, a struct whose field order depends on the values) wait in the buffer
@@ -26,6 +26,7 @@ pub(crate) use writer::with_thread_writer;
 pub use writer::{CanonicalWriter, PathMark, UnorderedMark, escape_key};
 
 use super::error::CanonicalError;
+use super::kind::{GENERAL_KEY, SIGNATURE_KEY};
 
 /// How deep containers may nest in a message that is signed or verified (the platform's messages
 /// nest a handful of levels). Deeper ones are refused with [`CanonicalError::TooDeep`].
@@ -67,10 +68,6 @@ pub enum SignatureRemoval {
 
 /// Key skipped at every depth.
 pub const FRAME_MODE_KEY: &str = "frame_mode";
-/// Name of the signature key.
-pub const SIGNATURE_KEY: &str = "signature";
-/// Name of the object that carries the signature of Gate requests.
-pub const GENERAL_KEY: &str = "general";
 
 /// A value that can write its entries of the canonical form.
 ///
@@ -95,6 +92,3 @@ pub trait Canonical {
         false
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -718,11 +718,9 @@ mod tests {
             .collect();
         let key = crate::SecretKey::new("test-key").unwrap();
         let message = Message(Value::Object(members));
-        let options =
-            crate::signature::SignOptions::new(crate::signature::MessageKind::GateRequest);
         // Streamed (natural order), and collected, reset and written again (a bytewise order).
         for order in [SortOrder::Natural, SortOrder::BytewiseKey] {
-            crate::signature::sign_canonical(&message, &key, options.with_order(order)).unwrap();
+            key.signer().with_order(order).sign(&message).unwrap();
         }
         THREAD_WRITER.with(|writer| {
             let writer = writer.borrow();
@@ -907,11 +905,12 @@ mod against_one_global_sort {
             prop_assert_eq!(writer.string_to_sign(), expected.join(";"));
             // Streamed into the MAC, the same.
             let key = crate::SecretKey::new("k").unwrap();
-            let options = crate::signature::SignOptions::new(crate::signature::MessageKind::Callback);
-            prop_assert_eq!(
-                crate::signature::sign_canonical(&message, &key, options).unwrap(),
-                crate::signature::sign_string(&expected.join(";"), &key)
-            );
+            writer.reset_streaming(SortOrder::Natural, SignatureRemoval::Everywhere, key.mac());
+            writer.write(&message).unwrap();
+            let streamed = writer.take_mac().expect("the natural order streams").finalize();
+            let mut whole = key.mac();
+            whole.update(expected.join(";").as_bytes());
+            prop_assert_eq!(streamed, whole.finalize());
         }
     }
 }

@@ -9,8 +9,7 @@
 
 use std::borrow::Cow;
 
-use super::parse::{has_duplicate_key, is_ambiguous_key};
-use super::{Node, TreeLimits};
+use super::{Node, TreeLimits, has_duplicate_key, is_ambiguous_key};
 
 /// The tree of `raw` when it is in the subset, else `None` (ask the reference parser).
 #[cfg(test)]

@@ -99,6 +99,43 @@ impl Located {
     }
 }
 
+// What both parsers refuse in an object.
+
+/// Objects up to this size are checked for duplicates pairwise; larger ones by sorting.
+const PAIRWISE: usize = 16;
+
+fn has_duplicate(members: &[(Cow<'_, str>, Node<'_>)]) -> Option<usize> {
+    let mut keys: Vec<(&str, usize)> = members
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (k.as_ref(), i))
+        .collect();
+    keys.sort_unstable();
+    keys.windows(2)
+        .find(|w| w[0].0 == w[1].0)
+        .map(|w| w[0].1.max(w[1].1))
+}
+
+/// A key that makes a canonical path ambiguous: empty, or starting or ending with `:`.
+fn is_ambiguous_key(key: &str) -> bool {
+    key.is_empty() || key.starts_with(':') || key.ends_with(':')
+}
+
+/// Whether an object has a key twice.
+fn has_duplicate_key(members: &[(Cow<'_, str>, Node<'_>)]) -> bool {
+    if members.len() > PAIRWISE {
+        return has_duplicate(members).is_some();
+    }
+    // Length and first byte first: most pairs differ there, without a call to compare.
+    let same = |a: &str, b: &str| {
+        a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+    };
+    members
+        .iter()
+        .enumerate()
+        .any(|(i, (key, _))| members[..i].iter().any(|(k, _)| same(k, key)))
+}
+
 impl Node<'_> {
     pub(crate) fn kind(&self) -> &'static str {
         match self {

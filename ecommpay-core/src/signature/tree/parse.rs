@@ -7,7 +7,9 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::{Located, Node, Segment, TreeFailure, TreeLimits};
+use super::{
+    Located, Node, PAIRWISE, Segment, TreeFailure, TreeLimits, has_duplicate, is_ambiguous_key,
+};
 
 /// Parses `raw` into a tree: strict JSON (`serde_json`'s parser), no duplicate key in any object,
 /// no key that makes a canonical path ambiguous, within `limits`. The usual body goes through
@@ -123,40 +125,6 @@ impl<'de> Visitor<'de> for KeySeed {
     fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
         Ok(Cow::Owned(v))
     }
-}
-
-/// Objects up to this size are checked for duplicates pairwise; larger ones by sorting.
-const PAIRWISE: usize = 16;
-
-fn has_duplicate(members: &[(Cow<'_, str>, Node<'_>)]) -> Option<usize> {
-    let mut keys: Vec<(&str, usize)> = members
-        .iter()
-        .enumerate()
-        .map(|(i, (k, _))| (k.as_ref(), i))
-        .collect();
-    keys.sort_unstable();
-    keys.windows(2)
-        .find(|w| w[0].0 == w[1].0)
-        .map(|w| w[0].1.max(w[1].1))
-}
-
-pub(super) fn is_ambiguous_key(key: &str) -> bool {
-    key.is_empty() || key.starts_with(':') || key.ends_with(':')
-}
-
-/// Whether an object has a key twice.
-pub(super) fn has_duplicate_key(members: &[(Cow<'_, str>, Node<'_>)]) -> bool {
-    if members.len() > PAIRWISE {
-        return has_duplicate(members).is_some();
-    }
-    // Length and first byte first: most pairs differ there, without a call to compare.
-    let same = |a: &str, b: &str| {
-        a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
-    };
-    members
-        .iter()
-        .enumerate()
-        .any(|(i, (key, _))| members[..i].iter().any(|(k, _)| same(k, key)))
 }
 
 impl<'de> Visitor<'de> for NodeSeed<'_> {

@@ -4,7 +4,8 @@ use std::borrow::Cow;
 use std::fmt;
 
 use super::Node;
-use crate::signature::canonical::{FRAME_MODE_KEY, GENERAL_KEY, SIGNATURE_KEY};
+use crate::signature::canonical::FRAME_MODE_KEY;
+use crate::signature::kind::{GENERAL_KEY, SIGNATURE_KEY};
 
 /// Which `signature` key is the one that was verified, and stays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

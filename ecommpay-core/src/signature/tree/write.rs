@@ -5,9 +5,10 @@ use std::cmp::Ordering;
 
 use super::Node;
 use crate::signature::canonical::{
-    Canonical, CanonicalWriter, FRAME_MODE_KEY, SIGNATURE_KEY, write_elements, write_members,
+    Canonical, CanonicalWriter, FRAME_MODE_KEY, write_elements, write_members,
 };
 use crate::signature::error::CanonicalError;
+use crate::signature::kind::SIGNATURE_KEY;
 
 impl Canonical for Node<'_> {
     fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {

@@ -147,6 +147,7 @@ impl SecretKey {
 mod tests {
     use super::*;
     use crate::signature::low_level::{sign_string, string_to_sign_json};
+    use crate::signature::{CallbackVerifier, SignatureLocation};
     use crate::signature::{MAX_DEPTH, SortOrder};
     use serde_json::{Map, json};
 
@@ -239,5 +240,34 @@ mod tests {
             .to_string();
         assert!(error.len() < 500, "{}", error.len());
         assert!(error.contains("1e-5"), "{error}");
+    }
+
+    /// The test helper signs where the platform does: the top level, or `general` for the
+    /// payout registration callback; what it makes verifies, and a stale signature is replaced.
+    #[test]
+    fn sign_callback_makes_what_the_verifier_takes() {
+        let key = SecretKey::new("k").unwrap();
+        let verifier = CallbackVerifier::new(key.clone());
+        for (callback, location) in [
+            (
+                json!({"payment": {"id": "p"}, "signature": "stale"}),
+                SignatureLocation::TopLevel,
+            ),
+            (
+                json!({"general": {"payment_id": "p", "signature": "stale"}}),
+                SignatureLocation::General,
+            ),
+        ] {
+            let raw = key.sign_callback(&callback).unwrap();
+            let verified = verifier.verify(&raw).unwrap();
+            assert_eq!(verified.signature_location(), location, "{callback}");
+            let sent: serde_json::Value = serde_json::from_slice(&raw).unwrap();
+            let signature = location.get(sent.as_object().unwrap()).unwrap();
+            assert_eq!(signature, &json!(key.sign_json(&callback).unwrap()));
+        }
+        assert!(matches!(
+            key.sign_callback(&json!([1])),
+            Err(CanonicalError::NotAnObject { found: "an array" })
+        ));
     }
 }

@@ -12,7 +12,6 @@ use std::time::Duration;
 use axum::routing::post;
 use ecommpay_api::SecretKey;
 use ecommpay_api::client::{ReqwestTransport, Transport, TransportRequest, TransportResponse};
-use ecommpay_api::signature::{MessageKind, SignOptions, sign_value};
 use serde_json::{Value, json};
 
 const KEY: &str = "cli-mock-secret";
@@ -352,12 +351,7 @@ async fn send_sale(base_url: &str, payment_id: &str, amount: u64) -> TransportRe
         "customer": {"ip_address": "192.0.2.0", "id": "customer123"},
         "return_url": {"success": "http://example.com/s", "decline": "http://example.com/d"}
     });
-    let signature = sign_value(
-        &sale,
-        &SecretKey::new(KEY).unwrap(),
-        SignOptions::new(MessageKind::GateRequest),
-    )
-    .unwrap();
+    let signature = SecretKey::new(KEY).unwrap().sign_json(&sale).unwrap();
     sale["general"]["signature"] = signature.into();
     ReqwestTransport::new(Duration::from_secs(5))
         .unwrap()

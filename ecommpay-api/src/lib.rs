@@ -43,20 +43,14 @@ impl callback::Callback {
     /// assert!(Callback::verify(raw, &key).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// With the default limits; a [`signature::CallbackVerifier`] with others reads a callback
+    /// the same way (`verifier.verify_into::<Callback>(raw)`).
     pub fn verify(
         raw: &[u8],
         key: &SecretKey,
     ) -> Result<callback::Callback, signature::CallbackError> {
-        signature::verify_callback::<callback::Callback>(raw, key)
-    }
-
-    /// [`Callback::verify`](callback::Callback::verify) with other limits or sort order.
-    pub fn verify_with(
-        raw: &[u8],
-        key: &SecretKey,
-        options: &signature::CallbackOptions,
-    ) -> Result<callback::Callback, signature::CallbackError> {
-        signature::verify_callback_with::<callback::Callback>(raw, key, options)
+        signature::CallbackVerifier::new(key.clone()).verify_into(raw)
     }
 }
 

@@ -48,7 +48,7 @@
 //! |---|---|---|
 //! | verified ([`Delivery::answer`]) | 200 `OK` | taken in; not sent again |
 //! | body over the size limit | 413 | not read at all |
-//! | not JSON, not an object, a number that cannot be signed exactly, over a limit of [`crate::signature::CallbackLimits`] (depth, number of values, length of the canonical form) | 400 | cannot be verified |
+//! | not JSON, not an object, a number that cannot be signed exactly, over a limit of the [`CallbackVerifier`] (depth, number of values, length of the canonical form) | 400 | cannot be verified |
 //! | no signature, a malformed one, or one that does not match | 401 | not from the platform, or signed with another key: re-sent, so a wrong key can be fixed before the re-sends stop |
 //! | authentic but not of the callback's shape | 500 | our side cannot read it: re-sent, so a fixed handler gets it |
 //! | the handler could not process it ([`Answer::retry_later`]) | 503 | re-sent later |
@@ -94,18 +94,14 @@ use crate::callback::{
 };
 use crate::excerpt::Excerpt;
 use crate::secret::SecretKey;
-use crate::signature::{CallbackError, CallbackOptions, verify_callback_raw_with};
+use crate::signature::{BodyTooLarge, CallbackError, CallbackVerifier};
 use crate::wire::IntOrString;
-
-/// The default size limit of a callback body: 1 MiB (the documents' callbacks are about 1 KiB),
-/// the core's one limit ([`crate::signature::CallbackLimits`] lists the others and their
-/// defaults: depth, number of values, length of the canonical form).
-pub use crate::signature::DEFAULT_MAX_BODY_BYTES;
 
 /// How many bytes of a refused body are looked at for the quote in an error.
 const QUOTED_BYTES: usize = 64;
 
-/// Receives callbacks for one project: its key and a body size limit.
+/// Receives callbacks for one project: a [`CallbackVerifier`] (the key and the limits on what a
+/// body may cost) and the reading of what it verified into a [`Delivery`] and an [`Answer`].
 ///
 /// It verifies and reads a callback; it does not remember it. Each [`Delivery`] it returns may
 /// be a copy of one already processed: the handler checks and marks
@@ -115,61 +111,54 @@ const QUOTED_BYTES: usize = 64;
 /// `Debug` does not show the key.
 #[derive(Clone, Debug)]
 pub struct CallbackEndpoint {
-    key: SecretKey,
-    max_body_bytes: usize,
+    verifier: CallbackVerifier,
 }
 
 impl CallbackEndpoint {
-    /// An endpoint with the project's key and the default size limit
-    /// ([`DEFAULT_MAX_BODY_BYTES`]).
+    /// An endpoint with the project's key and the default limits (a body of at most
+    /// [`CallbackVerifier::DEFAULT_MAX_BODY_BYTES`]).
     pub fn new(key: SecretKey) -> Self {
-        Self {
-            key,
-            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
-        }
+        Self::from_verifier(CallbackVerifier::new(key))
+    }
+
+    /// An endpoint that verifies with this verifier (its key, limits and order).
+    pub fn from_verifier(verifier: CallbackVerifier) -> Self {
+        Self { verifier }
     }
 
     /// The same endpoint with another size limit, in bytes.
-    pub fn with_max_body_bytes(mut self, limit: usize) -> Self {
-        self.max_body_bytes = limit;
-        self
+    pub fn with_max_body_bytes(self, limit: usize) -> Self {
+        Self::from_verifier(self.verifier.with_max_body_bytes(limit))
     }
 
     /// The size limit, in bytes. A framework that can refuse a body before reading it whole
     /// (a `Content-Length` check, a body-limit layer) should use this too.
     pub fn max_body_bytes(&self) -> usize {
-        self.max_body_bytes
+        self.verifier.max_body_bytes()
+    }
+
+    /// The verifier: the key, the limits and the order.
+    pub fn verifier(&self) -> &CallbackVerifier {
+        &self.verifier
     }
 
     /// Checks the size, then the signature over the raw body exactly as received, then reads
     /// the callback. The signature is dropped from the callback once verified.
     pub fn receive(&self, raw: &[u8]) -> Result<Delivery, EndpointError> {
-        if raw.len() > self.max_body_bytes {
-            return Err(EndpointError::TooLarge {
-                length: raw.len(),
-                limit: self.max_body_bytes,
-            });
-        }
-        // The core checks the size again, before parsing, with the same limit.
-        let options = CallbackOptions::default().with_max_body_bytes(self.max_body_bytes);
-        let verified =
-            verify_callback_raw_with(raw, &self.key, &options).map_err(|source| match source {
-                CallbackError::TooLarge { bytes, limit } => EndpointError::TooLarge {
-                    length: bytes,
-                    limit,
-                },
-                CallbackError::MissingSignature { .. }
-                | CallbackError::MalformedSignature { .. }
-                | CallbackError::Mismatch => EndpointError::Signature { source },
-                CallbackError::Deserialize { .. } => EndpointError::Unreadable { source },
-                // A body that is not a callback: not JSON, not an object, over a limit (depth,
-                // values, canonical length), a key twice or ambiguous, a value the canonical
-                // form cannot write; and any kind a later core adds, which verified nothing.
-                _ => EndpointError::Malformed {
-                    source,
-                    starts_with: quote(raw),
-                },
-            })?;
+        let verified = self.verifier.verify(raw).map_err(|source| match source {
+            CallbackError::TooLarge(too_large) => EndpointError::TooLarge(too_large),
+            CallbackError::MissingSignature { .. }
+            | CallbackError::MalformedSignature { .. }
+            | CallbackError::Mismatch => EndpointError::Signature { source },
+            CallbackError::Deserialize { .. } => EndpointError::Unreadable { source },
+            // A body that is not a callback: not JSON, not an object, over a limit (depth,
+            // values, canonical length), a key twice or ambiguous, a value the canonical
+            // form cannot write; and any kind a later core adds, which verified nothing.
+            _ => EndpointError::Malformed {
+                source,
+                starts_with: quote(raw),
+            },
+        })?;
         let mut callback: Callback = verified
             .deserialize()
             .map_err(|source| EndpointError::Unreadable { source })?;
@@ -490,15 +479,8 @@ impl fmt::Display for IdempotencyKey {
 #[non_exhaustive]
 pub enum EndpointError {
     /// The body is larger than the limit; it was not parsed.
-    #[error(
-        "callback refused: the body of {length} bytes is larger than the limit of {limit} bytes"
-    )]
-    TooLarge {
-        /// Its length.
-        length: usize,
-        /// The limit.
-        limit: usize,
-    },
+    #[error("callback refused: {0}")]
+    TooLarge(BodyTooLarge),
     /// The body is not a JSON object, or holds a number that cannot be signed exactly.
     #[error("callback refused: {source}; the body starts with {starts_with}")]
     Malformed {
@@ -528,7 +510,7 @@ impl EndpointError {
     /// What to answer: 413, 400, 401 or 500 (see the [module documentation](self)).
     pub fn answer(&self) -> Answer {
         match self {
-            Self::TooLarge { .. } => Answer {
+            Self::TooLarge(_) => Answer {
                 status: 413,
                 body: "callback too large",
             },

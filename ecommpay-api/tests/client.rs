@@ -13,7 +13,7 @@ use ecommpay_api::client::{
     ConfigError, DEFAULT_BASE_URL, Gate, GateError, GateErrorKind, ReqwestTransport, RetryPolicy,
     Transport, TransportError, TransportErrorKind, TransportRequest, TransportResponse,
 };
-use ecommpay_api::signature::{MessageKind, SignOptions, verify_value};
+use ecommpay_api::signature::MessageKind;
 
 mod support;
 
@@ -52,7 +52,7 @@ async fn accepted_answer_is_typed_and_the_request_signed_at_send_time() {
     );
     assert!(headers.contains("user-agent: ecommpay-rs/"), "{headers}");
     let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
-    verify_value(&body, &key(), SignOptions::new(MessageKind::GateRequest)).unwrap();
+    key().verify_json(&body, MessageKind::GateRequest).unwrap();
     assert_eq!(body["general"]["signature"], sale_signature());
 }
 

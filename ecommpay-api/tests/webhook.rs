@@ -3,10 +3,8 @@
 
 use ecommpay_api::SecretKey;
 use ecommpay_api::callback::{CallbackOperationType, CallbackPaymentStatus};
-use ecommpay_api::signature::{MessageKind, SignOptions, embed, sign_value};
-use ecommpay_api::webhook::{
-    Answer, CallbackEndpoint, DEFAULT_MAX_BODY_BYTES, EndpointError, IdempotencyKey,
-};
+use ecommpay_api::signature::{BodyTooLarge, CallbackVerifier};
+use ecommpay_api::webhook::{Answer, CallbackEndpoint, EndpointError, IdempotencyKey};
 use serde_json::{Value, json};
 
 const KEY: &str = "webhook-test-secret";
@@ -15,15 +13,9 @@ fn endpoint() -> CallbackEndpoint {
     CallbackEndpoint::new(SecretKey::new(KEY).unwrap())
 }
 
-fn signed(mut body: Value) -> Vec<u8> {
-    let signature = sign_value(
-        &body,
-        &SecretKey::new(KEY).unwrap(),
-        SignOptions::new(MessageKind::Callback),
-    )
-    .unwrap();
-    embed(&mut body, MessageKind::Callback, &signature).unwrap();
-    serde_json::to_vec(&body).unwrap()
+/// The body the platform would send: the helper merchants' tests use.
+fn signed(body: Value) -> Vec<u8> {
+    SecretKey::new(KEY).unwrap().sign_callback(&body).unwrap()
 }
 
 /// The Gate sale success callback of `000_c3cc95ac790d9e4f.txt`, amounts as numbers.
@@ -220,15 +212,15 @@ fn an_unsigned_or_badly_signed_callback_is_refused_with_401() {
 #[test]
 fn an_oversized_body_is_refused_with_413_before_parsing() {
     let mut body = success();
-    body["payment"]["description"] = json!("x".repeat(DEFAULT_MAX_BODY_BYTES));
+    body["payment"]["description"] = json!("x".repeat(CallbackVerifier::DEFAULT_MAX_BODY_BYTES));
     let raw = signed(body);
     let error = refused(&raw);
-    assert!(matches!(error, EndpointError::TooLarge { .. }), "{error}");
+    assert!(matches!(error, EndpointError::TooLarge(_)), "{error}");
     assert_eq!(error.answer().status(), 413);
     assert_eq!(
         error.to_string(),
         format!(
-            "callback refused: the body of {} bytes is larger than the limit of 1048576 bytes",
+            "callback refused: the callback body has {} bytes, more than the limit of 1048576",
             raw.len()
         )
     );
@@ -238,13 +230,13 @@ fn an_oversized_body_is_refused_with_413_before_parsing() {
     let error = small.receive(&[b'{'; 17]).unwrap_err();
     assert!(matches!(
         error,
-        EndpointError::TooLarge {
-            length: 17,
+        EndpointError::TooLarge(BodyTooLarge {
+            bytes: 17,
             limit: 16
-        }
+        })
     ));
     // A larger limit takes it.
-    let large = endpoint().with_max_body_bytes(2 * DEFAULT_MAX_BODY_BYTES);
+    let large = endpoint().with_max_body_bytes(2 * CallbackVerifier::DEFAULT_MAX_BODY_BYTES);
     assert!(large.receive(&raw).is_ok());
 }
 

@@ -5,7 +5,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::secret::SecretKey;
-use crate::signature::{Canonical, CanonicalError, MessageKind, SignOptions, sign_canonical};
+use crate::signature::low_level::string_to_sign;
+use crate::signature::{Canonical, CanonicalError, MessageKind, SortOrder};
 use crate::validate::{
     Facts, OperationSchema, OtherParameter, Validate, Violation, other_parameters, validate_value,
 };
@@ -58,7 +59,7 @@ pub trait SignedMessage: Canonical {
 
     /// Signs the message (any signature it carries is left out) and stores the signature.
     fn sign(&mut self, key: &SecretKey) -> Result<(), CanonicalError> {
-        let signature = sign_canonical(self, key, SignOptions::new(Self::KIND))?;
+        let signature = key.sign(self)?;
         self.set_signature(signature);
         Ok(())
     }
@@ -147,10 +148,8 @@ pub fn derived_string_to_sign<T: DeserializeOwned + SignedMessage>(
         path: e.path().to_string(),
         message: crate::excerpt::shorten(e.inner().to_string()),
     })?;
-    crate::signature::string_to_sign_canonical(&typed, SignOptions::new(T::KIND)).map_err(|e| {
-        TypedError {
-            path: ".".into(),
-            message: e.to_string(),
-        }
+    string_to_sign(&typed, SortOrder::Natural).map_err(|e| TypedError {
+        path: ".".into(),
+        message: e.to_string(),
     })
 }

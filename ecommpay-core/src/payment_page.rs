@@ -29,8 +29,7 @@ use serde_json::{Map, Number, Value};
 use crate::excerpt::Excerpt;
 use crate::secret::SecretKey;
 use crate::signature::{
-    CanonicalError, MalformedSignature, MessageKind, SIGNATURE_KEY, SignOptions, VerifyError,
-    sign_value, verify_value,
+    CanonicalError, MalformedSignature, MessageKind, SIGNATURE_KEY, VerifyError,
 };
 
 /// The Payment Page URL that [`PaymentPageUrl`] uses unless told otherwise (the PHP SDK's base URL
@@ -323,12 +322,7 @@ impl PaymentPageUrl {
 
     /// The signature of the parameters' texts (`frame_mode` left out): Base64 of HMAC-SHA512.
     pub fn signature(&self, key: &SecretKey) -> Result<String, PaymentPageError> {
-        let message = Value::Object(self.params.clone());
-        Ok(sign_value(
-            &message,
-            key,
-            SignOptions::new(MessageKind::PaymentPage),
-        )?)
+        Ok(key.sign(&self.params)?)
     }
 
     /// The signed URL: the base URL, `?`, the encoded parameters in their order, and the encoded
@@ -622,13 +616,12 @@ impl ParsedPaymentPageUrl {
     }
 
     /// Checks the signature against the parameters under `key`, in constant time (through
-    /// [`verify_value`], as Payment Page parameters: `frame_mode` is not signed).
+    /// [`SecretKey::verify_json`], as Payment Page parameters: `frame_mode` is not signed).
     pub fn verify(&self, key: &SecretKey) -> Result<(), PaymentPageUrlError> {
         if self.signature.is_none() {
             return Err(PaymentPageUrlError::MissingSignature);
         }
-        let options = SignOptions::new(MessageKind::PaymentPage);
-        match verify_value(&self.to_value(), key, options) {
+        match key.verify_json(&self.to_value(), MessageKind::PaymentPage) {
             Ok(()) => Ok(()),
             Err(VerifyError::Mismatch) => Err(self.explain_mismatch(key)),
             Err(error) => Err(error.into()),
@@ -653,12 +646,9 @@ impl ParsedPaymentPageUrl {
             }
         }
         let matches_respelled = !parameters.is_empty()
-            && verify_value(
-                &respelled.to_value(),
-                key,
-                SignOptions::new(MessageKind::PaymentPage),
-            )
-            .is_ok();
+            && key
+                .verify_json(&respelled.to_value(), MessageKind::PaymentPage)
+                .is_ok();
         if matches_respelled {
             PaymentPageUrlError::BooleanSpelling { parameters }
         } else {

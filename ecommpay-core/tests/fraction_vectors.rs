@@ -9,9 +9,9 @@
 //! its column is the string to sign read from that source, not a signature it made.
 
 use ecommpay_core::SecretKey;
+use ecommpay_core::signature::low_level::{embed, string_to_sign_json};
 use ecommpay_core::signature::{
-    CallbackError, CanonicalError, MessageKind, SignOptions, VerifyError, embed, sign_value,
-    string_to_sign_value, verify_callback_raw, verify_value,
+    CallbackError, CallbackVerifier, CanonicalError, MessageKind, SortOrder, VerifyError,
 };
 use serde_json::Value;
 
@@ -71,33 +71,31 @@ const DISAGREED: [(&str, &str, &str, &str); 5] = [
     ),
 ];
 
-fn options() -> SignOptions {
-    SignOptions::new(MessageKind::PaymentPage)
-}
-
 #[test]
 fn fractions_sign_as_the_sdks_sign_them_where_they_agree() {
     let key = SecretKey::new(KEY).unwrap();
     for agreed in AGREED {
         let message: Value = serde_json::from_str(agreed.message).unwrap();
         assert_eq!(
-            string_to_sign_value(&message, options()).unwrap(),
+            string_to_sign_json(&message, SortOrder::Natural).unwrap(),
             agreed.string_to_sign
         );
-        let signature = sign_value(&message, &key, options()).unwrap();
+        let signature = key.sign_json(&message).unwrap();
         assert_eq!(signature, agreed.python, "Python SDK: {}", agreed.message);
         assert_eq!(signature, agreed.node, "Node SDK: {}", agreed.message);
         // An SDK-signed message verifies, as JSON and as a callback's raw body (its text as
         // sent, not as `serde_json` would write it again).
         let mut signed = message.clone();
         embed(&mut signed, MessageKind::Callback, agreed.python).unwrap();
-        verify_value(&signed, &key, options()).unwrap();
+        key.verify_json(&signed, MessageKind::PaymentPage).unwrap();
         let raw = format!(
             "{}, \"signature\": \"{}\"}}",
             &agreed.message[..agreed.message.len() - 1],
             agreed.node
         );
-        let verified = verify_callback_raw(raw.as_bytes(), &key).unwrap();
+        let verified = CallbackVerifier::new(key.clone())
+            .verify(raw.as_bytes())
+            .unwrap();
         assert_eq!(Value::Object(verified.body().clone()), signed);
     }
 }
@@ -108,7 +106,7 @@ fn fractions_the_sdks_would_write_differently_are_refused_at_their_path() {
     for (text, php, python, node) in DISAGREED {
         assert!(php != python || python != node, "{text}: they differ");
         let message: Value = serde_json::from_str(text).unwrap();
-        let error = sign_value(&message, &key, options()).unwrap_err();
+        let error = key.sign_json(&message).unwrap_err();
         assert!(
             matches!(&error, CanonicalError::UnsupportedNumber { path, .. } if path == "x"),
             "{text}: {error}"
@@ -118,7 +116,7 @@ fn fractions_the_sdks_would_write_differently_are_refused_at_their_path() {
         assert!(shown.contains("official SDKs"), "{shown}");
         // Nested, the path says where.
         let nested: Value = serde_json::from_str(&format!(r#"{{"a": [{text}]}}"#)).unwrap();
-        match sign_value(&nested, &key, options()).unwrap_err() {
+        match key.sign_json(&nested).unwrap_err() {
             CanonicalError::UnsupportedNumber { path, .. } => assert_eq!(path, "a:0:x"),
             other => panic!("{other}"),
         }
@@ -129,7 +127,7 @@ fn fractions_the_sdks_would_write_differently_are_refused_at_their_path() {
             "A".repeat(86)
         );
         assert!(matches!(
-            verify_callback_raw(raw.as_bytes(), &key),
+            CallbackVerifier::new(key.clone()).verify(raw.as_bytes()),
             Err(CallbackError::Canonical(
                 CanonicalError::UnsupportedNumber { .. }
             ))
@@ -142,7 +140,7 @@ fn fractions_the_sdks_would_write_differently_are_refused_at_their_path() {
         )
         .unwrap();
         assert!(matches!(
-            verify_value(&signed, &key, options()),
+            key.verify_json(&signed, MessageKind::PaymentPage),
             Err(VerifyError::Canonical(
                 CanonicalError::UnsupportedNumber { .. }
             ))

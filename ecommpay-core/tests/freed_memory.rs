@@ -10,10 +10,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use ecommpay_core::SecretKey;
-use ecommpay_core::signature::{
-    Canonical, CanonicalError, CanonicalWriter, MessageKind, SignOptions, SortOrder,
-    sign_canonical, sign_value,
-};
+use ecommpay_core::signature::{Canonical, CanonicalError, CanonicalWriter, SortOrder};
 use serde_json::{Map, Value, json};
 
 /// The card number the messages carry; its digits never appear elsewhere in this test.
@@ -78,7 +75,6 @@ fn signing_frees_no_memory_holding_message_text() {
     let message = Message(Value::Object(members.clone()));
     let json = json!({"card": members, "general": {"signature": "old"}});
     let key = SecretKey::new("freed-memory-key").unwrap();
-    let options = SignOptions::new(MessageKind::GateRequest);
 
     WATCHING.store(true, Ordering::SeqCst);
     std::thread::scope(|scope| {
@@ -86,9 +82,9 @@ fn signing_frees_no_memory_holding_message_text() {
             // The thread's writer is cold: streamed (natural order), collected (a bytewise
             // order), and a writer of its own (the JSON path), each growing its buffers.
             for order in [SortOrder::Natural, SortOrder::BytewiseKey] {
-                sign_canonical(&message, &key, options.with_order(order)).unwrap();
+                key.signer().with_order(order).sign(&message).unwrap();
             }
-            sign_value(&json, &key, options).unwrap();
+            key.sign_json(&json).unwrap();
         });
     });
     WATCHING.store(false, Ordering::SeqCst);

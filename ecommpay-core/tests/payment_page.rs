@@ -5,7 +5,7 @@ use ecommpay_core::payment_page::{
     DEFAULT_BASE_URL, MAX_URL_BYTES, ParsedPaymentPageUrl, PaymentPageError, PaymentPageUrl,
     PaymentPageUrlError, form_encode, verify_url,
 };
-use ecommpay_core::signature::{MessageKind, SignOptions, sign_value, verify_value};
+use ecommpay_core::signature::MessageKind;
 use proptest::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -189,7 +189,7 @@ fn signature_is_over_the_parameters_as_text() {
         "frame_mode": "popup",
     });
     let builder = PaymentPageUrl::from_value(&params).unwrap();
-    let expected = sign_value(&text, &key(), SignOptions::new(MessageKind::PaymentPage)).unwrap();
+    let expected = key().sign_json(&text).unwrap();
     assert_eq!(builder.signature(&key()).unwrap(), expected);
     assert_eq!(
         builder.params().collect::<Vec<_>>(),
@@ -261,7 +261,9 @@ fn widget_config_is_the_signed_text_parameters() {
         keys,
         ["project_id", "interface_type", "redirect", "signature"]
     );
-    verify_value(&config, &key(), SignOptions::new(MessageKind::PaymentPage)).unwrap();
+    key()
+        .verify_json(&config, MessageKind::PaymentPage)
+        .unwrap();
 }
 
 #[test]

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ecommpay_api::client::{Timeouts, Transport, TransportError, TransportRequest};
-use ecommpay_api::signature::{MessageKind, SignOptions, embed, sign_value};
+use ecommpay_api::signature::MessageKind;
+use ecommpay_api::signature::low_level::embed;
 use serde_json::{Value, json};
 
 use crate::config::Outcome;
@@ -197,11 +198,7 @@ fn registration_callback(applied: &Applied, outcome: &Outcome) -> Value {
 /// Signs a callback in place with the project's key; `false` when it cannot be signed (it
 /// always can: the mock builds the body).
 fn sign(state: &State, body: &mut Value) -> bool {
-    let Ok(signature) = sign_value(
-        body,
-        &state.config.key,
-        SignOptions::new(MessageKind::Callback),
-    ) else {
+    let Ok(signature) = state.config.key.sign_json(body) else {
         return false;
     };
     embed(body, MessageKind::Callback, &signature).is_ok()

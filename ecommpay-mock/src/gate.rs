@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use ecommpay_api::signature::{MessageKind, SignOptions, verify_value};
+use ecommpay_api::signature::MessageKind;
 use ecommpay_api::{Facts, Interface, OperationEntry};
 use serde_json::{Value, json};
 
@@ -108,11 +108,7 @@ fn gate_request(
     // 400, not 403: the mock's choice. The documents name no status for a bad signature; their
     // one 403 is a card payout registration from an IP address not on the allow-list
     // (`001_6d33046829e36e91.txt:38`). The OpenAPI document marks it so.
-    if let Err(e) = verify_value(
-        body,
-        &state.config.key,
-        SignOptions::new(MessageKind::GateRequest),
-    ) {
+    if let Err(e) = state.config.key.verify_json(body, MessageKind::GateRequest) {
         return refuse(
             StatusCode::BAD_REQUEST,
             "invalid_signature",

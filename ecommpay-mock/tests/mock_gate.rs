@@ -93,14 +93,7 @@ async fn bad_input_gets_an_answer_a_client_understands() {
         "payment": {"amount": 1000, "currency": "BRL"},
         "customer": {"id": "customer123", "ip_address": "192.0.2.10"}
     });
-    let signature = ecommpay_api::signature::sign_value(
-        &body,
-        &SecretKey::new(KEY).unwrap(),
-        ecommpay_api::signature::SignOptions::new(
-            ecommpay_api::signature::MessageKind::GateRequest,
-        ),
-    )
-    .unwrap();
+    let signature = SecretKey::new(KEY).unwrap().sign_json(&body).unwrap();
     body["general"]["signature"] = signature.into();
     let invalid = post(sale_url.clone(), serde_json::to_vec(&body).unwrap()).await;
     assert_eq!(invalid.status, 400);

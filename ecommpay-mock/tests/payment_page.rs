@@ -466,14 +466,7 @@ async fn a_payment_id_reused_with_other_parameters_is_refused() {
 
 /// Posts a Gate request signed with the key.
 async fn gate(mock: &MockGate, path: &str, mut body: serde_json::Value) -> TransportResponse {
-    let signature = ecommpay_api::signature::sign_value(
-        &body,
-        &SecretKey::new(KEY).unwrap(),
-        ecommpay_api::signature::SignOptions::new(
-            ecommpay_api::signature::MessageKind::GateRequest,
-        ),
-    )
-    .unwrap();
+    let signature = SecretKey::new(KEY).unwrap().sign_json(&body).unwrap();
     body["general"]["signature"] = signature.into();
     ReqwestTransport::new(Duration::from_secs(5))
         .unwrap()

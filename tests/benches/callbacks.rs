@@ -12,10 +12,8 @@ use std::hint::black_box;
 
 use ecommpay_api::SecretKey;
 use ecommpay_api::callback::Callback;
-use ecommpay_api::signature::{
-    CanonicalWriter, MessageKind, SignOptions, SignatureRemoval, SortOrder, embed, sign_value,
-    string_to_sign_value,
-};
+use ecommpay_api::signature::low_level::{embed, string_to_sign_json};
+use ecommpay_api::signature::{CanonicalWriter, MessageKind, SignatureRemoval, SortOrder};
 use hmac::{Hmac, Mac};
 use serde_json::Value;
 
@@ -38,8 +36,7 @@ fn decode(signature: &Value) -> Vec<u8> {
 fn naive(raw: &[u8]) -> Callback {
     let value: Value = serde_json::from_slice(raw).expect("JSON");
     let expected = decode(&value["signature"]);
-    let string =
-        string_to_sign_value(&value, SignOptions::new(MessageKind::Callback)).expect("signable");
+    let string = string_to_sign_json(&value, SortOrder::Natural).expect("signable");
     let mut mac = hmac_keyed();
     mac.update(string.as_bytes());
     mac.verify_slice(&expected).expect("verifies");
@@ -72,7 +69,7 @@ fn main() {
     let key = SecretKey::new(KEY).unwrap();
     let mut body = common::example("astropay-pp-callback-success");
     body.as_object_mut().expect("an object").remove("signature");
-    let signature = sign_value(&body, &key, SignOptions::new(MessageKind::Callback)).unwrap();
+    let signature = key.sign_json(&body).unwrap();
     embed(&mut body, MessageKind::Callback, &signature).unwrap();
     let raw = serde_json::to_vec(&body).unwrap();
     let one_pass = Callback::verify(&raw, &key).expect("verifies");

@@ -12,9 +12,8 @@ use std::hint::black_box;
 use base64::Engine as _;
 use ecommpay_api::SecretKey;
 use ecommpay_api::astropay::SaleRequest;
-use ecommpay_api::signature::{
-    MessageKind, SignOptions, sign_canonical, sign_string, sign_value, string_to_sign_value,
-};
+use ecommpay_api::signature::SortOrder;
+use ecommpay_api::signature::low_level::{sign_string, string_to_sign_json};
 use hmac::{Hmac, Mac};
 
 const GROUP: &str = "signing";
@@ -24,11 +23,10 @@ fn main() {
     let value = common::example("astropay-gate-sale-request");
     let typed: SaleRequest = serde_json::from_value(value.clone()).expect("the example is typed");
     let key = SecretKey::new("benchmark-secret-key").unwrap();
-    let options = SignOptions::new(MessageKind::GateRequest);
-    let prepared = string_to_sign_value(&value, options).expect("signable");
+    let prepared = string_to_sign_json(&value, SortOrder::Natural).expect("signable");
     let expected = sign_string(&prepared, &key);
-    assert_eq!(sign_canonical(&typed, &key, options).unwrap(), expected);
-    assert_eq!(sign_value(&value, &key, options).unwrap(), expected);
+    assert_eq!(key.sign(&typed).unwrap(), expected);
+    assert_eq!(key.sign_json(&value).unwrap(), expected);
 
     let floor = || {
         black_box(sign_string(black_box(&prepared), &key));
@@ -40,10 +38,10 @@ fn main() {
         black_box(base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()));
     };
     let derive = || {
-        black_box(sign_canonical(black_box(&typed), &key, options)).ok();
+        black_box(key.sign(black_box(&typed))).ok();
     };
     let json_value = || {
-        black_box(sign_value(black_box(&value), &key, options)).ok();
+        black_box(key.sign_json(black_box(&value))).ok();
     };
     common::compare(
         &mut criterion,

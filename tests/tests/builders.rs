@@ -335,7 +335,8 @@ fn a_bad_format_fails_typed_deserialization_at_its_path() {
 
 #[test]
 fn other_parameters_round_trip_and_are_signed_in_their_place() {
-    use ecommpay_api::signature::{MessageKind, SignOptions, string_to_sign_value};
+    use ecommpay_api::signature::low_level::string_to_sign_json;
+    use ecommpay_api::signature::{MessageKind, SortOrder};
     use ecommpay_api::{SecretKey, SignedMessage};
 
     // Deserialized: kept at their level, and written back.
@@ -358,7 +359,7 @@ fn other_parameters_round_trip_and_are_signed_in_their_place() {
     let derived = (entry.derived_string_to_sign.expect("a signed request"))(&value).unwrap();
     assert_eq!(
         derived,
-        string_to_sign_value(&value, SignOptions::new(MessageKind::GateRequest)).unwrap()
+        string_to_sign_json(&value, SortOrder::Natural).unwrap()
     );
     assert!(
         derived.contains(";general:merchant_callback_url:https://merchant.example/cb;"),
@@ -388,17 +389,13 @@ fn other_parameters_round_trip_and_are_signed_in_their_place() {
         sent["general"]["merchant_callback_url"],
         json!("https://merchant.example/cb")
     );
-    ecommpay_api::signature::verify_value(&sent, &key, SignOptions::new(MessageKind::GateRequest))
+    key.verify_json(&sent, MessageKind::GateRequest)
         .expect("the signature covers the other parameters");
     let mut tampered = sent.clone();
     tampered["return_url"]["success"] = json!("https://evil.example/");
     assert!(
-        ecommpay_api::signature::verify_value(
-            &tampered,
-            &key,
-            SignOptions::new(MessageKind::GateRequest)
-        )
-        .is_err()
+        key.verify_json(&tampered, MessageKind::GateRequest)
+            .is_err()
     );
     let err = Payment::builder()
         .amount(1)
@@ -562,7 +559,6 @@ fn a_parameter_with_one_possible_value_is_set_by_the_builder() {
 
 #[test]
 fn debug_output_never_shows_a_signature() {
-    use ecommpay_api::signature::{MessageKind, SignOptions, sign_value};
     use ecommpay_api::{SecretKey, SignedMessage};
     let key = SecretKey::new("secret").unwrap();
     // A Gate request, signed: `general.signature` is set.
@@ -587,8 +583,7 @@ fn debug_output_never_shows_a_signature() {
     assert!(shown.contains("signature: Set(<redacted>)"), "{shown}");
     // A callback read back: its signature is redacted too.
     let mut body = callback_json();
-    let callback_signature =
-        sign_value(&body, &key, SignOptions::new(MessageKind::Callback)).unwrap();
+    let callback_signature = key.sign_json(&body).unwrap();
     body["signature"] = json!(callback_signature.clone());
     let callback: Callback = serde_json::from_value(body).expect("deserializes");
     let shown = format!("{callback:?}");

@@ -7,10 +7,8 @@
 
 use ecommpay_api::SecretKey;
 use ecommpay_api::callback::Callback;
-use ecommpay_api::signature::{
-    CallbackError, CallbackOptions, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_VALUES, MessageKind,
-    SignOptions, embed, sign_value, verify_callback_raw, verify_callback_raw_with,
-};
+use ecommpay_api::signature::low_level::embed;
+use ecommpay_api::signature::{CallbackError, CallbackVerifier, MessageKind};
 use ecommpay_api::webhook::{CallbackEndpoint, EndpointError};
 use serde_json::Value;
 
@@ -20,7 +18,7 @@ fn key() -> SecretKey {
 
 /// `{"a":[unit,unit,...]}` as long as the default body limit allows.
 fn filled(unit: &str) -> String {
-    let room = DEFAULT_MAX_BODY_BYTES - r#"{"a":[],"signature":""}"#.len() - 88;
+    let room = CallbackVerifier::DEFAULT_MAX_BODY_BYTES - r#"{"a":[],"signature":""}"#.len() - 88;
     let count = room / (unit.len() + 1);
     format!("{{\"a\":[{}]}}", vec![unit; count].join(","))
 }
@@ -28,7 +26,7 @@ fn filled(unit: &str) -> String {
 /// The body signed correctly (`signature` last) and with a well-formed wrong signature.
 fn both_ways(body: &str) -> [Vec<u8>; 2] {
     let mut value: Value = serde_json::from_str(body).unwrap();
-    let signature = sign_value(&value, &key(), SignOptions::new(MessageKind::Callback)).unwrap();
+    let signature = key().sign_json(&value).unwrap();
     let mut wrong = value.clone();
     embed(&mut value, MessageKind::Callback, &signature).unwrap();
     embed(
@@ -51,10 +49,14 @@ fn expensive_shapes_of_a_mebibyte_are_refused_by_the_value_limit() {
     ];
     for (name, body) in shapes {
         for raw in both_ways(&body) {
-            assert!(raw.len() <= DEFAULT_MAX_BODY_BYTES, "{name}: {}", raw.len());
-            let error = verify_callback_raw(&raw, &key()).unwrap_err();
             assert!(
-                matches!(error, CallbackError::TooManyValues { limit } if limit == DEFAULT_MAX_VALUES),
+                raw.len() <= CallbackVerifier::DEFAULT_MAX_BODY_BYTES,
+                "{name}: {}",
+                raw.len()
+            );
+            let error = CallbackVerifier::new(key()).verify(&raw).unwrap_err();
+            assert!(
+                matches!(error, CallbackError::TooManyValues { limit } if limit == CallbackVerifier::DEFAULT_MAX_VALUES),
                 "{name}: {error}"
             );
             assert_eq!(
@@ -73,7 +75,7 @@ fn expensive_shapes_of_a_mebibyte_are_refused_by_the_value_limit() {
     }
     // Deeper than the depth limit, the depth is what refuses it.
     for raw in both_ways(&filled(&deep(31))) {
-        let error = verify_callback_raw(&raw, &key()).unwrap_err();
+        let error = CallbackVerifier::new(key()).verify(&raw).unwrap_err();
         assert!(
             matches!(error, CallbackError::TooDeep { limit: 32 }),
             "{error}"
@@ -91,9 +93,9 @@ fn a_long_key_over_many_values_is_refused_by_the_canonical_length() {
         vec!["1"; 5_000].join(",")
     );
     for raw in both_ways_unsigned_only(&body) {
-        let error = verify_callback_raw(&raw, &key()).unwrap_err();
+        let error = CallbackVerifier::new(key()).verify(&raw).unwrap_err();
         assert!(
-            matches!(error, CallbackError::CanonicalTooLong { limit } if limit == 4 * DEFAULT_MAX_BODY_BYTES),
+            matches!(error, CallbackError::CanonicalTooLong { limit } if limit == 4 * CallbackVerifier::DEFAULT_MAX_BODY_BYTES),
             "{error}"
         );
         assert!(error.to_string().contains("4194304 bytes"), "{error}");
@@ -105,9 +107,9 @@ fn a_long_key_over_many_values_is_refused_by_the_canonical_length() {
         vec!["1"; 1_000].join(",")
     );
     let [signed, wrong] = both_ways(&body);
-    verify_callback_raw(&signed, &key()).unwrap();
+    CallbackVerifier::new(key()).verify(&signed).unwrap();
     assert!(matches!(
-        verify_callback_raw(&wrong, &key()),
+        CallbackVerifier::new(key()).verify(&wrong),
         Err(CallbackError::Mismatch)
     ));
 }
@@ -130,31 +132,31 @@ fn the_value_limit_is_exact_in_both_parsers() {
     for (escape, fixed) in [("", 2), (r#","b":"\u0041""#, 3)] {
         let body = |numbers: usize| format!("{{\"a\":[{}]{escape}}}", vec!["7"; numbers].join(","));
         // The signature is one more value.
-        let at_limit = DEFAULT_MAX_VALUES - fixed - 1;
+        let at_limit = CallbackVerifier::DEFAULT_MAX_VALUES - fixed - 1;
         let [signed, _] = both_ways(&body(at_limit));
-        let verified = verify_callback_raw(&signed, &key()).unwrap();
+        let verified = CallbackVerifier::new(key()).verify(&signed).unwrap();
         assert_eq!(verified.body()["a"].as_array().unwrap().len(), at_limit);
         let [signed, wrong] = both_ways(&body(at_limit + 1));
         for raw in [signed, wrong] {
-            let error = verify_callback_raw(&raw, &key()).unwrap_err();
+            let error = CallbackVerifier::new(key()).verify(&raw).unwrap_err();
             assert!(
                 matches!(
                     error,
                     CallbackError::TooManyValues {
-                        limit: DEFAULT_MAX_VALUES
+                        limit: CallbackVerifier::DEFAULT_MAX_VALUES
                     }
                 ),
                 "{escape:?}: {error}"
             );
         }
         let [signed, _] = both_ways(&body(10));
-        let options = CallbackOptions::default().with_max_values(10);
+        let verifier = CallbackVerifier::new(key()).with_max_values(10);
         assert!(matches!(
-            verify_callback_raw_with(&signed, &key(), &options),
+            verifier.verify(&signed),
             Err(CallbackError::TooManyValues { limit: 10 })
         ));
-        let options = CallbackOptions::default().with_max_values(10 + fixed + 1);
-        verify_callback_raw_with(&signed, &key(), &options).unwrap();
+        let verifier = verifier.with_max_values(10 + fixed + 1);
+        verifier.verify(&signed).unwrap();
     }
 }
 
@@ -164,7 +166,7 @@ fn the_value_limit_is_exact_in_both_parsers() {
 fn empty_containers_within_the_limit_are_accepted_and_pruned() {
     let body = format!("{{\"a\":[{}],\"b\":1}}", vec!["{}"; 9_000].join(","));
     let [signed, _] = both_ways(&body);
-    let verified = verify_callback_raw(&signed, &key()).unwrap();
+    let verified = CallbackVerifier::new(key()).verify(&signed).unwrap();
     assert_eq!(verified.unsigned().len(), 9_001);
     assert_eq!(verified.unsigned()[0], "a[0]");
     assert_eq!(verified.unsigned()[9_000], "a");

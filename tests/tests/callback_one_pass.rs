@@ -4,11 +4,8 @@
 
 use ecommpay_api::SecretKey;
 use ecommpay_api::callback::Callback;
-use ecommpay_api::signature::{
-    CallbackError, CallbackOptions, DEFAULT_MAX_BODY_BYTES, MAX_CALLBACK_DEPTH, MessageKind,
-    SignOptions, embed, sign_value, verify_callback, verify_callback_raw, verify_callback_raw_with,
-    verify_callback_with,
-};
+use ecommpay_api::signature::low_level::embed;
+use ecommpay_api::signature::{BodyTooLarge, CallbackError, CallbackVerifier, MessageKind};
 use serde_json::{Value, json};
 
 fn key() -> SecretKey {
@@ -34,7 +31,7 @@ fn success() -> Value {
 }
 
 fn signed(mut callback: Value) -> Value {
-    let signature = sign_value(&callback, &key(), SignOptions::new(MessageKind::Callback)).unwrap();
+    let signature = key().sign_json(&callback).unwrap();
     embed(&mut callback, MessageKind::Callback, &signature).unwrap();
     callback
 }
@@ -52,11 +49,13 @@ fn with_prefix(body: &Value, extra: &str) -> Vec<u8> {
 #[test]
 fn the_typed_value_is_what_a_separate_parse_gives() {
     let body = signed(success());
-    let one_pass: Callback = verify_callback(&raw(&body), &key()).unwrap();
+    let one_pass: Callback = CallbackVerifier::new(key())
+        .verify_into(&raw(&body))
+        .unwrap();
     let separate: Callback = serde_json::from_value(body.clone()).unwrap();
     assert_eq!(one_pass, separate);
     assert_eq!(Callback::verify(&raw(&body), &key()).unwrap(), separate);
-    let verified = verify_callback_raw(&raw(&body), &key()).unwrap();
+    let verified = CallbackVerifier::new(key()).verify(&raw(&body)).unwrap();
     assert_eq!(Value::Object(verified.body().clone()), body);
     assert!(verified.unsigned().is_empty());
     assert_eq!(verified.deserialize::<Callback>().unwrap(), separate);
@@ -68,7 +67,9 @@ fn escaped_strings_are_decoded() {
     let text = String::from_utf8(raw(&body))
         .unwrap()
         .replace("+0000", "\\u002b0000");
-    let typed: Callback = verify_callback(text.as_bytes(), &key()).unwrap();
+    let typed: Callback = CallbackVerifier::new(key())
+        .verify_into(text.as_bytes())
+        .unwrap();
     assert_eq!(
         typed.payment.unwrap().date.as_deref(),
         Some("2023-06-23T08:14:20+0000")
@@ -78,23 +79,26 @@ fn escaped_strings_are_decoded() {
 #[test]
 fn bodies_over_the_limit_are_refused_before_parsing() {
     // Not even JSON: only its length is looked at.
-    let big = vec![b'x'; DEFAULT_MAX_BODY_BYTES + 1];
-    match verify_callback_raw(&big, &key()).unwrap_err() {
-        CallbackError::TooLarge { bytes, limit } => {
+    let big = vec![b'x'; CallbackVerifier::DEFAULT_MAX_BODY_BYTES + 1];
+    match CallbackVerifier::new(key()).verify(&big).unwrap_err() {
+        CallbackError::TooLarge(BodyTooLarge { bytes, limit }) => {
             assert_eq!(
                 (bytes, limit),
-                (DEFAULT_MAX_BODY_BYTES + 1, DEFAULT_MAX_BODY_BYTES)
+                (
+                    CallbackVerifier::DEFAULT_MAX_BODY_BYTES + 1,
+                    CallbackVerifier::DEFAULT_MAX_BODY_BYTES
+                )
             )
         }
         other => panic!("{other}"),
     }
     // The limit is configurable, and a body at the limit is parsed.
     let body = raw(&signed(success()));
-    let options = CallbackOptions::default().with_max_body_bytes(body.len());
-    verify_callback_raw_with(&body, &key(), &options).unwrap();
-    let options = options.with_max_body_bytes(body.len() - 1);
-    let error = verify_callback_with::<Callback>(&body, &key(), &options).unwrap_err();
-    assert!(matches!(error, CallbackError::TooLarge { .. }), "{error}");
+    let verifier = CallbackVerifier::new(key()).with_max_body_bytes(body.len());
+    verifier.verify(&body).unwrap();
+    let verifier = verifier.with_max_body_bytes(body.len() - 1);
+    let error = verifier.verify_into::<Callback>(&body).unwrap_err();
+    assert!(matches!(error, CallbackError::TooLarge(_)), "{error}");
     assert!(error.to_string().contains("limit"), "{error}");
     // A 52 MB body with a wrong signature, as the fuzzer sent, costs nothing.
     let huge = format!(
@@ -104,7 +108,7 @@ fn bodies_over_the_limit_are_refused_before_parsing() {
     );
     assert!(matches!(
         Callback::verify(huge.as_bytes(), &key()),
-        Err(CallbackError::TooLarge { .. })
+        Err(CallbackError::TooLarge(_))
     ));
 }
 
@@ -112,29 +116,34 @@ fn bodies_over_the_limit_are_refused_before_parsing() {
 fn any_depth_is_refused_without_exhausting_the_stack() {
     for depth in [33, 101, 1_000, 100_000] {
         let text = format!("{{\"a\":{}{}}}", "[".repeat(depth), "]".repeat(depth));
-        let error = verify_callback_raw(text.as_bytes(), &key()).unwrap_err();
+        let error = CallbackVerifier::new(key())
+            .verify(text.as_bytes())
+            .unwrap_err();
         assert!(
             matches!(error, CallbackError::TooDeep { limit: 32 }),
             "{depth}: {error}"
         );
         // Unclosed, too.
         let text = format!("{{\"a\":{}", "{\"b\":".repeat(depth));
-        let error = verify_callback_raw(text.as_bytes(), &key()).unwrap_err();
+        let error = CallbackVerifier::new(key())
+            .verify(text.as_bytes())
+            .unwrap_err();
         assert!(
             matches!(error, CallbackError::TooDeep { .. }),
             "{depth}: {error}"
         );
     }
-    let options = CallbackOptions::default().with_max_depth(usize::MAX);
+    let verifier = CallbackVerifier::new(key()).with_max_depth(usize::MAX);
+    assert_eq!(verifier.max_depth(), CallbackVerifier::DEPTH_CAP);
     let text = format!("{{\"a\":{}{}}}", "[".repeat(5_000), "]".repeat(5_000));
-    match verify_callback_raw_with(text.as_bytes(), &key(), &options).unwrap_err() {
-        CallbackError::TooDeep { limit } => assert_eq!(limit, MAX_CALLBACK_DEPTH),
+    match verifier.verify(text.as_bytes()).unwrap_err() {
+        CallbackError::TooDeep { limit } => assert_eq!(limit, CallbackVerifier::DEPTH_CAP),
         other => panic!("{other}"),
     }
     // Within the limit, the depth is no error of its own (the signature is checked next).
     let text = format!("{{\"a\":{}{}}}", "[".repeat(30), "]".repeat(30));
     assert!(matches!(
-        verify_callback_raw(text.as_bytes(), &key()),
+        CallbackVerifier::new(key()).verify(text.as_bytes()),
         Err(CallbackError::MissingSignature { .. })
     ));
 }
@@ -144,7 +153,7 @@ fn duplicated_keys_are_refused_before_the_signature() {
     let body = signed(success());
     // At the top, with the first occurrence forged: refused, not verified with the last.
     let forged = with_prefix(&body, "\"project_id\": 1");
-    match verify_callback_raw(&forged, &key()).unwrap_err() {
+    match CallbackVerifier::new(key()).verify(&forged).unwrap_err() {
         CallbackError::DuplicateKey { path } => assert_eq!(path, "project_id"),
         other => panic!("{other}"),
     }
@@ -158,7 +167,10 @@ fn duplicated_keys_are_refused_before_the_signature() {
         (r#"{"signature": 1, "signature": 2}"#, "signature"),
     ];
     for (text, path) in cases {
-        match verify_callback_raw(text.as_bytes(), &key()).unwrap_err() {
+        match CallbackVerifier::new(key())
+            .verify(text.as_bytes())
+            .unwrap_err()
+        {
             CallbackError::DuplicateKey { path: found } => assert_eq!(found, path, "{text}"),
             other => panic!("{text}: {other}"),
         }
@@ -166,13 +178,16 @@ fn duplicated_keys_are_refused_before_the_signature() {
     let mut large: String = (0..40).map(|i| format!("\"k{i}\": {i},")).collect();
     large.push_str("\"k7\": 0");
     let text = format!("{{\"o\": {{{large}}}}}");
-    match verify_callback_raw(text.as_bytes(), &key()).unwrap_err() {
+    match CallbackVerifier::new(key())
+        .verify(text.as_bytes())
+        .unwrap_err()
+    {
         CallbackError::DuplicateKey { path } => assert_eq!(path, "o.k7"),
         other => panic!("{other}"),
     }
     // Typed, too.
     assert!(matches!(
-        verify_callback::<Callback>(&forged, &key()),
+        CallbackVerifier::new(key()).verify_into::<Callback>(&forged),
         Err(CallbackError::DuplicateKey { .. })
     ));
 }
@@ -186,7 +201,10 @@ fn ambiguous_keys_are_refused() {
         (r#"{"": {"payment": {"status": "success"}}}"#, ""),
         (r#"{"x": [{"": 1}]}"#, "x[0]."),
     ] {
-        match verify_callback_raw(text.as_bytes(), &key()).unwrap_err() {
+        match CallbackVerifier::new(key())
+            .verify(text.as_bytes())
+            .unwrap_err()
+        {
             CallbackError::AmbiguousKey { path: found } => assert_eq!(found, path, "{text}"),
             other => panic!("{text}: {other}"),
         }
@@ -194,7 +212,7 @@ fn ambiguous_keys_are_refused() {
     // Inner colons are fine: `a:b` is written `a::b`.
     let text = r#"{"a:b": 1}"#;
     assert!(matches!(
-        verify_callback_raw(text.as_bytes(), &key()),
+        CallbackVerifier::new(key()).verify(text.as_bytes()),
         Err(CallbackError::MissingSignature { .. })
     ));
 }
@@ -215,7 +233,8 @@ fn what_the_signature_cannot_see_is_removed() {
     ];
     for (addition, removed) in additions {
         let text = with_prefix(&body, addition);
-        let verified = verify_callback_raw(&text, &key())
+        let verified = CallbackVerifier::new(key())
+            .verify(&text)
             .unwrap_or_else(|e| panic!("{addition}: the signature cannot see it: {e}"));
         assert_eq!(
             Value::Object(verified.body().clone()),
@@ -227,7 +246,7 @@ fn what_the_signature_cannot_see_is_removed() {
             "{addition}: {:?}",
             verified.unsigned()
         );
-        let typed: Callback = verify_callback(&text, &key()).unwrap();
+        let typed: Callback = CallbackVerifier::new(key()).verify_into(&text).unwrap();
         assert!(typed.extra.is_empty(), "{addition}: {:?}", typed.extra);
         assert!(typed.general.is_none(), "{addition}");
         assert_eq!(
@@ -240,7 +259,7 @@ fn what_the_signature_cannot_see_is_removed() {
     inner["payment"]["signature"] = json!("forged");
     inner["payment"]["frame_mode"] = json!(true);
     inner["payment"]["sum"]["extra"] = json!({"deeper": {}});
-    let verified = verify_callback_raw(&raw(&inner), &key()).unwrap();
+    let verified = CallbackVerifier::new(key()).verify(&raw(&inner)).unwrap();
     assert_eq!(
         verified.unsigned(),
         [
@@ -250,7 +269,9 @@ fn what_the_signature_cannot_see_is_removed() {
             "payment.frame_mode"
         ]
     );
-    let typed: Callback = verify_callback(&raw(&inner), &key()).unwrap();
+    let typed: Callback = CallbackVerifier::new(key())
+        .verify_into(&raw(&inner))
+        .unwrap();
     let payment = typed.payment.unwrap();
     assert!(payment.extra.is_empty(), "{:?}", payment.extra);
     assert!(payment.sum.unwrap().extra.is_empty());
@@ -259,10 +280,12 @@ fn what_the_signature_cannot_see_is_removed() {
 #[test]
 fn the_verified_signature_and_nulls_stay() {
     let body = signed(success());
-    let verified = verify_callback_raw(&raw(&body), &key()).unwrap();
+    let verified = CallbackVerifier::new(key()).verify(&raw(&body)).unwrap();
     assert!(verified.body()["signature"].is_string());
     assert!(verified.body()["operation"]["provider"]["auth_code"].is_null());
-    let typed: Callback = verify_callback(&raw(&body), &key()).unwrap();
+    let typed: Callback = CallbackVerifier::new(key())
+        .verify_into(&raw(&body))
+        .unwrap();
     assert_eq!(typed.signature.as_deref(), body["signature"].as_str());
 
     // The payout registration callback keeps `general.signature` and loses a top-level one
@@ -271,10 +294,10 @@ fn the_verified_signature_and_nulls_stay() {
         "general": {"project_id": "91348", "payment_id": "p1", "signature": "x"},
         "payment": {"id": "p1", "type": "payout", "status": "awaiting_payout_completion"}
     });
-    let signature = sign_value(&payout, &key(), SignOptions::new(MessageKind::Callback)).unwrap();
+    let signature = key().sign_json(&payout).unwrap();
     embed(&mut payout, MessageKind::Callback, &signature).unwrap();
     payout["payment"]["signature"] = json!("forged");
-    let verified = verify_callback_raw(&raw(&payout), &key()).unwrap();
+    let verified = CallbackVerifier::new(key()).verify(&raw(&payout)).unwrap();
     assert_eq!(verified.body()["general"]["signature"], json!(signature));
     assert_eq!(verified.unsigned(), ["payment.signature"]);
 }
@@ -285,14 +308,14 @@ fn tampering_still_fails() {
     let mut tampered = body.clone();
     tampered["payment"]["status"] = json!("decline");
     assert!(matches!(
-        verify_callback::<Callback>(&raw(&tampered), &key()),
+        CallbackVerifier::new(key()).verify_into::<Callback>(&raw(&tampered)),
         Err(CallbackError::Mismatch)
     ));
     // An empty object made non-empty is visible.
     let mut tampered = body.clone();
     tampered["added"] = json!({"x": 1});
     assert!(matches!(
-        verify_callback::<Callback>(&raw(&tampered), &key()),
+        CallbackVerifier::new(key()).verify_into::<Callback>(&raw(&tampered)),
         Err(CallbackError::Mismatch)
     ));
 }
@@ -304,8 +327,8 @@ fn messages_quote_a_short_prefix() {
     body["payment"]["sum"]["amount"] = json!(long);
     body["payment"]["sum"]["currency"] = json!({"not": "a string"});
     let body = signed(body);
-    let options = CallbackOptions::default().with_max_body_bytes(usize::MAX);
-    let error = verify_callback_with::<Callback>(&raw(&body), &key(), &options).unwrap_err();
+    let verifier = CallbackVerifier::new(key()).with_max_body_bytes(usize::MAX);
+    let error = verifier.verify_into::<Callback>(&raw(&body)).unwrap_err();
     let message = error.to_string();
     assert!(
         message.len() < 400,
@@ -321,11 +344,11 @@ fn messages_quote_a_short_prefix() {
     }
     // A duplicated key that is itself huge.
     let text = format!("{{\"{long}\": 1, \"{long}\": 2}}");
-    let error = verify_callback_raw_with(text.as_bytes(), &key(), &options).unwrap_err();
+    let error = verifier.verify(text.as_bytes()).unwrap_err();
     assert!(matches!(error, CallbackError::DuplicateKey { .. }));
     assert!(error.to_string().len() < 200, "{}", error.to_string().len());
     // A type mismatch through the untyped path.
-    let verified = verify_callback_raw_with(&raw(&body), &key(), &options).unwrap();
+    let verified = verifier.verify(&raw(&body)).unwrap();
     let error = verified.deserialize::<Callback>().unwrap_err().to_string();
     assert!(error.len() < 400, "{}", error.len());
 }
@@ -342,7 +365,10 @@ fn numbers_the_sdks_would_write_differently_are_refused() {
             "{{\"amount\": {number}, \"signature\": \"{}\"}}",
             "A".repeat(86) + "=="
         );
-        match verify_callback_raw(text.as_bytes(), &key()).unwrap_err() {
+        match CallbackVerifier::new(key())
+            .verify(text.as_bytes())
+            .unwrap_err()
+        {
             CallbackError::Canonical(error) => {
                 assert!(error.to_string().contains("amount"), "{error}")
             }
@@ -357,7 +383,7 @@ fn numbers_the_sdks_would_write_differently_are_refused() {
 fn debug_redacts_the_signature() {
     let top = signed(success());
     let mut payout = json!({"general": {"project_id": 8181, "payment_id": "po-1"}, "uuid": "u-1"});
-    let signature = sign_value(&payout, &key(), SignOptions::new(MessageKind::Callback)).unwrap();
+    let signature = key().sign_json(&payout).unwrap();
     payout["general"]["signature"] = json!(signature);
     for body in [top, payout] {
         let signature = body
@@ -366,7 +392,7 @@ fn debug_redacts_the_signature() {
             .and_then(Value::as_str)
             .unwrap()
             .to_owned();
-        let verified = verify_callback_raw(&raw(&body), &key()).unwrap();
+        let verified = CallbackVerifier::new(key()).verify(&raw(&body)).unwrap();
         assert!(verified.body().values().count() > 1);
         let shown = format!("{verified:?}");
         assert!(!shown.contains(&signature[..16]), "{shown}");

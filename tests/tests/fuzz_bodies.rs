@@ -8,7 +8,8 @@ mod support;
 use std::time::{Duration, Instant};
 
 use ecommpay_api::SecretKey;
-use ecommpay_api::signature::{MessageKind, SignOptions, embed, sign_value};
+use ecommpay_api::signature::MessageKind;
+use ecommpay_api::signature::low_level::embed;
 use ecommpay_tests::fuzz;
 use ecommpay_tests::mutate::{Rng, mutate_bytes};
 use serde_json::Value;
@@ -27,8 +28,7 @@ fn json_seeds() -> Vec<Vec<u8>> {
         seeds.push(serde_json::to_vec(&case.json).unwrap());
         if case.kind == ecommpay_codegen::model::ExampleKind::Callback {
             let mut signed = case.json.clone();
-            if let Ok(signature) =
-                sign_value(&signed, &key, SignOptions::new(MessageKind::Callback))
+            if let Ok(signature) = key.sign_json(&signed)
                 && embed(&mut signed, MessageKind::Callback, &signature).is_ok()
             {
                 seeds.push(serde_json::to_vec(&signed).unwrap());

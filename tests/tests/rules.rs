@@ -727,11 +727,11 @@ fn payment_page_integers_travel_as_text_and_sign_the_same() {
         &[("payment_amount", K::Type)],
         Schema::Agrees,
     );
-    use ecommpay_api::signature::{MessageKind, SignOptions, string_to_sign_value};
-    let options = SignOptions::new(MessageKind::PaymentPage);
+    use ecommpay_api::signature::SortOrder;
+    use ecommpay_api::signature::low_level::string_to_sign_json;
     assert_eq!(
-        string_to_sign_value(&printed, options).unwrap(),
-        string_to_sign_value(&card_payout_params(), options).unwrap()
+        string_to_sign_json(&printed, SortOrder::Natural).unwrap(),
+        string_to_sign_json(&card_payout_params(), SortOrder::Natural).unwrap()
     );
 }
 

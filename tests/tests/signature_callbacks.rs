@@ -4,9 +4,9 @@
 //! registration callback), signed here with a test key since the printed signatures are elided.
 
 use ecommpay_api::SecretKey;
+use ecommpay_api::signature::low_level::embed;
 use ecommpay_api::signature::{
-    CallbackError, MalformedSignature, MessageKind, SignOptions, SignatureLocation, embed,
-    sign_value, verify_callback, verify_callback_raw,
+    CallbackError, CallbackVerifier, MalformedSignature, MessageKind, SignatureLocation,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -79,7 +79,7 @@ fn signed(mut callback: Value, general: bool) -> Value {
     if general {
         callback["general"]["signature"] = json!("placeholder");
     }
-    let signature = sign_value(&callback, &key(), SignOptions::new(MessageKind::Callback)).unwrap();
+    let signature = key().sign_json(&callback).unwrap();
     let location = embed(&mut callback, MessageKind::Callback, &signature).unwrap();
     assert_eq!(location == SignatureLocation::General, general);
     callback
@@ -98,7 +98,7 @@ fn raw(value: &Value) -> Vec<u8> {
 }
 
 fn verifies(value: &Value) -> Result<(), CallbackError> {
-    verify_callback_raw(&raw(value), &key()).map(|_| ())
+    CallbackVerifier::new(key()).verify(&raw(value)).map(|_| ())
 }
 
 /// Every object path (as key lists) and every leaf path, skipping signatures.
@@ -135,15 +135,18 @@ fn parent_members<'a>(value: &'a mut Value, path: &[String]) -> &'a mut Map<Stri
 #[test]
 fn the_examples_verify_and_say_where_the_signature_was() {
     for (name, callback) in examples() {
-        let verified =
-            verify_callback_raw(&raw(&callback), &key()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let verified = CallbackVerifier::new(key())
+            .verify(&raw(&callback))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(
             verified.body(),
             callback.as_object().unwrap(),
             "{name}: the body as received"
         );
     }
-    let verified = verify_callback_raw(&raw(&signed(payout_registration(), true)), &key()).unwrap();
+    let verified = CallbackVerifier::new(key())
+        .verify(&raw(&signed(payout_registration(), true)))
+        .unwrap();
     assert_eq!(verified.signature_location(), SignatureLocation::General);
 }
 
@@ -288,7 +291,9 @@ fn missing_malformed_and_wrong_signatures_say_which() {
     }
 
     let other_key = SecretKey::new("another key").unwrap();
-    let error = verify_callback_raw(&raw(&callback), &other_key).unwrap_err();
+    let error = CallbackVerifier::new(other_key.clone())
+        .verify(&raw(&callback))
+        .unwrap_err();
     assert!(matches!(error, CallbackError::Mismatch), "{error}");
     assert_eq!(
         error.to_string(),
@@ -298,9 +303,11 @@ fn missing_malformed_and_wrong_signatures_say_which() {
 
 #[test]
 fn bodies_that_are_not_json_objects_are_rejected() {
-    let error = verify_callback_raw(b"{\"project_id\": ", &key()).unwrap_err();
+    let error = CallbackVerifier::new(key())
+        .verify(b"{\"project_id\": ")
+        .unwrap_err();
     assert!(matches!(error, CallbackError::NotJson(_)), "{error}");
-    let error = verify_callback_raw(b"[1, 2]", &key()).unwrap_err();
+    let error = CallbackVerifier::new(key()).verify(b"[1, 2]").unwrap_err();
     assert!(
         matches!(error, CallbackError::NotAnObject { found: "an array" }),
         "{error}"
@@ -316,16 +323,20 @@ fn the_raw_body_is_what_is_verified() {
         "{{\n  \"signature\" : \"{signature}\",\n{}",
         &serde_json::to_string_pretty(&astropay_success()).unwrap()[1..]
     );
-    verify_callback_raw(text.as_bytes(), &key()).unwrap();
+    CallbackVerifier::new(key())
+        .verify(text.as_bytes())
+        .unwrap();
     let escaped = text.replace("+0000", "\\u002b0000");
-    verify_callback_raw(escaped.as_bytes(), &key()).unwrap();
+    CallbackVerifier::new(key())
+        .verify(escaped.as_bytes())
+        .unwrap();
     let unknown = text.replacen(
         "\"project_id\": 8181,",
         "\"project_id\": 8181, \"unknown\": 1,",
         1,
     );
     assert!(matches!(
-        verify_callback_raw(unknown.as_bytes(), &key()),
+        CallbackVerifier::new(key()).verify(unknown.as_bytes()),
         Err(CallbackError::Mismatch)
     ));
 }
@@ -336,7 +347,10 @@ fn integers_beyond_64_bits_are_refused_not_rounded() {
         "{{\"amount\": 18446744073709551616, \"signature\": \"{}\"}}",
         "A".repeat(86) + "=="
     );
-    match verify_callback_raw(text.as_bytes(), &key()).unwrap_err() {
+    match CallbackVerifier::new(key())
+        .verify(text.as_bytes())
+        .unwrap_err()
+    {
         CallbackError::Canonical(error) => assert!(error.to_string().contains("amount"), "{error}"),
         other => panic!("{other}"),
     }
@@ -363,7 +377,9 @@ struct Sum {
 #[test]
 fn typed_callbacks_come_only_from_verified_bodies() {
     let callback = signed(astropay_success(), false);
-    let typed: Callback = verify_callback(&raw(&callback), &key()).unwrap();
+    let typed: Callback = CallbackVerifier::new(key())
+        .verify_into(&raw(&callback))
+        .unwrap();
     assert_eq!(typed.project_id, 8181);
     assert_eq!(typed.payment.id, "EPaffa-8a12");
     assert_eq!(
@@ -377,7 +393,7 @@ fn typed_callbacks_come_only_from_verified_bodies() {
     let mut tampered = callback.clone();
     tampered["payment"]["sum"]["amount"] = json!(20000);
     assert!(matches!(
-        verify_callback::<Callback>(&raw(&tampered), &key()),
+        CallbackVerifier::new(key()).verify_into::<Callback>(&raw(&tampered)),
         Err(CallbackError::Mismatch)
     ));
 }
@@ -387,7 +403,10 @@ fn typed_deserialization_errors_give_the_json_path() {
     let mut body = astropay_success();
     body["payment"]["sum"]["amount"] = json!("two hundred");
     let callback = signed(body, false);
-    match verify_callback::<Callback>(&raw(&callback), &key()).unwrap_err() {
+    match CallbackVerifier::new(key())
+        .verify_into::<Callback>(&raw(&callback))
+        .unwrap_err()
+    {
         CallbackError::Deserialize { path, .. } => assert_eq!(path, "payment.sum.amount"),
         other => panic!("{other}"),
     }

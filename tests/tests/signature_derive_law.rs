@@ -4,10 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use ecommpay_api::SecretKey;
-use ecommpay_api::signature::{
-    Canonical, MessageKind, SignOptions, SortOrder, sign_canonical, sign_string,
-    string_to_sign_canonical, string_to_sign_value,
-};
+use ecommpay_api::signature::low_level::{sign_string, string_to_sign, string_to_sign_json};
+use ecommpay_api::signature::{Canonical, SortOrder};
 use proptest::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -227,36 +225,29 @@ struct WithTrailingOthers {
 // ---------------------------------------------------------------------------------------------
 // The law.
 
-const KINDS: [MessageKind; 3] = [
-    MessageKind::GateRequest,
-    MessageKind::PaymentPage,
-    MessageKind::Callback,
-];
 const ORDERS: [SortOrder; 3] = [
     SortOrder::Natural,
     SortOrder::BytewiseKey,
     SortOrder::BytewiseEntry,
 ];
 
+/// Signing takes no kind of message (every `signature` is left out whatever the kind), so the
+/// law is checked under each order.
 fn assert_law<T: Canonical + Serialize>(message: &T) -> Result<(), TestCaseError> {
     let value = serde_json::to_value(message).unwrap();
-    for kind in KINDS {
-        for order in ORDERS {
-            let options = SignOptions::new(kind).with_order(order);
-            let derived = string_to_sign_canonical(message, options).unwrap();
-            let through_json = string_to_sign_value(&value, options).unwrap();
-            prop_assert_eq!(&derived, &through_json, "{:?} {:?} {}", kind, order, value);
-            // The streaming signer (entries straight into the HMAC) signs that very string.
-            let key = SecretKey::new("law-key").unwrap();
-            prop_assert_eq!(
-                sign_canonical(message, &key, options).unwrap(),
-                sign_string(&through_json, &key),
-                "{:?} {:?} {}",
-                kind,
-                order,
-                value
-            );
-        }
+    for order in ORDERS {
+        let derived = string_to_sign(message, order).unwrap();
+        let through_json = string_to_sign_json(&value, order).unwrap();
+        prop_assert_eq!(&derived, &through_json, "{:?} {}", order, value);
+        // The streaming signer (entries straight into the HMAC) signs that very string.
+        let key = SecretKey::new("law-key").unwrap();
+        prop_assert_eq!(
+            key.signer().with_order(order).sign(message).unwrap(),
+            sign_string(&through_json, &key),
+            "{:?} {}",
+            order,
+            value
+        );
     }
     Ok(())
 }
@@ -555,12 +546,11 @@ fn vendor_doc_request() -> GateRequest {
 fn derived_vendor_doc_request_signs_to_the_documented_signature() {
     let mut request = vendor_doc_request();
     let key = SecretKey::new("secret").unwrap();
-    let options = SignOptions::new(MessageKind::GateRequest);
     let expected =
         "lagSnuspAn+F6XkmQISqwtBg0PsiTy62fF9x33TM+278mnufIDZyi1yP0BQALuCxyikkIxIMbodBn2F8hMdRwA==";
-    assert_eq!(sign_canonical(&request, &key, options).unwrap(), expected);
+    assert_eq!(key.sign(&request).unwrap(), expected);
     request.general.signature = Some("stale".into());
-    assert_eq!(sign_canonical(&request, &key, options).unwrap(), expected);
+    assert_eq!(key.sign(&request).unwrap(), expected);
     assert_law(&request).unwrap();
 }
 
@@ -575,8 +565,7 @@ fn receipt_of_twelve_positions_under_both_orders() {
         })
         .collect();
     request.receipt_data = Some(ReceiptData { positions });
-    let natural =
-        string_to_sign_canonical(&request, SignOptions::new(MessageKind::GateRequest)).unwrap();
+    let natural = string_to_sign(&request, SortOrder::Natural).unwrap();
     let amounts = |s: &str| -> Vec<String> {
         s.split(';')
             .filter(|e| e.starts_with("receipt_data:") && e.contains(":amount:"))
@@ -587,11 +576,7 @@ fn receipt_of_twelve_positions_under_both_orders() {
         .map(|i| format!("receipt_data:positions:{i}:amount:{i}"))
         .collect();
     assert_eq!(amounts(&natural), natural_order);
-    let bytewise = string_to_sign_canonical(
-        &request,
-        SignOptions::new(MessageKind::GateRequest).with_order(SortOrder::BytewiseKey),
-    )
-    .unwrap();
+    let bytewise = string_to_sign(&request, SortOrder::BytewiseKey).unwrap();
     let mut bytewise_order = natural_order.clone();
     bytewise_order.sort();
     assert_eq!(amounts(&bytewise), bytewise_order);
@@ -645,8 +630,7 @@ fn tricky_fixed_value() {
         signature: "skipped".into(),
     };
     assert_law(&message).unwrap();
-    let canonical =
-        string_to_sign_canonical(&message, SignOptions::new(MessageKind::PaymentPage)).unwrap();
+    let canonical = string_to_sign(&message, SortOrder::Natural).unwrap();
     assert!(canonical.contains("big:9007199254740993"), "{canonical}");
     assert!(
         canonical.contains("negative:-9223372036854775808"),

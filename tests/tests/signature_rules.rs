@@ -1,22 +1,18 @@
 //! Every rule of the canonical form, one edge at a time, through the JSON path.
 
 use ecommpay_api::SecretKey;
+use ecommpay_api::signature::low_level::{embed, string_to_sign_json};
 use ecommpay_api::signature::{
-    CanonicalError, MessageKind, SignOptions, SortOrder, VerifyError, embed, sign_canonical,
-    sign_value, string_to_sign_value, verify_value,
+    CallbackVerifier, CanonicalError, MessageKind, SortOrder, VerifyError,
 };
 use serde_json::{Value, json};
 
 fn canonical(message: Value) -> String {
-    string_to_sign_value(&message, SignOptions::new(MessageKind::PaymentPage)).unwrap()
+    string_to_sign_json(&message, SortOrder::Natural).unwrap()
 }
 
 fn canonical_in(message: Value, order: SortOrder) -> String {
-    string_to_sign_value(
-        &message,
-        SignOptions::new(MessageKind::PaymentPage).with_order(order),
-    )
-    .unwrap()
+    string_to_sign_json(&message, order).unwrap()
 }
 
 #[test]
@@ -114,8 +110,7 @@ fn numbers_the_sdks_would_write_differently_are_rejected_with_their_path() {
         r#"{"p": {"n": 0.00001}}"#,
     ] {
         let message: Value = serde_json::from_str(raw).unwrap();
-        let error =
-            string_to_sign_value(&message, SignOptions::new(MessageKind::PaymentPage)).unwrap_err();
+        let error = string_to_sign_json(&message, SortOrder::Natural).unwrap_err();
         match &error {
             CanonicalError::UnsupportedNumber { path, .. } => assert_eq!(path, "p:n"),
             other => panic!("{other:?}"),
@@ -125,15 +120,14 @@ fn numbers_the_sdks_would_write_differently_are_rejected_with_their_path() {
     // Where they agree, as they write it (vectors from the SDKs: `ecommpay-core/tests/`).
     let message: Value = serde_json::from_str(r#"{"p": {"n": 1.50}}"#).unwrap();
     assert_eq!(
-        string_to_sign_value(&message, SignOptions::new(MessageKind::PaymentPage)).unwrap(),
+        string_to_sign_json(&message, SortOrder::Natural).unwrap(),
         "p:n:1.5"
     );
 }
 
 #[test]
 fn a_message_must_be_an_object() {
-    let error =
-        string_to_sign_value(&json!([1]), SignOptions::new(MessageKind::PaymentPage)).unwrap_err();
+    let error = string_to_sign_json(&json!([1]), SortOrder::Natural).unwrap_err();
     assert!(
         matches!(error, CanonicalError::NotAnObject { found: "an array" }),
         "{error}"
@@ -175,17 +169,12 @@ fn digit_runs_in_keys_sort_naturally() {
     );
 }
 
+/// Signing takes no kind of message: every `signature` is left out, wherever it is.
 #[test]
-fn signing_leaves_out_every_signature_whatever_the_kind() {
+fn signing_leaves_out_every_signature() {
     let message = json!({"signature": "top", "general": {"signature": "gen", "id": 1}, "x": {"signature": "deep"}});
-    for kind in [
-        MessageKind::GateRequest,
-        MessageKind::PaymentPage,
-        MessageKind::Callback,
-    ] {
-        let string = string_to_sign_value(&message, SignOptions::new(kind)).unwrap();
-        assert_eq!(string, "general:id:1", "{kind:?}");
-    }
+    let string = string_to_sign_json(&message, SortOrder::Natural).unwrap();
+    assert_eq!(string, "general:id:1");
 }
 
 /// What is signed verifies: a nested `payment.signature`, a Gate request with a top-level one,
@@ -212,16 +201,16 @@ fn sign_then_verify_agree_wherever_signature_keys_are() {
         ),
     ];
     for (kind, message) in cases {
-        let options = SignOptions::new(kind);
-        let signature = sign_value(&message, &key, options).unwrap();
+        let signature = key.sign_json(&message).unwrap();
         let mut signed = message.clone();
         embed(&mut signed, kind, &signature).unwrap();
-        verify_value(&signed, &key, options).unwrap_or_else(|e| panic!("{kind:?} {message}: {e}"));
+        key.verify_json(&signed, kind)
+            .unwrap_or_else(|e| panic!("{kind:?} {message}: {e}"));
         // The typed path signs the same (`Value` through its `Canonical` implementation).
-        assert_eq!(sign_canonical(&message, &key, options).unwrap(), signature);
+        assert_eq!(key.sign(&message).unwrap(), signature);
         if kind == MessageKind::Callback {
             let raw = serde_json::to_vec(&signed).unwrap();
-            ecommpay_api::signature::verify_callback_raw(&raw, &key).unwrap();
+            CallbackVerifier::new(key.clone()).verify(&raw).unwrap();
         }
     }
     // A generated Gate request carrying another platform parameter named `signature`, at the
@@ -251,24 +240,26 @@ fn sign_then_verify_agree_wherever_signature_keys_are() {
     let json = serde_json::to_value(&request).unwrap();
     assert_eq!(json["payment"]["signature"], "nested");
     assert_eq!(json["signature"], "top");
-    verify_value(&json, &key, SignOptions::new(MessageKind::GateRequest)).unwrap();
+    key.verify_json(&json, MessageKind::GateRequest).unwrap();
 }
 
 #[test]
 fn verifying_removes_every_signature_at_any_depth() {
     let key = SecretKey::new("k").unwrap();
     let plain = json!({"x": {"y": 1}, "list": [{"z": 2}]});
-    let signature = sign_value(&plain, &key, SignOptions::new(MessageKind::PaymentPage)).unwrap();
+    let signature = key.sign_json(&plain).unwrap();
     let received = json!({
         "x": {"y": 1, "signature": "anything"},
         "list": [{"z": 2, "signature": {"nested": true}}],
         "signature": signature,
     });
-    verify_value(&received, &key, SignOptions::new(MessageKind::PaymentPage)).unwrap();
-    verify_value(&received, &key, SignOptions::new(MessageKind::Callback)).unwrap();
+    key.verify_json(&received, MessageKind::PaymentPage)
+        .unwrap();
+    key.verify_json(&received, MessageKind::Callback).unwrap();
     // A Gate request carries it in `general`, which this message lacks.
-    let error =
-        verify_value(&received, &key, SignOptions::new(MessageKind::GateRequest)).unwrap_err();
+    let error = key
+        .verify_json(&received, MessageKind::GateRequest)
+        .unwrap_err();
     assert!(
         matches!(error, VerifyError::MissingSignature { .. }),
         "{error}"
@@ -282,9 +273,11 @@ fn verifying_removes_every_signature_at_any_depth() {
 #[test]
 fn the_key_is_its_utf8_bytes() {
     let message = json!({"a": 1});
-    let options = SignOptions::new(MessageKind::PaymentPage);
-    let cyrillic = sign_value(&message, &SecretKey::new("ключ").unwrap(), options).unwrap();
-    let other = sign_value(&message, &SecretKey::new("kljuch").unwrap(), options).unwrap();
+    let cyrillic = SecretKey::new("ключ").unwrap().sign_json(&message).unwrap();
+    let other = SecretKey::new("kljuch")
+        .unwrap()
+        .sign_json(&message)
+        .unwrap();
     assert_ne!(cyrillic, other);
     assert_eq!(cyrillic.len(), 88);
 }

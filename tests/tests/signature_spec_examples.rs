@@ -6,23 +6,14 @@ mod support;
 
 use ecommpay_api::SecretKey;
 use ecommpay_api::callback::Callback;
-use ecommpay_api::signature::{
-    MessageKind, SignOptions, embed, sign_value, string_to_sign_value, verify_callback_raw,
-};
+use ecommpay_api::signature::low_level::{embed, string_to_sign_json};
+use ecommpay_api::signature::{CallbackVerifier, MessageKind, SortOrder};
 use serde_json::{Map, Value};
 
 use support::{cases, load_spec};
 
 fn key() -> SecretKey {
     SecretKey::new("spec-examples-test-key").unwrap()
-}
-
-fn kind_of(operation: &str) -> MessageKind {
-    match ecommpay_api::operation(operation).map(|e| e.schema.interface) {
-        Some(ecommpay_api::validate::shape::Interface::Gate) => MessageKind::GateRequest,
-        Some(ecommpay_api::validate::shape::Interface::PaymentPage) => MessageKind::PaymentPage,
-        _ => MessageKind::Callback,
-    }
 }
 
 #[test]
@@ -51,9 +42,8 @@ fn derived_canonical_form_equals_the_json_one_for_every_request_example() {
         };
         let typed_json =
             (entry.roundtrip)(&case.json).expect("a value that deserializes round-trips");
-        let options = SignOptions::new(kind_of(&case.operation));
-        let from_json =
-            string_to_sign_value(&typed_json, options).expect("canonical form of the JSON");
+        let from_json = string_to_sign_json(&typed_json, SortOrder::Natural)
+            .expect("canonical form of the JSON");
         assert_eq!(
             derived, from_json,
             "{}: derived and JSON canonical forms differ",
@@ -168,12 +158,12 @@ fn every_callback_example_verifies_once_signed_and_fails_after_any_visible_chang
     let mut mutations = 0;
     for case in &callback_cases {
         let mut message = case.json.clone();
-        let signature =
-            sign_value(&message, &key, SignOptions::new(MessageKind::Callback)).expect("signs");
+        let signature = key.sign_json(&message).expect("signs");
         embed(&mut message, MessageKind::Callback, &signature).expect("embeds");
         let raw = serde_json::to_vec(&message).expect("serializes");
-        let verified =
-            verify_callback_raw(&raw, &key).unwrap_or_else(|e| panic!("{}: {e}", case.id));
+        let verified = CallbackVerifier::new(key.clone())
+            .verify(&raw)
+            .unwrap_or_else(|e| panic!("{}: {e}", case.id));
         assert_eq!(verified.body(), message.as_object().expect("object"));
         let typed =
             Callback::verify(&raw, &key).unwrap_or_else(|e| panic!("{}: typed: {e}", case.id));
@@ -191,7 +181,7 @@ fn every_callback_example_verifies_once_signed_and_fails_after_any_visible_chang
         for (what, tampered) in tampered(signed) {
             let raw = serde_json::to_vec(&tampered).expect("serializes");
             assert!(
-                verify_callback_raw(&raw, &key).is_err(),
+                CallbackVerifier::new(key.clone()).verify(&raw).is_err(),
                 "{}: {what} still verifies",
                 case.id
             );

@@ -5,7 +5,7 @@ use std::error::Error;
 
 use ecommpay_api::astropay::SaleRequest;
 use ecommpay_api::shared::{Customer, General, Payment};
-use ecommpay_api::signature::{MessageKind, SignOptions, verify};
+use ecommpay_api::signature::MessageKind;
 use ecommpay_api::{GateRequest, SecretKey, SignedMessage, Validate};
 
 fn build_request() -> Result<SaleRequest, Box<dyn Error>> {
@@ -39,7 +39,7 @@ fn build_validate_sign() -> Result<(), Box<dyn Error>> {
         .clone()
         .expect("sign() stores general.signature");
     assert_eq!(signature.len(), 88);
-    verify(&request, &key, SignOptions::new(MessageKind::GateRequest))?;
+    key.verify_json(&serde_json::to_value(&request)?, MessageKind::GateRequest)?;
     assert_eq!(
         <SaleRequest as GateRequest>::PATH,
         "/v2/payment/wallet/astropay/sale"
@@ -70,16 +70,13 @@ fn a_missing_required_field_is_named() {
 #[test]
 fn a_callback_is_verified_over_its_raw_body_before_it_is_read() -> Result<(), Box<dyn Error>> {
     let key = SecretKey::new("merchant-secret").unwrap();
-    let mut body = serde_json::json!({
+    let body = serde_json::json!({
         "project_id": "8181",
         "payment": {"id": "EP-1", "type": "purchase", "status": "brand_new_status"},
         "operation": {"id": 308, "sum_initial": {"amount": "200", "currency": "USD"}},
         "something_undocumented": {"kept": true}
     });
-    let signature =
-        ecommpay_api::signature::sign_value(&body, &key, SignOptions::new(MessageKind::Callback))?;
-    ecommpay_api::signature::embed(&mut body, MessageKind::Callback, &signature)?;
-    let raw = serde_json::to_vec(&body)?;
+    let raw = key.sign_callback(&body)?;
     let callback = ecommpay_api::callback::Callback::verify(&raw, &key)?;
     let status = callback
         .payment
@@ -91,7 +88,8 @@ fn a_callback_is_verified_over_its_raw_body_before_it_is_read() -> Result<(), Bo
         callback.project_id.as_ref().and_then(|p| p.as_i64()),
         Some(8181)
     );
-    assert_eq!(serde_json::to_value(&callback)?, body, "nothing is lost");
+    let sent: serde_json::Value = serde_json::from_slice(&raw)?;
+    assert_eq!(serde_json::to_value(&callback)?, sent, "nothing is lost");
     let tampered = String::from_utf8(raw)?.replace("EP-1", "EP-2");
     assert!(ecommpay_api::callback::Callback::verify(tampered.as_bytes(), &key).is_err());
     Ok(())

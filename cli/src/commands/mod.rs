@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use ecommpay_api::SecretKey;
 use ecommpay_api::secret::SECRET_KEY_ENV;
-use ecommpay_api::signature::{DEFAULT_MAX_BODY_BYTES, MessageKind, SignOptions, SortOrder};
+use ecommpay_api::signature::{CallbackVerifier, MessageKind, SortOrder};
 use serde_json::Value;
 
 /// Exit code for input that cannot be read or used, and for a missing key.
@@ -62,19 +62,23 @@ pub enum Kind {
 }
 
 impl MessageArgs {
-    pub fn options(&self) -> SignOptions {
-        let kind = match self.kind {
+    /// The kind of message, which decides where its signature sits.
+    pub fn kind(&self) -> MessageKind {
+        match self.kind {
             Kind::Gate => MessageKind::GateRequest,
             Kind::PaymentPage => MessageKind::PaymentPage,
             // Callbacks already decide between the two places from the message.
             Kind::Callback | Kind::Auto => MessageKind::Callback,
-        };
-        let order = match self.sort {
+        }
+    }
+
+    /// The order of the entries of the string to sign.
+    pub fn order(&self) -> SortOrder {
+        match self.sort {
             Sort::Natural => SortOrder::Natural,
             Sort::BytewiseKey => SortOrder::BytewiseKey,
             Sort::BytewiseEntry => SortOrder::BytewiseEntry,
-        };
-        SignOptions::new(kind).with_order(order)
+        }
     }
 
     /// The message: a JSON object from the file or standard input.
@@ -102,9 +106,9 @@ pub fn read_key(key_file: Option<&std::path::Path>) -> Result<SecretKey, Failure
     })
 }
 
-/// The longest input read: 1 MiB, as the callback limit ([`DEFAULT_MAX_BODY_BYTES`]); longer
-/// input is refused before it is parsed.
-pub const MAX_INPUT_BYTES: usize = DEFAULT_MAX_BODY_BYTES;
+/// The longest input read: 1 MiB, as the callback limit
+/// ([`CallbackVerifier::DEFAULT_MAX_BODY_BYTES`]); longer input is refused before it is parsed.
+pub const MAX_INPUT_BYTES: usize = CallbackVerifier::DEFAULT_MAX_BODY_BYTES;
 
 /// The bytes of `file`, or of standard input when it is absent or `-`, with a name for errors;
 /// at most [`MAX_INPUT_BYTES`] (more is refused without reading it all).

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use ecommpay_api::signature::{embed, sign_value, string_to_sign_value};
+use ecommpay_api::signature::low_level::{embed, string_to_sign_json};
 
 use super::{Failure, MessageArgs, print_line};
 
@@ -28,15 +28,19 @@ pub fn run(args: &SignArgs) -> ExitCode {
 
 fn sign(args: &SignArgs) -> Result<String, Failure> {
     let mut message = args.message.read_message()?;
-    let options = args.message.options();
+    let order = args.message.order();
     if args.print_canonical {
-        return string_to_sign_value(&message, options).map_err(Failure::unusable);
+        return string_to_sign_json(&message, order).map_err(Failure::unusable);
     }
     let key = args.message.read_key()?;
-    let signature = sign_value(&message, &key, options).map_err(Failure::unusable)?;
+    let signature = key
+        .signer()
+        .with_order(order)
+        .sign_json(&message)
+        .map_err(Failure::unusable)?;
     if !args.embed {
         return Ok(signature);
     }
-    embed(&mut message, options.kind, &signature).map_err(Failure::unusable)?;
+    embed(&mut message, args.message.kind(), &signature).map_err(Failure::unusable)?;
     serde_json::to_string(&message).map_err(Failure::unusable)
 }

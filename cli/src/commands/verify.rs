@@ -7,9 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 use ecommpay_api::excerpt::Excerpt;
 use ecommpay_api::payment_page::ParsedPaymentPageUrl;
-use ecommpay_api::signature::{
-    CallbackError, CallbackOptions, VerifyError, verify_callback_raw_with, verify_value,
-};
+use ecommpay_api::signature::{BodyTooLarge, CallbackError, CallbackVerifier, VerifyError};
 
 use super::{Failure, Kind, MAX_INPUT_BYTES, MessageArgs, print_line, read_input};
 
@@ -50,7 +48,9 @@ fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     }
     let message = args.message.read_message()?;
     let key = args.message.read_key()?;
-    verify_value(&message, &key, args.message.options()).map_err(|error| match error {
+    let signer = key.signer().with_order(args.message.order());
+    let verified = signer.verify_json(&message, args.message.kind());
+    verified.map_err(|error| match error {
         VerifyError::MissingSignature { .. }
         | VerifyError::MalformedSignature { .. }
         | VerifyError::Mismatch => invalid(error),
@@ -64,16 +64,16 @@ fn verify(args: &VerifyArgs) -> Result<(), Failure> {
 fn verify_callback(args: &VerifyArgs) -> Result<(), Failure> {
     let (raw, _) = read_input(args.message.file.as_deref())?;
     let key = args.message.read_key()?;
-    let options = CallbackOptions::default()
+    let verifier = CallbackVerifier::new(key)
         .with_max_body_bytes(MAX_INPUT_BYTES)
-        .with_order(args.message.options().order);
+        .with_order(args.message.order());
     // Only `--kind callback` knows the message is a callback; `auto` may be reading a Gate
     // request or anything else signed the same way.
     let what = match args.message.kind {
         Kind::Callback => "the callback",
         _ => "the message",
     };
-    let verified = verify_callback_raw_with(&raw, &key, &options).map_err(|error| match error {
+    let verified = verifier.verify(&raw).map_err(|error| match error {
         CallbackError::MissingSignature { .. }
         | CallbackError::MalformedSignature { .. }
         | CallbackError::Mismatch => invalid(describe(&error, what)),
@@ -103,7 +103,7 @@ fn describe(error: &CallbackError, what: &str) -> String {
             format!("the signature at `{location}` is malformed: {reason}")
         }
         CallbackError::Mismatch => format!("the signature does not match {what}"),
-        CallbackError::TooLarge { bytes, limit } => {
+        CallbackError::TooLarge(BodyTooLarge { bytes, limit }) => {
             format!("{what} has {bytes} bytes, more than the limit of {limit}")
         }
         CallbackError::TooDeep { limit } => {

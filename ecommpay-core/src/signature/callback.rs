@@ -12,99 +12,159 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::error::CallbackError;
-use super::tree::{self, KeptSignature, Node, ParseError, TreeFailure, TreeLimits};
-use super::{
-    CanonicalWriter, GENERAL_KEY, SIGNATURE_KEY, SignatureLocation, SignatureRemoval, SortOrder,
-    decode_signature_text, error::MalformedSignature, mac_over,
+use super::canonical::{
+    Canonical, CanonicalWriter, SignatureRemoval, SortOrder, with_thread_writer,
 };
+use super::error::{BodyTooLarge, CallbackError, CanonicalError, MalformedSignature};
+use super::kind::{GENERAL_KEY, SIGNATURE_KEY, SignatureLocation};
+use super::low_level::{decode_signature_text, mac_over};
+use super::tree::{self, KeptSignature, Node, ParseError, TreeFailure, TreeLimits};
 use crate::secret::SecretKey;
 
-/// Default [`CallbackLimits::max_body_bytes`]: 1 MiB (the platform's callbacks are a few KiB).
-/// The one size limit of callbacks: the webhook endpoint and the CLI use it too.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
-/// Default [`CallbackLimits::max_depth`] (the platform's callbacks nest four or five levels).
-pub const DEFAULT_MAX_DEPTH: usize = 32;
-/// The largest [`CallbackLimits::max_depth`] honoured; larger settings are lowered to it.
-pub const MAX_CALLBACK_DEPTH: usize = 100;
-/// Default [`CallbackLimits::max_values`] (the documents' callbacks hold a few dozen values).
-pub const DEFAULT_MAX_VALUES: usize = 10_000;
 /// How much longer than the body limit its canonical form may be
-/// ([`CallbackLimits::max_canonical_bytes`]).
+/// ([`CallbackVerifier::max_canonical_bytes`]).
 const CANONICAL_BYTES_PER_BODY_BYTE: usize = 4;
 
-/// Bounds on what a callback may cost before its signature is known, each refused with its own
-/// [`CallbackError`] naming the limit. With the defaults any body, whatever its shape, is
-/// accepted or refused in a few milliseconds and a few megabytes: the tree of a body holds at
-/// most [`CallbackLimits::max_values`] nodes, and the text the MAC reads is bounded too.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CallbackLimits {
+/// Verifies received callbacks over their raw body, before anything else reads them: the
+/// project's key, the limits on what a body may cost before its signature is known, and the
+/// sort order. The callback endpoint of `ecommpay-api` wraps one.
+///
+/// Each limit is refused with its own [`CallbackError`] naming it. With the defaults any body,
+/// whatever its shape, is accepted or refused in a few milliseconds and a few megabytes: the
+/// tree of a body holds at most [`CallbackVerifier::max_values`] nodes, and the text the MAC
+/// reads is bounded too. See [`VerifiedCallback`] for the checks, in order, and for what the
+/// signature covers.
+///
+/// ```
+/// # use ecommpay_core::SecretKey;
+/// # use ecommpay_core::signature::{CallbackError, CallbackVerifier};
+/// let key = SecretKey::new("your-project-secret")?;
+/// let verifier = CallbackVerifier::new(key.clone()).with_max_body_bytes(64 * 1024);
+/// let raw = key.sign_callback(&serde_json::json!({"payment": {"id": "order-1"}}))?;
+/// assert_eq!(verifier.verify(&raw)?.body()["payment"]["id"], "order-1");
+/// let forged = br#"{"payment": {"id": "order-1"}, "signature": "bm90IGEgc2lnbmF0dXJl"}"#;
+/// assert!(matches!(
+///     verifier.verify(forged),
+///     Err(CallbackError::MalformedSignature { .. })
+/// ));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// `Debug` does not show the key.
+#[derive(Clone, Debug)]
+pub struct CallbackVerifier {
+    key: SecretKey,
+    max_body_bytes: usize,
+    max_depth: usize,
+    max_values: usize,
+    order: SortOrder,
+}
+
+impl CallbackVerifier {
+    /// The default [`CallbackVerifier::max_body_bytes`]: 1 MiB (the platform's callbacks are a
+    /// few KiB). The one size limit of callbacks: the callback endpoint and the CLI use it too.
+    pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
+    /// The default [`CallbackVerifier::max_depth`] (the platform's callbacks nest four or five
+    /// levels).
+    pub const DEFAULT_MAX_DEPTH: usize = 32;
+    /// The default [`CallbackVerifier::max_values`] (the documents' callbacks hold a few dozen
+    /// values).
+    pub const DEFAULT_MAX_VALUES: usize = 10_000;
+    /// The largest [`CallbackVerifier::max_depth`] honoured; a larger setting is lowered to it.
+    pub const DEPTH_CAP: usize = 100;
+
+    /// A verifier with the project's key, the default limits and the natural order.
+    pub fn new(key: SecretKey) -> Self {
+        Self {
+            key,
+            max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
+            max_depth: Self::DEFAULT_MAX_DEPTH,
+            max_values: Self::DEFAULT_MAX_VALUES,
+            order: SortOrder::Natural,
+        }
+    }
+
+    /// The same verifier with another longest body, in bytes.
+    pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// The same verifier with another deepest nesting, at most [`CallbackVerifier::DEPTH_CAP`].
+    pub fn with_max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth.min(Self::DEPTH_CAP);
+        self
+    }
+
+    /// The same verifier with another largest number of values.
+    pub fn with_max_values(mut self, values: usize) -> Self {
+        self.max_values = values;
+        self
+    }
+
+    /// The same verifier with another sort order.
+    pub fn with_order(mut self, order: SortOrder) -> Self {
+        self.order = order;
+        self
+    }
+
     /// Longest body accepted, in bytes; checked before any parsing ([`CallbackError::TooLarge`]).
-    /// Its canonical form may be at most four times as long
-    /// ([`CallbackLimits::max_canonical_bytes`]).
-    pub max_body_bytes: usize,
-    /// Deepest nesting of arrays and objects accepted (the top-level object is depth 1); at most
-    /// [`MAX_CALLBACK_DEPTH`] ([`CallbackError::TooDeep`]).
-    pub max_depth: usize,
+    /// A framework that can refuse a body before reading it whole (a `Content-Length` check, a
+    /// body-limit layer) should use this too.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
+    /// Deepest nesting of arrays and objects accepted, the top-level object being depth 1
+    /// ([`CallbackError::TooDeep`]).
+    pub fn max_depth(&self) -> usize {
+        self.max_depth
+    }
+
     /// Most values a body may hold, counting every scalar, array and object, the top-level
     /// object included ([`CallbackError::TooManyValues`]), checked while parsing: 1 MiB of `{}`
     /// or `1` is refused after this many values, not parsed whole.
-    pub max_values: usize,
-}
+    pub fn max_values(&self) -> usize {
+        self.max_values
+    }
 
-impl CallbackLimits {
     /// Longest canonical form accepted (the paths and values the MAC reads, which repeat a
     /// path before each value and so can be far longer than the body): four times
-    /// [`CallbackLimits::max_body_bytes`], checked on the parsed tree before the MAC reads any
+    /// [`CallbackVerifier::max_body_bytes`], checked on the parsed tree before the MAC reads any
     /// of it ([`CallbackError::CanonicalTooLong`]).
     pub fn max_canonical_bytes(&self) -> usize {
         self.max_body_bytes
             .saturating_mul(CANONICAL_BYTES_PER_BODY_BYTE)
     }
-}
 
-impl Default for CallbackLimits {
-    fn default() -> Self {
-        Self {
-            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
-            max_depth: DEFAULT_MAX_DEPTH,
-            max_values: DEFAULT_MAX_VALUES,
-        }
-    }
-}
-
-/// How callbacks are verified: limits and sort order.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct CallbackOptions {
-    /// The limits; [`CallbackLimits::default`] by default.
-    pub limits: CallbackLimits,
     /// The order of the entries; natural by default.
-    pub order: SortOrder,
-}
-
-impl CallbackOptions {
-    /// The same options with another longest body.
-    pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
-        self.limits.max_body_bytes = bytes;
-        self
+    pub fn order(&self) -> SortOrder {
+        self.order
     }
 
-    /// The same options with another deepest nesting.
-    pub fn with_max_depth(mut self, depth: usize) -> Self {
-        self.limits.max_depth = depth;
-        self
+    /// Verifies a callback over its raw body and hands out the body, less what the signature
+    /// cannot see (see [`VerifiedCallback`]).
+    ///
+    /// A number the official SDKs would write differently (`1.0`, `1e3`, an integer beyond 64
+    /// bits; see [`CanonicalWriter::leaf_fraction`]) makes the callback unverifiable
+    /// ([`CallbackError::Canonical`]); `1.5` is verified as they verify it.
+    pub fn verify(&self, raw: &[u8]) -> Result<VerifiedCallback, CallbackError> {
+        let verified = self.verify_tree(raw)?;
+        Ok(VerifiedCallback {
+            body: tree::into_map(verified.members),
+            location: verified.location,
+            unsigned: verified.unsigned,
+        })
     }
 
-    /// The same options with another largest number of values.
-    pub fn with_max_values(mut self, values: usize) -> Self {
-        self.limits.max_values = values;
-        self
-    }
-
-    /// The same options with another sort order.
-    pub fn with_order(mut self, order: SortOrder) -> Self {
-        self.order = order;
-        self
+    /// Verifies a callback over its raw body, then deserializes it into `T` from the same parse,
+    /// less what the signature cannot see; errors give the JSON path.
+    pub fn verify_into<T: DeserializeOwned>(&self, raw: &[u8]) -> Result<T, CallbackError> {
+        let verified = self.verify_tree(raw)?;
+        tree::deserialize_members(&verified.members).map_err(|error| CallbackError::Deserialize {
+            path: error.path(),
+            source: <serde_json::Error as serde::de::Error>::custom(error.message()),
+        })
     }
 }
 
@@ -112,11 +172,11 @@ impl CallbackOptions {
 ///
 /// The checks, in order, each with its own [`CallbackError`]:
 ///
-/// 1. the body is at most [`CallbackLimits::max_body_bytes`] long ([`CallbackError::TooLarge`]),
+/// 1. the body is at most [`CallbackVerifier::max_body_bytes`] long ([`CallbackError::TooLarge`]),
 ///    checked before any parsing;
 /// 2. it is parsed once, into a tree whose strings borrow from the body: strict JSON
-///    ([`CallbackError::NotJson`]), containers at most [`CallbackLimits::max_depth`] deep
-///    ([`CallbackError::TooDeep`]), at most [`CallbackLimits::max_values`] values
+///    ([`CallbackError::NotJson`]), containers at most [`CallbackVerifier::max_depth`] deep
+///    ([`CallbackError::TooDeep`]), at most [`CallbackVerifier::max_values`] values
 ///    ([`CallbackError::TooManyValues`]), no key twice in any object ([`CallbackError::DuplicateKey`]:
 ///    the platform never sends one, and where readers disagree on which duplicate wins, one of
 ///    them would read a value the signature did not cover), no key that makes a canonical path
@@ -261,112 +321,111 @@ struct Verified<'a> {
     unsigned: Vec<String>,
 }
 
-fn verify_tree<'a>(
-    raw: &'a [u8],
-    key: &SecretKey,
-    options: &CallbackOptions,
-) -> Result<Verified<'a>, CallbackError> {
-    let limits = options.limits;
-    if raw.len() > limits.max_body_bytes {
-        return Err(CallbackError::TooLarge {
-            bytes: raw.len(),
-            limit: limits.max_body_bytes,
-        });
-    }
-    let max_depth = limits.max_depth.min(MAX_CALLBACK_DEPTH);
-    let tree_limits = TreeLimits {
-        max_depth,
-        max_values: limits.max_values,
-    };
-    let (root, values) = tree::parse_counted(raw, tree_limits).map_err(|error| match error {
-        ParseError::Json(error) => CallbackError::NotJson(error),
-        ParseError::Tree(located) => match located.failure {
-            TreeFailure::Duplicate => CallbackError::DuplicateKey {
-                path: located.path(),
-            },
-            TreeFailure::Ambiguous => CallbackError::AmbiguousKey {
-                path: located.path(),
-            },
-            TreeFailure::TooDeep => CallbackError::TooDeep { limit: max_depth },
-            TreeFailure::TooManyValues => CallbackError::TooManyValues {
-                limit: limits.max_values,
-            },
-        },
-    })?;
-    let found = root.kind();
-    let Node::Object(mut members) = root else {
-        return Err(CallbackError::NotAnObject { found });
-    };
+impl CallbackVerifier {
+    fn verify_tree<'a>(&self, raw: &'a [u8]) -> Result<Verified<'a>, CallbackError> {
+        if raw.len() > self.max_body_bytes {
+            return Err(CallbackError::TooLarge(BodyTooLarge {
+                bytes: raw.len(),
+                limit: self.max_body_bytes,
+            }));
+        }
+        let max_depth = self.max_depth;
+        let tree_limits = TreeLimits {
+            max_depth,
+            max_values: self.max_values,
+        };
+        let (root, values) =
+            tree::parse_counted(raw, tree_limits).map_err(|error| match error {
+                ParseError::Json(error) => CallbackError::NotJson(error),
+                ParseError::Tree(located) => match located.failure {
+                    TreeFailure::Duplicate => CallbackError::DuplicateKey {
+                        path: located.path(),
+                    },
+                    TreeFailure::Ambiguous => CallbackError::AmbiguousKey {
+                        path: located.path(),
+                    },
+                    TreeFailure::TooDeep => CallbackError::TooDeep { limit: max_depth },
+                    TreeFailure::TooManyValues => CallbackError::TooManyValues {
+                        limit: self.max_values,
+                    },
+                },
+            })?;
+        let found = root.kind();
+        let Node::Object(mut members) = root else {
+            return Err(CallbackError::NotAnObject { found });
+        };
 
-    let root = ObjectView(&members);
-    let location = if root.get(SIGNATURE_KEY).is_none()
-        && matches!(root.get(GENERAL_KEY), Some(Node::Object(_)))
-    {
-        SignatureLocation::General
-    } else {
-        SignatureLocation::TopLevel
-    };
-    let signature = match location {
-        SignatureLocation::TopLevel => root.get(SIGNATURE_KEY),
-        SignatureLocation::General => root.get(GENERAL_KEY).and_then(|g| g.get(SIGNATURE_KEY)),
-    }
-    .ok_or(CallbackError::MissingSignature { location })?;
-    let Node::Str(text) = signature else {
-        return Err(CallbackError::MalformedSignature {
+        let root = ObjectView(&members);
+        let location = if root.get(SIGNATURE_KEY).is_none()
+            && matches!(root.get(GENERAL_KEY), Some(Node::Object(_)))
+        {
+            SignatureLocation::General
+        } else {
+            SignatureLocation::TopLevel
+        };
+        let signature = match location {
+            SignatureLocation::TopLevel => root.get(SIGNATURE_KEY),
+            SignatureLocation::General => root.get(GENERAL_KEY).and_then(|g| g.get(SIGNATURE_KEY)),
+        }
+        .ok_or(CallbackError::MissingSignature { location })?;
+        let Node::Str(text) = signature else {
+            return Err(CallbackError::MalformedSignature {
+                location,
+                reason: MalformedSignature::NotAString {
+                    found: signature.kind(),
+                },
+            });
+        };
+        let expected = decode_signature_text(text)
+            .map_err(|reason| CallbackError::MalformedSignature { location, reason })?;
+        let max_canonical = self.max_canonical_bytes();
+        // At most `values` entries, each at most its path (the keys on it, escaped: at most twice
+        // the body; separators and indices: 21 bytes a level), its value (the body, or 20 bytes of a
+        // number) and two separators: where that bound is within the limit, nothing to count.
+        let entry_bound = raw
+            .len()
+            .saturating_mul(3)
+            .saturating_add(max_depth.saturating_mul(21))
+            .saturating_add(22);
+        if values.saturating_mul(entry_bound) > max_canonical
+            && tree::canonical_len(&members, max_canonical).is_none()
+        {
+            return Err(CallbackError::CanonicalTooLong {
+                limit: max_canonical,
+            });
+        }
+
+        // The thread's writer, reused (see `with_thread_writer`): it streams the entries whose
+        // place is settled straight into the MAC.
+        let order = self.order;
+        let mac = with_thread_writer(|writer| {
+            writer.reset_streaming(order, SignatureRemoval::Everywhere, self.key.mac());
+            let written = writer.write(&RootMembers(&members));
+            written.map(|()| match writer.take_mac() {
+                Some(mac) => mac,
+                // A bytewise order: the entries were collected, not streamed.
+                None => {
+                    writer.reset(order, SignatureRemoval::Everywhere);
+                    let _ = writer.write(&RootMembers(&members));
+                    mac_over(writer, &self.key)
+                }
+            })
+        });
+        if !mac.map_err(CallbackError::Canonical)?.verify(&expected) {
+            return Err(CallbackError::Mismatch);
+        }
+
+        let kept = match location {
+            SignatureLocation::TopLevel => KeptSignature::TopLevel,
+            SignatureLocation::General => KeptSignature::InGeneral,
+        };
+        let unsigned = tree::prune(&mut members, kept);
+        Ok(Verified {
+            members,
             location,
-            reason: MalformedSignature::NotAString {
-                found: signature.kind(),
-            },
-        });
-    };
-    let expected = decode_signature_text(text)
-        .map_err(|reason| CallbackError::MalformedSignature { location, reason })?;
-    let max_canonical = limits.max_canonical_bytes();
-    // At most `values` entries, each at most its path (the keys on it, escaped: at most twice
-    // the body; separators and indices: 21 bytes a level), its value (the body, or 20 bytes of a
-    // number) and two separators: where that bound is within the limit, nothing to count.
-    let entry_bound = raw
-        .len()
-        .saturating_mul(3)
-        .saturating_add(max_depth.saturating_mul(21))
-        .saturating_add(22);
-    if values.saturating_mul(entry_bound) > max_canonical
-        && tree::canonical_len(&members, max_canonical).is_none()
-    {
-        return Err(CallbackError::CanonicalTooLong {
-            limit: max_canonical,
-        });
-    }
-
-    // The thread's writer, reused (see `with_thread_writer`): it streams the entries whose
-    // place is settled straight into the MAC.
-    let mac = super::canonical::with_thread_writer(|writer| {
-        writer.reset_streaming(options.order, SignatureRemoval::Everywhere, key.mac());
-        let written = writer.write(&RootMembers(&members));
-        written.map(|()| match writer.take_mac() {
-            Some(mac) => mac,
-            // A bytewise order: the entries were collected, not streamed.
-            None => {
-                writer.reset(options.order, SignatureRemoval::Everywhere);
-                let _ = writer.write(&RootMembers(&members));
-                mac_over(writer, key)
-            }
+            unsigned,
         })
-    });
-    if !mac.map_err(CallbackError::Canonical)?.verify(&expected) {
-        return Err(CallbackError::Mismatch);
     }
-
-    let kept = match location {
-        SignatureLocation::TopLevel => KeptSignature::TopLevel,
-        SignatureLocation::General => KeptSignature::InGeneral,
-    };
-    let unsigned = tree::prune(&mut members, kept);
-    Ok(Verified {
-        members,
-        location,
-        unsigned,
-    })
 }
 
 struct ObjectView<'t, 'a>(&'t [(Cow<'a, str>, Node<'a>)]);
@@ -379,66 +438,8 @@ impl<'a> ObjectView<'_, 'a> {
 
 struct RootMembers<'t, 'a>(&'t [(Cow<'a, str>, Node<'a>)]);
 
-impl super::Canonical for RootMembers<'_, '_> {
-    fn write_canonical(
-        &self,
-        out: &mut CanonicalWriter,
-    ) -> Result<(), super::error::CanonicalError> {
+impl Canonical for RootMembers<'_, '_> {
+    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
         tree::write_object(self.0, out)
     }
-}
-
-/// Verifies a callback over its raw body with the default limits and the natural order, and
-/// hands out the body, less what the signature cannot see (see [`VerifiedCallback`]).
-///
-/// A number the official SDKs would write differently (`1.0`, `1e3`, an integer beyond 64 bits;
-/// see [`CanonicalWriter::leaf_fraction`]) makes the callback unverifiable
-/// ([`CallbackError::Canonical`]); `1.5` is verified as they verify it.
-pub fn verify_callback_raw(raw: &[u8], key: &SecretKey) -> Result<VerifiedCallback, CallbackError> {
-    verify_callback_raw_with(raw, key, &CallbackOptions::default())
-}
-
-/// [`verify_callback_raw`] with another sort order.
-pub fn verify_callback_raw_with_order(
-    raw: &[u8],
-    key: &SecretKey,
-    order: SortOrder,
-) -> Result<VerifiedCallback, CallbackError> {
-    verify_callback_raw_with(raw, key, &CallbackOptions::default().with_order(order))
-}
-
-/// [`verify_callback_raw`] with other options.
-pub fn verify_callback_raw_with(
-    raw: &[u8],
-    key: &SecretKey,
-    options: &CallbackOptions,
-) -> Result<VerifiedCallback, CallbackError> {
-    let verified = verify_tree(raw, key, options)?;
-    Ok(VerifiedCallback {
-        body: tree::into_map(verified.members),
-        location: verified.location,
-        unsigned: verified.unsigned,
-    })
-}
-
-/// Verifies a callback over its raw body, then deserializes it into `T` from the same parse,
-/// less what the signature cannot see; default limits, natural order.
-pub fn verify_callback<T: DeserializeOwned>(
-    raw: &[u8],
-    key: &SecretKey,
-) -> Result<T, CallbackError> {
-    verify_callback_with(raw, key, &CallbackOptions::default())
-}
-
-/// [`verify_callback`] with other options.
-pub fn verify_callback_with<T: DeserializeOwned>(
-    raw: &[u8],
-    key: &SecretKey,
-    options: &CallbackOptions,
-) -> Result<T, CallbackError> {
-    let verified = verify_tree(raw, key, options)?;
-    tree::deserialize_members(&verified.members).map_err(|error| CallbackError::Deserialize {
-        path: error.path(),
-        source: <serde_json::Error as serde::de::Error>::custom(error.message()),
-    })
 }

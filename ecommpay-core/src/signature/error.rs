@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::SignatureLocation;
+use super::kind::SignatureLocation;
 use crate::excerpt::Excerpt;
 
 /// A message that cannot be put in canonical form.
@@ -122,30 +122,36 @@ pub enum VerifyError {
     Canonical(#[from] CanonicalError),
 }
 
+/// A callback body longer than the limit, refused before any of it is read: one shape for the
+/// verifier's [`CallbackError::TooLarge`] and the callback endpoint's refusal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the callback body has {bytes} bytes, more than the limit of {limit}")]
+pub struct BodyTooLarge {
+    /// Its length.
+    pub bytes: usize,
+    /// The limit ([`super::CallbackVerifier::max_body_bytes`]).
+    pub limit: usize,
+}
+
 /// A callback that must not be trusted, or that is not of the expected type. Each variant names
 /// the check that failed, in the order they run.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CallbackError {
     /// The body is longer than the limit; nothing of it was parsed.
-    #[error("the callback body has {bytes} bytes, more than the limit of {limit}")]
-    TooLarge {
-        /// Its length.
-        bytes: usize,
-        /// The limit ([`super::CallbackLimits::max_body_bytes`]).
-        limit: usize,
-    },
+    #[error(transparent)]
+    TooLarge(BodyTooLarge),
     /// The body nests arrays and objects deeper than the limit.
     #[error("the callback body nests arrays and objects deeper than {limit} levels")]
     TooDeep {
-        /// The limit ([`super::CallbackLimits::max_depth`]).
+        /// The limit ([`super::CallbackVerifier::max_depth`]).
         limit: usize,
     },
     /// The body holds more values (scalars, arrays and objects, the top-level object included)
     /// than the limit.
     #[error("the callback body holds more than {limit} values (arrays, objects and scalars)")]
     TooManyValues {
-        /// The limit ([`super::CallbackLimits::max_values`]).
+        /// The limit ([`super::CallbackVerifier::max_values`]).
         limit: usize,
     },
     /// The canonical form of the body (the text its signature covers, a path before every
@@ -154,7 +160,7 @@ pub enum CallbackError {
         "the callback body's canonical form would be longer than {limit} bytes (paths repeated before each value)"
     )]
     CanonicalTooLong {
-        /// The limit ([`super::CallbackLimits::max_canonical_bytes`]).
+        /// The limit ([`super::CallbackVerifier::max_canonical_bytes`]).
         limit: usize,
     },
     /// An object of the body has the same key twice: refused before anything else, since the

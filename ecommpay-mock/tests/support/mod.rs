@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::routing;
 use ecommpay_api::SecretKey;
 use ecommpay_api::client::{ReqwestTransport, Transport, TransportRequest, TransportResponse};
-use ecommpay_api::signature::{MessageKind, SignOptions, sign_value, verify_value};
+use ecommpay_api::signature::MessageKind;
 use serde_json::{Value, json};
 
 pub const KEY: &str = "mock-test-secret";
@@ -24,7 +24,7 @@ pub fn key() -> SecretKey {
 
 /// `body` with `general.signature` set for the project's key.
 pub fn signed(mut body: Value) -> Value {
-    let signature = sign_value(&body, &key(), SignOptions::new(MessageKind::GateRequest)).unwrap();
+    let signature = key().sign_json(&body).unwrap();
     body["general"]["signature"] = signature.into();
     body
 }
@@ -111,9 +111,7 @@ impl Merchant {
                 let (log, status) = (Arc::clone(&log), Arc::clone(&status));
                 async move {
                     let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                    let verified =
-                        verify_value(&value, &key(), SignOptions::new(MessageKind::Callback))
-                            .is_ok();
+                    let verified = key().verify_json(&value, MessageKind::Callback).is_ok();
                     log.lock().unwrap().push((value, verified));
                     StatusCode::from_u16(status.load(Ordering::SeqCst)).unwrap()
                 }

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use ecommpay_api::SecretKey;
 use ecommpay_api::client::{ReqwestTransport, Transport, TransportRequest};
-use ecommpay_api::signature::{MessageKind, SignOptions, embed, sign_value};
 use ecommpay_example_merchant::{App, Config, OrderStatus, ServeLimits, router, serve};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -64,14 +63,7 @@ fn callback(
         body["redirect_data"] =
             json!({"method": "GET", "body": {}, "url": "https://example.com/pay"});
     }
-    let signature = sign_value(
-        &body,
-        &SecretKey::new(KEY).unwrap(),
-        SignOptions::new(MessageKind::Callback),
-    )
-    .unwrap();
-    embed(&mut body, MessageKind::Callback, &signature).unwrap();
-    serde_json::to_vec(&body).unwrap()
+    SecretKey::new(KEY).unwrap().sign_callback(&body).unwrap()
 }
 
 fn redirect(order: &str, operation_id: u64) -> Vec<u8> {

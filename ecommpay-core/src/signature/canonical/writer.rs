@@ -1,98 +1,16 @@
-//! The canonical form: flattened `path:value` entries, sorted, joined with `;`.
-//!
-//! [`CanonicalWriter`] collects the entries of one message into a single reusable text buffer
-//! (entries are spans into it), sorts them only where their order is not already known, and
-//! hands them to the HMAC or joins them into the string to sign. [`Canonical`] is implemented for
-//! the standard types here, for `serde_json::Value`, and by `#[derive(Canonical)]`.
-//!
-//! When it signs ([`super::sign_canonical`]), the writer streams: an entry whose place is already
-//! final (written outside any [`CanonicalWriter::begin_unordered`] region, as the derive's fields
-//! in their static order are) goes straight into the HMAC, and only the entries of a region
-//! (a map, a JSON object, a struct whose field order depends on the values) wait in the buffer
-//! until the region is sorted. No string to sign is built.
-//!
-//! Containers nested deeper than [`MAX_DEPTH`] are refused with [`CanonicalError::TooDeep`], so
-//! that no message, however it was built, can exhaust the stack.
+//! [`CanonicalWriter`]: collects the entries of one message, sorts them where needed, and hands
+//! them to the HMAC or joins them into the string to sign.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
-use std::hash::BuildHasher;
 
-use serde_json::{Map, Number, Value};
-
-use super::error::CanonicalError;
-use super::hmac512::MacState;
+use super::{
+    Canonical, FRAME_MODE_KEY, GENERAL_KEY, MAX_DEPTH, SIGNATURE_KEY, SignatureRemoval, SortOrder,
+    fraction_text,
+};
 use crate::natural::strnatcmp;
-
-/// How deep containers may nest in a message that is signed or verified (the platform's messages
-/// nest a handful of levels). Deeper ones are refused with [`CanonicalError::TooDeep`].
-pub const MAX_DEPTH: usize = 128;
-
-/// How the entries of the string to sign are ordered.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum SortOrder {
-    /// By path, in the natural order of PHP's `strnatcmp` (the official PHP SDK's
-    /// `ksort(SORT_NATURAL)`): array index 2 sorts before 10. The default.
-    #[default]
-    Natural,
-    /// By the bytes of the path alone (the part before the value's `:`), compared as unsigned
-    /// bytes; entries with equal paths keep their order. Index 10 sorts before 2.
-    BytewiseKey,
-    /// By the bytes of the whole entry `path:value`, compared as unsigned bytes. It differs from
-    /// [`SortOrder::BytewiseKey`] where one path is a prefix of another: with the keys `a`
-    /// (value `x`), `a0` (value `2`) and `a:b` (path `a::b`, value `1`), by key gives
-    /// `a:x;a0:2;a::b:1` (`a` is the shortest path) and by entry gives `a0:2;a::b:1;a:x`
-    /// (`:` then `x` sorts after `0` and after `::`).
-    BytewiseEntry,
-}
-
-/// Which keys named `signature` the canonical form leaves out (`frame_mode` is always left out).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum SignatureRemoval {
-    /// None: every `signature` key is data.
-    Nowhere,
-    /// `signature` at the top level (Payment Page parameters, callbacks).
-    TopLevel,
-    /// `general.signature` (Gate requests, the payout registration callback).
-    InGeneral,
-    /// Both `signature` at the top level and `general.signature`.
-    TopLevelAndGeneral,
-    /// Every key named `signature` at any depth: the canonical form, signing and verifying
-    /// (see [`super`]).
-    Everywhere,
-}
-
-/// Key skipped at every depth.
-pub const FRAME_MODE_KEY: &str = "frame_mode";
-/// Name of the signature key.
-pub const SIGNATURE_KEY: &str = "signature";
-/// Name of the object that carries the signature of Gate requests.
-pub const GENERAL_KEY: &str = "general";
-
-/// A value that can write its entries of the canonical form.
-///
-/// Implementations write their entries under the writer's current path: scalars call one of the
-/// `leaf_*` methods, containers [`CanonicalWriter::enter_key`] / [`CanonicalWriter::enter_index`]
-/// for each child, write it, and [`CanonicalWriter::leave`]. The result must be the same as the
-/// canonical form of `serde_json::to_value(self)`. Derive it with `#[derive(Canonical)]`.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` has no canonical form for the signature",
-    label = "`{Self}` does not implement `Canonical`",
-    note = "derive it with `#[derive(Canonical)]`, or implement `ecommpay_api::signature::Canonical` by hand"
-)]
-pub trait Canonical {
-    /// Writes this value's entries under the writer's current path.
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError>;
-
-    /// Whether this value certainly writes no entry (an empty map, `None`). The derive asks it of
-    /// a `#[serde(flatten)]` field: when it writes nothing, the other fields' order is known at
-    /// compile time and they stream straight into the MAC instead of being sorted at run time.
-    /// `false` is always a correct answer.
-    fn writes_nothing(&self) -> bool {
-        false
-    }
-}
+use crate::secret::hmac512::MacState;
+use crate::signature::error::CanonicalError;
 
 /// Where the writer's path was before entering a child; give it back to [`CanonicalWriter::leave`].
 #[derive(Clone, Copy, Debug)]
@@ -740,367 +658,11 @@ fn stable_sort<T: Copy>(
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Implementations for the standard types, matching what `serde_json::to_value` makes of them.
-
-impl Canonical for str {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        out.leaf_str(self);
-        Ok(())
-    }
-}
-
-impl Canonical for String {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        out.leaf_str(self);
-        Ok(())
-    }
-}
-
-impl Canonical for char {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        out.leaf_str(self.encode_utf8(&mut [0; 4]));
-        Ok(())
-    }
-}
-
-impl Canonical for bool {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        out.leaf_bool(*self);
-        Ok(())
-    }
-}
-
-impl Canonical for () {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        out.leaf_null();
-        Ok(())
-    }
-}
-
-macro_rules! canonical_integers {
-    ($($t:ty)*) => {$(
-        impl Canonical for $t {
-            fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-                out.leaf_integer(*self);
-                Ok(())
-            }
-        }
-    )*};
-}
-canonical_integers!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize);
-
-macro_rules! canonical_nonzero_integers {
-    ($($t:ty)*) => {$(
-        impl Canonical for $t {
-            fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-                out.leaf_integer(self.get());
-                Ok(())
-            }
-        }
-    )*};
-}
-canonical_nonzero_integers!(
-    std::num::NonZeroI8 std::num::NonZeroI16 std::num::NonZeroI32 std::num::NonZeroI64
-    std::num::NonZeroI128 std::num::NonZeroIsize std::num::NonZeroU8 std::num::NonZeroU16
-    std::num::NonZeroU32 std::num::NonZeroU64 std::num::NonZeroU128 std::num::NonZeroUsize
-);
-
-impl<T: Canonical + ?Sized> Canonical for &T {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        (**self).write_canonical(out)
-    }
-
-    fn writes_nothing(&self) -> bool {
-        (**self).writes_nothing()
-    }
-}
-
-impl<T: Canonical + ?Sized> Canonical for &mut T {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        (**self).write_canonical(out)
-    }
-}
-
-impl<T: Canonical + ?Sized> Canonical for Box<T> {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        (**self).write_canonical(out)
-    }
-
-    fn writes_nothing(&self) -> bool {
-        (**self).writes_nothing()
-    }
-}
-
-impl<T: Canonical + ?Sized> Canonical for std::rc::Rc<T> {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        (**self).write_canonical(out)
-    }
-}
-
-impl<T: Canonical + ?Sized> Canonical for std::sync::Arc<T> {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        (**self).write_canonical(out)
-    }
-}
-
-impl<T: Canonical + ToOwned + ?Sized> Canonical for Cow<'_, T> {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        (**self).write_canonical(out)
-    }
-}
-
-/// `None` is `null`: an entry with an empty value. A field that leaves `None` out
-/// (`skip_serializing_if = "Option::is_none"`) is handled by the derive.
-impl<T: Canonical> Canonical for Option<T> {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        match self {
-            Some(value) => value.write_canonical(out),
-            None => {
-                out.leaf_null();
-                Ok(())
-            }
-        }
-    }
-}
-
-pub(crate) fn write_elements<'a, T: Canonical + 'a>(
-    elements: impl IntoIterator<Item = &'a T>,
-    out: &mut CanonicalWriter,
-) -> Result<(), CanonicalError> {
-    out.check_depth()?;
-    // Indices are digit runs followed by `:` or the end, so they already sort naturally.
-    for (index, element) in elements.into_iter().enumerate() {
-        let mark = out.enter_index(index);
-        element.write_canonical(out)?;
-        out.leave(mark);
-    }
-    Ok(())
-}
-
-impl<T: Canonical> Canonical for [T] {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        write_elements(self, out)
-    }
-}
-
-impl<T: Canonical, const N: usize> Canonical for [T; N] {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        write_elements(self, out)
-    }
-}
-
-impl<T: Canonical> Canonical for Vec<T> {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        write_elements(self, out)
-    }
-}
-
-impl<T: Canonical> Canonical for VecDeque<T> {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        write_elements(self, out)
-    }
-}
-
-impl<T: Canonical> Canonical for BTreeSet<T> {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        write_elements(self, out)
-    }
-}
-
-impl<T: Canonical, S> Canonical for HashSet<T, S> {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        write_elements(self, out)
-    }
-}
-
-/// A map key as `serde_json` writes it: strings as they are, integers in decimal.
-pub trait CanonicalKey {
-    /// The key as it appears in the JSON object.
-    fn key_str(&self) -> Cow<'_, str>;
-}
-
-impl CanonicalKey for str {
-    fn key_str(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-
-impl CanonicalKey for String {
-    fn key_str(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-
-impl CanonicalKey for char {
-    fn key_str(&self) -> Cow<'_, str> {
-        Cow::Owned(self.to_string())
-    }
-}
-
-impl<K: CanonicalKey + ?Sized> CanonicalKey for &K {
-    fn key_str(&self) -> Cow<'_, str> {
-        (**self).key_str()
-    }
-}
-
-impl<K: CanonicalKey + ?Sized> CanonicalKey for Box<K> {
-    fn key_str(&self) -> Cow<'_, str> {
-        (**self).key_str()
-    }
-}
-
-impl CanonicalKey for Cow<'_, str> {
-    fn key_str(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-
-macro_rules! canonical_integer_keys {
-    ($($t:ty)*) => {$(
-        impl CanonicalKey for $t {
-            fn key_str(&self) -> Cow<'_, str> {
-                Cow::Owned(itoa::Buffer::new().format(*self).to_owned())
-            }
-        }
-    )*};
-}
-canonical_integer_keys!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize);
-
-/// Writes the members of an object, then sorts them: their keys are only known at run time.
-pub(crate) fn write_members<'a, K, V>(
-    members: impl IntoIterator<Item = (&'a K, &'a V)>,
-    out: &mut CanonicalWriter,
-) -> Result<(), CanonicalError>
-where
-    K: CanonicalKey + ?Sized + 'a,
-    V: Canonical + ?Sized + 'a,
-{
-    out.check_depth()?;
-    // What `skips_key` says, decided once for the object's level.
-    let removes_signature = out.removes_signature_here();
-    let mut written = members
-        .into_iter()
-        .map(|(key, value)| (key.key_str(), value))
-        .filter(|(key, _)| key != FRAME_MODE_KEY && !(key == SIGNATURE_KEY && removes_signature));
-    let Some(first) = written.next() else {
-        return Ok(());
-    };
-    let Some(second) = written.next() else {
-        // One member: its entries are in order already (they share the path `P:key:`, so the
-        // order of the rests is theirs), nothing to sort, and a streaming writer streams them.
-        // Without this, each level of `{"a": {"a": ...}}` re-checked every entry below it.
-        return write_member(first, out);
-    };
-    let region = out.begin_unordered();
-    write_member(first, out)?;
-    write_member(second, out)?;
-    for member in written {
-        write_member(member, out)?;
-    }
-    out.end_unordered(region);
-    Ok(())
-}
-
-fn write_member<V: Canonical + ?Sized>(
-    (key, value): (Cow<'_, str>, &V),
-    out: &mut CanonicalWriter,
-) -> Result<(), CanonicalError> {
-    let mark = out.enter_raw_key(&key);
-    value.write_canonical(out)?;
-    out.leave(mark);
-    Ok(())
-}
-
-impl<K: CanonicalKey, V: Canonical> Canonical for BTreeMap<K, V> {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        write_members(self, out)
-    }
-
-    fn writes_nothing(&self) -> bool {
-        self.is_empty()
-    }
-}
-
-impl<K: CanonicalKey, V: Canonical, S: BuildHasher> Canonical for HashMap<K, V, S> {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        write_members(self, out)
-    }
-
-    fn writes_nothing(&self) -> bool {
-        self.is_empty()
-    }
-}
-
-impl Canonical for Map<String, Value> {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        write_members(self, out)
-    }
-
-    fn writes_nothing(&self) -> bool {
-        self.is_empty()
-    }
-}
-
-/// Integers of at most 64 bits are written exactly. Any other number is held as an `f64` (no
-/// `arbitrary_precision`), as the official SDKs hold it once parsed: it is written as they all
-/// write it where they agree (`1.5`, `0.0015`), and refused where they do not (`1.0`, `1e3`,
-/// `0.00001`, integers beyond 64 bits; see [`CanonicalWriter::leaf_fraction`]).
-impl Canonical for Number {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        if let Some(value) = self.as_u64() {
-            out.leaf_integer(value);
-        } else if let Some(value) = self.as_i64() {
-            out.leaf_integer(value);
-        } else {
-            return out.leaf_fraction(self.as_f64().unwrap_or(f64::NAN));
-        }
-        Ok(())
-    }
-}
-
-/// The text the official SDKs all give a number that is not an integer, where they agree: each
-/// parses it into a double and writes that (PHP `(string)`, 14 significant digits, an exponent
-/// below 1e-4 or from 1e14; Python `str`, the shortest text that reads back, an exponent below
-/// 1e-4 or from 1e16, `.0` after an integral value; Node `String`, the shortest text, an
-/// exponent below 1e-6 or from 1e21). So: a value with a fraction, at most 14 significant
-/// digits, from 1e-4 to below 1e14, written as the shortest decimal text that reads back.
-/// `None` where they disagree (`1.0`: PHP and Node `1`, Python `1.0`; `0.00001`: Python
-/// `1e-05`; `0.30000000000000004`: PHP `0.3`).
-pub(crate) fn fraction_text(value: f64) -> Option<String> {
-    if !value.is_finite() || value.fract() == 0.0 {
-        return None;
-    }
-    // Rust writes the shortest text that reads back, never with an exponent.
-    let text = value.to_string();
-    let (whole, fraction) = text.trim_start_matches('-').split_once('.')?;
-    let (exponent, significant) = if whole != "0" {
-        (whole.len() as i64 - 1, whole.len() + fraction.len())
-    } else {
-        let zeros = fraction.len() - fraction.trim_start_matches('0').len();
-        (-(zeros as i64) - 1, fraction.len() - zeros)
-    };
-    ((-4..14).contains(&exponent) && significant <= 14).then_some(text)
-}
-
-impl Canonical for Value {
-    fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-        match self {
-            Value::Null => out.leaf_null(),
-            Value::Bool(value) => out.leaf_bool(*value),
-            Value::Number(number) => number.write_canonical(out)?,
-            Value::String(value) => out.leaf_str(value),
-            Value::Array(elements) => write_elements(elements, out)?,
-            Value::Object(members) => write_members(members, out)?,
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+    use serde_json::{Map, Value};
 
     fn canonical(value: &Value, order: SortOrder) -> String {
         let mut writer = CanonicalWriter::with_options(order, SignatureRemoval::TopLevelAndGeneral);
@@ -1156,10 +718,9 @@ mod tests {
             .collect();
         let key = crate::SecretKey::new("test-key").unwrap();
         let message = Message(Value::Object(members));
-        let options = super::super::SignOptions::new(super::super::MessageKind::GateRequest);
         // Streamed (natural order), and collected, reset and written again (a bytewise order).
         for order in [SortOrder::Natural, SortOrder::BytewiseKey] {
-            super::super::sign_canonical(&message, &key, options.with_order(order)).unwrap();
+            key.signer().with_order(order).sign(&message).unwrap();
         }
         THREAD_WRITER.with(|writer| {
             let writer = writer.borrow();
@@ -1238,6 +799,38 @@ mod tests {
         writer.write(&json!({"signature": "s"})).unwrap();
         assert_eq!(writer.string_to_sign(), "signature:s");
     }
+
+    #[test]
+    fn comparing_past_a_common_prefix_is_comparing_the_whole() {
+        let alphabet: &[u8] = b"0 1:a9";
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
+        for len in 1..=3 {
+            let mut more = Vec::new();
+            for t in texts.iter().filter(|t| t.len() == len - 1) {
+                for &c in alphabet {
+                    let mut t = t.clone();
+                    t.push(c);
+                    more.push(t);
+                }
+            }
+            texts.extend(more);
+        }
+        for prefix in [&b"a:"[..], b"0:", b"01:", b"a 1:", b"x0 :", b"1:2:", b" :"] {
+            for a in &texts {
+                for b in &texts {
+                    let whole = |t: &[u8]| [prefix, t].concat();
+                    assert_eq!(
+                        natural_rest(a, b),
+                        strnatcmp(&whole(a), &whole(b)),
+                        "{:?} {:?} {:?}",
+                        String::from_utf8_lossy(prefix),
+                        String::from_utf8_lossy(a),
+                        String::from_utf8_lossy(b)
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// The writer's order, sorted region by region and streamed where settled, is PHP's: every
@@ -1247,6 +840,7 @@ mod tests {
 mod against_one_global_sort {
     use super::*;
     use proptest::prelude::*;
+    use serde_json::Value;
 
     fn flatten(value: &Value, path: &str, out: &mut Vec<(String, String)>) {
         let child = |key: &str| {
@@ -1311,146 +905,12 @@ mod against_one_global_sort {
             prop_assert_eq!(writer.string_to_sign(), expected.join(";"));
             // Streamed into the MAC, the same.
             let key = crate::SecretKey::new("k").unwrap();
-            let options = super::super::SignOptions::new(super::super::MessageKind::Callback);
-            prop_assert_eq!(
-                super::super::sign_canonical(&message, &key, options).unwrap(),
-                super::super::sign_string(&expected.join(";"), &key)
-            );
+            writer.reset_streaming(SortOrder::Natural, SignatureRemoval::Everywhere, key.mac());
+            writer.write(&message).unwrap();
+            let streamed = writer.take_mac().expect("the natural order streams").finalize();
+            let mut whole = key.mac();
+            whole.update(expected.join(";").as_bytes());
+            prop_assert_eq!(streamed, whole.finalize());
         }
-    }
-}
-
-#[cfg(test)]
-mod streaming_and_depth {
-    use super::*;
-    use crate::secret::SecretKey;
-    use crate::signature::{
-        MessageKind, SignOptions, sign_canonical, sign_string, sign_value, string_to_sign_value,
-    };
-    use serde_json::json;
-
-    /// A hand-written impl on the old API: `entry_count` taken outside any region.
-    struct OldStyle(Vec<(&'static str, u32)>);
-
-    impl Canonical for OldStyle {
-        fn write_canonical(&self, out: &mut CanonicalWriter) -> Result<(), CanonicalError> {
-            let start = out.entry_count();
-            for (key, value) in &self.0 {
-                let mark = out.enter_key(key);
-                out.leaf_integer(*value);
-                out.leave(mark);
-            }
-            out.sort_from(start);
-            Ok(())
-        }
-    }
-
-    #[test]
-    fn the_old_region_api_still_signs_right() {
-        let key = SecretKey::new("k").unwrap();
-        let options = SignOptions::new(MessageKind::PaymentPage);
-        let message = OldStyle(vec![("b", 1), ("a10", 2), ("a2", 3)]);
-        let expected = sign_string("a2:3;a10:2;b:1", &key);
-        assert_eq!(sign_canonical(&message, &key, options).unwrap(), expected);
-        assert_eq!(
-            sign_value(&json!({"b": 1, "a10": 2, "a2": 3}), &key, options).unwrap(),
-            expected
-        );
-    }
-
-    /// A value nested `depth` levels deep, built and torn down without recursion (dropping it
-    /// recursively would itself exhaust a test thread's stack).
-    fn with_nested(depth: usize, test: impl FnOnce(&Value)) {
-        let mut value = json!("leaf");
-        for i in 0..depth {
-            value = if i % 2 == 0 {
-                Value::Array(vec![value])
-            } else {
-                // Not `json!`, which would serialize `value` recursively.
-                Value::Object(Map::from_iter([("k".to_owned(), value)]))
-            };
-        }
-        test(&value);
-        let mut stack = vec![value];
-        while let Some(mut value) = stack.pop() {
-            match &mut value {
-                Value::Array(elements) => stack.append(elements),
-                Value::Object(members) => {
-                    stack.extend(std::mem::take(members).into_iter().map(|(_, v)| v))
-                }
-                _ => {}
-            }
-        }
-    }
-
-    #[test]
-    fn any_depth_is_an_error_not_a_stack_overflow() {
-        let key = SecretKey::new("k").unwrap();
-        let options = SignOptions::new(MessageKind::PaymentPage);
-        with_nested(100_000, |value| {
-            let mut writer = CanonicalWriter::new();
-            let error = writer.write(value).unwrap_err();
-            assert!(
-                matches!(
-                    error,
-                    CanonicalError::TooDeep {
-                        limit: MAX_DEPTH,
-                        ..
-                    }
-                ),
-                "{error}"
-            );
-            assert!(error.to_string().len() < 200, "{error}");
-            let error = sign_canonical(value, &key, options).unwrap_err();
-            assert!(matches!(error, CanonicalError::TooDeep { .. }), "{error}");
-        });
-        with_nested(MAX_DEPTH, |value| {
-            let mut writer = CanonicalWriter::new();
-            writer.write(value).unwrap();
-            assert_eq!(writer.entries().len(), 1);
-        });
-    }
-
-    #[test]
-    fn comparing_past_a_common_prefix_is_comparing_the_whole() {
-        let alphabet: &[u8] = b"0 1:a9";
-        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
-        for len in 1..=3 {
-            let mut more = Vec::new();
-            for t in texts.iter().filter(|t| t.len() == len - 1) {
-                for &c in alphabet {
-                    let mut t = t.clone();
-                    t.push(c);
-                    more.push(t);
-                }
-            }
-            texts.extend(more);
-        }
-        for prefix in [&b"a:"[..], b"0:", b"01:", b"a 1:", b"x0 :", b"1:2:", b" :"] {
-            for a in &texts {
-                for b in &texts {
-                    let whole = |t: &[u8]| [prefix, t].concat();
-                    assert_eq!(
-                        natural_rest(a, b),
-                        strnatcmp(&whole(a), &whole(b)),
-                        "{:?} {:?} {:?}",
-                        String::from_utf8_lossy(prefix),
-                        String::from_utf8_lossy(a),
-                        String::from_utf8_lossy(b)
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn unsupported_numbers_quote_a_short_path() {
-        let long_key = "k".repeat(1_000_000);
-        let message = json!({ long_key: 0.00001 });
-        let error = string_to_sign_value(&message, SignOptions::new(MessageKind::GateRequest))
-            .unwrap_err()
-            .to_string();
-        assert!(error.len() < 500, "{}", error.len());
-        assert!(error.contains("1e-5"), "{error}");
     }
 }

@@ -1,4 +1,4 @@
-//! A quick parser for the common callback body, in front of [`super::tree::parse`].
+//! A quick parser for the common callback body, in front of [`super::parse::parse`].
 //!
 //! It accepts a strict subset of what the `serde_json`-driven parser accepts and builds the very
 //! same tree: an object at the top, strings without `\u` escapes, integers that are exact 64-bit
@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use super::tree::{Node, TreeLimits, has_duplicate_key, is_ambiguous_key};
+use super::{Node, TreeLimits, has_duplicate_key, is_ambiguous_key};
 
 /// The tree of `raw` when it is in the subset, else `None` (ask the reference parser).
 #[cfg(test)]
@@ -267,8 +267,8 @@ fn special_byte(bytes: &[u8]) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::parse::{ParseError, parse_with_reference};
     use super::*;
-    use crate::signature::tree::{ParseError, parse_with_reference};
 
     const LIMITS: TreeLimits = TreeLimits {
         max_depth: 32,

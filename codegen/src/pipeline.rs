@@ -112,6 +112,25 @@ pub fn generate_rust_from_sources<'a>(
     crate::emit::rust::emit(&checked.ir).map_err(Failure::Emit)
 }
 
+/// The callback examples table for `ecommpay-mock` (`emit::examples`) from spec files given as
+/// `(name, text)`, as its build script has them. The spec is loaded only: `ecommpay-api`'s build
+/// checks the same embedded files.
+pub fn callback_examples_from_sources<'a>(
+    sources: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<String, Failure> {
+    let dir = Path::new("spec");
+    let loaded = crate::load::load_sources(
+        dir,
+        sources
+            .into_iter()
+            .map(|(name, text)| (dir.join(name), text.to_owned())),
+    );
+    if loaded.diagnostics.has_errors() {
+        return Err(Failure::Invalid(loaded.diagnostics.sorted()));
+    }
+    crate::emit::examples::callback_examples(&loaded).map_err(Failure::Emit)
+}
+
 /// The JSON Schemas and their index.
 #[cfg(feature = "schemas")]
 pub fn generate_schemas(

@@ -106,6 +106,7 @@ async fn trigger(state: &Arc<State>, payment_id: &str, body: &[u8]) -> Response 
             let status = match e {
                 TriggerError::UnknownPayment | TriggerError::NothingSent => StatusCode::NOT_FOUND,
                 TriggerError::NoCallbackUrl => StatusCode::CONFLICT,
+                TriggerError::NoExample => StatusCode::INTERNAL_SERVER_ERROR,
             };
             error_answer(status, e.code(), &e.to_string(), None)
         }

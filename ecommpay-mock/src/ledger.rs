@@ -115,7 +115,36 @@ pub struct Payment {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct CallbackContext {
     pub(crate) project_id: Value,
-    pub(crate) customer_id: Value,
+    /// The request's values at [`ECHOED`] that it gave, by JSON pointer.
+    pub(crate) echoed: Vec<(&'static str, Value)>,
+}
+
+/// The fields a callback repeats from the request that opened its payment, at the same place:
+/// the customer's, the account's, the description, the `recurring.id` a debit names.
+pub(crate) const ECHOED: &[&str] = &[
+    "/customer/id",
+    "/customer/phone",
+    "/account/number",
+    "/payment/description",
+    "/recurring/id",
+];
+
+impl CallbackContext {
+    fn of(request: &Value) -> Self {
+        let present = |v: &&Value| !v.is_null() && !v.is_object() && !v.is_array();
+        CallbackContext {
+            project_id: request
+                .pointer("/general/project_id")
+                .cloned()
+                .unwrap_or(Value::Null),
+            echoed: ECHOED
+                .iter()
+                .filter_map(|&pointer| {
+                    Some((pointer, request.pointer(pointer).filter(present)?.clone()))
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One operation of a payment.
@@ -288,16 +317,7 @@ impl Ledger {
                 currency: currency.clone(),
                 refunded: 0,
                 operations: vec![operation.clone()],
-                context: CallbackContext {
-                    project_id: request
-                        .pointer("/general/project_id")
-                        .cloned()
-                        .unwrap_or(Value::Null),
-                    customer_id: request
-                        .pointer("/customer/id")
-                        .cloned()
-                        .unwrap_or(Value::Null),
-                },
+                context: CallbackContext::of(request),
             };
             settle(&mut payment);
             if let Some((forgotten, _)) =
@@ -461,7 +481,7 @@ pub(crate) fn registration_uuid(payment_id: &str) -> String {
 
 /// The `recurring.id` a registration made by operation `operation_id` gets (its registration
 /// callback carries it).
-fn recurring_id_of(operation_id: u64) -> u64 {
+pub(crate) fn recurring_id_of(operation_id: u64) -> u64 {
     10_000 + operation_id
 }
 

@@ -37,6 +37,7 @@ mod callbacks;
 mod config;
 mod control;
 mod events;
+mod examples;
 mod gate;
 mod ledger;
 mod payment_page;
@@ -105,6 +106,8 @@ pub enum TriggerError {
     NothingSent,
     #[error("the mock has no callback URL")]
     NoCallbackUrl,
+    #[error("the mock has no example of this payment's callback")]
+    NoExample,
 }
 
 impl TriggerError {
@@ -114,6 +117,7 @@ impl TriggerError {
             TriggerError::UnknownPayment => "payment_not_found",
             TriggerError::NothingSent => "no_callback_sent",
             TriggerError::NoCallbackUrl => "no_callback_url",
+            TriggerError::NoExample => "no_callback_example",
         }
     }
 }
@@ -188,7 +192,7 @@ impl State {
                 let applied = lock(&self.ledger)
                     .overturn(payment_id, &outcome)
                     .ok_or(TriggerError::UnknownPayment)?;
-                callbacks::final_callback(&applied, &outcome)
+                callbacks::final_callback(&applied, &outcome).ok_or(TriggerError::NoExample)?
             }
         };
         Ok(callbacks::deliver_now(self, body).await)

@@ -612,7 +612,7 @@ async fn press_page(
 /// are); the merchant's last answer, `None` without a callback URL or an answer.
 async fn deliver(state: &Arc<MockState>, applied: &Applied, outcome: PageOutcome) -> Option<u16> {
     state.config.callback_url.as_ref()?;
-    let body = callbacks::payment_page_callback(applied, &outcome.outcome());
+    let body = callbacks::payment_page_callback(applied, &outcome.outcome())?;
     let _delivering = state.delivering();
     callbacks::deliver(state, vec![body]).await
 }
@@ -628,7 +628,11 @@ fn ledger_request(params: &ParsedPaymentPageUrl) -> Value {
     };
     serde_json::json!({
         "general": {"project_id": number_or_text("project_id"), "payment_id": params.get("payment_id")},
-        "payment": {"amount": number_or_text("payment_amount"), "currency": params.get("payment_currency")},
+        "payment": {
+            "amount": number_or_text("payment_amount"),
+            "currency": params.get("payment_currency"),
+            "description": params.get("payment_description"),
+        },
         "customer": {"id": params.get("customer_id")},
         "uuid": params.get("uuid"),
     })

@@ -41,6 +41,7 @@ mod examples;
 mod gate;
 mod ledger;
 mod payment_page;
+mod refusal;
 mod server;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -48,7 +49,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
 use ecommpay_api::client::ReqwestTransport;
 use serde_json::Value;
 use tokio::net::TcpListener;
@@ -68,6 +68,7 @@ pub use events::{
 };
 pub use ledger::{OperationRecord, Payment};
 pub use payment_page::{PageAction, PageOutcome, PaymentPageVisit};
+pub use refusal::{Basis, Refusal, Route};
 
 /// The size limit of a request body: 1 MiB (a larger one is answered 413).
 pub const MAX_REQUEST_BYTES: usize = 1 << 20;
@@ -371,12 +372,8 @@ fn router(state: &Arc<State>) -> axum::Router {
         .merge(control::routes(state))
         .merge(payment_page::routes(Arc::clone(state)))
         .fallback(|| async {
-            gate::error_answer(
-                StatusCode::NOT_FOUND,
-                "unknown_path",
-                "no Gate operation at this path",
-                None,
-            )
+            let refusal = Refusal::UnknownPath;
+            refusal.gate_answer(refusal.title(), None)
         })
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
 }

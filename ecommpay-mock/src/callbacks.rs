@@ -47,8 +47,9 @@ pub(crate) fn plan(applied: &Applied, outcome: &Outcome) -> Vec<Value> {
     plan
 }
 
-/// The callback that reports an operation's outcome (a Gate operation's, a Payment Page
-/// payment's, a trigger's).
+/// The callback that reports an operation's outcome, unsigned: a Gate operation's, a payment
+/// decided on the Payment Page (a purchase's, a recurring registration's with `recurring`, a
+/// payout's), a trigger's.
 pub(crate) fn final_callback(applied: &Applied, outcome: &Outcome) -> Option<Value> {
     callback(applied, outcome, Role::Outcome)
 }
@@ -205,14 +206,28 @@ fn recurring_id_reported(applied: &Applied) -> Option<u64> {
 /// Sets the field at `pointer` where the example has it, in the example's JSON type.
 fn put_in(body: &mut Value, pointer: &str, value: Value) {
     if let Some(slot) = body.pointer_mut(pointer) {
-        *slot = match (&*slot, value) {
-            (Value::String(_), Value::Number(n)) => Value::String(n.to_string()),
-            (Value::Number(_), Value::String(s)) => s
-                .parse::<u64>()
-                .map_or_else(|_| Value::String(s), Value::from),
-            (_, value) => value,
-        };
+        conform(slot, value);
     }
+}
+
+/// Writes `value` into `slot` in the slot's JSON type: a number as text where the example
+/// prints text, and the other way round; an object field by field, the example's fields only.
+fn conform(slot: &mut Value, value: Value) {
+    *slot = match (&mut *slot, value) {
+        (Value::Object(fields), Value::Object(values)) => {
+            for (key, value) in values {
+                if let Some(field) = fields.get_mut(&key) {
+                    conform(field, value);
+                }
+            }
+            return;
+        }
+        (Value::String(_), Value::Number(n)) => Value::String(n.to_string()),
+        (Value::Number(_), Value::String(s)) => s
+            .parse::<u64>()
+            .map_or_else(|_| Value::String(s), Value::from),
+        (_, value) => value,
+    };
 }
 
 /// Removes the field at `pointer` (`/general/signature`), if there is one.
@@ -342,12 +357,6 @@ fn why_not_delivered(error: &TransportError) -> String {
     format!("{reason}: {error}")
 }
 
-/// The callback of a payment decided on the Payment Page, unsigned: its operation's outcome
-/// callback (a purchase's, a recurring registration's with `recurring`, a payout's).
-pub(crate) fn payment_page_callback(applied: &Applied, outcome: &Outcome) -> Option<Value> {
-    final_callback(applied, outcome)
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -460,8 +469,8 @@ mod tests {
 
     /// Every callback the mock can send (each choice, success and decline, with and without a
     /// customer), signed as it is sent: it validates against its callback operation, verifies
-    /// as a callback, shows no `null`, and has its example's fields but those the fill leaves
-    /// out for a stated reason.
+    /// as a callback, shows no `null`, and has its example's fields, in their JSON types, but
+    /// those the fill leaves out for a stated reason.
     #[test]
     fn every_callback_validates_and_keeps_its_examples_fields() {
         let key = SecretKey::new("mock-test-key").unwrap();
@@ -510,6 +519,14 @@ mod tests {
                     })
                     .collect();
                 assert_eq!(field_set(&body), expected, "{case}");
+                let kind = |value: Option<&Value>| value.map(std::mem::discriminant);
+                for field in &expected {
+                    assert_eq!(
+                        kind(body.pointer(field)),
+                        kind(template.pointer(field)),
+                        "{case}: {field} in the example's JSON type"
+                    );
+                }
 
                 let text = |pointer: &str| {
                     body.pointer(pointer)

@@ -608,7 +608,7 @@ async fn press_page(
 /// are); the merchant's last answer, `None` without a callback URL or an answer.
 async fn deliver(state: &Arc<MockState>, applied: &Applied, outcome: PageOutcome) -> Option<u16> {
     state.config.callback_url.as_ref()?;
-    let body = callbacks::payment_page_callback(applied, &outcome.outcome())?;
+    let body = callbacks::final_callback(applied, &outcome.outcome())?;
     let _delivering = state.delivering();
     callbacks::deliver(state, vec![body]).await
 }

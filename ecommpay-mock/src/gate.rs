@@ -85,7 +85,7 @@ fn gate_request(
             raw,
             parsed.as_ref(),
             refusal.status(),
-            Some(refusal.code().to_owned()),
+            Some(refusal),
         )));
         refusal.gate_answer(message, errors)
     };

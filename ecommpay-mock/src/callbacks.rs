@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use crate::config::Outcome;
 use crate::events::{CallbackDelivery, MockEvent};
 use crate::examples::{self, Role};
-use crate::ledger::{Action, Applied, registers_payout};
+use crate::ledger::{Applied, registers_payout};
 use crate::{State, lock};
 
 /// The date every callback carries: fixed, so that callbacks are deterministic.
@@ -31,13 +31,7 @@ const AWAITING: (&str, &str) = ("9999", "Awaiting processing");
 /// or auth that registered a recurring payment the registration's (after it: the mock's choice).
 pub(crate) fn plan(applied: &Applied, outcome: &Outcome) -> Vec<Value> {
     let mut plan = Vec::new();
-    if matches!(
-        Action::of(&applied.operation.operation),
-        Some(Action::Open {
-            operation_type: "sale" | "auth",
-            ..
-        })
-    ) {
+    if examples::choice(&applied.operation.operation, Role::Redirect).is_some() {
         plan.extend(callback(applied, outcome, Role::Redirect));
     }
     plan.extend(callback(applied, outcome, Role::Outcome));

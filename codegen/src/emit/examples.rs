@@ -60,3 +60,44 @@ pub fn callback_examples(spec: &LoadedSpec) -> Result<String, String> {
         prettyplease::unparse(&file)
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// Over the real spec: one entry per callback operation, with each of its whole and
+    /// fragment examples, and Rust that parses.
+    #[test]
+    fn the_table_lists_every_callback_operation_and_example() {
+        let spec = crate::load::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec"))
+            .expect("the spec loads");
+        let table = callback_examples(&spec).expect("the table is Rust");
+        assert!(syn::parse_file(&table).is_ok());
+        let mut callbacks = 0;
+        for file in &spec.files {
+            for operation in &file.content.operations {
+                if operation.interface == Interface::Callback {
+                    callbacks += 1;
+                    assert!(
+                        table.contains(&format!("id: \"{}\"", operation.id)),
+                        "{}",
+                        operation.id
+                    );
+                }
+            }
+            for example in &file.content.examples {
+                let listed = table.contains(&format!("id: \"{}\"", example.id));
+                let callback =
+                    matches!(example.kind, ExampleKind::Callback | ExampleKind::Fragment)
+                        && example
+                            .operation
+                            .as_deref()
+                            .is_some_and(|op| op.contains(".callback."));
+                assert_eq!(listed, callback, "{}", example.id);
+            }
+        }
+        assert_eq!(table.matches("SpecCallback {").count(), callbacks);
+    }
+}

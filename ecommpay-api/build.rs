@@ -17,7 +17,7 @@ fn main() {
         }
     };
     let outputs = files.iter().map(|f| (f.name.as_str(), f.contents.clone()));
-    if let Err(error) = ecommpay_codegen::pipeline::write_files(&out_dir, outputs) {
+    if let Err(error) = ecommpay_codegen::write_files(&out_dir, outputs) {
         eprintln!("ecommpay-api: {error}");
         std::process::exit(1);
     }

@@ -2,27 +2,35 @@
 
 use std::fmt;
 
-use crate::model::Position;
+pub use crate::model::Position;
 
+/// Whether a problem stops generation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// The spec is wrong: nothing is generated from it.
     Error,
+    /// Worth a look (a rule the documents do not settle, a value a narrowing has not decided);
+    /// generation goes on.
     Warning,
 }
 
+/// One problem of the spec, at its place in a spec file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Whether it stops generation.
     pub severity: Severity,
     /// The spec file, as a path relative to the working directory or the spec directory.
     pub file: String,
+    /// Where in the file; [`Position::UNKNOWN`] for a problem of the spec as a whole.
     pub at: Position,
+    /// What is wrong, and what to do when it is not obvious.
     pub message: String,
     /// Extra lines (a source snippet) printed under the headline.
     pub detail: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<String>, at: Position, message: impl Into<String>) -> Self {
+    pub(crate) fn error(file: impl Into<String>, at: Position, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             file: file.into(),
@@ -32,7 +40,11 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(file: impl Into<String>, at: Position, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(
+        file: impl Into<String>,
+        at: Position,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(file, at, message)
@@ -40,7 +52,7 @@ impl Diagnostic {
     }
 
     /// A diagnostic about the spec as a whole (a count across files), printed without a place.
-    pub fn summary(message: impl Into<String>) -> Self {
+    pub(crate) fn summary(message: impl Into<String>) -> Self {
         Diagnostic::error("", Position::UNKNOWN, message)
     }
 
@@ -77,26 +89,28 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
         self.items.push(diagnostic);
     }
 
-    pub fn error(&mut self, file: &str, at: Position, message: impl Into<String>) {
+    pub(crate) fn error(&mut self, file: &str, at: Position, message: impl Into<String>) {
         self.push(Diagnostic::error(file, at, message));
     }
 
-    pub fn warning(&mut self, file: &str, at: Position, message: impl Into<String>) {
+    pub(crate) fn warning(&mut self, file: &str, at: Position, message: impl Into<String>) {
         self.push(Diagnostic::warning(file, at, message));
     }
 
-    pub fn extend(&mut self, other: Diagnostics) {
+    pub(crate) fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
     }
 
+    /// Whether any of them stops generation.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
 
+    /// How many stop generation.
     pub fn error_count(&self) -> usize {
         self.items
             .iter()
@@ -104,6 +118,7 @@ impl Diagnostics {
             .count()
     }
 
+    /// Whether nothing was reported, not even a warning.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -116,6 +131,7 @@ impl Diagnostics {
         self.items
     }
 
+    /// In the order they were reported; [`Diagnostics::sorted`] for output.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }

@@ -14,22 +14,38 @@ pub enum Error {
     Unreadable(#[from] LoadError),
     /// The spec has problems, each at its `file:line:column`, warnings included (exit 1).
     #[error("{}", invalid_summary(diagnostics))]
-    Invalid { diagnostics: Vec<Diagnostic> },
+    Invalid {
+        /// Sorted by file and position.
+        diagnostics: Vec<Diagnostic>,
+    },
     /// The Rust emitter failed: a bug in the generator, reported rather than panicking.
     #[error("cannot emit the Rust code: {message}")]
-    Emit { message: String },
+    Emit {
+        /// What the emitter could not do.
+        message: String,
+    },
     /// A spec named as `REV:DIR` could not be read from git.
     #[error("{location}: {source}")]
-    Git { location: String, source: GitError },
+    Git {
+        /// The spec as named: `REV:DIR`.
+        location: String,
+        /// What git did.
+        source: GitError,
+    },
     /// A spec named by something that is neither a directory nor `REV:DIR`.
     #[error(
         "{location} is neither a spec directory nor a git revision and directory (`HEAD~1:spec`)"
     )]
-    UnknownLocation { location: String },
+    UnknownLocation {
+        /// The name as given.
+        location: String,
+    },
     /// A generated file could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write {
+        /// The file.
         path: PathBuf,
+        /// Why the system refused.
         source: std::io::Error,
     },
 }
@@ -68,11 +84,24 @@ pub enum GitError {
     CannotRun(#[source] std::io::Error),
     /// `git` ran and failed (an unknown revision, a directory not in it).
     #[error("`git {command}` failed: {stderr}")]
-    Failed { command: String, stderr: String },
+    Failed {
+        /// The arguments after `git`.
+        command: String,
+        /// What git printed on its error output, trimmed.
+        stderr: String,
+    },
     /// A file of the revision is not UTF-8.
     #[error("`git {command}` printed text that is not UTF-8")]
-    NotUtf8 { command: String },
+    NotUtf8 {
+        /// The arguments after `git`.
+        command: String,
+    },
     /// The revision's directory holds no `*.yaml` file.
     #[error("no spec files (*.yaml) in {dir} at {revision}")]
-    NoSpecFiles { revision: String, dir: String },
+    NoSpecFiles {
+        /// The git revision.
+        revision: String,
+        /// The directory in it.
+        dir: String,
+    },
 }

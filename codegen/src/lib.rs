@@ -24,22 +24,36 @@
 //! `ecommpay-api`'s build script runs); `schemas` adds the JSON Schema and OpenAPI emitters,
 //! `checks` the checks against the vendor documents, statistics and the diff.
 
+// Without the maintainer's features (the build script's library) the stages keep the parts only
+// the checks, the diff or the schema emitters call: compiled, unused, and not worth a cfg each.
+#![cfg_attr(not(all(feature = "checks", feature = "schemas")), allow(dead_code, unused_imports))]
+
 #[cfg(feature = "checks")]
-pub mod check;
+mod check;
 pub mod diagnostics;
 #[cfg(feature = "checks")]
 pub mod diff;
-pub mod emit;
+mod emit;
 mod error;
-pub mod ir;
-pub mod load;
-pub mod model;
-pub mod pipeline;
-pub mod resolve;
+mod ir;
+mod load;
+mod model;
+mod pipeline;
+mod resolve;
 #[cfg(feature = "checks")]
-pub mod stats;
+mod stats;
 
+pub use emit::rust::GeneratedFile;
+#[cfg(feature = "schemas")]
+pub use emit::schema::SchemaFile;
 pub use error::{Error, GitError};
+pub use load::LoadError;
 #[cfg(feature = "schemas")]
 pub use pipeline::Schemas;
-pub use pipeline::{Checked, Generator};
+pub use pipeline::{Checked, Generator, write_files};
+
+/// The stages' internals that this workspace's own tests, benches and `ecommpay-codegen` binary
+/// read (the loaded model, the IR, single emitters). Not part of the API: anything here may
+/// change or go in any release, without a major version.
+#[doc(hidden)]
+pub mod __private;

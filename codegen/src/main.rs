@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use ecommpay_codegen::pipeline::{pretty_json, write_files};
-use ecommpay_codegen::{Checked, Error, Generator, check, diff, model, stats};
+use ecommpay_codegen::__private::{self as internals, pretty_json};
+use ecommpay_codegen::{Checked, Error, Generator, diff, write_files};
 
 #[derive(Parser)]
 #[command(
@@ -200,7 +200,7 @@ fn checked(generator: &Generator, seeds: &Path) -> Result<Checked, ExitCode> {
             for diagnostic in checked.warnings.clone().sorted() {
                 println!("{diagnostic}");
             }
-            eprintln!("spec OK: {} file(s)", checked.spec.files.len());
+            eprintln!("spec OK: {} file(s)", checked.file_count());
             Ok(checked)
         }
         Err(error @ Error::Invalid { .. }) => {
@@ -223,7 +223,7 @@ fn checked(generator: &Generator, seeds: &Path) -> Result<Checked, ExitCode> {
 }
 
 fn run_reanchor(generator: &Generator, seeds: &Path) -> ExitCode {
-    let loaded = match generator.load() {
+    let loaded = match internals::load(generator) {
         Ok(loaded) => loaded,
         Err(e) => {
             eprintln!("error: {e}");
@@ -237,7 +237,7 @@ fn run_reanchor(generator: &Generator, seeds: &Path) -> ExitCode {
     for diagnostic in loaded.diagnostics.iter() {
         eprintln!("note: left as it is: {}", diagnostic.headline());
     }
-    let result = check::sources::reanchor(&loaded, seeds);
+    let result = internals::reanchor(&loaded, seeds);
     for line in &result.report {
         println!("{line}");
     }
@@ -294,13 +294,13 @@ fn run_diff(old: &str, new: &str, json: bool) -> ExitCode {
 }
 
 fn run_stats(generator: &Generator, seeds: &Path) -> ExitCode {
-    match generator.load() {
+    match internals::load(generator) {
         Ok(loaded) => {
-            print!("{}", stats::render_table(&stats::collect(&loaded)));
+            print!("{}", internals::render_table(&internals::collect_stats(&loaded)));
             if seeds.is_dir() {
-                let accounting = check::sources::accounting(&loaded, seeds);
+                let accounting = internals::accounting(&loaded, seeds);
                 if !accounting.is_empty() {
-                    print!("\n{}", stats::render_accounting(&accounting));
+                    print!("\n{}", internals::render_accounting(&accounting));
                 }
             }
             for d in loaded.diagnostics.sorted() {
@@ -316,7 +316,7 @@ fn run_stats(generator: &Generator, seeds: &Path) -> ExitCode {
 }
 
 fn write_spec_schema(out: Option<PathBuf>) -> ExitCode {
-    let schema = model::spec_format_schema();
+    let schema = internals::spec_format_schema();
     let text = match serde_json::to_string_pretty(&schema) {
         Ok(text) => text + "\n",
         Err(e) => {
@@ -340,7 +340,7 @@ fn write_spec_schema(out: Option<PathBuf>) -> ExitCode {
 }
 
 fn write_rust(
-    files: &[ecommpay_codegen::emit::rust::GeneratedFile],
+    files: &[ecommpay_codegen::GeneratedFile],
     out: &Path,
 ) -> Result<(), Error> {
     write_files(

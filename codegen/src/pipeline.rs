@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::emit::rust::GeneratedFile;
 use crate::error::{Error, GitError};
 use crate::ir::Ir;
@@ -86,7 +86,7 @@ impl Generator {
 
     /// The spec as loaded: every file that parses, and what the loader reported (a file that
     /// does not parse is left out, never half-read). Fails only when nothing can be read.
-    pub fn load(&self) -> Result<LoadedSpec, Error> {
+    pub(crate) fn load(&self) -> Result<LoadedSpec, Error> {
         match &self.source {
             Source::Dir(dir) => Ok(crate::load::load_dir(dir)?),
             Source::Files(files) => Ok(crate::load::load_sources(
@@ -116,6 +116,13 @@ impl Generator {
                 diagnostics: diagnostics.sorted(),
             }),
         }
+    }
+
+    /// Every problem of the spec, errors and warnings, sorted by file and line, whether or not
+    /// they stop generation (with `seeds`, the checks against the vendor documents too): what a
+    /// maintainer's tool lists. Fails only when the spec cannot be read at all.
+    pub fn diagnostics(&self, seeds: Option<&Path>) -> Result<Vec<Diagnostic>, Error> {
+        Ok(diagnose(&self.load()?, seeds).0.sorted())
     }
 
     /// The generated Rust files for `ecommpay-api`, of a checked spec.
@@ -159,7 +166,7 @@ impl Generator {
     }
 
     /// The IR of a spec built without its checks, for [`Generator::diff`].
-    pub fn unchecked_ir(&self) -> Result<Ir, Error> {
+    pub(crate) fn unchecked_ir(&self) -> Result<Ir, Error> {
         let loaded = self.load()?;
         if loaded.diagnostics.has_errors() {
             return Err(Error::Invalid {
@@ -175,13 +182,18 @@ impl Generator {
 /// A spec that passed every check, with its IR: what every output is emitted from.
 #[derive(Debug)]
 pub struct Checked {
-    pub spec: LoadedSpec,
-    pub ir: Ir,
+    pub(crate) spec: LoadedSpec,
+    pub(crate) ir: Ir,
     /// What the checks reported that does not stop generation.
     pub warnings: Diagnostics,
 }
 
 impl Checked {
+    /// How many spec files were read.
+    pub fn file_count(&self) -> usize {
+        self.spec.files.len()
+    }
+
     /// The generated Rust files for `ecommpay-api`.
     pub fn rust(&self) -> Result<Vec<GeneratedFile>, Error> {
         crate::emit::rust::emit(&self.ir).map_err(|message| Error::Emit { message })

@@ -6,9 +6,9 @@
 
 use std::path::PathBuf;
 
+use ecommpay_codegen::Generator;
+use ecommpay_codegen::__private::{LoadedSpec, load_dir};
 use ecommpay_codegen::diagnostics::Diagnostic;
-use ecommpay_codegen::load::{LoadedSpec, load_dir};
-use ecommpay_codegen::pipeline::diagnose;
 
 mod support;
 
@@ -30,9 +30,15 @@ fn relative(dir: &std::path::Path, diagnostics: Vec<Diagnostic>) -> Vec<String> 
 
 /// The sorted diagnostics of checking `case` against its own `seeds/`.
 fn headlines(case: &str) -> Vec<String> {
-    let loaded = load(case);
     let dir = laid_out(case);
-    relative(&dir, diagnose(&loaded, Some(&dir.join("seeds"))).0.sorted())
+    relative(&dir, diagnostics(case, Some(&dir.join("seeds"))))
+}
+
+/// Every diagnostic of `case`, sorted, through the facade a maintainer's tool uses.
+fn diagnostics(case: &str, seeds: Option<&std::path::Path>) -> Vec<Diagnostic> {
+    Generator::from_dir(laid_out(case))
+        .diagnostics(seeds)
+        .unwrap_or_else(|e| panic!("fixture `{case}` cannot be loaded: {e}"))
 }
 
 fn expected(case: &str) -> Vec<String> {
@@ -79,19 +85,17 @@ fn valid_fixture_has_both_files() {
 
 #[test]
 fn without_seeds_printed_text_is_not_compared() {
-    let loaded = load("printed_differs");
-    assert!(diagnose(&loaded, None).0.is_empty());
+    assert_eq!(diagnostics("printed_differs", None), []);
 }
 
 #[test]
 fn seeds_directory_without_the_document() {
-    let loaded = load("valid");
     // The laid-out fixtures' directory holds no `doc.txt`.
     let seeds: PathBuf = laid_out_root();
     assert_eq!(
         relative(
             &laid_out("valid"),
-            diagnose(&loaded, Some(&seeds)).0.sorted()
+            diagnostics("valid", Some(&seeds))
         ),
         [
             "common.yaml:5:13: facts[0] (`card_is_visa`): document `doc.txt` is not in the seeds directory",

@@ -5,15 +5,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ecommpay_codegen::Generator;
-use ecommpay_codegen::diff::{Change, Direction, Severity, diff};
-use ecommpay_codegen::ir::Ir;
+// The IRs are built before their scratch directories go: the internals `Generator::diff` runs.
+use ecommpay_codegen::__private::{Ir, diff};
+use ecommpay_codegen::diff::{Change, Direction, Severity};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid")
 }
 
 fn unchecked_ir(dir: &Path) -> Result<Ir, ecommpay_codegen::Error> {
-    Generator::from_dir(dir).unchecked_ir()
+    ecommpay_codegen::__private::unchecked_ir(&Generator::from_dir(dir))
 }
 
 /// A copy of the `valid` fixture's spec files in a fresh directory, with `edits` applied to the

@@ -74,7 +74,7 @@ fn git_errors_name_the_revision_and_the_command() {
     }
     // A directory of the revision without spec files (paths in a revision are from the root).
     let empty = Generator::from_location("HEAD:codegen/src/")
-        .and_then(|old| old.load())
+        .and_then(|old| old.diagnostics(None))
         .expect_err("no spec files");
     assert_eq!(
         empty.to_string(),
@@ -87,7 +87,7 @@ fn a_file_that_cannot_be_written_is_named() {
     // A directory where the file should be.
     let dir = support::scratch("generator-write");
     std::fs::create_dir_all(dir.join("mod.rs")).expect("a directory");
-    let error = ecommpay_codegen::pipeline::write_files(&dir, [("mod.rs", String::new())])
+    let error = ecommpay_codegen::write_files(&dir, [("mod.rs", String::new())])
         .expect_err("mod.rs is a directory");
     let Error::Write { path, .. } = &error else {
         panic!("not a write error: {error:?}");

@@ -62,7 +62,7 @@ fn the_generated_rust_is_the_golden_files() {
         {
             std::fs::remove_file(golden_dir().join(name)).expect("remove a stale golden file");
         }
-        ecommpay_codegen::pipeline::write_files(
+        ecommpay_codegen::write_files(
             &golden_dir(),
             generated.iter().map(|(n, c)| (n.as_str(), c.clone())),
         )

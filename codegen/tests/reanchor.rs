@@ -5,8 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ecommpay_codegen::load::load_dir;
-use ecommpay_codegen::pipeline::diagnose;
+use ecommpay_codegen::Generator;
 
 mod support;
 
@@ -23,11 +22,10 @@ fn headlines(spec: &Path, version: &str) -> Vec<String> {
 
 /// The check's headlines for the spec in `spec` against the documents in `seeds`.
 fn headlines_with(spec: &Path, seeds: &Path) -> Vec<String> {
-    let loaded = load_dir(spec).expect("the spec loads");
     let prefix = format!("{}/", spec.display());
-    diagnose(&loaded, Some(seeds))
-        .0
-        .sorted()
+    Generator::from_dir(spec)
+        .diagnostics(Some(seeds))
+        .expect("the spec loads")
         .iter()
         .map(|d| d.headline().replace(&prefix, ""))
         .collect()
@@ -213,11 +211,10 @@ fn a_reference_without_quote_or_fingerprint_fails_even_without_documents() {
         read(&wallet).replace("\"11-12@dbeb876314cc\"", "\"11-12\""),
     )
     .expect("write the spec");
-    let loaded = load_dir(&spec).expect("the spec loads");
     let prefix = format!("{}/", spec.display());
-    let found: Vec<String> = diagnose(&loaded, None)
-        .0
-        .sorted()
+    let found: Vec<String> = Generator::from_dir(&spec)
+        .diagnostics(None)
+        .expect("the spec loads")
         .iter()
         .map(|d| d.headline().replace(&prefix, ""))
         .collect();
@@ -288,11 +285,10 @@ fn a_waived_range_needs_a_reason_and_its_own_document() {
         ),
     )
     .expect("write the spec");
-    let loaded = load_dir(&spec).expect("the spec loads");
     let prefix = format!("{}/", spec.display());
-    let found: Vec<String> = diagnose(&loaded, None)
-        .0
-        .sorted()
+    let found: Vec<String> = Generator::from_dir(&spec)
+        .diagnostics(None)
+        .expect("the spec loads")
         .iter()
         .map(|d| d.headline().replace(&prefix, ""))
         .collect();

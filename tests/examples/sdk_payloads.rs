@@ -6,7 +6,7 @@ use std::path::Path;
 
 fn example(id: &str) -> serde_json::Value {
     let spec_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    let spec = ecommpay_codegen::load::load_dir(&spec_dir).expect("the spec loads");
+    let spec = ecommpay_codegen::__private::load_dir(&spec_dir).expect("the spec loads");
     spec.files
         .iter()
         .flat_map(|f| &f.content.examples)

@@ -7,7 +7,7 @@ mod support;
 use std::collections::BTreeMap;
 
 use ecommpay_api::{Facts, ViolationKind};
-use ecommpay_codegen::model::ErratumRule;
+use ecommpay_codegen::__private::ErratumRule;
 use serde_json::{Value, json};
 
 use support::{Case, cases, load_spec, normalize};
@@ -190,7 +190,7 @@ fn no_documented_callback_value_is_unknown() {
     let mut unknown = Vec::new();
     for case in cases(&spec)
         .iter()
-        .filter(|c| c.kind == ecommpay_codegen::model::ExampleKind::Callback)
+        .filter(|c| c.kind == ecommpay_codegen::__private::ExampleKind::Callback)
     {
         let callback: ecommpay_api::callback::Callback = serde_json::from_value(case.json.clone())
             .unwrap_or_else(|e| panic!("{}: {e}", case.id));

@@ -2,7 +2,7 @@
 
 mod support;
 
-use ecommpay_codegen::emit::rust::method_feature;
+use ecommpay_codegen::__private::method_feature;
 
 #[test]
 fn every_method_has_a_default_feature() {

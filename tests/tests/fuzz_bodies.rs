@@ -26,7 +26,7 @@ fn json_seeds() -> Vec<Vec<u8>> {
     let mut seeds = Vec::new();
     for case in cases(&load_spec()) {
         seeds.push(serde_json::to_vec(&case.json).unwrap());
-        if case.kind == ecommpay_codegen::model::ExampleKind::Callback {
+        if case.kind == ecommpay_codegen::__private::ExampleKind::Callback {
             let mut signed = case.json.clone();
             if let Ok(signature) = key.sign_json(&signed)
                 && embed(&mut signed, MessageKind::Callback, &signature).is_ok()

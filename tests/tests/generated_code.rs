@@ -5,8 +5,8 @@
 
 mod support;
 
-fn generate() -> Vec<ecommpay_codegen::emit::rust::GeneratedFile> {
-    ecommpay_codegen::emit::rust::emit(&support::ir()).expect("the generated Rust emits")
+fn generate() -> Vec<ecommpay_codegen::GeneratedFile> {
+    ecommpay_codegen::__private::emit_rust(&support::ir()).expect("the generated Rust emits")
 }
 
 #[test]
@@ -56,14 +56,14 @@ fn generation_is_deterministic() {
     for (a, b) in files_a.iter().zip(&files_b) {
         assert_eq!(a.file_name, b.file_name);
         assert_eq!(
-            ecommpay_codegen::pipeline::pretty_json(&a.schema),
-            ecommpay_codegen::pipeline::pretty_json(&b.schema),
+            ecommpay_codegen::__private::pretty_json(&a.schema),
+            ecommpay_codegen::__private::pretty_json(&b.schema),
             "{} differs between two runs",
             a.file_name
         );
     }
     assert_eq!(
-        ecommpay_codegen::pipeline::pretty_json(&index_a),
-        ecommpay_codegen::pipeline::pretty_json(&index_b)
+        ecommpay_codegen::__private::pretty_json(&index_a),
+        ecommpay_codegen::__private::pretty_json(&index_b)
     );
 }

@@ -12,7 +12,7 @@ fn a_spec_ten_times_larger_generates() {
         .rust()
         .unwrap_or_else(|e| panic!("{e}"))
     };
-    let size = |files: &[ecommpay_codegen::emit::rust::GeneratedFile]| -> usize {
+    let size = |files: &[ecommpay_codegen::GeneratedFile]| -> usize {
         files.iter().map(|f| f.contents.len()).sum()
     };
     let (small, large) = (size(&generate(&once)), size(&generate(&ten)));

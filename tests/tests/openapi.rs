@@ -17,7 +17,7 @@ const MOCK_CHOICE: &str = "x-ecommpay-mock-choice";
 /// answers.
 fn lifted(doc: &Value) -> BTreeSet<String> {
     let ir = support::ir();
-    let (schemas, _) = ecommpay_codegen::emit::schema::emit(&ir);
+    let (schemas, _) = ecommpay_codegen::__private::emit_schemas(&ir);
     let mut original: BTreeSet<String> = ["GateAnswer", "GateError"].map(String::from).into();
     for file in &schemas {
         original.insert(file.file_name.trim_end_matches(".json").to_owned());
@@ -133,7 +133,7 @@ fn every_operation_is_in_the_document() {
     let doc = document();
     assert_eq!(doc["openapi"], "3.1.0");
     let ir = support::ir();
-    let (schemas, _) = ecommpay_codegen::emit::schema::emit(&ir);
+    let (schemas, _) = ecommpay_codegen::__private::emit_schemas(&ir);
     for op in ir.methods.iter().flat_map(|m| &m.operations) {
         let component = &doc["components"]["schemas"][&op.id];
         let exported = &schemas
@@ -145,7 +145,7 @@ fn every_operation_is_in_the_document() {
         // Schema Objects of the same meaning, and its shared definitions lifted into components
         // (each the same as the file's), references following them.
         let text = serde_json::to_string(
-            &ecommpay_codegen::emit::openapi::without_boolean_schemas(exported),
+            &ecommpay_codegen::__private::without_boolean_schemas(exported),
         )
         .unwrap()
         .replace("\"#/$defs/", "\"#/components/schemas/");
@@ -172,7 +172,7 @@ fn every_operation_is_in_the_document() {
         );
         let reference = format!("#/components/schemas/{}", op.id);
         match op.interface {
-            ecommpay_codegen::model::Interface::Gate => {
+            ecommpay_api::Interface::Gate => {
                 let path = op.path.as_deref().expect("a Gate path");
                 let method = op.http_method.unwrap_or("POST").to_ascii_lowercase();
                 let operation = &doc["paths"][path][&method];
@@ -199,7 +199,7 @@ fn every_operation_is_in_the_document() {
                     assert!(forbidden.is_null(), "{}: {forbidden}", op.id);
                 }
             }
-            ecommpay_codegen::model::Interface::PaymentPage => {
+            ecommpay_api::Interface::PaymentPage => {
                 let sets = &doc["paths"]["/payment"]["get"]["parameters"][0]["schema"]["anyOf"];
                 assert!(
                     sets.as_array()
@@ -210,7 +210,7 @@ fn every_operation_is_in_the_document() {
                     op.id
                 );
             }
-            ecommpay_codegen::model::Interface::Callback => {
+            ecommpay_api::Interface::Callback => {
                 let webhook = &doc["webhooks"][&op.id]["post"];
                 assert_eq!(
                     webhook["requestBody"]["content"]["application/json"]["schema"]["$ref"],

@@ -7,7 +7,7 @@ mod support;
 use std::collections::BTreeMap;
 
 use ecommpay_api::Facts;
-use ecommpay_codegen::model::ExampleKind;
+use ecommpay_codegen::__private::ExampleKind;
 use serde_json::{Map, Value};
 
 use support::{Case, cases, load_spec, schema_errors, schema_validators, schemas};
@@ -33,7 +33,7 @@ fn every_schema_is_valid_against_the_2020_12_meta_schema() {
     for file in &files {
         assert_eq!(
             file.schema.get("$schema").and_then(Value::as_str),
-            Some(ecommpay_codegen::emit::schema::DRAFT),
+            Some(ecommpay_codegen::__private::DRAFT),
             "{}",
             file.file_name
         );
@@ -205,7 +205,7 @@ fn resolved<'s>(root: &'s Value, schema: &'s Value) -> &'s Value {
         return schema;
     };
     let name = reference
-        .strip_prefix(ecommpay_codegen::emit::defs::DEFS_POINTER)
+        .strip_prefix(ecommpay_codegen::__private::DEFS_POINTER)
         .unwrap_or_else(|| panic!("a reference outside the file's $defs: {reference}"));
     root.get("$defs")
         .and_then(|defs| defs.get(name))

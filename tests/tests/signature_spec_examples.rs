@@ -21,7 +21,7 @@ fn derived_canonical_form_equals_the_json_one_for_every_request_example() {
     let spec = load_spec();
     let requests: Vec<_> = cases(&spec)
         .into_iter()
-        .filter(|c| c.kind != ecommpay_codegen::model::ExampleKind::Callback)
+        .filter(|c| c.kind != ecommpay_codegen::__private::ExampleKind::Callback)
         .collect();
     let mut compared = 0;
     let mut skipped = 0;
@@ -152,7 +152,7 @@ fn every_callback_example_verifies_once_signed_and_fails_after_any_visible_chang
     let key = key();
     let callback_cases: Vec<_> = cases(&spec)
         .into_iter()
-        .filter(|c| c.kind == ecommpay_codegen::model::ExampleKind::Callback)
+        .filter(|c| c.kind == ecommpay_codegen::__private::ExampleKind::Callback)
         .collect();
     let mut callbacks = 0;
     let mut mutations = 0;

@@ -2,25 +2,27 @@
 
 mod support;
 
-use ecommpay_codegen::{model, stats};
+use ecommpay_codegen::__private::{
+    ExampleKind, collect_stats, render_table, spec_format_schema,
+};
 
 #[test]
 fn spec_schema_json_is_generated_from_the_model() {
     let generated =
-        serde_json::to_string_pretty(&model::spec_format_schema()).expect("serializes") + "\n";
+        serde_json::to_string_pretty(&spec_format_schema()).expect("serializes") + "\n";
     let committed = std::fs::read_to_string(support::spec_dir().join("spec.schema.json"))
         .expect("spec.schema.json exists");
     assert!(
         generated == committed,
         "spec/spec.schema.json is stale: run `cargo run -p ecommpay-codegen -- spec-schema --out spec/spec.schema.json`"
     );
-    insta::assert_json_snapshot!("spec_format_schema", model::spec_format_schema());
+    insta::assert_json_snapshot!("spec_format_schema", spec_format_schema());
 }
 
 #[test]
 fn spec_readme_shows_the_current_stats() {
     let spec = support::load_spec();
-    let table = stats::render_table(&stats::collect(&spec));
+    let table = render_table(&collect_stats(&spec));
     let readme = std::fs::read_to_string(support::spec_dir().join("README.md"))
         .expect("spec/README.md exists");
     let between = readme
@@ -45,8 +47,8 @@ fn every_request_and_callback_block_is_covered_by_the_example_test() {
         for example in &file.content.examples {
             let carries_message = matches!(
                 example.kind,
-                model::ExampleKind::Request | model::ExampleKind::Callback
-            ) || (example.kind == model::ExampleKind::JsSnippet
+                ExampleKind::Request | ExampleKind::Callback
+            ) || (example.kind == ExampleKind::JsSnippet
                 && example.corrected.is_some()
                 && example.operation.is_some());
             if carries_message {

@@ -14,7 +14,7 @@ use crate::model::{
 
 use crate::resolve::{BodyResolver, SpecIndex, normalize_path, segments};
 
-pub fn check_all(
+pub(super) fn check_all(
     index: &SpecIndex<'_>,
     spec: &LoadedSpec,
     seeds: Option<&Path>,
@@ -260,7 +260,7 @@ fn check_declared(
 }
 
 /// Paths of every key in a JSON value, arrays as `[]`.
-pub fn collect_paths(value: &Value, prefix: String, out: &mut Vec<String>) {
+pub(crate) fn collect_paths(value: &Value, prefix: String, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
@@ -319,7 +319,7 @@ fn check_required(
 }
 
 /// Whether `path` is present: in every element where it passes through an array.
-pub fn is_present(json: &Value, path: &str) -> bool {
+pub(crate) fn is_present(json: &Value, path: &str) -> bool {
     fn walk(value: &Value, segments: &[crate::resolve::Segment<'_>]) -> bool {
         let Some((first, rest)) = segments.split_first() else {
             return true;

@@ -9,12 +9,12 @@ use crate::resolve::SpecIndex;
 
 /// Where a field definition stands, which decides the keys it may carry.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Place {
+pub(super) enum Place {
     SharedObject,
     Param,
 }
 
-pub fn check_all_objects(index: &SpecIndex<'_>, out: &mut Diagnostics) {
+pub(super) fn check_all_objects(index: &SpecIndex<'_>, out: &mut Diagnostics) {
     for (object_name, (object, file)) in &index.objects {
         for (field_name, field) in &object.fields {
             let label = format!("{object_name}.{field_name}");
@@ -32,7 +32,7 @@ pub fn check_all_objects(index: &SpecIndex<'_>, out: &mut Diagnostics) {
 }
 
 /// Checks one field definition and, recursively, its inline fields and items.
-pub fn check_field(
+pub(super) fn check_field(
     index: &SpecIndex<'_>,
     label: &str,
     field: &FieldSpec,

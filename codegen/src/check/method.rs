@@ -5,7 +5,7 @@ use crate::load::LoadedSpec;
 
 use crate::resolve::SpecIndex;
 
-pub fn check_all(index: &SpecIndex<'_>, spec: &LoadedSpec, out: &mut Diagnostics) {
+pub(super) fn check_all(index: &SpecIndex<'_>, spec: &LoadedSpec, out: &mut Diagnostics) {
     for file in &spec.files {
         let Some(method) = &file.content.method else {
             continue;

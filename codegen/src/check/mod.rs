@@ -4,7 +4,7 @@ mod examples;
 mod fields;
 mod method;
 mod operations;
-pub mod sources;
+pub(crate) mod sources;
 mod structure;
 
 use std::path::Path;
@@ -13,11 +13,10 @@ use crate::diagnostics::Diagnostics;
 use crate::load::LoadedSpec;
 use crate::resolve::SpecIndex;
 
-pub use examples::{collect_paths, is_present};
 
 /// Runs every check. `seeds` is the directory of the vendor documents; without it, the
 /// comparison of printed examples with the documents is skipped.
-pub fn check_spec(spec: &LoadedSpec, seeds: Option<&Path>) -> Diagnostics {
+pub(crate) fn check_spec(spec: &LoadedSpec, seeds: Option<&Path>) -> Diagnostics {
     let mut out = Diagnostics::default();
     out.extend(spec.diagnostics.clone());
     let index = SpecIndex::new(spec);

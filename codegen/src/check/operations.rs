@@ -11,7 +11,7 @@ use crate::model::{
 use super::fields::{Place, check_field};
 use crate::resolve::{BodyResolver, Resolved, SpecIndex};
 
-pub fn check_all(index: &SpecIndex<'_>, out: &mut Diagnostics) {
+pub(super) fn check_all(index: &SpecIndex<'_>, out: &mut Diagnostics) {
     for (operation, file) in index.operations.values() {
         check_operation(index, operation, file, out);
     }

@@ -26,7 +26,7 @@ const EXCERPT_CHARS: usize = 80;
 
 /// A vendor document as the checks read it: its lines, each whitespace-normalised, and their
 /// normalised text joined by spaces (a quote may run across lines).
-pub struct Document {
+pub(crate) struct Document {
     pub name: String,
     lines: Vec<String>,
     normalized: Vec<String>,
@@ -65,12 +65,12 @@ fn fingerprint_of(hashes: &[u64]) -> u64 {
 }
 
 /// `@` and the fingerprint's hex digits, as a reference writes them.
-pub fn fingerprint_text(fingerprint: u64) -> String {
+pub(crate) fn fingerprint_text(fingerprint: u64) -> String {
     format!("@{fingerprint:0width$x}", width = FINGERPRINT_DIGITS)
 }
 
 impl Document {
-    pub fn new(name: &str, text: &str) -> Self {
+    pub(crate) fn new(name: &str, text: &str) -> Self {
         let lines: Vec<String> = text.lines().map(str::to_owned).collect();
         let normalized: Vec<String> = lines.iter().map(|l| normalize(l)).collect();
         let line_hashes = normalized.iter().map(|l| line_hash(l)).collect();
@@ -94,11 +94,11 @@ impl Document {
         }
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.lines.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
 
@@ -276,7 +276,7 @@ impl Shifts {
 
 /// Where a reference stands in the current document.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     InPlace,
     /// Its text, unchanged, is `shift` lines away.
     Moved {
@@ -287,7 +287,7 @@ pub enum Outcome {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Loss {
+pub(crate) enum Loss {
     /// The line where it should be now reads differently.
     Changed {
         line: usize,
@@ -303,7 +303,7 @@ pub enum Loss {
 
 /// A reference of a spec file and its outcome.
 #[derive(Debug)]
-pub struct Placed {
+pub(crate) struct Placed {
     pub file: usize,
     pub written: WrittenRef,
     pub outcome: Outcome,
@@ -323,13 +323,13 @@ impl Placed {
 
 /// What reading every reference found.
 #[derive(Debug, Default)]
-pub struct Reading {
+pub(crate) struct Reading {
     pub placed: Vec<Placed>,
     pub diagnostics: Diagnostics,
 }
 
 impl Reading {
-    pub fn moved(&self) -> usize {
+    pub(crate) fn moved(&self) -> usize {
         self.placed
             .iter()
             .filter(|p| matches!(p.outcome, Outcome::Moved { .. }))
@@ -355,7 +355,7 @@ fn excerpt(text: &str) -> String {
 /// Reads every reference of the spec; `seeds` is the documents' directory (without it, only
 /// what needs no document: every reference has a quote or a fingerprint, and prose cites no line
 /// numbers).
-pub fn read(spec: &LoadedSpec, seeds: Option<&Path>) -> Reading {
+pub(crate) fn read(spec: &LoadedSpec, seeds: Option<&Path>) -> Reading {
     let mut reading = Reading::default();
     let mut by_document: HashMap<String, Vec<(usize, WrittenRef)>> = HashMap::new();
     for (index, file) in spec.files.iter().enumerate() {
@@ -786,6 +786,7 @@ fn refuse_look_alikes(
 /// How a document's lines are accounted for.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Accounting {
+    /// The document's file name in the seeds directory.
     pub document: String,
     /// Lines with text (blank lines need no account).
     pub lines: usize,
@@ -1237,8 +1238,11 @@ pub struct Reanchored {
     pub files: Vec<(usize, String)>,
     /// What moved, what got a fingerprint, what could not be placed: one line each.
     pub report: Vec<String>,
+    /// References rewritten to the lines their text moved to.
     pub moved: usize,
+    /// References that got the fingerprint of the lines they cite.
     pub recorded: usize,
+    /// References whose text is found nowhere, or in more than one place.
     pub unplaced: usize,
 }
 

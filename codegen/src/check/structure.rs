@@ -6,7 +6,7 @@ use crate::diagnostics::Diagnostics;
 use crate::load::LoadedSpec;
 use crate::model::{FileKind, Position};
 
-pub fn check(spec: &LoadedSpec, out: &mut Diagnostics) {
+pub(super) fn check(spec: &LoadedSpec, out: &mut Diagnostics) {
     check_file_kinds(spec, out);
     check_unique_names(spec, out);
 }

@@ -5,7 +5,7 @@
 //! It compares the IRs (the resolved shapes and rules), not the YAML, so that a moved or
 //! reworded definition is no change, and it runs no checks: a new spec whose examples no longer
 //! satisfy it still diffs (that is `check`'s business). Beside the semantics it compares the
-//! public surface generated from each ([`surface`]): a type renamed, moved or retyped breaks
+//! public surface generated from each (`surface`): a type renamed, moved or retyped breaks
 //! users' code whatever the payloads allow.
 
 mod surface;
@@ -28,6 +28,7 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// `breaking` or `compatible`, as the text and JSON output write it.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Breaking => "breaking",
@@ -39,8 +40,11 @@ impl Severity {
 /// Which way the data goes, which decides what is breaking.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Direction {
+    /// A Gate request a merchant sends.
     GateRequest,
+    /// The Payment Page parameters a merchant signs.
     PaymentPage,
+    /// A callback the platform sends a merchant.
     Callback,
     /// The generated crate's public items (types, fields, variants, methods).
     RustApi,
@@ -57,6 +61,7 @@ impl Direction {
         }
     }
 
+    /// The direction as the text and JSON output write it (`gate request`).
     pub fn as_str(self) -> &'static str {
         match self {
             Direction::GateRequest => "gate request",
@@ -76,12 +81,15 @@ impl Direction {
 /// One semantic change.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Change {
+    /// Whether it breaks users.
     pub severity: Severity,
+    /// What it is a change of, which decides the severity.
     pub direction: Direction,
     /// The operation id (`astropay.gate.sale`), or `callback` for the typed callback.
     pub operation: String,
     /// The field's path (`customer.phone`), empty for the operation itself.
     pub path: String,
+    /// What changed, in words (`required -> optional`).
     pub change: String,
 }
 
@@ -102,7 +110,7 @@ impl fmt::Display for Change {
 }
 
 /// Every change from `old` to `new`, breaking ones first.
-pub fn diff(old: &Ir, new: &Ir) -> Vec<Change> {
+pub(crate) fn diff(old: &Ir, new: &Ir) -> Vec<Change> {
     let mut out = Changes::default();
     let operations = |ir: &Ir| -> Vec<OperationIr> {
         ir.methods

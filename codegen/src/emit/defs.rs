@@ -44,7 +44,7 @@ struct Group {
 /// Titles every nested object and moves the objects used more than once into `$defs`.
 /// `callbacks[i]` says whether `files[i]` is a callback's schema.
 /// `reserved`: the names of the type space's definitions, which no group takes.
-pub fn share(files: &mut [SchemaFile], callbacks: &[bool], reserved: &BTreeSet<String>) {
+pub(crate) fn share(files: &mut [SchemaFile], callbacks: &[bool], reserved: &BTreeSet<String>) {
     let mut groups: HashMap<String, Group> = HashMap::new();
     let mut taken: BTreeSet<String> = reserved.clone();
     for (i, file) in files.iter_mut().enumerate() {

@@ -11,7 +11,7 @@ use crate::load::LoadedSpec;
 use crate::model::{ExampleKind, Interface};
 
 /// The table as formatted Rust source.
-pub fn callback_examples(spec: &LoadedSpec) -> Result<String, String> {
+pub(crate) fn callback_examples(spec: &LoadedSpec) -> Result<String, String> {
     let mut callbacks = Vec::new();
     for file in &spec.files {
         let document = file

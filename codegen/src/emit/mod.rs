@@ -2,10 +2,10 @@
 //! Schemas for other languages.
 
 #[cfg(feature = "schemas")]
-pub mod defs;
-pub mod examples;
+pub(crate) mod defs;
+pub(crate) mod examples;
 #[cfg(feature = "schemas")]
-pub mod openapi;
-pub mod rust;
+pub(crate) mod openapi;
+pub(crate) mod rust;
 #[cfg(feature = "schemas")]
-pub mod schema;
+pub(crate) mod schema;

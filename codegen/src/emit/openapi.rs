@@ -11,12 +11,12 @@ use crate::ir::{Ir, OperationIr};
 use crate::model::Interface;
 
 /// The Gate's address; test projects use it too (the platform has no sandbox host).
-pub const GATE_URL: &str = "https://api.ecommpay.com";
+pub(crate) const GATE_URL: &str = "https://api.ecommpay.com";
 /// The Payment Page's address.
-pub const PAYMENT_PAGE_URL: &str = "https://paymentpage.ecommpay.com";
+pub(crate) const PAYMENT_PAGE_URL: &str = "https://paymentpage.ecommpay.com";
 
 /// The OpenAPI document, from the IR and the schemas `emit::schema` exported from it.
-pub fn emit(ir: &Ir, schemas: &[SchemaFile]) -> Value {
+pub(crate) fn emit(ir: &Ir, schemas: &[SchemaFile]) -> Value {
     let operations: Vec<&OperationIr> = ir.methods.iter().flat_map(|m| &m.operations).collect();
     let mut components = Map::new();
     for file in schemas {
@@ -321,7 +321,7 @@ fn reference(id: &str) -> Value {
 /// A schema as a component, and its shared definitions as components of their own: the dialect
 /// is the document's, a component needs no `$id`, and references to `$defs` become references to
 /// `components/schemas` (a reference inside a component resolves against the document).
-pub fn component(schema: &Value) -> (Value, Map<String, Value>) {
+pub(crate) fn component(schema: &Value) -> (Value, Map<String, Value>) {
     let mut schema = with_component_references(&without_boolean_schemas(schema));
     let mut definitions = Map::new();
     if let Some(map) = schema.as_object_mut() {

@@ -24,10 +24,13 @@ use crate::model::{FieldType, Format, Interface, Scalar};
 /// One exported schema file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SchemaFile {
+    /// `OPERATION_ID.json`.
     pub file_name: String,
+    /// The operation's JSON Schema (draft 2020-12).
     pub schema: Value,
 }
 
+/// The `$schema` of every exported schema.
 pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// Every schema, in document order, and the index.
@@ -347,7 +350,7 @@ fn operation_schema(cx: &Shapes<'_>, op: &OperationIr) -> Value {
 /// The name a code generator gives the schema's type: the payment method and the Rust type
 /// (`PaypalSaleRequest`), or for callbacks, which share the type name `Callback`, the method and
 /// what the callback reports (`PaypalPaymentCallback`).
-pub fn type_title(op: &OperationIr) -> String {
+pub(crate) fn type_title(op: &OperationIr) -> String {
     let method = pascal(&op.method);
     match op.interface {
         Interface::Callback => {
@@ -361,7 +364,7 @@ pub fn type_title(op: &OperationIr) -> String {
 
 /// Whether every two variants differ in a top-level field one requires and the other forbids,
 /// so that no payload satisfies both.
-pub fn variants_exclusive(op: &OperationIr) -> bool {
+pub(crate) fn variants_exclusive(op: &OperationIr) -> bool {
     let bodies: Vec<&ShapeIr> = op.variants.iter().map(|v| &v.body.shape).collect();
     bodies.iter().enumerate().all(|(i, a)| {
         bodies.iter().skip(i + 1).all(|b| {

@@ -18,15 +18,22 @@ pub struct ShapeIr {
     pub fields: Vec<ShapeField>,
 }
 
+/// What a field holds on the wire.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ShapeKind {
+    /// Text.
     String,
+    /// A whole number.
     Integer,
+    /// `true` or `false`.
     Boolean,
+    /// Any JSON value (the documents do not say).
     Any,
+    /// An object with the fields the spec declares.
     Object(ShapeIr),
     /// An object whose keys the documents do not list (`redirect_data.body`).
     FreeObject,
+    /// An array whose items are this field's shape (named as the array).
     Array(Box<ShapeField>),
     /// A string holding JSON whose content has this shape (`payment_methods_options`).
     JsonObject(ShapeIr),
@@ -55,11 +62,13 @@ pub struct ShapeField {
 }
 
 impl ShapeIr {
+    /// The declared field named `name`.
     pub fn field(&self, name: &str) -> Option<&ShapeField> {
         self.fields.iter().find(|f| f.name == name)
     }
 
-    pub fn field_mut(&mut self, name: &str) -> Option<&mut ShapeField> {
+    /// The declared field named `name`, to change.
+    pub(crate) fn field_mut(&mut self, name: &str) -> Option<&mut ShapeField> {
         self.fields.iter_mut().find(|f| f.name == name)
     }
 
@@ -198,17 +207,15 @@ pub struct BodyIr {
 }
 
 /// Builds shapes from shared objects, guarding against objects that contain themselves.
-pub struct ShapeBuilder<'a> {
+pub(crate) struct ShapeBuilder<'a> {
     pub index: &'a SpecIndex<'a>,
     /// Integers also accepted as strings of digits: in callbacks (the platform prints them both
     /// ways) and in Payment Page parameters (they travel as URL text).
     pub lenient_integers: bool,
-    /// The vendor document of the operation, for sources written without a file.
-    pub document: &'a str,
 }
 
 impl ShapeBuilder<'_> {
-    pub fn object(
+    pub(crate) fn object(
         &self,
         fields: &IndexMap<String, Located<FieldSpec>>,
         stack: &mut Vec<String>,
@@ -220,7 +227,7 @@ impl ShapeBuilder<'_> {
         Ok(ShapeIr { fields: out })
     }
 
-    pub fn field(
+    pub(crate) fn field(
         &self,
         name: &str,
         spec: &FieldSpec,
@@ -282,7 +289,7 @@ impl ShapeBuilder<'_> {
         })
     }
 
-    pub fn shared(&self, object: &str, stack: &mut Vec<String>) -> Result<ShapeKind, IrError> {
+    pub(crate) fn shared(&self, object: &str, stack: &mut Vec<String>) -> Result<ShapeKind, IrError> {
         if stack.iter().any(|s| s == object) {
             return Err(IrError::new(format!(
                 "shared object `{object}` contains itself ({} -> {object})",
@@ -330,7 +337,7 @@ fn kind_object(spec: &FieldSpec) -> Option<String> {
 
 /// Applies one param of an operation to its shape: requirement, operation-specific type
 /// details and wording; fields the shared objects lack are added.
-pub fn apply_param(
+pub(crate) fn apply_param(
     builder: &ShapeBuilder<'_>,
     shape: &mut ShapeIr,
     param: &FieldSpec,
@@ -464,7 +471,7 @@ fn overlay(
     Ok(())
 }
 
-pub fn rule(spec: &RuleSpec) -> Result<RuleIr, IrError> {
+pub(crate) fn rule(spec: &RuleSpec) -> Result<RuleIr, IrError> {
     let field = || {
         spec.field
             .clone()
@@ -509,7 +516,7 @@ pub fn rule(spec: &RuleSpec) -> Result<RuleIr, IrError> {
     })
 }
 
-pub fn predicate(p: &Predicate) -> Result<PredicateIr, IrError> {
+pub(crate) fn predicate(p: &Predicate) -> Result<PredicateIr, IrError> {
     if let Some(fact) = &p.fact {
         return Ok(PredicateIr::Fact(fact.clone()));
     }

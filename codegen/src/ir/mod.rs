@@ -1,10 +1,10 @@
 //! The intermediate representation between the checked spec and the emitters: operations with
 //! their body shapes and rules (for validators and JSON Schemas) and the Rust types to emit.
 
-pub mod body;
-pub mod naming;
-pub mod objects;
-pub mod types;
+pub(crate) mod body;
+pub(crate) mod naming;
+pub(crate) mod objects;
+pub(crate) mod types;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{LoadedFile, LoadedSpec};
@@ -13,7 +13,8 @@ use crate::model::{
 };
 use crate::resolve::SpecIndex;
 
-pub use body::{BodyIr, PredicateIr, RuleIr, ShapeField, ShapeIr, ShapeKind};
+pub use body::{ShapeIr, ShapeKind};
+pub(crate) use body::{BodyIr, PredicateIr, RuleIr, ShapeField};
 
 /// Documentation carried from the spec to the generated code and schemas. It carries no source
 /// reference: document line numbers live in the spec alone, so that a document whose lines moved
@@ -95,14 +96,14 @@ fn action_from_id(op: &Operation) -> Result<Action, IrError> {
 
 /// A problem the IR builder met; located at the operation it concerns.
 #[derive(Clone, Debug)]
-pub struct IrError {
+pub(crate) struct IrError {
     pub message: String,
     /// Where in the spec file, when known more precisely than the operation.
     pub at: Option<crate::model::Position>,
 }
 
 impl IrError {
-    pub fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         IrError {
             message: message.into(),
             at: None,
@@ -124,8 +125,10 @@ pub struct FactIr {
     pub description: String,
 }
 
+/// The spec as the emitters read it, built once from a checked (or, for `diff`, loaded) spec.
 #[derive(Clone, Debug)]
 pub struct Ir {
+    /// One a spec document, with its operations.
     pub methods: Vec<MethodIr>,
     /// The facts a payload cannot show, in spec order.
     pub facts: Vec<FactIr>,
@@ -177,13 +180,13 @@ pub struct VariantIr {
 }
 
 /// Builds the IR from a spec that passed its checks.
-pub fn build(spec: &LoadedSpec) -> Result<Ir, Diagnostics> {
+pub(crate) fn build(spec: &LoadedSpec) -> Result<Ir, Diagnostics> {
     build_with(spec, Actions::Declared)
 }
 
 /// Builds the IR of a spec to compare (`diff`), which may predate the operations' `action`: an
 /// operation that declares none has the action its id named when the format had no `action`.
-pub fn build_for_diff(spec: &LoadedSpec) -> Result<Ir, Diagnostics> {
+pub(crate) fn build_for_diff(spec: &LoadedSpec) -> Result<Ir, Diagnostics> {
     build_with(spec, Actions::OrFromId)
 }
 
@@ -207,7 +210,7 @@ fn build_with(spec: &LoadedSpec, actions: Actions) -> Result<Ir, Diagnostics> {
         };
         let mut operations = Vec::new();
         for op in &file.content.operations {
-            match operation(&index, method, &document.file, op, actions) {
+            match operation(&index, method, op, actions) {
                 Ok(ir) => {
                     if ir.interface == Interface::Callback {
                         callback = Some(match callback.take() {
@@ -288,14 +291,12 @@ fn located(file: &LoadedFile, op: &Located<Operation>, e: IrError) -> Diagnostic
 fn operation(
     index: &SpecIndex<'_>,
     method: &MethodSpec,
-    document: &str,
     op: &Operation,
     actions: Actions,
 ) -> Result<OperationIr, IrError> {
     let builder = body::ShapeBuilder {
         index,
         lenient_integers: matches!(op.interface, Interface::Callback | Interface::PaymentPage),
-        document,
     };
     let mut shape = match (&op.root, op.objects.is_empty()) {
         (Some(root), _) => match builder.shared(root, &mut Vec::new())? {

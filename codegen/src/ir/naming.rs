@@ -2,7 +2,7 @@
 
 /// `payment_methods_options` -> `PaymentMethodsOptions`; `3ds` -> `N3ds`; a word in capitals is
 /// written as a word (`UPI` -> `Upi`, `GET` -> `Get`), as Rust names acronyms.
-pub fn pascal(name: &str) -> String {
+pub(crate) fn pascal(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for word in name.split(|c: char| !c.is_ascii_alphanumeric()) {
         let shouting = word.chars().filter(char::is_ascii_alphabetic).count() > 1
@@ -24,7 +24,7 @@ pub fn pascal(name: &str) -> String {
 }
 
 /// A field name as a Rust identifier: snake case, keywords escaped by a trailing underscore.
-pub fn snake(name: &str) -> String {
+pub(crate) fn snake(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 2);
     let mut previous_lower = false;
     for c in name.chars() {
@@ -54,7 +54,7 @@ pub fn snake(name: &str) -> String {
 }
 
 /// `SCREAMING_SNAKE` for constants.
-pub fn screaming(name: &str) -> String {
+pub(crate) fn screaming(name: &str) -> String {
     snake(name).trim_end_matches('_').to_ascii_uppercase()
 }
 

@@ -81,7 +81,7 @@ pub fn type_name(role: Role, object: &str) -> String {
 }
 
 /// Builds the type space from the operations of every method and the callback's shape.
-pub fn build(
+pub(crate) fn build(
     index: &SpecIndex<'_>,
     methods: &[MethodIr],
     callback: &ShapeIr,
@@ -136,7 +136,6 @@ fn types(
     let builder = ShapeBuilder {
         index,
         lenient_integers: role == Role::Callback,
-        document: "",
     };
     let mut by_object: BTreeMap<&str, Vec<(&ShapeIr, &str)>> = BTreeMap::new();
     for (object, shape, method) in uses {

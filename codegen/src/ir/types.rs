@@ -10,7 +10,7 @@ use super::objects::{ObjectType, Role, TypeSpace};
 use super::{Ir, ShapeField, ShapeIr, ShapeKind};
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum RustType {
+pub(crate) enum RustType {
     String,
     I64,
     U64,
@@ -31,7 +31,7 @@ pub enum RustType {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct StructField {
+pub(crate) struct StructField {
     pub json_name: String,
     pub rust_name: String,
     pub ty: RustType,
@@ -42,7 +42,7 @@ pub struct StructField {
 
 /// What a struct is for, which decides what is derived and implemented.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StructRole {
+pub(crate) enum StructRole {
     /// The payload of a request operation (validates itself, signs).
     Request,
     /// An object inside a request.
@@ -53,7 +53,7 @@ pub enum StructRole {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct StructDef {
+pub(crate) struct StructDef {
     pub name: String,
     pub doc: Vec<String>,
     pub fields: Vec<StructField>,
@@ -65,7 +65,7 @@ pub struct StructDef {
 
 /// A member an operation requires inside one of its objects.
 #[derive(Clone, Debug, PartialEq)]
-pub struct RequiredMember {
+pub(crate) struct RequiredMember {
     /// The Rust field names from the request down to the member.
     pub rust_path: Vec<String>,
     /// Its path in the body (`customer.identify.doc_number`).
@@ -73,13 +73,13 @@ pub struct RequiredMember {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct EnumVariant {
+pub(crate) struct EnumVariant {
     pub json: String,
     pub ident: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct EnumDef {
+pub(crate) struct EnumDef {
     pub name: String,
     pub doc: Vec<String>,
     pub variants: Vec<EnumVariant>,
@@ -88,13 +88,13 @@ pub struct EnumDef {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Item {
+pub(crate) enum Item {
     Struct(StructDef),
     Enum(EnumDef),
 }
 
 impl Item {
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         match self {
             Item::Struct(s) => &s.name,
             Item::Enum(e) => &e.name,
@@ -104,19 +104,19 @@ impl Item {
 
 /// One generated module: a payment method, or the shared callback.
 #[derive(Clone, Debug)]
-pub struct RustModule {
+pub(crate) struct RustModule {
     pub name: String,
     pub doc: Vec<String>,
     pub items: Vec<Item>,
 }
 
 /// The module that holds the request types of the spec's objects, whatever uses them.
-pub const SHARED_MODULE: &str = "shared";
+pub(crate) const SHARED_MODULE: &str = "shared";
 
 /// Lowers the IR to modules: `callback` first (the envelope and the callback types of the spec's
 /// objects), then `shared` (their request types), then one per method (each operation's request
 /// or parameters, and what only that operation has).
-pub fn lower(ir: &Ir) -> Vec<RustModule> {
+pub(crate) fn lower(ir: &Ir) -> Vec<RustModule> {
     let mut modules = Vec::new();
     let mut callback = Lowering::new(Role::Callback, &ir.types);
     callback.object(

@@ -15,7 +15,7 @@ use crate::model::{LOCATED, LOCATED_FIELDS, Position};
 
 /// A model type could not be read from the tree.
 #[derive(Debug)]
-pub struct Error {
+pub(super) struct Error {
     pub message: String,
     /// The innermost node the error passed through; `None` only before it reached one.
     pub at: Option<Position>,
@@ -62,12 +62,12 @@ impl de::Error for Error {
 
 /// Deserializes a model type from one node.
 #[derive(Clone, Copy)]
-pub struct NodeDeserializer<'n, 'a> {
+pub(super) struct NodeDeserializer<'n, 'a> {
     node: &'n Node<'a>,
 }
 
 impl<'n, 'a> NodeDeserializer<'n, 'a> {
-    pub fn new(node: &'n Node<'a>) -> Self {
+    pub(super) fn new(node: &'n Node<'a>) -> Self {
         NodeDeserializer { node }
     }
 

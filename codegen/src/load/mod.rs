@@ -9,24 +9,35 @@ use serde::Deserialize;
 use crate::model::{FileKind, Position, SpecFile};
 
 mod de;
-pub mod references;
+pub(crate) mod references;
 mod yaml;
 
 /// The spec cannot be read at all (exit code 2), as opposed to a spec with problems.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LoadError {
+    /// The directory cannot be listed.
     #[error("cannot read the spec directory {}: {source}", dir.display())]
     Directory {
+        /// The spec directory.
         dir: PathBuf,
+        /// Why the system refused.
         source: std::io::Error,
     },
+    /// A spec file cannot be read (a file that reads but does not parse is a diagnostic).
     #[error("cannot read {}: {source}", path.display())]
     File {
+        /// The file.
         path: PathBuf,
+        /// Why the system refused.
         source: std::io::Error,
     },
+    /// The directory holds no spec file.
     #[error("no spec files (*.yaml) in {}", dir.display())]
-    Empty { dir: PathBuf },
+    Empty {
+        /// The spec directory.
+        dir: PathBuf,
+    },
 }
 
 /// One parsed spec file with its text, kept for diagnostics and for `printed` comparisons.
@@ -57,13 +68,16 @@ impl LoadedFile {
 /// The spec as loaded: every file that parsed, and diagnostics for those that did not.
 #[derive(Debug)]
 pub struct LoadedSpec {
+    /// The spec directory, or `spec` for files given as text.
     pub dir: PathBuf,
+    /// `common.yaml` first, then the document files by name.
     pub files: Vec<LoadedFile>,
+    /// What the loader reported: files that did not parse, with where.
     pub diagnostics: Diagnostics,
 }
 
 /// Lists the spec files of `dir`: `*.yaml` directly in it, `common.yaml` first, then by name.
-pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+pub(crate) fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let entries = std::fs::read_dir(dir).map_err(|source| LoadError::Directory {
         dir: dir.to_owned(),
         source,
@@ -105,7 +119,7 @@ pub fn load_dir(dir: &Path) -> Result<LoadedSpec, LoadError> {
 /// Loads spec files given as `(path, text)`, in the loader's order (`common.yaml` first), as
 /// `ecommpay-api`'s build script does with the embedded spec. Diagnostics name each file by its
 /// path.
-pub fn load_sources(
+pub(crate) fn load_sources(
     dir: &Path,
     sources: impl IntoIterator<Item = (PathBuf, String)>,
 ) -> LoadedSpec {
@@ -132,7 +146,7 @@ pub fn load_sources(
 
 /// Parses one spec file. Duplicated keys are errors, as are unknown keys (`deny_unknown_fields`
 /// throughout the model).
-pub fn parse_file(display_name: &str, text: &str) -> Result<SpecFile, Diagnostic> {
+pub(crate) fn parse_file(display_name: &str, text: &str) -> Result<SpecFile, Diagnostic> {
     let located = |message: String, at: Position| {
         let mut diagnostic = Diagnostic::error(display_name, at, message);
         diagnostic.detail = snippet(display_name, text, at);

@@ -9,7 +9,7 @@ use crate::model::{Position, SourceRef};
 
 /// What a reference says its lines hold.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Cited {
+pub(crate) enum Cited {
     /// The `original` beside it: the Russian wording, found in the lines after whitespace
     /// normalisation (`...` and `;` separate parts quoted in order).
     Quote(String),
@@ -21,7 +21,7 @@ pub enum Cited {
 
 /// One `source:` scalar as written.
 #[derive(Clone, Debug)]
-pub struct WrittenRef {
+pub(crate) struct WrittenRef {
     pub reference: SourceRef,
     /// The document, resolved against the file's own (`document.file`).
     pub document: String,
@@ -38,21 +38,21 @@ pub struct WrittenRef {
 /// A description, reason or title that cites document lines in prose (`(lines 1388-1536)`),
 /// which no tool can follow when the document moves.
 #[derive(Clone, Debug)]
-pub struct ProseLineNumber {
+pub(crate) struct ProseLineNumber {
     pub at: Position,
     pub key: String,
     pub excerpt: String,
 }
 
 #[derive(Debug, Default)]
-pub struct References {
+pub(crate) struct References {
     pub refs: Vec<WrittenRef>,
     pub prose: Vec<ProseLineNumber>,
 }
 
 /// Reads the references of one spec file's text. A file that is not YAML has none (the loader
 /// reports it); a `source:` that does not parse is skipped here (the loader reports that too).
-pub fn references(text: &str) -> References {
+pub(crate) fn references(text: &str) -> References {
     let mut out = References::default();
     let Ok(root) = yaml::parse(text) else {
         return out;

@@ -11,19 +11,19 @@ use crate::model::Position;
 
 /// Deeper than any spec file needs (the deepest nests objects a dozen levels), shallow enough
 /// that deserializing the tree never nears the stack's end.
-pub const MAX_DEPTH: usize = 64;
+pub(super) const MAX_DEPTH: usize = 64;
 
 /// A YAML node, where it starts, and the bytes of the file its event covers (a scalar's text
 /// with its quotes), so that a tool can rewrite one scalar and leave every other byte alone.
 #[derive(Debug)]
-pub struct Node<'a> {
+pub(super) struct Node<'a> {
     pub value: NodeValue<'a>,
     pub at: Position,
     pub span: std::ops::Range<usize>,
 }
 
 #[derive(Debug)]
-pub enum NodeValue<'a> {
+pub(super) enum NodeValue<'a> {
     /// `plain` scalars are typed by their text (`null`, `yes`, `12`); quoted and block scalars
     /// are always text.
     Scalar {
@@ -37,7 +37,7 @@ pub enum NodeValue<'a> {
 
 /// Why a file is not a spec file's YAML, and where.
 #[derive(Debug)]
-pub struct YamlError {
+pub(super) struct YamlError {
     pub message: String,
     pub at: Position,
 }
@@ -61,7 +61,7 @@ enum Open<'a> {
 }
 
 /// Reads the file's single document; an empty file is a null scalar at its start.
-pub fn parse(text: &str) -> Result<Node<'_>, YamlError> {
+pub(super) fn parse(text: &str) -> Result<Node<'_>, YamlError> {
     let mut parser = Parser::new_from_str(text);
     let mut open: Vec<Open<'_>> = Vec::new();
     let mut root: Option<Node<'_>> = None;
@@ -199,7 +199,7 @@ fn empty<'a>(at: Position, span: std::ops::Range<usize>) -> Node<'a> {
 /// `on`/`off` booleans: the check of enum values warns about those, so they must read as
 /// booleans here).
 #[derive(Debug, PartialEq)]
-pub enum Plain<'t> {
+pub(super) enum Plain<'t> {
     Null,
     Bool(bool),
     Unsigned(u64),
@@ -208,7 +208,7 @@ pub enum Plain<'t> {
     Text(&'t str),
 }
 
-pub fn resolve(text: &str) -> Plain<'_> {
+pub(super) fn resolve(text: &str) -> Plain<'_> {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Plain::Null,
         _ => {}

@@ -6,11 +6,14 @@ use serde::Deserialize;
 
 use super::SourceRef;
 
+/// What an example block shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ExampleKind {
+    /// A whole request, as a merchant sends it.
     Request,
+    /// A whole callback, as the platform sends it.
     Callback,
     /// A piece of a message (`"redirect_data": {...}`).
     Fragment,
@@ -19,6 +22,7 @@ pub enum ExampleKind {
 }
 
 impl ExampleKind {
+    /// The kind as the spec writes it (`js_snippet`).
     pub fn as_str(self) -> &'static str {
         match self {
             ExampleKind::Request => "request",
@@ -59,6 +63,7 @@ impl Example {
     }
 }
 
+/// Whether an example is wrong as JSON or wrong against the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -69,19 +74,27 @@ pub enum ErratumKind {
     Contradiction,
 }
 
+/// Which check an example fails, named so that the check can expect it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErratumRule {
+    /// Not valid JSON as printed.
     MalformedJson,
+    /// It has a field the operation does not declare.
     UndeclaredField,
+    /// It lacks a field the operation requires.
     MissingRequired,
+    /// A value its field does not allow.
     WrongValue,
+    /// A value of the wrong JSON type.
     WrongType,
+    /// A field declared elsewhere than where the example puts it.
     WrongPlace,
 }
 
 impl ErratumRule {
+    /// The rule as the spec writes it (`wrong_type`).
     pub fn as_str(self) -> &'static str {
         match self {
             ErratumRule::MalformedJson => "malformed_json",
@@ -94,13 +107,17 @@ impl ErratumRule {
     }
 }
 
+/// Where an example disagrees with JSON or with the text, recorded so that the checks expect it.
 #[derive(Clone, Debug, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Erratum {
+    /// JSON or the text.
     pub kind: ErratumKind,
+    /// The check it fails.
     pub rule: ErratumRule,
     /// The JSON path concerned (`customer.identify.doc_number`).
     pub path: Option<String>,
+    /// What is wrong and what the text says instead, in one line.
     pub reason: String,
 }

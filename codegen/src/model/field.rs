@@ -58,7 +58,7 @@ impl FieldType {
     }
 }
 
-pub use ecommpay_core::formats::Format;
+pub(crate) use ecommpay_core::formats::Format;
 
 /// How strongly an operation asks for a field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]

@@ -12,16 +12,16 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-pub use example::{Erratum, ErratumKind, ErratumRule, Example, ExampleKind};
-pub use field::{FactSpec, FieldSpec, FieldType, Format, ObjectSpec, Requirement, Scalar};
-pub use method::{
-    Code, Currencies, CurrencyRestriction, Limit, MethodRule, MethodSpec, Submethod, Timing,
-};
-pub use operation::{
+pub use example::{Erratum, ErratumKind, ErratumRule, ExampleKind};
+pub(crate) use example::Example;
+pub(crate) use field::{FactSpec, FieldSpec, FieldType, Format, ObjectSpec, Requirement, Scalar};
+pub(crate) use method::MethodSpec;
+pub(crate) use operation::{
     Action, HttpMethod, Interface, Operation, PaymentPageMode, Predicate, RuleKind, RuleSpec,
     Variant,
 };
-pub use source::{FINGERPRINT_DIGITS, Located, Position, SourceRef};
+pub use source::Position;
+pub(crate) use source::{FINGERPRINT_DIGITS, Located, SourceRef};
 pub(crate) use source::{LOCATED, LOCATED_FIELDS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::{FieldSpec, Located, Scalar, SourceRef};
 
-pub use ecommpay_core::{Action, Interface};
+pub(crate) use ecommpay_core::{Action, Interface};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(JsonSchema))]

@@ -21,7 +21,7 @@ pub struct SourceRef {
 }
 
 /// Hex digits of a recorded fingerprint.
-pub const FINGERPRINT_DIGITS: usize = 12;
+pub(crate) const FINGERPRINT_DIGITS: usize = 12;
 
 impl SourceRef {
     pub fn parse(text: &str) -> Result<Self, String> {
@@ -154,11 +154,14 @@ impl JsonSchema for SourceRef {
 /// A position in a spec file (1-based line and column).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Position {
+    /// 1-based; 0 when unknown.
     pub line: u32,
+    /// 1-based; 0 when unknown.
     pub column: u32,
 }
 
 impl Position {
+    /// No place: a problem of the spec as a whole.
     pub const UNKNOWN: Position = Position { line: 0, column: 0 };
 }
 

@@ -11,7 +11,7 @@ use crate::model::{
 };
 
 /// Everything named in the spec, with the file it was written in.
-pub struct SpecIndex<'a> {
+pub(crate) struct SpecIndex<'a> {
     pub objects: IndexMap<&'a str, (&'a Located<ObjectSpec>, &'a LoadedFile)>,
     pub facts: IndexMap<&'a str, (&'a Located<FactSpec>, &'a LoadedFile)>,
     pub operations: IndexMap<&'a str, (&'a Located<Operation>, &'a LoadedFile)>,
@@ -21,7 +21,7 @@ pub struct SpecIndex<'a> {
 impl<'a> SpecIndex<'a> {
     /// Builds the index; the first definition of a name wins (duplicates are reported by the
     /// structure check).
-    pub fn new(spec: &'a LoadedSpec) -> Self {
+    pub(crate) fn new(spec: &'a LoadedSpec) -> Self {
         let mut index = SpecIndex {
             objects: IndexMap::new(),
             facts: IndexMap::new(),
@@ -51,19 +51,19 @@ impl<'a> SpecIndex<'a> {
         index
     }
 
-    pub fn object_fields(&self, name: &str) -> Option<&'a IndexMap<String, Located<FieldSpec>>> {
+    pub(crate) fn object_fields(&self, name: &str) -> Option<&'a IndexMap<String, Located<FieldSpec>>> {
         self.objects.get(name).map(|(object, _)| &object.fields)
     }
 }
 
 /// One step of a field path: a key, and whether it steps into the elements of an array (`x[]`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Segment<'p> {
+pub(crate) struct Segment<'p> {
     pub key: &'p str,
     pub into_items: bool,
 }
 
-pub fn segments(path: &str) -> Vec<Segment<'_>> {
+pub(crate) fn segments(path: &str) -> Vec<Segment<'_>> {
     path.split('.')
         .map(|part| match part.strip_suffix("[]") {
             Some(key) => Segment {
@@ -80,7 +80,7 @@ pub fn segments(path: &str) -> Vec<Segment<'_>> {
 
 /// What a path names within an operation's body.
 #[derive(Clone, Copy, Debug)]
-pub enum Resolved<'a> {
+pub(crate) enum Resolved<'a> {
     /// A declared field.
     Field(&'a FieldSpec),
     /// A Gate body's top-level object (`general`, `customer`...).
@@ -101,14 +101,14 @@ enum Container<'a> {
 
 /// Resolves field paths in one operation (and optionally one of its variants): the body's shared
 /// objects plus fields the operation's params add.
-pub struct BodyResolver<'a> {
+pub(crate) struct BodyResolver<'a> {
     index: &'a SpecIndex<'a>,
     operation: &'a Operation,
     added: HashMap<String, &'a FieldSpec>,
 }
 
 impl<'a> BodyResolver<'a> {
-    pub fn new(
+    pub(crate) fn new(
         index: &'a SpecIndex<'a>,
         operation: &'a Operation,
         variant: Option<&'a Variant>,
@@ -129,7 +129,7 @@ impl<'a> BodyResolver<'a> {
     }
 
     /// Resolves `path`; `Err` carries the longest prefix that names nothing.
-    pub fn resolve(&self, path: &str) -> Result<Resolved<'a>, String> {
+    pub(crate) fn resolve(&self, path: &str) -> Result<Resolved<'a>, String> {
         let mut container = Container::Body;
         let mut walked = String::new();
         let mut resolved = Resolved::FreeForm;

@@ -10,15 +10,15 @@ use std::sync::Mutex;
 
 /// The fixtures' directory: `valid/` (a whole spec and its document in `seeds/`), `moved/`, and
 /// one overlay a check case.
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
 /// What a check case expects, in its overlay: one headline a line, `#` lines are comments.
-pub const EXPECTED: &str = "expected.txt";
+pub(crate) const EXPECTED: &str = "expected.txt";
 
 /// The check cases: every fixture directory with an `expected.txt`, `valid` included.
-pub fn check_cases() -> Vec<String> {
+pub(crate) fn check_cases() -> Vec<String> {
     let mut cases: Vec<String> = std::fs::read_dir(fixtures())
         .expect("read the fixtures directory")
         .map(|entry| entry.expect("a fixture").path())
@@ -31,14 +31,14 @@ pub fn check_cases() -> Vec<String> {
 
 /// Where this test binary lays out whole fixtures (`valid/` with a case's overlay applied), one
 /// directory a case under it.
-pub fn laid_out_root() -> PathBuf {
+pub(crate) fn laid_out_root() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join(concat!("fixtures-", env!("CARGO_CRATE_NAME")))
 }
 
 /// Fixture `case` as a whole spec with its `seeds/`: `valid/` with the case's overlay applied,
 /// laid out once a test binary. An overlay holds `FILE.patch`, a unified diff of `valid/FILE`;
 /// any other file (`expected.txt` aside), added or put in place of `valid/`'s.
-pub fn laid_out(case: &str) -> PathBuf {
+pub(crate) fn laid_out(case: &str) -> PathBuf {
     static DONE: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
     let mut done = DONE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let dir = laid_out_root().join(case);
@@ -94,12 +94,12 @@ fn write(path: &Path, text: &str) {
 }
 
 /// The fixture: `spec/`, and the document as the spec cites it (`before/`) and changed.
-pub fn moved_fixture() -> PathBuf {
+pub(crate) fn moved_fixture() -> PathBuf {
     fixtures().join("moved")
 }
 
 /// A fresh, empty directory under the tests' temporary directory.
-pub fn scratch(name: &str) -> PathBuf {
+pub(crate) fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create a scratch directory");
@@ -107,7 +107,7 @@ pub fn scratch(name: &str) -> PathBuf {
 }
 
 /// A scratch copy of the fixture's spec, for a test that rewrites it.
-pub fn scratch_spec(name: &str) -> PathBuf {
+pub(crate) fn scratch_spec(name: &str) -> PathBuf {
     let dir = scratch(name);
     for file in ["common.yaml", "wallet.yaml"] {
         std::fs::copy(moved_fixture().join("spec").join(file), dir.join(file))
@@ -117,7 +117,7 @@ pub fn scratch_spec(name: &str) -> PathBuf {
 }
 
 /// Runs `ecommpay-codegen` with `args`, the documents only where the arguments name them.
-pub fn codegen(args: &[&str]) -> Output {
+pub(crate) fn codegen(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ecommpay-codegen"))
         .args(args)
         .env_remove("ECOMMPAY_SEEDS")
@@ -125,10 +125,10 @@ pub fn codegen(args: &[&str]) -> Output {
         .expect("run ecommpay-codegen")
 }
 
-pub fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-pub fn read(path: &Path) -> String {
+pub(crate) fn read(path: &Path) -> String {
     std::fs::read_to_string(path).expect("read a file")
 }

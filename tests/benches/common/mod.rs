@@ -24,7 +24,7 @@ pub fn spec_dir() -> PathBuf {
 
 /// The JSON of the spec's example `id`.
 pub fn example(id: &str) -> Value {
-    let spec = ecommpay_codegen::load::load_dir(&spec_dir()).expect("the spec loads");
+    let spec = ecommpay_codegen::__private::load_dir(&spec_dir()).expect("the spec loads");
     spec.files
         .iter()
         .flat_map(|f| &f.content.examples)

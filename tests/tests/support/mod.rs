@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use ecommpay_codegen::load::LoadedSpec;
-use ecommpay_codegen::model::{Erratum, ErratumKind, ErratumRule, ExampleKind};
+use ecommpay_codegen::__private::LoadedSpec;
+use ecommpay_codegen::__private::{Erratum, ErratumKind, ErratumRule, ExampleKind};
 use serde_json::Value;
 
 pub fn spec_dir() -> PathBuf {
@@ -25,7 +25,7 @@ pub fn seeds_dir() -> Option<PathBuf> {
 }
 
 pub fn load_spec() -> LoadedSpec {
-    ecommpay_codegen::load::load_dir(&spec_dir()).expect("the spec directory is readable")
+    ecommpay_codegen::__private::load_dir(&spec_dir()).expect("the spec directory is readable")
 }
 
 /// A request or callback example with its JSON.
@@ -89,7 +89,7 @@ pub fn cases(spec: &LoadedSpec) -> Vec<Case> {
 
 /// `a.b[3].c` -> `a.b[].c`, as errata write paths.
 pub fn normalize(path: &str) -> String {
-    ecommpay_codegen::resolve::normalize_path(path)
+    ecommpay_codegen::__private::normalize_path(path)
 }
 
 pub fn rule_name(rule: ErratumRule) -> &'static str {
@@ -97,16 +97,17 @@ pub fn rule_name(rule: ErratumRule) -> &'static str {
 }
 
 /// The checked spec's IR, as `build.rs` builds it.
-pub fn ir() -> ecommpay_codegen::ir::Ir {
-    ecommpay_codegen::Generator::from_dir(spec_dir())
-        .check(None)
-        .expect("spec checks")
-        .ir
+pub fn ir() -> ecommpay_codegen::__private::Ir {
+    ecommpay_codegen::__private::checked_ir(
+        ecommpay_codegen::Generator::from_dir(spec_dir())
+            .check(None)
+            .expect("spec checks"),
+    )
 }
 
 /// Every exported JSON Schema and `index.json`.
-pub fn schemas() -> (Vec<ecommpay_codegen::emit::schema::SchemaFile>, Value) {
-    ecommpay_codegen::emit::schema::emit(&ir())
+pub fn schemas() -> (Vec<ecommpay_codegen::SchemaFile>, Value) {
+    ecommpay_codegen::__private::emit_schemas(&ir())
 }
 
 /// A draft 2020-12 validator per operation id, from the exported schemas.

@@ -104,7 +104,9 @@ impl TypeIndex {
 /// One generated file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GeneratedFile {
+    /// The file's name in the output directory (`mod.rs`, `paypal.rs`).
     pub name: String,
+    /// The formatted Rust source.
     pub contents: String,
 }
 

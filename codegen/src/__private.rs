@@ -16,9 +16,9 @@ pub use crate::ir::objects::{Role, type_name};
 pub use crate::ir::{Ir, ShapeIr, ShapeKind};
 pub use crate::load::references::prose_line_number;
 pub use crate::load::{LoadedSpec, load_dir};
-pub use crate::model::{Erratum, ErratumKind, ErratumRule, ExampleKind};
 #[cfg(feature = "schemars")]
 pub use crate::model::spec_format_schema;
+pub use crate::model::{Erratum, ErratumKind, ErratumRule, ExampleKind};
 pub use crate::pipeline::diagnose;
 #[cfg(any(feature = "checks", feature = "schemas", feature = "schemars"))]
 pub use crate::pipeline::pretty_json;

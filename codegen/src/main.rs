@@ -296,7 +296,10 @@ fn run_diff(old: &str, new: &str, json: bool) -> ExitCode {
 fn run_stats(generator: &Generator, seeds: &Path) -> ExitCode {
     match internals::load(generator) {
         Ok(loaded) => {
-            print!("{}", internals::render_table(&internals::collect_stats(&loaded)));
+            print!(
+                "{}",
+                internals::render_table(&internals::collect_stats(&loaded))
+            );
             if seeds.is_dir() {
                 let accounting = internals::accounting(&loaded, seeds);
                 if !accounting.is_empty() {
@@ -339,10 +342,7 @@ fn write_spec_schema(out: Option<PathBuf>) -> ExitCode {
     }
 }
 
-fn write_rust(
-    files: &[ecommpay_codegen::GeneratedFile],
-    out: &Path,
-) -> Result<(), Error> {
+fn write_rust(files: &[ecommpay_codegen::GeneratedFile], out: &Path) -> Result<(), Error> {
     write_files(
         out,
         files.iter().map(|f| (f.name.as_str(), f.contents.clone())),

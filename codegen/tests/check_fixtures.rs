@@ -6,8 +6,8 @@
 
 use std::path::PathBuf;
 
-use ecommpay_codegen::Generator;
 use ecommpay_codegen::__private::{LoadedSpec, load_dir};
+use ecommpay_codegen::Generator;
 use ecommpay_codegen::diagnostics::Diagnostic;
 
 mod support;
@@ -93,10 +93,7 @@ fn seeds_directory_without_the_document() {
     // The laid-out fixtures' directory holds no `doc.txt`.
     let seeds: PathBuf = laid_out_root();
     assert_eq!(
-        relative(
-            &laid_out("valid"),
-            diagnostics("valid", Some(&seeds))
-        ),
+        relative(&laid_out("valid"), diagnostics("valid", Some(&seeds))),
         [
             "common.yaml:5:13: facts[0] (`card_is_visa`): document `doc.txt` is not in the seeds directory",
             "wallet.yaml:1:1: document `doc.txt` is not in the seeds directory"

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use quote::ToTokens;
 
-use ecommpay_codegen::Generator;
 use ecommpay_codegen::__private::{pretty_json, prose_line_number};
+use ecommpay_codegen::Generator;
 
 fn spec_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")

@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use ecommpay_codegen::Generator;
 use ecommpay_codegen::__private::{Ir, Role, ShapeIr, ShapeKind, type_name, unchecked_ir};
+use ecommpay_codegen::Generator;
 use ecommpay_core::Interface;
 use quote::ToTokens;
 use serde_json::Value;

@@ -18,7 +18,7 @@ pub mod signature {
 }
 
 // The code generated from the spec; its modules are re-exported below, each type at one path.
-#[allow(clippy::all, clippy::pedantic, missing_docs, unreachable_pub)]
+#[allow(clippy::all, clippy::pedantic)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated/mod.rs"));
 }

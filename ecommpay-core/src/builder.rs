@@ -38,6 +38,7 @@ impl From<Infallible> for BuildError {
 pub struct BuildProblem {
     /// The field's path from the value being built, with `.` between keys (`customer.country`).
     pub path: String,
+    /// What is wrong with it.
     pub kind: BuildProblemKind,
 }
 
@@ -88,8 +89,10 @@ impl fmt::Debug for Redacted {
 /// A builder's slot for one field.
 #[derive(Clone, Debug, Default)]
 pub enum Slot<T> {
+    /// The setter was not called.
     #[default]
     Unset,
+    /// The setter's value, valid for the field.
     Set(T),
     /// The setter got a value that is not valid for the field.
     Invalid(Invalid),
@@ -188,6 +191,7 @@ pub struct Check {
 }
 
 impl Check {
+    /// Collects the problems of building a `type_name` (named in the error).
     pub fn new(type_name: &'static str) -> Self {
         Check {
             type_name,

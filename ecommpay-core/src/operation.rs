@@ -34,12 +34,15 @@ pub trait Operation {
     note = "the Gate requests are the `*Request` types of the method modules (`paypal::SaleRequest`)"
 )]
 pub trait GateRequest: Operation + SignedMessage + Validate + Serialize {
+    /// The HTTP method the Gate takes it with (`POST`).
     const HTTP_METHOD: &'static str;
+    /// The Gate path (`/v2/payment/card/sale`).
     const PATH: &'static str;
 }
 
 /// A Payment Page parameter set, opening the form in `MODE`.
 pub trait PaymentPageParams: Operation {
+    /// The Payment Page mode (`purchase`, `card_verify`).
     const MODE: &'static str;
 }
 
@@ -52,6 +55,7 @@ pub trait PaymentPageParams: Operation {
     note = "a builder is not the request: call `.build()?` on it first"
 )]
 pub trait SignedMessage: Canonical {
+    /// Where the signature goes, which decides what signing leaves out.
     const KIND: MessageKind;
 
     /// Stores a signature in the message.
@@ -69,7 +73,9 @@ pub trait SignedMessage: Canonical {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {message}")]
 pub struct TypedError {
+    /// The JSON path where deserializing failed (`customer.phone`).
     pub path: String,
+    /// What serde reported there.
     pub message: String,
 }
 
@@ -82,6 +88,7 @@ pub type TypedViolationsFn = fn(&Value, &Facts) -> Result<Vec<Violation>, TypedE
 /// One operation of the registry.
 #[derive(Clone, Copy, Debug)]
 pub struct OperationEntry {
+    /// Its body, rules and place (interface, path or mode).
     pub schema: &'static OperationSchema,
     /// The Rust type of its payload, as a path (`astropay::SaleRequest`).
     pub type_name: &'static str,
@@ -96,6 +103,7 @@ pub struct OperationEntry {
 }
 
 impl OperationEntry {
+    /// The operation id (`paypal.gate.sale`).
     pub fn id(&self) -> &'static str {
         self.schema.id
     }

@@ -11,9 +11,11 @@ use crate::signature::{Canonical, CanonicalError, CanonicalWriter};
 /// same JSON; the canonical form of the signature does not tell the two apart.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum IntOrString {
+    /// A JSON number within `i64`.
     Int(i64),
     /// Beyond `i64`: still exact.
     UInt(u64),
+    /// A string, kept as sent (digits, or not).
     String(String),
 }
 
@@ -27,6 +29,7 @@ impl IntOrString {
         }
     }
 
+    /// The integer value as unsigned, when there is one and it is not negative.
     pub fn as_u64(&self) -> Option<u64> {
         match self {
             IntOrString::Int(i) => u64::try_from(*i).ok(),
@@ -151,7 +154,9 @@ mod tests {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ObjectOrString<T> {
+    /// Sent as a JSON object.
     Object(T),
+    /// Sent encoded in a string, kept as sent.
     String(String),
 }
 

@@ -8,12 +8,12 @@ use syn::{Data, DeriveInput, Fields, Member, Type};
 
 use crate::attr::{ContainerAttrs, Errors, FieldAttrs, VariantAttrs, reject_misplaced_signature};
 
-pub struct Container<'a> {
+pub(crate) struct Container<'a> {
     pub attrs: ContainerAttrs,
     pub body: Body<'a>,
 }
 
-pub enum Body<'a> {
+pub(crate) enum Body<'a> {
     /// A struct with named fields: a JSON object.
     Object(Vec<Field<'a>>),
     /// A newtype struct, or any struct under `#[serde(transparent)]`: the inner value.
@@ -29,7 +29,7 @@ pub enum Body<'a> {
 
 /// What a field's entries' paths look like after its key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shape {
+pub(crate) enum Shape {
     /// Always exactly the key (a scalar).
     Leaf,
     /// Always the key, `:` and more (an array or object; empty ones write nothing).
@@ -39,7 +39,7 @@ pub enum Shape {
     Either,
 }
 
-pub struct Field<'a> {
+pub(crate) struct Field<'a> {
     pub member: Member,
     /// The key in the JSON object, before escaping.
     pub name: String,
@@ -49,14 +49,14 @@ pub struct Field<'a> {
     pub span: Span,
 }
 
-pub struct Variant<'a> {
+pub(crate) struct Variant<'a> {
     pub ident: &'a syn::Ident,
     pub name: String,
     pub field: Option<&'a Type>,
 }
 
 impl<'a> Container<'a> {
-    pub fn from_input(input: &'a DeriveInput) -> syn::Result<Self> {
+    pub(crate) fn from_input(input: &'a DeriveInput) -> syn::Result<Self> {
         let mut errors = Errors::default();
         let attrs = ContainerAttrs::parse(&input.attrs, &mut errors);
         let rename_all = attrs.rename_all.get().copied();

@@ -11,27 +11,27 @@ use crate::case::RenameRule;
 
 /// Collects every error instead of stopping at the first.
 #[derive(Default)]
-pub struct Errors(Option<syn::Error>);
+pub(crate) struct Errors(Option<syn::Error>);
 
 impl Errors {
-    pub fn push(&mut self, error: syn::Error) {
+    pub(crate) fn push(&mut self, error: syn::Error) {
         match &mut self.0 {
             Some(existing) => existing.combine(error),
             None => self.0 = Some(error),
         }
     }
 
-    pub fn error(&mut self, span: Span, message: impl std::fmt::Display) {
+    pub(crate) fn error(&mut self, span: Span, message: impl std::fmt::Display) {
         self.push(syn::Error::new(span, message));
     }
 
-    pub fn finish(self) -> syn::Result<()> {
+    pub(crate) fn finish(self) -> syn::Result<()> {
         self.0.map_or(Ok(()), Err)
     }
 }
 
 /// A value given once, remembering where.
-pub struct Once<T> {
+pub(crate) struct Once<T> {
     name: &'static str,
     value: Option<(Span, T)>,
 }
@@ -49,23 +49,23 @@ impl<T> Once<T> {
         }
     }
 
-    pub fn get(&self) -> Option<&T> {
+    pub(crate) fn get(&self) -> Option<&T> {
         self.value.as_ref().map(|(_, v)| v)
     }
 
-    pub fn span(&self) -> Option<Span> {
+    pub(crate) fn span(&self) -> Option<Span> {
         self.value.as_ref().map(|(s, _)| *s)
     }
 }
 
-pub struct ContainerAttrs {
+pub(crate) struct ContainerAttrs {
     pub rename_all: Once<RenameRule>,
     pub transparent: Once<()>,
     pub untagged: Once<()>,
     pub krate: Once<syn::Path>,
 }
 
-pub struct FieldAttrs {
+pub(crate) struct FieldAttrs {
     pub rename: Once<String>,
     pub skip: Once<()>,
     pub skip_serializing_if: Once<syn::ExprPath>,
@@ -74,7 +74,7 @@ pub struct FieldAttrs {
     pub flatten: Once<()>,
 }
 
-pub struct VariantAttrs {
+pub(crate) struct VariantAttrs {
     pub rename: Once<String>,
 }
 
@@ -160,7 +160,7 @@ fn for_each_serde(
 }
 
 impl ContainerAttrs {
-    pub fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
+    pub(crate) fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
         let mut out = Self {
             rename_all: Once::new("rename_all"),
             transparent: Once::new("transparent"),
@@ -218,7 +218,7 @@ impl ContainerAttrs {
 }
 
 impl FieldAttrs {
-    pub fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
+    pub(crate) fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
         let mut out = Self {
             rename: Once::new("rename"),
             skip: Once::new("skip"),
@@ -272,7 +272,7 @@ impl FieldAttrs {
 }
 
 impl VariantAttrs {
-    pub fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
+    pub(crate) fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
         let mut out = Self {
             rename: Once::new("rename"),
         };
@@ -299,7 +299,7 @@ impl VariantAttrs {
 }
 
 /// `#[signature]` is a field attribute; anywhere else it is a mistake worth reporting.
-pub fn reject_misplaced_signature(attrs: &[Attribute], errors: &mut Errors) {
+pub(crate) fn reject_misplaced_signature(attrs: &[Attribute], errors: &mut Errors) {
     for attr in attrs.iter().filter(|a| a.path().is_ident("signature")) {
         errors.error(
             attr.path().span(),

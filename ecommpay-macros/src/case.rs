@@ -3,7 +3,7 @@
 // Named after serde's rules, `…Case` included.
 #[allow(clippy::enum_variant_names)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RenameRule {
+pub(crate) enum RenameRule {
     LowerCase,
     UpperCase,
     PascalCase,
@@ -15,10 +15,10 @@ pub enum RenameRule {
 }
 
 impl RenameRule {
-    pub const NAMES: &'static str = "\"lowercase\", \"UPPERCASE\", \"PascalCase\", \"camelCase\", \"snake_case\", \
+    pub(crate) const NAMES: &'static str = "\"lowercase\", \"UPPERCASE\", \"PascalCase\", \"camelCase\", \"snake_case\", \
          \"SCREAMING_SNAKE_CASE\", \"kebab-case\", \"SCREAMING-KEBAB-CASE\"";
 
-    pub fn from_str(name: &str) -> Option<Self> {
+    pub(crate) fn from_str(name: &str) -> Option<Self> {
         Some(match name {
             "lowercase" => Self::LowerCase,
             "UPPERCASE" => Self::UpperCase,
@@ -33,7 +33,7 @@ impl RenameRule {
     }
 
     /// A field name (snake_case in Rust) under this rule.
-    pub fn apply_to_field(self, field: &str) -> String {
+    pub(crate) fn apply_to_field(self, field: &str) -> String {
         match self {
             Self::LowerCase | Self::SnakeCase => field.to_owned(),
             Self::UpperCase | Self::ScreamingSnakeCase => field.to_ascii_uppercase(),
@@ -61,7 +61,7 @@ impl RenameRule {
     }
 
     /// A variant name (PascalCase in Rust) under this rule.
-    pub fn apply_to_variant(self, variant: &str) -> String {
+    pub(crate) fn apply_to_variant(self, variant: &str) -> String {
         match self {
             Self::PascalCase => variant.to_owned(),
             Self::LowerCase => variant.to_ascii_lowercase(),

@@ -13,7 +13,7 @@ use crate::natural::{Suffix, compare};
 const SIGNATURE_KEY: &str = "signature";
 const FRAME_MODE_KEY: &str = "frame_mode";
 
-pub fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
+pub(crate) fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     let container = Container::from_input(input)?;
     let krate = match container.attrs.krate.get() {
         Some(path) => quote!(#path),

@@ -11,7 +11,7 @@ use ecommpay_core::natural::{self, NaturalText, Undecided};
 
 /// The shape of a field's entries' paths after its key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Suffix {
+pub(crate) enum Suffix {
     /// The path is exactly the key.
     End,
     /// The path is the key, `:`, then something unknown (possibly nothing).
@@ -49,7 +49,7 @@ impl NaturalText for Path<'_> {
 
 /// `strnatcmp(a_key + a_suffix, b_key + b_suffix)`, starting either at the start of the whole
 /// path (`leading`: zeros before a digit are skipped) or after a common prefix.
-pub fn compare(
+pub(crate) fn compare(
     a_key: &[u8],
     a_suffix: Suffix,
     b_key: &[u8],

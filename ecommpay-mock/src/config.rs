@@ -249,11 +249,14 @@ impl ResendSchedule {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Outcome {
+    /// The operation succeeds.
     Success,
     /// The operation is declined with this code and message (`20000`, `General decline` as in
     /// the documents' decline callbacks).
     Decline {
+        /// The decline code (`operation.code`).
         code: String,
+        /// Its text (`operation.message`).
         message: String,
     },
 }
@@ -301,7 +304,9 @@ impl When {
 /// An outcome and when it applies.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutcomeRule {
+    /// Which requests it applies to.
     pub when: When,
+    /// What their callbacks report.
     pub outcome: Outcome,
 }
 

@@ -175,7 +175,9 @@ pub struct CallbackDelivery {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum MockEvent {
+    /// A request reached the mock (Gate or Payment Page).
     Request(ReceivedRequest),
+    /// The mock sent a callback.
     Callback(CallbackDelivery),
 }
 

@@ -103,6 +103,7 @@ pub struct Payment {
     pub status: String,
     /// `payment.amount` of the opening request, in minor units.
     pub amount: Option<u64>,
+    /// `payment.currency` of the opening request.
     pub currency: Option<String>,
     /// The sum of its successful refunds.
     pub refunded: u64,

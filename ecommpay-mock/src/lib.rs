@@ -101,12 +101,16 @@ pub enum Trigger {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TriggerError {
+    /// The ledger has no payment with this id.
     #[error("no payment with this payment_id")]
     UnknownPayment,
+    /// Nothing to send again: no callback went out for the payment yet.
     #[error("no callback has been sent for this payment yet")]
     NothingSent,
+    /// The mock was started without a callback URL.
     #[error("the mock has no callback URL")]
     NoCallbackUrl,
+    /// The spec has no callback example for the payment's operation and outcome.
     #[error("the mock has no example of this payment's callback")]
     NoExample,
 }

@@ -144,9 +144,9 @@ fn every_operation_is_in_the_document() {
         // The same schema, less what a component does not need, with its boolean schemas as
         // Schema Objects of the same meaning, and its shared definitions lifted into components
         // (each the same as the file's), references following them.
-        let text = serde_json::to_string(
-            &ecommpay_codegen::__private::without_boolean_schemas(exported),
-        )
+        let text = serde_json::to_string(&ecommpay_codegen::__private::without_boolean_schemas(
+            exported,
+        ))
         .unwrap()
         .replace("\"#/$defs/", "\"#/components/schemas/");
         let mut expected: Value = serde_json::from_str(&text).unwrap();

@@ -2,14 +2,11 @@
 
 mod support;
 
-use ecommpay_codegen::__private::{
-    ExampleKind, collect_stats, render_table, spec_format_schema,
-};
+use ecommpay_codegen::__private::{ExampleKind, collect_stats, render_table, spec_format_schema};
 
 #[test]
 fn spec_schema_json_is_generated_from_the_model() {
-    let generated =
-        serde_json::to_string_pretty(&spec_format_schema()).expect("serializes") + "\n";
+    let generated = serde_json::to_string_pretty(&spec_format_schema()).expect("serializes") + "\n";
     let committed = std::fs::read_to_string(support::spec_dir().join("spec.schema.json"))
         .expect("spec.schema.json exists");
     assert!(
@@ -45,12 +42,11 @@ fn every_request_and_callback_block_is_covered_by_the_example_test() {
     let mut blocks = Vec::new();
     for file in &spec.files {
         for example in &file.content.examples {
-            let carries_message = matches!(
-                example.kind,
-                ExampleKind::Request | ExampleKind::Callback
-            ) || (example.kind == ExampleKind::JsSnippet
-                && example.corrected.is_some()
-                && example.operation.is_some());
+            let carries_message =
+                matches!(example.kind, ExampleKind::Request | ExampleKind::Callback)
+                    || (example.kind == ExampleKind::JsSnippet
+                        && example.corrected.is_some()
+                        && example.operation.is_some());
             if carries_message {
                 blocks.push((file.document_file(), &example.value));
             }

@@ -20,7 +20,7 @@ use serde_json::json;
 use super::{Failure, print_line, read_key};
 
 #[derive(Args, Debug)]
-pub struct MockArgs {
+pub(crate) struct MockArgs {
     /// Port to listen on; 0 lets the system choose (the first line says which).
     #[arg(long, default_value_t = 8090)]
     pub port: u16,
@@ -63,7 +63,7 @@ fn seconds(flag: &str, value: f64) -> Result<Duration, Failure> {
         .map_err(|_| Failure::unusable(format!("{flag} must be a number of seconds, not {value}")))
 }
 
-pub fn run(args: &MockArgs) -> ExitCode {
+pub(crate) fn run(args: &MockArgs) -> ExitCode {
     match serve(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(),

@@ -1,10 +1,10 @@
 //! The subcommands, and what they share: reading the message and the key.
 
-pub mod mock;
-pub mod payment_page_url;
-pub mod sign;
-pub mod validate;
-pub mod verify;
+pub(crate) mod mock;
+pub(crate) mod payment_page_url;
+pub(crate) mod sign;
+pub(crate) mod validate;
+pub(crate) mod verify;
 
 use std::fmt;
 use std::io::{Read, Write};
@@ -18,11 +18,11 @@ use ecommpay_api::signature::{CallbackVerifier, MessageKind, SortOrder};
 use serde_json::Value;
 
 /// Exit code for input that cannot be read or used, and for a missing key.
-pub const EXIT_UNUSABLE_INPUT: u8 = 2;
+pub(crate) const EXIT_UNUSABLE_INPUT: u8 = 2;
 
 /// The message to work on and how to treat it.
 #[derive(Args, Debug)]
-pub struct MessageArgs {
+pub(crate) struct MessageArgs {
     /// JSON file holding the message; standard input when absent or `-`.
     pub file: Option<PathBuf>,
     /// Order of the entries of the string to sign.
@@ -40,7 +40,7 @@ pub struct MessageArgs {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum Sort {
+pub(crate) enum Sort {
     /// PHP's natural order (`strnatcmp`): index 2 before 10.
     Natural,
     /// Byte-wise by path.
@@ -50,7 +50,7 @@ pub enum Sort {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A Gate request: `general.signature`.
     Gate,
     /// Payment Page parameters: top-level `signature`.
@@ -63,7 +63,7 @@ pub enum Kind {
 
 impl MessageArgs {
     /// The kind of message, which decides where its signature sits.
-    pub fn kind(&self) -> MessageKind {
+    pub(crate) fn kind(&self) -> MessageKind {
         match self.kind {
             Kind::Gate => MessageKind::GateRequest,
             Kind::PaymentPage => MessageKind::PaymentPage,
@@ -73,7 +73,7 @@ impl MessageArgs {
     }
 
     /// The order of the entries of the string to sign.
-    pub fn order(&self) -> SortOrder {
+    pub(crate) fn order(&self) -> SortOrder {
         match self.sort {
             Sort::Natural => SortOrder::Natural,
             Sort::BytewiseKey => SortOrder::BytewiseKey,
@@ -82,19 +82,19 @@ impl MessageArgs {
     }
 
     /// The message: a JSON object from the file or standard input.
-    pub fn read_message(&self) -> Result<Value, Failure> {
+    pub(crate) fn read_message(&self) -> Result<Value, Failure> {
         read_json_object(self.file.as_deref())
     }
 
     /// The key from `--key-file` or the environment. Errors name the source, never the key.
-    pub fn read_key(&self) -> Result<SecretKey, Failure> {
+    pub(crate) fn read_key(&self) -> Result<SecretKey, Failure> {
         read_key(self.key_file.as_deref())
     }
 }
 
 /// The key from `key_file`, or from the environment when it is absent. Errors name the source,
 /// never the key.
-pub fn read_key(key_file: Option<&std::path::Path>) -> Result<SecretKey, Failure> {
+pub(crate) fn read_key(key_file: Option<&std::path::Path>) -> Result<SecretKey, Failure> {
     let key = match key_file {
         Some(path) => SecretKey::from_file(path),
         None => SecretKey::from_env(SECRET_KEY_ENV),
@@ -108,11 +108,11 @@ pub fn read_key(key_file: Option<&std::path::Path>) -> Result<SecretKey, Failure
 
 /// The longest input read: 1 MiB, as the callback limit
 /// ([`CallbackVerifier::DEFAULT_MAX_BODY_BYTES`]); longer input is refused before it is parsed.
-pub const MAX_INPUT_BYTES: usize = CallbackVerifier::DEFAULT_MAX_BODY_BYTES;
+pub(crate) const MAX_INPUT_BYTES: usize = CallbackVerifier::DEFAULT_MAX_BODY_BYTES;
 
 /// The bytes of `file`, or of standard input when it is absent or `-`, with a name for errors;
 /// at most [`MAX_INPUT_BYTES`] (more is refused without reading it all).
-pub fn read_input(file: Option<&std::path::Path>) -> Result<(Vec<u8>, String), Failure> {
+pub(crate) fn read_input(file: Option<&std::path::Path>) -> Result<(Vec<u8>, String), Failure> {
     let mut bytes = Vec::new();
     let limit = MAX_INPUT_BYTES as u64 + 1;
     let source = match file.filter(|path| path.as_os_str() != "-") {
@@ -146,7 +146,7 @@ pub fn read_input(file: Option<&std::path::Path>) -> Result<(Vec<u8>, String), F
 }
 
 /// A JSON object from `file`, or from standard input when it is absent or `-`.
-pub fn read_json_object(file: Option<&std::path::Path>) -> Result<Value, Failure> {
+pub(crate) fn read_json_object(file: Option<&std::path::Path>) -> Result<Value, Failure> {
     let (bytes, source) = read_input(file)?;
     let message: Value = serde_json::from_slice(&bytes)
         .map_err(|e| Failure::unusable(format!("{source} is not JSON: {e}")))?;
@@ -160,7 +160,7 @@ pub fn read_json_object(file: Option<&std::path::Path>) -> Result<Value, Failure
 
 /// Writes one line to standard output. A closed pipe (`ecommpay validate --list | head`) or a
 /// full disk is a failure with a message, never a panic as `println!` would give.
-pub fn print_line(line: impl fmt::Display) -> Result<(), Failure> {
+pub(crate) fn print_line(line: impl fmt::Display) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{line}")
         .and_then(|()| out.flush())
@@ -168,20 +168,20 @@ pub fn print_line(line: impl fmt::Display) -> Result<(), Failure> {
 }
 
 /// What went wrong, and the exit code that says so.
-pub struct Failure {
+pub(crate) struct Failure {
     pub code: u8,
     pub message: String,
 }
 
 impl Failure {
-    pub fn unusable(message: impl fmt::Display) -> Self {
+    pub(crate) fn unusable(message: impl fmt::Display) -> Self {
         Self {
             code: EXIT_UNUSABLE_INPUT,
             message: message.to_string(),
         }
     }
 
-    pub fn report(self) -> ExitCode {
+    pub(crate) fn report(self) -> ExitCode {
         eprintln!("ecommpay: {}", self.message);
         ExitCode::from(self.code)
     }

@@ -9,7 +9,7 @@ use ecommpay_api::payment_page::{DEFAULT_BASE_URL, PaymentPageUrl};
 use super::{Failure, print_line, read_json_object, read_key};
 
 #[derive(Args, Debug)]
-pub struct PaymentPageUrlArgs {
+pub(crate) struct PaymentPageUrlArgs {
     /// JSON file holding the parameters as an object, in the order they go into the URL;
     /// standard input when absent or `-`.
     pub file: Option<PathBuf>,
@@ -22,7 +22,7 @@ pub struct PaymentPageUrlArgs {
     pub key_file: Option<PathBuf>,
 }
 
-pub fn run(args: &PaymentPageUrlArgs) -> ExitCode {
+pub(crate) fn run(args: &PaymentPageUrlArgs) -> ExitCode {
     match url(args).and_then(print_line) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(),

@@ -8,7 +8,7 @@ use ecommpay_api::signature::low_level::{embed, string_to_sign_json};
 use super::{Failure, MessageArgs, print_line};
 
 #[derive(Args, Debug)]
-pub struct SignArgs {
+pub(crate) struct SignArgs {
     #[command(flatten)]
     pub message: MessageArgs,
     /// Print the message with the signature put where this kind of message carries it.
@@ -19,7 +19,7 @@ pub struct SignArgs {
     pub print_canonical: bool,
 }
 
-pub fn run(args: &SignArgs) -> ExitCode {
+pub(crate) fn run(args: &SignArgs) -> ExitCode {
     match sign(args).and_then(print_line) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(),

@@ -13,7 +13,7 @@ use super::{Failure, print_line, read_json_object};
 const EXIT_INVALID: u8 = 1;
 
 #[derive(Args, Debug)]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     /// The operation id, e.g. `astropay.gate.sale` (`--list` prints them all).
     #[arg(long, required_unless_present = "list")]
     pub operation: Option<String>,
@@ -32,7 +32,7 @@ pub struct ValidateArgs {
     pub file: Option<PathBuf>,
 }
 
-pub fn run(args: &ValidateArgs) -> ExitCode {
+pub(crate) fn run(args: &ValidateArgs) -> ExitCode {
     let done = if args.list {
         list()
     } else {

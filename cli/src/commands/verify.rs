@@ -15,7 +15,7 @@ use super::{Failure, Kind, MAX_INPUT_BYTES, MessageArgs, print_line, read_input}
 const EXIT_INVALID: u8 = 1;
 
 #[derive(Args, Debug)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     #[command(flatten)]
     pub message: MessageArgs,
     /// Verify a Payment Page URL instead of a JSON message: when its signature is valid, print
@@ -24,7 +24,7 @@ pub struct VerifyArgs {
     pub url: Option<String>,
 }
 
-pub fn run(args: &VerifyArgs) -> ExitCode {
+pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
     let verified = match &args.url {
         Some(url) => verify_url(args, url),
         None => verify(args),

@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 
 /// Runs `ecommpay ARGS` with `stdin` on its standard input and the key, if any, in
 /// `ECOMMPAY_SECRET_KEY`.
-pub fn run(args: &[&str], key: Option<&str>, stdin: &str) -> Output {
+pub(crate) fn run(args: &[&str], key: Option<&str>, stdin: &str) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_ecommpay"));
     command.args(args).env_remove("ECOMMPAY_SECRET_KEY");
     if let Some(key) = key {
@@ -30,16 +30,16 @@ pub fn run(args: &[&str], key: Option<&str>, stdin: &str) -> Output {
     child.wait_with_output().expect("the binary finishes")
 }
 
-pub fn stdout(output: &Output) -> &str {
+pub(crate) fn stdout(output: &Output) -> &str {
     std::str::from_utf8(&output.stdout).expect("UTF-8 on stdout")
 }
 
-pub fn stderr(output: &Output) -> &str {
+pub(crate) fn stderr(output: &Output) -> &str {
     std::str::from_utf8(&output.stderr).expect("UTF-8 on stderr")
 }
 
 /// A file holding `content` in a directory of this test run (`suite` keeps suites apart).
-pub fn temp_file(suite: &str, name: &str, content: &str) -> PathBuf {
+pub(crate) fn temp_file(suite: &str, name: &str, content: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("ecommpay-cli-{suite}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temp dir");
     let path = dir.join(name);

@@ -13,7 +13,6 @@ use crate::diagnostics::Diagnostics;
 use crate::load::LoadedSpec;
 use crate::resolve::SpecIndex;
 
-
 /// Runs every check. `seeds` is the directory of the vendor documents; without it, the
 /// comparison of printed examples with the documents is skipped.
 pub(crate) fn check_spec(spec: &LoadedSpec, seeds: Option<&Path>) -> Diagnostics {

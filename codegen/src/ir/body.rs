@@ -289,7 +289,11 @@ impl ShapeBuilder<'_> {
         })
     }
 
-    pub(crate) fn shared(&self, object: &str, stack: &mut Vec<String>) -> Result<ShapeKind, IrError> {
+    pub(crate) fn shared(
+        &self,
+        object: &str,
+        stack: &mut Vec<String>,
+    ) -> Result<ShapeKind, IrError> {
         if stack.iter().any(|s| s == object) {
             return Err(IrError::new(format!(
                 "shared object `{object}` contains itself ({} -> {object})",

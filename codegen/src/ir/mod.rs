@@ -13,8 +13,8 @@ use crate::model::{
 };
 use crate::resolve::SpecIndex;
 
-pub use body::{ShapeIr, ShapeKind};
 pub(crate) use body::{BodyIr, PredicateIr, RuleIr, ShapeField};
+pub use body::{ShapeIr, ShapeKind};
 
 /// Documentation carried from the spec to the generated code and schemas. It carries no source
 /// reference: document line numbers live in the spec alone, so that a document whose lines moved

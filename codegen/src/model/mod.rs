@@ -12,8 +12,8 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-pub use example::{Erratum, ErratumKind, ErratumRule, ExampleKind};
 pub(crate) use example::Example;
+pub use example::{Erratum, ErratumKind, ErratumRule, ExampleKind};
 pub(crate) use field::{FactSpec, FieldSpec, FieldType, Format, ObjectSpec, Requirement, Scalar};
 pub(crate) use method::MethodSpec;
 pub(crate) use operation::{

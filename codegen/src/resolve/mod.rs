@@ -51,7 +51,10 @@ impl<'a> SpecIndex<'a> {
         index
     }
 
-    pub(crate) fn object_fields(&self, name: &str) -> Option<&'a IndexMap<String, Located<FieldSpec>>> {
+    pub(crate) fn object_fields(
+        &self,
+        name: &str,
+    ) -> Option<&'a IndexMap<String, Located<FieldSpec>>> {
         self.objects.get(name).map(|(object, _)| &object.fields)
     }
 }

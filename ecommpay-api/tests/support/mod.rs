@@ -14,13 +14,13 @@ use ecommpay_api::{SecretKey, SignedMessage};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-pub const KEY: &str = "client-test-secret";
+pub(crate) const KEY: &str = "client-test-secret";
 
 // ---------------------------------------------------------------------------------------------
 // A minimal HTTP/1.1 server: reads one request per connection, counts it, then behaves.
 
 #[derive(Clone, Copy)]
-pub enum Behaviour {
+pub(crate) enum Behaviour {
     /// Answers with this status and body, and closes.
     Answer(u16, &'static str),
     /// Waits, then answers 200.
@@ -30,20 +30,20 @@ pub enum Behaviour {
 }
 
 #[derive(Clone, Debug)]
-pub struct Received {
+pub(crate) struct Received {
     pub request_line: String,
     pub headers: String,
     pub body: Vec<u8>,
 }
 
-pub struct Server {
+pub(crate) struct Server {
     pub url: String,
     pub received: Arc<Mutex<Vec<Received>>>,
     pub connections: Arc<AtomicUsize>,
 }
 
 impl Server {
-    pub async fn start(behaviour: Behaviour) -> Self {
+    pub(crate) async fn start(behaviour: Behaviour) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -62,12 +62,12 @@ impl Server {
         }
     }
 
-    pub fn requests(&self) -> Vec<Received> {
+    pub(crate) fn requests(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
     }
 }
 
-pub async fn serve(
+pub(crate) async fn serve(
     mut socket: TcpStream,
     behaviour: Behaviour,
     received: Arc<Mutex<Vec<Received>>>,
@@ -128,20 +128,20 @@ pub async fn serve(
 }
 
 /// A port nobody listens on: bound, then released.
-pub async fn refused_url() -> String {
+pub(crate) async fn refused_url() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     url
 }
 
-pub const ACCEPTED: &str = r#"{"status":"success","request_id":"61788f10d1fe-00000001","project_id":210,"payment_id":"order-1"}"#;
+pub(crate) const ACCEPTED: &str = r#"{"status":"success","request_id":"61788f10d1fe-00000001","project_id":210,"payment_id":"order-1"}"#;
 
-pub fn key() -> SecretKey {
+pub(crate) fn key() -> SecretKey {
     SecretKey::new(KEY).unwrap()
 }
 
-pub fn gate(url: &str) -> Gate {
+pub(crate) fn gate(url: &str) -> Gate {
     Gate::builder(key())
         .base_url(url)
         .connect_timeout(Duration::from_secs(2))
@@ -150,7 +150,7 @@ pub fn gate(url: &str) -> Gate {
         .unwrap()
 }
 
-pub fn gate_with_retry(url: &str) -> Gate {
+pub(crate) fn gate_with_retry(url: &str) -> Gate {
     Gate::builder(key())
         .base_url(url)
         .connect_timeout(Duration::from_secs(2))
@@ -163,7 +163,7 @@ pub fn gate_with_retry(url: &str) -> Gate {
         .unwrap()
 }
 
-pub fn sale() -> SaleRequest {
+pub(crate) fn sale() -> SaleRequest {
     SaleRequest::builder()
         .general(General::builder().project_id(210).payment_id("order-1"))
         .payment(Payment::builder().amount(1000).currency("BRL"))
@@ -177,7 +177,7 @@ pub fn sale() -> SaleRequest {
         .unwrap()
 }
 
-pub fn refund() -> RefundRequest {
+pub(crate) fn refund() -> RefundRequest {
     RefundRequest::builder()
         .general(General::builder().project_id(210).payment_id("order-1"))
         .payment(
@@ -191,7 +191,7 @@ pub fn refund() -> RefundRequest {
 }
 
 /// The signature `Gate::send` computes for the sale, to look for it in outputs.
-pub fn sale_signature() -> String {
+pub(crate) fn sale_signature() -> String {
     let mut request = sale();
     request.sign(&key()).unwrap();
     request.general.signature.unwrap()

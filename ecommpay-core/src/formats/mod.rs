@@ -28,9 +28,11 @@ pub enum Format {
     Subdivision,
     /// ISO 639-1 language code.
     Language,
+    /// An email address: one `@`, no spaces, a dot after the `@`.
     Email,
     /// IPv4 or IPv6 address.
     Ip,
+    /// An `http` or `https` URL without spaces.
     Url,
     /// Phone number with the country code, digits only: no `+`, punctuation or spaces (AstroPay,
     /// `000_c3cc95ac790d9e4f.txt:488`); at most 15 digits, as E.164 allows.
@@ -97,6 +99,7 @@ fn ipv6_pattern() -> String {
 const IPV4: &str = r"((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
 
 impl Format {
+    /// Every format, in declaration order.
     pub const ALL: [Format; 18] = [
         Format::Currency,
         Format::Country,

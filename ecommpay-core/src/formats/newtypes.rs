@@ -31,7 +31,9 @@ impl Format {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {format}: {message}")]
 pub struct FormatError {
+    /// The format's name (`currency`, `email`).
     pub format: &'static str,
+    /// What is wrong with the value; quotes at most a short prefix of it.
     pub message: String,
 }
 
@@ -42,6 +44,7 @@ macro_rules! string_format {
         pub struct $name(String);
 
         impl $name {
+            /// The format every value of this type satisfies.
             pub const FORMAT: Format = $format;
 
             /// Validates and wraps a value.
@@ -54,10 +57,12 @@ macro_rules! string_format {
                 Ok($name(value))
             }
 
+            /// The value as text.
             pub fn as_str(&self) -> &str {
                 &self.0
             }
 
+            /// The value as an owned `String`.
             pub fn into_inner(self) -> String {
                 self.0
             }

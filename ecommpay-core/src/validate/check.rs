@@ -21,15 +21,19 @@ pub enum Path<'a> {
     Root,
     /// A path known when the validator was generated (`customer.phone`).
     At(&'static str),
+    /// A key under a path found while walking the payload.
     Key(&'a Path<'a>, &'a str),
+    /// An array element under a path found while walking the payload.
     Index(&'a Path<'a>, usize),
 }
 
 impl Path<'_> {
+    /// The member `key` of this path's object, rendered only if a violation needs it.
     pub fn key<'b>(&'b self, key: &'b str) -> Path<'b> {
         Path::Key(self, key)
     }
 
+    /// The element `index` of this path's array.
     pub fn index(&self, index: usize) -> Path<'_> {
         Path::Index(self, index)
     }
@@ -66,9 +70,11 @@ impl Path<'_> {
 /// same payload either way, so that the two validators agree.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum View<'a> {
+    /// A JSON string.
     Str(&'a str),
     /// Any JSON integer (`i64` and `u64` alike).
     Int(i128),
+    /// `true` or `false`.
     Bool(bool),
     /// Anything else in JSON: `null`, a number with a fraction, an array, an object.
     Json(&'a Value),
@@ -77,6 +83,7 @@ pub enum View<'a> {
 }
 
 impl<'a> View<'a> {
+    /// The view of a JSON value.
     pub fn of(value: &'a Value) -> View<'a> {
         match value {
             Value::String(s) => View::Str(s),
@@ -90,6 +97,7 @@ impl<'a> View<'a> {
         }
     }
 
+    /// The text, when it is a string.
     pub fn as_str(self) -> Option<&'a str> {
         match self {
             View::Str(s) => Some(s),
@@ -227,6 +235,7 @@ pub fn required(path: &Path, out: &mut Vec<Violation>) {
     push(out, path, ViolationKind::Required, message.into());
 }
 
+/// Reports a field the operation does not take, at `path`.
 pub fn forbidden(path: &Path, out: &mut Vec<Violation>) {
     push(
         out,

@@ -21,16 +21,25 @@ pub enum ViolationKind {
     Type,
     /// A required field is missing.
     Required,
+    /// A string not in its field's format (currency, email...).
     Format,
+    /// A value not among the field's values.
     Enum,
+    /// A number outside its field's bounds.
     Range,
+    /// A string longer or shorter than its field allows.
     Length,
     /// None of a one-of group is present.
     OneOf,
+    /// A field the payload's other values make required is missing.
     RequiredIf,
+    /// A present field needs another that is missing.
     Requires,
+    /// Two fields that must differ are equal.
     MustDiffer,
+    /// A value the payload's other values (or facts) do not allow.
     AllowedValues,
+    /// A field this operation does not take.
     Forbidden,
     /// A currency the method does not accept.
     Currency,
@@ -38,6 +47,7 @@ pub enum ViolationKind {
     WholeUnits,
     /// A currency only for customers of one country.
     CurrencyCountry,
+    /// An amount outside the method's limits for its currency.
     AmountLimit,
     /// Not exactly one of the operation's variants holds.
     Variant,
@@ -46,6 +56,7 @@ pub enum ViolationKind {
 }
 
 impl ViolationKind {
+    /// The kind as the CLI and JSON reports write it (`required_if`).
     pub fn as_str(self) -> &'static str {
         match self {
             ViolationKind::Type => "type",
@@ -76,11 +87,14 @@ pub struct Violation {
     /// JSON path (`customer.identify.doc_number`, `receipt_data.positions[0].amount`); empty for
     /// the whole payload.
     pub path: String,
+    /// The kind of rule broken.
     pub kind: ViolationKind,
+    /// What is wrong and what is allowed; quotes at most a short prefix of the value.
     pub message: String,
 }
 
 impl Violation {
+    /// A violation at `path` (empty for the whole payload).
     pub fn new(path: impl Into<String>, kind: ViolationKind, message: impl Into<String>) -> Self {
         Violation {
             path: path.into(),
@@ -161,6 +175,7 @@ impl fmt::Display for OtherParameter {
 pub struct Facts(BTreeSet<String>);
 
 impl Facts {
+    /// No facts: what validation assumes when the caller knows nothing beyond the payload.
     pub fn none() -> Self {
         Facts::default()
     }
@@ -179,6 +194,7 @@ impl Facts {
         self
     }
 
+    /// Whether the fact named `fact` is among them.
     pub fn contains(&self, fact: &str) -> bool {
         self.0.contains(fact)
     }

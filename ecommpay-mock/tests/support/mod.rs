@@ -16,20 +16,20 @@ use ecommpay_api::client::{ReqwestTransport, Transport, TransportRequest, Transp
 use ecommpay_api::signature::MessageKind;
 use serde_json::{Value, json};
 
-pub const KEY: &str = "mock-test-secret";
+pub(crate) const KEY: &str = "mock-test-secret";
 
-pub fn key() -> SecretKey {
+pub(crate) fn key() -> SecretKey {
     SecretKey::new(KEY).unwrap()
 }
 
 /// `body` with `general.signature` set for the project's key.
-pub fn signed(mut body: Value) -> Value {
+pub(crate) fn signed(mut body: Value) -> Value {
     let signature = key().sign_json(&body).unwrap();
     body["general"]["signature"] = signature.into();
     body
 }
 
-pub fn paypal_sale(payment_id: &str, amount: u64) -> Value {
+pub(crate) fn paypal_sale(payment_id: &str, amount: u64) -> Value {
     signed(json!({
         "general": {"project_id": 210, "payment_id": payment_id},
         "payment": {"amount": amount, "currency": "USD"},
@@ -38,7 +38,7 @@ pub fn paypal_sale(payment_id: &str, amount: u64) -> Value {
     }))
 }
 
-pub fn paypal_auth(payment_id: &str, amount: u64) -> Value {
+pub(crate) fn paypal_auth(payment_id: &str, amount: u64) -> Value {
     signed(json!({
         "general": {"project_id": 210, "payment_id": payment_id},
         "payment": {"amount": amount, "currency": "USD"},
@@ -50,11 +50,11 @@ pub fn paypal_auth(payment_id: &str, amount: u64) -> Value {
     }))
 }
 
-pub fn paypal_follow_up(payment_id: &str) -> Value {
+pub(crate) fn paypal_follow_up(payment_id: &str) -> Value {
     signed(json!({"general": {"project_id": 210, "payment_id": payment_id}}))
 }
 
-pub fn paypal_refund(payment_id: &str, amount: Option<u64>) -> Value {
+pub(crate) fn paypal_refund(payment_id: &str, amount: Option<u64>) -> Value {
     let mut body = json!({
         "general": {"project_id": 210, "payment_id": payment_id},
         "payment": {"description": "Test PayPal refund"}
@@ -67,11 +67,11 @@ pub fn paypal_refund(payment_id: &str, amount: Option<u64>) -> Value {
 }
 
 /// POSTs a JSON body to the mock.
-pub async fn post_json(url: String, body: &Value) -> TransportResponse {
+pub(crate) async fn post_json(url: String, body: &Value) -> TransportResponse {
     post(url, "application/json", serde_json::to_vec(body).unwrap()).await
 }
 
-pub async fn post(url: String, content_type: &str, body: Vec<u8>) -> TransportResponse {
+pub(crate) async fn post(url: String, content_type: &str, body: Vec<u8>) -> TransportResponse {
     let transport = ReqwestTransport::new(Duration::from_secs(2)).unwrap();
     transport
         .send(TransportRequest::new(
@@ -85,21 +85,21 @@ pub async fn post(url: String, content_type: &str, body: Vec<u8>) -> TransportRe
         .unwrap()
 }
 
-pub fn json_of(response: &TransportResponse) -> Value {
+pub(crate) fn json_of(response: &TransportResponse) -> Value {
     serde_json::from_slice(&response.body).unwrap()
 }
 
 /// A merchant's callback endpoint: verifies each callback with the key, records it, and
 /// answers with the status it is set to (200 unless told otherwise).
 #[derive(Clone)]
-pub struct Merchant {
+pub(crate) struct Merchant {
     pub url: String,
     received: Arc<Mutex<Vec<(Value, bool)>>>,
     answer: Arc<AtomicU16>,
 }
 
 impl Merchant {
-    pub async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/callback", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -126,12 +126,12 @@ impl Merchant {
     }
 
     /// Answers every callback from now on with `status`.
-    pub fn answer(&self, status: u16) {
+    pub(crate) fn answer(&self, status: u16) {
         self.answer.store(status, Ordering::SeqCst);
     }
 
     /// The callbacks received so far, each checked against the key.
-    pub fn received(&self) -> Vec<(Value, bool)> {
+    pub(crate) fn received(&self) -> Vec<(Value, bool)> {
         self.received.lock().unwrap().clone()
     }
 }

@@ -2,8 +2,8 @@
 
 mod support;
 
+use ecommpay_api::BuildProblemKind;
 use ecommpay_api::astropay::{PurchaseParams, SaleRequest};
-use ecommpay_api::builder::BuildProblemKind;
 use ecommpay_api::callback::{Callback, CallbackPaymentStatus};
 use ecommpay_api::formats::{
     CountryCode, Cpf, CurrencyCode, DateDmy, Email, FormatError, IpAddress, JsonString, Pan, Phone,
@@ -592,7 +592,7 @@ fn debug_output_never_shows_a_signature() {
 }
 
 /// The customer of the sales these tests build.
-fn john() -> ecommpay_api::shared::CustomerBuilder {
+fn john() -> ecommpay_api::shared::builder::CustomerBuilder {
     Customer::builder()
         .id("customer123")
         .ip_address("192.0.2.1")

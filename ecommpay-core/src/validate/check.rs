@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::shape::{FieldShape, Kind, ObjectShape, Scalar, WireType};
-use super::{Violation, ViolationKind};
+use super::{Facts, OperationSchema, Violation, ViolationKind, Violations};
 use crate::excerpt::Excerpt;
 use crate::formats::Format;
 use crate::wire::{IntOrString, ObjectOrString};
@@ -591,4 +591,16 @@ pub fn object(
 /// The checks of a string holding a JSON object of `shape`.
 pub fn json_text(shape: &ObjectShape, text: &str, path: &Path, out: &mut Vec<Violation>) {
     super::engine::check_json_text(shape, text, path, out);
+}
+
+/// Every violation of a typed message of `operation`: `check` is the generated validator of one
+/// body (the operation's, or the variant's given by its index), over the typed value.
+pub fn validate_typed(
+    operation: &OperationSchema,
+    facts: &Facts,
+    check: impl Fn(usize, &mut Vec<Violation>),
+) -> Result<(), Violations> {
+    Violations::into_result(super::validate_bodies(operation, facts, |index, _, out| {
+        check(index, out)
+    }))
 }

@@ -1,7 +1,7 @@
 //! Validation: every request and Payment Page parameter set checks itself against the rules the
 //! spec states, and reports every violation with its JSON path.
 
-pub mod check;
+pub(crate) mod check;
 mod engine;
 pub mod shape;
 
@@ -215,16 +215,4 @@ pub trait Validate {
     fn validate(&self) -> Result<(), Violations> {
         self.validate_with(&Facts::none())
     }
-}
-
-/// Every violation of a typed message of `operation`: `check` is the generated validator of one
-/// body (the operation's, or the variant's given by its index), over the typed value.
-pub fn validate_typed(
-    operation: &OperationSchema,
-    facts: &Facts,
-    check: impl Fn(usize, &mut Vec<Violation>),
-) -> Result<(), Violations> {
-    Violations::into_result(validate_bodies(operation, facts, |index, _, out| {
-        check(index, out)
-    }))
 }

@@ -16,21 +16,23 @@
 //!    `+`, every other byte of the UTF-8 text is `%XX`), then `&signature=` and the encoded
 //!    signature, last.
 //!
-//! [`PaymentPageUrl`] builds both the URL and the widget configuration;
+//! [`PaymentPageUrl::from_params`] validates and signs a typed parameter set, as `Gate::send`
+//! does a request; [`PaymentPageUrl`] builds both the URL and the widget configuration;
 //! [`ParsedPaymentPageUrl`] decodes a URL and verifies its signature.
 
 use std::collections::HashSet;
 use std::str::FromStr;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, utf8_percent_encode};
-use serde::Serialize;
 use serde_json::{Map, Number, Value};
 
 use crate::excerpt::Excerpt;
+use crate::operation::PaymentPageParams;
 use crate::secret::SecretKey;
 use crate::signature::{
     CanonicalError, MalformedSignature, MessageKind, SIGNATURE_KEY, VerifyError,
 };
+use crate::validate::Violations;
 
 /// The Payment Page URL that [`PaymentPageUrl`] uses unless told otherwise (the PHP SDK's base URL
 /// followed by its `/payment`).
@@ -117,6 +119,16 @@ pub enum PaymentPageError {
     TooDeep {
         /// The parameter's name.
         parameter: String,
+    },
+    /// A typed parameter set that breaks its operation's rules: nothing was signed.
+    #[error(
+        "{operation}: the Payment Page parameters are not valid, nothing was signed: {violations}"
+    )]
+    Invalid {
+        /// The operation id (`astropay.payment_page.purchase`).
+        operation: &'static str,
+        /// Every violation, with its JSON path.
+        violations: Violations,
     },
     /// `serde_json::to_value` failed on a typed parameter set.
     #[error("the Payment Page parameters cannot be turned into JSON: {0}")]
@@ -291,11 +303,31 @@ impl PaymentPageUrl {
         }
     }
 
-    /// The parameters of a typed parameter set (or any serializable value that becomes a JSON
-    /// object), in the order of its fields, through `serde_json::to_value`.
-    pub fn from_serialize<T: Serialize + ?Sized>(params: &T) -> Result<Self, PaymentPageError> {
+    /// A typed parameter set, validated and signed as `Gate::send` does a request: every
+    /// violation of the operation's rules is an error ([`PaymentPageError::Invalid`]) and nothing
+    /// is signed; otherwise the parameters, in the order of their fields, are signed with `key`.
+    /// Untyped JSON goes through [`from_map`](Self::from_map) or [`from_value`](Self::from_value).
+    pub fn from_params<P: PaymentPageParams>(
+        params: &P,
+        key: &SecretKey,
+    ) -> Result<SignedPaymentPageUrl, PaymentPageError> {
+        params
+            .validate()
+            .map_err(|violations| PaymentPageError::Invalid {
+                operation: P::ID,
+                violations,
+            })?;
         let value = serde_json::to_value(params).map_err(PaymentPageError::Serialize)?;
-        Self::from_value(&value)
+        Self::from_value(&value)?.sign(key)
+    }
+
+    /// Signs the parameters' texts (`frame_mode` left out) with `key`.
+    pub fn sign(self, key: &SecretKey) -> Result<SignedPaymentPageUrl, PaymentPageError> {
+        let signature = key.sign(&self.params)?;
+        Ok(SignedPaymentPageUrl {
+            unsigned: self,
+            signature,
+        })
     }
 
     /// The same parameters under another Payment Page URL (everything before the `?`), e.g. a
@@ -328,9 +360,57 @@ impl PaymentPageUrl {
     /// The signed URL: the base URL, `?`, the encoded parameters in their order, and the encoded
     /// signature last, byte for byte as the PHP SDK's `PaymentPage::getUrl`.
     pub fn to_url(&self, key: &SecretKey) -> Result<String, PaymentPageError> {
-        let signature = self.signature(key)?;
-        let mut url = String::with_capacity(self.base_url.len() + 128 + 8 * self.params.len());
-        url.push_str(&self.base_url);
+        Ok(self.clone().sign(key)?.to_url())
+    }
+
+    /// The signed configuration of the embedded widget (`EPayWidget.run(config)` of
+    /// `merchant.js`): the parameters in their order, each as the text that was signed, and
+    /// `signature` last.
+    pub fn widget_config(&self, key: &SecretKey) -> Result<Value, PaymentPageError> {
+        Ok(self.clone().sign(key)?.widget_config())
+    }
+}
+
+/// A Payment Page parameter set as text with its signature: what
+/// [`PaymentPageUrl::from_params`] and [`PaymentPageUrl::sign`] give.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedPaymentPageUrl {
+    unsigned: PaymentPageUrl,
+    signature: String,
+}
+
+impl SignedPaymentPageUrl {
+    /// The same parameters under another Payment Page URL (everything before the `?`), e.g. a
+    /// sandbox's; the signature does not cover it. The text is used as given.
+    #[must_use]
+    pub fn with_base_url(self, base_url: impl Into<String>) -> Self {
+        Self {
+            unsigned: self.unsigned.with_base_url(base_url),
+            ..self
+        }
+    }
+
+    /// The Payment Page URL the parameters are appended to.
+    pub fn base_url(&self) -> &str {
+        self.unsigned.base_url()
+    }
+
+    /// The parameters as text, in their order, without the signature.
+    pub fn params(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
+        self.unsigned.params()
+    }
+
+    /// The signature of the parameters' texts: Base64 of HMAC-SHA512.
+    pub fn signature(&self) -> &str {
+        &self.signature
+    }
+
+    /// The signed URL: the base URL, `?`, the encoded parameters in their order, and the encoded
+    /// signature last, byte for byte as the PHP SDK's `PaymentPage::getUrl`.
+    pub fn to_url(&self) -> String {
+        let base_url = self.base_url();
+        let mut url = String::with_capacity(base_url.len() + 128 + 8 * self.params().len());
+        url.push_str(base_url);
         url.push('?');
         for (name, value) in self.params() {
             push_form_encoded(&mut url, name);
@@ -340,18 +420,20 @@ impl PaymentPageUrl {
         }
         url.push_str(SIGNATURE_KEY);
         url.push('=');
-        push_form_encoded(&mut url, &signature);
-        Ok(url)
+        push_form_encoded(&mut url, &self.signature);
+        url
     }
 
     /// The signed configuration of the embedded widget (`EPayWidget.run(config)` of
     /// `merchant.js`): the parameters in their order, each as the text that was signed, and
     /// `signature` last.
-    pub fn widget_config(&self, key: &SecretKey) -> Result<Value, PaymentPageError> {
-        let signature = self.signature(key)?;
-        let mut config = self.params.clone();
-        config.insert(SIGNATURE_KEY.to_owned(), Value::String(signature));
-        Ok(Value::Object(config))
+    pub fn widget_config(&self) -> Value {
+        let mut config = self.unsigned.params.clone();
+        config.insert(
+            SIGNATURE_KEY.to_owned(),
+            Value::String(self.signature.clone()),
+        );
+        Value::Object(config)
     }
 }
 

@@ -57,7 +57,7 @@ fn php_sdk_vector_with_interface_type_as_an_object_and_project_id_as_an_integer(
 }
 
 #[test]
-fn php_sdk_vector_from_a_typed_parameter_set() {
+fn php_sdk_vector_from_a_serialized_struct() {
     #[derive(Serialize)]
     struct InterfaceType {
         id: u32,
@@ -78,10 +78,10 @@ fn php_sdk_vector_from_a_typed_parameter_set() {
         payment_description: "B&W".to_owned(),
         signature: None,
     };
-    let url = PaymentPageUrl::from_serialize(&params).unwrap();
+    let url = PaymentPageUrl::from_value(&serde_json::to_value(&params).unwrap()).unwrap();
     assert_eq!(url.to_url(&key()).unwrap(), SDK_URL);
     params.signature = Some("stale".to_owned());
-    let url = PaymentPageUrl::from_serialize(&params).unwrap();
+    let url = PaymentPageUrl::from_value(&serde_json::to_value(&params).unwrap()).unwrap();
     assert_eq!(url.to_url(&key()).unwrap(), SDK_URL);
 }
 
@@ -296,7 +296,7 @@ fn values_that_cannot_become_text_are_errors_naming_the_parameter() {
         Err(PaymentPageError::EmptyName)
     ));
     assert!(matches!(
-        PaymentPageUrl::from_serialize(&"text"),
+        PaymentPageUrl::from_value(&json!("text")),
         Err(PaymentPageError::NotAnObject { found: "a string" })
     ));
 }

@@ -3,6 +3,7 @@
 mod support;
 
 use ecommpay_api::BuildProblemKind;
+use ecommpay_api::SecretKey;
 use ecommpay_api::astropay::{PurchaseParams, SaleRequest};
 use ecommpay_api::callback::{Callback, CallbackPaymentStatus};
 use ecommpay_api::formats::{
@@ -10,6 +11,7 @@ use ecommpay_api::formats::{
     TimeHms, Url,
 };
 use ecommpay_api::operation::GateRequest;
+use ecommpay_api::payment_page::{PaymentPageError, PaymentPageUrl, verify_url};
 use ecommpay_api::shared::Customer;
 use ecommpay_api::shared::{General, Identify, Payment};
 use ecommpay_api::wire::IntOrString;
@@ -250,6 +252,18 @@ fn a_payment_page_builder_builds_valid_params() {
         value["payment_methods_options"],
         json!(r#"{"submethod_code": "PIX"}"#)
     );
+    // Signed as the text parameters, the stale signature the builder was given left out.
+    let key = SecretKey::new("secret").unwrap();
+    let signed = PaymentPageUrl::from_params(&params, &key).expect("valid params sign");
+    let url = signed.to_url();
+    let parsed = verify_url(&url, &key).expect("the URL verifies");
+    assert_eq!(parsed.signature(), Some(signed.signature()));
+    assert_eq!(parsed.get("customer_country"), Some("BR"));
+    assert_eq!(
+        signed.widget_config()["signature"],
+        json!(signed.signature())
+    );
+
     // PIX outside Brazil breaks a rule the types cannot express.
     let mut abroad = params;
     abroad.customer_country = CountryCode::new("AR").unwrap();
@@ -259,6 +273,17 @@ fn a_payment_page_builder_builds_valid_params() {
         (violations[0].path.as_str(), violations[0].kind),
         ("customer_country", ViolationKind::AllowedValues)
     );
+    // `from_params` refuses it as `Gate::send` refuses an invalid request: nothing signed.
+    match PaymentPageUrl::from_params(&abroad, &key) {
+        Err(PaymentPageError::Invalid {
+            operation,
+            violations,
+        }) => {
+            assert_eq!(operation, "astropay.payment_page.purchase");
+            assert_eq!(violations.0[0].path, "customer_country");
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
 }
 
 fn rejects<T>(name: &str, bad: &[&str])

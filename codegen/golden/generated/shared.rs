@@ -80,6 +80,10 @@ pub struct Customer {
     /// Customer kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<CustomerKind>,
+    /// A field named as the builder's method for other parameters.
+    #[serde(rename = "other")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_: Option<String>,
     /// Other parameters of the platform's specification, which the documents allow in
     /// any request: sent, signed and read back in their place, as they are.
     #[serde(flatten)]
@@ -285,6 +289,7 @@ pub mod builder {
         email: ::ecommpay_api::__private::Slot<::ecommpay_api::formats::Email>,
         phone: ::ecommpay_api::__private::Slot<::ecommpay_api::formats::Phone>,
         kind: ::ecommpay_api::__private::Slot<super::CustomerKind>,
+        other_: ::ecommpay_api::__private::Slot<String>,
         extra: ::ecommpay_api::__private::Others,
     }
     impl CustomerBuilder {
@@ -335,6 +340,13 @@ pub mod builder {
             self.kind = ::ecommpay_api::__private::Slot::from_try(value);
             self
         }
+        /// Sets `other`.
+        ///
+        /// A field named as the builder's method for other parameters.
+        pub fn other_<V: Into<String>>(mut self, value: V) -> Self {
+            self.other_ = ::ecommpay_api::__private::Slot::from_value(value);
+            self
+        }
         /// Adds another parameter of the platform's specification, one the documents do not
         /// name here; it is sent and signed in its place. A name this type declares is
         /// reported by `build()`: use its setter.
@@ -344,7 +356,11 @@ pub mod builder {
             value: impl Into<::serde_json::Value>,
         ) -> Self {
             self.extra
-                .insert(&["id", "email", "phone", "kind"], name.into(), value.into());
+                .insert(
+                    &["id", "email", "phone", "kind", "other"],
+                    name.into(),
+                    value.into(),
+                );
             self
         }
         /// Builds the `Customer`, or reports every required field left unset and every value that is not valid, each with its path.
@@ -354,6 +370,7 @@ pub mod builder {
             let email = build_check.optional("email", self.email);
             let phone = build_check.optional("phone", self.phone);
             let kind = build_check.optional("kind", self.kind);
+            let other_ = build_check.optional("other", self.other_);
             let extra = build_check.others(self.extra);
             match () {
                 () if build_check.is_clean() => {
@@ -362,6 +379,7 @@ pub mod builder {
                         email,
                         phone,
                         kind,
+                        other_,
                         extra,
                     })
                 }

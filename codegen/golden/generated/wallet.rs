@@ -293,6 +293,10 @@ static SHAPE_GATE_SALE_CUSTOMER: ::ecommpay_api::validate::shape::ObjectShape = 
                     ::ecommpay_api::validate::shape::Scalar::Str("company"),
                 ],
             ),
+        ::ecommpay_api::validate::shape::FieldShape::new(
+            "other",
+            ::ecommpay_api::validate::shape::Kind::String,
+        ),
     ],
 };
 static SHAPE_GATE_SALE: ::ecommpay_api::validate::shape::ObjectShape = ::ecommpay_api::validate::shape::ObjectShape {

@@ -76,4 +76,20 @@ mod tests {
             .expect_err("not a value of the enum");
         assert!(error.to_string().contains("robot"), "{error}");
     }
+
+    #[test]
+    fn a_field_named_as_a_builder_method_gets_an_underscore() {
+        // `other` is the builder's method for other parameters: the spec's field `other` is
+        // set with `other_` and sent under its own name.
+        let customer: wallet::Customer = wallet::builder::CustomerBuilder::default()
+            .other_("declared")
+            .other("undeclared", 1)
+            .build()
+            .expect("a customer");
+        assert_eq!(customer.other_.as_deref(), Some("declared"));
+        assert_eq!(
+            serde_json::to_value(&customer).expect("serializes"),
+            serde_json::json!({"other": "declared", "undeclared": 1})
+        );
+    }
 }

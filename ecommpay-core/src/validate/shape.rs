@@ -6,6 +6,7 @@ use crate::formats::Format;
 
 /// A JSON type on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WireType {
     String,
     Integer,
@@ -14,6 +15,7 @@ pub enum WireType {
 
 /// The type of a field.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub enum Kind {
     String,
     Integer,
@@ -28,6 +30,7 @@ pub enum Kind {
 
 /// A constant in an enum, a predicate or a rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Scalar {
     Str(&'static str),
     Int(i64),

@@ -34,6 +34,7 @@ pub const MAX_DEPTH: usize = 128;
 
 /// How the entries of the string to sign are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SortOrder {
     /// By path, in the natural order of PHP's `strnatcmp` (the official PHP SDK's
     /// `ksort(SORT_NATURAL)`): array index 2 sorts before 10. The default.
@@ -52,6 +53,7 @@ pub enum SortOrder {
 
 /// Which keys named `signature` the canonical form leaves out (`frame_mode` is always left out).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SignatureRemoval {
     /// None: every `signature` key is data.
     Nowhere,

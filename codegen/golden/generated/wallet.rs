@@ -245,7 +245,7 @@ pub static CALLBACK_SALE: ::ecommpay_api::validate::shape::OperationSchema = ::e
     known_facts: super::FACTS,
     body: ::ecommpay_api::validate::shape::Body {
         shape: &SHAPE_CALLBACK_SALE,
-        rules: ::ecommpay_api::validate::shape::no_rules,
+        rules: ::ecommpay_api::__private::check::no_rules,
     },
     variants: &[],
 };

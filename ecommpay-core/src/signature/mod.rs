@@ -47,7 +47,7 @@ mod tree;
 pub use callback::{CallbackVerifier, VerifiedCallback};
 pub use canonical::{
     Canonical, CanonicalKey, CanonicalWriter, FRAME_MODE_KEY, MAX_DEPTH, PathMark,
-    SignatureRemoval, SortOrder, UnorderedMark, escape_key,
+    SignatureRemoval, SortOrder, UnorderedMark,
 };
 pub use error::{
     BodyTooLarge, CallbackError, CanonicalError, EmbedError, MalformedSignature, VerifyError,

@@ -10,7 +10,8 @@ use std::fmt;
 
 use crate::excerpt::PathExcerpt;
 
-pub use engine::{other_parameters, validate_bodies, validate_value};
+pub(crate) use engine::validate_bodies;
+pub use engine::{other_parameters, validate_value};
 pub use shape::OperationSchema;
 
 /// What kind of rule a violation breaks.

@@ -153,9 +153,6 @@ pub struct Body {
 /// Reports every broken rule across the fields of a JSON payload, with the caller's facts.
 pub type RulesFn = fn(&serde_json::Value, &super::Facts, &mut Vec<super::Violation>);
 
-/// The rules of a body that has none.
-pub fn no_rules(_: &serde_json::Value, _: &super::Facts, _: &mut Vec<super::Violation>) {}
-
 /// One of several required sets of an endpoint.
 #[derive(Clone, Copy, Debug)]
 pub struct VariantSchema {

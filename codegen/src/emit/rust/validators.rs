@@ -50,7 +50,7 @@ pub(super) fn json_rules(
     fns: &mut ValidatorFns,
 ) -> Result<TokenStream, String> {
     if body.rules.is_empty() {
-        return Ok(quote!(::ecommpay_api::validate::shape::no_rules));
+        return Ok(quote!(::ecommpay_api::__private::check::no_rules));
     }
     let checks = rule_checks(&body.rules, &mut |path, _| Ok(json_lookup(path)))?;
     let facts = if uses_facts(&body.rules) {

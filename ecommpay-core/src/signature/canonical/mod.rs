@@ -23,7 +23,7 @@ mod writer;
 pub use impls::CanonicalKey;
 pub(crate) use impls::{fraction_text, write_elements, write_members};
 pub(crate) use writer::with_thread_writer;
-pub use writer::{CanonicalWriter, PathMark, UnorderedMark, escape_key};
+pub use writer::{CanonicalWriter, PathMark, UnorderedMark};
 
 use super::error::CanonicalError;
 use super::kind::{GENERAL_KEY, SIGNATURE_KEY};

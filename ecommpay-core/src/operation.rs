@@ -36,15 +36,16 @@ pub trait GateRequest: Operation + SignedMessage + Validate + Serialize {
     const PATH: &'static str;
 }
 
-/// A Payment Page parameter set, opening the form in `MODE`. It validates itself and serializes
-/// to its parameters: one bound for whatever signs it into a URL (`PaymentPageUrl::from_params`).
+/// A Payment Page parameter set, opening the form in `MODE`. It carries its signature, validates
+/// itself and serializes to its parameters: one bound for whatever signs it into a URL
+/// (`PaymentPageUrl::from_params`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a Payment Page parameter set",
     label = "not a Payment Page parameter set",
     note = "a builder is not the parameter set: call `.build()?` on it first",
     note = "the parameter sets are the `*Params` types of the method modules (`astropay::PurchaseParams`)"
 )]
-pub trait PaymentPageParams: Operation + Validate + Serialize {
+pub trait PaymentPageParams: Operation + SignedMessage + Validate + Serialize {
     const MODE: &'static str;
 }
 

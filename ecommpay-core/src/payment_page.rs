@@ -303,22 +303,26 @@ impl PaymentPageUrl {
         }
     }
 
-    /// A typed parameter set, validated and signed as `Gate::send` does a request: every
-    /// violation of the operation's rules is an error ([`PaymentPageError::Invalid`]) and nothing
-    /// is signed; otherwise the parameters, in the order of their fields, are signed with `key`.
-    /// Untyped JSON goes through [`from_map`](Self::from_map) or [`from_value`](Self::from_value).
+    /// A typed parameter set, signed and validated as `Gate::send` does a request: the
+    /// parameters, in the order of their fields, are signed with `key` and the signature put in
+    /// the set, which is then validated; a violation of the operation's rules is an error
+    /// ([`PaymentPageError::Invalid`]) and no URL is made. Taken by value because it is signed
+    /// here, as `Gate::send` takes a request. Untyped JSON goes through
+    /// [`from_map`](Self::from_map) or [`from_value`](Self::from_value).
     pub fn from_params<P: PaymentPageParams>(
-        params: &P,
+        mut params: P,
         key: &SecretKey,
     ) -> Result<SignedPaymentPageUrl, PaymentPageError> {
+        let value = serde_json::to_value(&params).map_err(PaymentPageError::Serialize)?;
+        let signed = Self::from_value(&value)?.sign(key)?;
+        params.set_signature(signed.signature.clone());
         params
             .validate()
             .map_err(|violations| PaymentPageError::Invalid {
                 operation: P::ID,
                 violations,
             })?;
-        let value = serde_json::to_value(params).map_err(PaymentPageError::Serialize)?;
-        Self::from_value(&value)?.sign(key)
+        Ok(signed)
     }
 
     /// Signs the parameters' texts (`frame_mode` left out) with `key`.

@@ -33,7 +33,7 @@ fn purchase(payment_id: &str) -> PurchaseParams {
 }
 
 fn page_url(mock: &MockGate, params: &PurchaseParams) -> String {
-    PaymentPageUrl::from_params(params, &SecretKey::new(KEY).unwrap())
+    PaymentPageUrl::from_params(params.clone(), &SecretKey::new(KEY).unwrap())
         .unwrap()
         .with_base_url(format!("{}/payment", mock.base_url()))
         .to_url()

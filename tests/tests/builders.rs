@@ -252,9 +252,14 @@ fn a_payment_page_builder_builds_valid_params() {
         value["payment_methods_options"],
         json!(r#"{"submethod_code": "PIX"}"#)
     );
-    // Signed as the text parameters, the stale signature the builder was given left out.
+    // Signed as the text parameters (a signature the set carries is left out and replaced), then
+    // validated with the signature in place, as `Gate::send` does.
     let key = SecretKey::new("secret").unwrap();
-    let signed = PaymentPageUrl::from_params(&params, &key).expect("valid params sign");
+    let mut unsigned = params.clone();
+    unsigned.signature = None;
+    let signed = PaymentPageUrl::from_params(unsigned, &key).expect("valid params sign");
+    let resigned = PaymentPageUrl::from_params(params.clone(), &key).expect("valid params sign");
+    assert_eq!(resigned.signature(), signed.signature());
     let url = signed.to_url();
     let parsed = verify_url(&url, &key).expect("the URL verifies");
     assert_eq!(parsed.signature(), Some(signed.signature()));
@@ -273,8 +278,8 @@ fn a_payment_page_builder_builds_valid_params() {
         (violations[0].path.as_str(), violations[0].kind),
         ("customer_country", ViolationKind::AllowedValues)
     );
-    // `from_params` refuses it as `Gate::send` refuses an invalid request: nothing signed.
-    match PaymentPageUrl::from_params(&abroad, &key) {
+    // `from_params` refuses it as `Gate::send` refuses an invalid request: no URL is made.
+    match PaymentPageUrl::from_params(abroad, &key) {
         Err(PaymentPageError::Invalid {
             operation,
             violations,

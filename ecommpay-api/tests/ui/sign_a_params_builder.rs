@@ -6,5 +6,5 @@ fn main() {
     let key = SecretKey::new("secret").unwrap();
     let params = PurchaseParams::builder().project_id(210).payment_id("order-1");
     // The builder, not the parameter set: `.build()?` is missing.
-    let _ = PaymentPageUrl::from_params(&params, &key);
+    let _ = PaymentPageUrl::from_params(params, &key);
 }

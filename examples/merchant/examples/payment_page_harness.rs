@@ -58,7 +58,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .customer_country(CountryCode::new("BR")?)
         .force_payment_method("astropay")
         .build()?;
-    let url = PaymentPageUrl::from_params(&params, &SecretKey::new(KEY).unwrap())?
+    let url = PaymentPageUrl::from_params(params, &SecretKey::new(KEY).unwrap())?
         .with_base_url(format!("{}/payment", mock.base_url()))
         .to_url();
     println!(

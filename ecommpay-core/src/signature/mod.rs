@@ -50,10 +50,13 @@ pub use callback::{
     MAX_CALLBACK_DEPTH, VerifiedCallback, verify_callback, verify_callback_raw,
     verify_callback_raw_with, verify_callback_raw_with_order, verify_callback_with,
 };
+pub(crate) use canonical::shown_number;
 pub use canonical::{
     Canonical, CanonicalKey, CanonicalWriter, FRAME_MODE_KEY, GENERAL_KEY, MAX_DEPTH, PathMark,
-    SIGNATURE_KEY, SignatureRemoval, SortOrder, UnorderedMark, escape_key,
+    SIGNATURE_KEY, SignatureRemoval, SortOrder, UnorderedMark, escape_key, fraction_text,
+    is_signable_number,
 };
+pub(crate) use error::UNSUPPORTED_NUMBER_REASON;
 pub use error::{CallbackError, CanonicalError, EmbedError, MalformedSignature, VerifyError};
 
 /// Length in bytes of an HMAC-SHA512 signature.

@@ -411,6 +411,7 @@ fn a_new_operation_is_compatible_and_a_removed_one_breaking() {
             "breaking rust api wallet::RefundRequestGeneral: removed",
             "breaking rust api wallet::RefundRequestGeneralBuilder: removed",
             "breaking schemas wallet.gate.refund.json: definition removed or renamed",
+            "breaking schemas wallet.gate.refund.json#/$defs/SignableValue: definition removed or renamed",
         ]
     );
 }
@@ -581,6 +582,8 @@ fn a_new_operation_adds_types_and_a_schema_and_renames_nothing() {
             "compatible rust api wallet::RefundRequestGeneral: new item",
             "compatible rust api wallet::RefundRequestGeneralBuilder: new item",
             "compatible schemas wallet.gate.refund.json: new definition",
+            // Its other parameters' values refer to it (`emit::signable`).
+            "compatible schemas wallet.gate.refund.json#/$defs/SignableValue: new definition",
         ]
     );
 }

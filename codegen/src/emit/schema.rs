@@ -43,6 +43,7 @@ pub fn emit(ir: &Ir) -> (Vec<SchemaFile>, Value) {
         }
     }
     super::defs::share(&mut files, &callbacks);
+    super::signable::define(&mut files);
     let index = json!({
         "description": "Exported JSON Schemas (draft 2020-12) of the ecommpay spec, one per operation.",
         "schemas": index,
@@ -203,6 +204,7 @@ fn object_schema(shape: &ShapeIr) -> Value {
     if !required.is_empty() {
         schema.insert("required".into(), required.into());
     }
+    super::signable::other_keys(&mut schema);
     Value::Object(schema)
 }
 
@@ -210,8 +212,12 @@ fn field_schema(field: &ShapeField) -> Value {
     let accepts = |t: FieldType| field.also.contains(&t);
     let mut schema = match &field.kind {
         ShapeKind::Object(shape) => object_schema(shape),
-        ShapeKind::FreeObject => json!({"type": "object"}),
-        ShapeKind::Any => json!({}),
+        ShapeKind::FreeObject => {
+            let mut object = Map::from_iter([("type".into(), "object".into())]);
+            super::signable::other_keys(&mut object);
+            Value::Object(object)
+        }
+        ShapeKind::Any => super::signable::any_value(),
         ShapeKind::Array(item) => json!({"type": "array", "items": field_schema(item)}),
         // The content is an annotation in 2020-12: validators do not parse strings.
         ShapeKind::JsonObject(shape) => json!({

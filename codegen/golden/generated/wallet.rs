@@ -146,6 +146,7 @@ impl crate::validate::Validate for SaleRequest {
         crate::validate::validate_typed(
             &GATE_SALE,
             facts,
+            self,
             |_, out| check_gate_sale(self, facts, out),
         )
     }

@@ -9,3 +9,5 @@ pub mod openapi;
 pub mod rust;
 #[cfg(feature = "schemas")]
 pub mod schema;
+#[cfg(feature = "schemas")]
+pub mod signable;

@@ -4,6 +4,7 @@
 pub mod check;
 mod engine;
 pub mod shape;
+mod signable;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -43,6 +44,11 @@ pub enum ViolationKind {
     Variant,
     /// The caller named a fact the spec does not know.
     UnknownFact,
+    /// A number the signature cannot cover, anywhere in the body (a declared field, another
+    /// parameter, inside either): one the official SDKs would write differently (`1.0`, `1e3`,
+    /// `0.00001`, more than 14 significant digits, an integer beyond 64 bits). The signer refuses
+    /// such a body by the same rule (`CanonicalError::UnsupportedNumber`, same message).
+    UnsignableNumber,
 }
 
 impl ViolationKind {
@@ -66,6 +72,7 @@ impl ViolationKind {
             ViolationKind::AmountLimit => "amount_limit",
             ViolationKind::Variant => "variant",
             ViolationKind::UnknownFact => "unknown_fact",
+            ViolationKind::UnsignableNumber => "unsignable_number",
         }
     }
 }
@@ -218,13 +225,32 @@ pub trait Validate {
 }
 
 /// Every violation of a typed message of `operation`: `check` is the generated validator of one
-/// body (the operation's, or the variant's given by its index), over the typed value.
-pub fn validate_typed(
+/// body (the operation's, or the variant's given by its index), over the typed value; then every
+/// number of `message` the signature cannot cover ([`ViolationKind::UnsignableNumber`]), as
+/// [`validate_value`] reports them on the JSON it serializes to.
+pub fn validate_typed<T: serde::Serialize + ?Sized>(
     operation: &OperationSchema,
     facts: &Facts,
+    message: &T,
     check: impl Fn(usize, &mut Vec<Violation>),
 ) -> Result<(), Violations> {
-    Violations::into_result(validate_bodies(operation, facts, |index, _, out| {
-        check(index, out)
+    let violations = validate_bodies(operation, facts, |index, _, out| check(index, out));
+    Violations::into_result(with_unsignable_numbers(violations, |out| {
+        signable::check_typed(message, out)
     }))
+}
+
+/// `violations`, then the unsignable numbers `check` reports, unless the violations are unknown
+/// facts (reported first and alone).
+fn with_unsignable_numbers(
+    mut violations: Vec<Violation>,
+    check: impl FnOnce(&mut Vec<Violation>),
+) -> Vec<Violation> {
+    if violations
+        .first()
+        .is_none_or(|v| v.kind != ViolationKind::UnknownFact)
+    {
+        check(&mut violations);
+    }
+    violations
 }

@@ -135,7 +135,7 @@ pub(super) fn validate_impl(
     Ok(quote! {
         impl crate::validate::Validate for #ty {
             fn validate_with(&self, facts: &crate::validate::Facts) -> Result<(), crate::validate::Violations> {
-                crate::validate::validate_typed(&#schema, facts, #dispatch)
+                crate::validate::validate_typed(&#schema, facts, self, #dispatch)
             }
         }
     })

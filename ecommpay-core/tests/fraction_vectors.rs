@@ -9,8 +9,8 @@
 //! its column is the string to sign read from that source, not a signature it made.
 
 use ecommpay_core::SecretKey;
-use ecommpay_core::signature::low_level::{embed, string_to_sign_json};
 use ecommpay_core::payment_page::{PaymentPageError, PaymentPageUrl, verify_url};
+use ecommpay_core::signature::low_level::{embed, string_to_sign_json};
 use ecommpay_core::signature::{
     CallbackError, CallbackVerifier, CanonicalError, MessageKind, SortOrder, VerifyError,
 };
@@ -196,7 +196,10 @@ fn the_validator_agrees_with_each_sdk_vector() {
             "{text}: PHP {php}, Python {python}, Node {node}"
         );
         // The signer's reason, word for word.
-        let signer = SecretKey::new(KEY).unwrap().sign_json(&message).unwrap_err();
+        let signer = SecretKey::new(KEY)
+            .unwrap()
+            .sign_json(&message)
+            .unwrap_err();
         assert_eq!(
             violations[0].message,
             signer.to_string().replace(" at \"x\"", "")

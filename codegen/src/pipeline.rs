@@ -123,6 +123,18 @@ impl Generator {
         self.check(None)?.rust()
     }
 
+    /// The callback examples table of `ecommpay-mock` (`emit::examples`). The spec is loaded
+    /// only, not checked: `ecommpay-api`'s build checks the same embedded files.
+    pub fn callback_examples(&self) -> Result<String, Error> {
+        let spec = self.load()?;
+        if spec.diagnostics.has_errors() {
+            return Err(Error::Invalid {
+                diagnostics: spec.diagnostics.sorted(),
+            });
+        }
+        crate::emit::examples::callback_examples(&spec).map_err(|message| Error::Emit { message })
+    }
+
     /// The JSON Schemas of every operation and their index, of a checked spec.
     #[cfg(feature = "schemas")]
     pub fn schemas(&self) -> Result<Schemas, Error> {

@@ -416,6 +416,7 @@ fn a_new_operation_is_compatible_and_a_removed_one_breaking() {
             "breaking rust api wallet::builder::RefundRequestBuilder: removed",
             "breaking schemas wallet.gate.refund.json: definition removed or renamed",
             "breaking schemas wallet.gate.refund.json#/$defs/General: definition removed or renamed",
+            "breaking schemas wallet.gate.refund.json#/$defs/SignableValue: definition removed or renamed",
         ]
     );
 }
@@ -586,6 +587,8 @@ fn a_new_operation_adds_types_and_a_schema_and_renames_nothing() {
             "compatible rust api wallet::builder::RefundRequestBuilder: new item",
             "compatible schemas wallet.gate.refund.json: new definition",
             "compatible schemas wallet.gate.refund.json#/$defs/General: new definition",
+            // Its other parameters' values refer to it (`emit::signable`).
+            "compatible schemas wallet.gate.refund.json#/$defs/SignableValue: new definition",
         ]
     );
 }

@@ -30,7 +30,8 @@ use crate::excerpt::Excerpt;
 use crate::operation::PaymentPageParams;
 use crate::secret::SecretKey;
 use crate::signature::{
-    CanonicalError, MalformedSignature, MessageKind, SIGNATURE_KEY, VerifyError,
+    CanonicalError, MalformedSignature, MessageKind, SIGNATURE_KEY, UNSUPPORTED_NUMBER_REASON,
+    VerifyError, fraction_text, shown_number,
 };
 use crate::validate::Violations;
 
@@ -97,17 +98,17 @@ pub enum PaymentPageError {
         /// The parameter's name.
         parameter: String,
     },
-    /// A number, at the top or inside an object or array, that is not an integer of at most 64
-    /// bits: its text would depend on PHP's float formatting, so it is not written approximately.
+    /// A number, at the top or inside an object or array, that the official SDKs would write
+    /// differently (`1.0`, `1e3`, `0.00001`, more than 14 significant digits, an integer beyond
+    /// 64 bits): the signer refuses it by the same rule, with the same reason.
     #[error(
-        "parameter {} holds the number {number}: only integers of at most 64 bits \
-         become text exactly (send other numbers as strings)",
-        Excerpt(.parameter)
+        "unsupported number {} in parameter {}: {}",
+        Excerpt(.number), Excerpt(.parameter), UNSUPPORTED_NUMBER_REASON
     )]
     UnsupportedNumber {
         /// The parameter's name.
         parameter: String,
-        /// The number as `serde_json` holds it.
+        /// The number as `serde_json` holds it (a double: `1.0`, `1e-5`).
         number: String,
     },
     /// An object or array value nested deeper than PHP's `json_encode` accepts.
@@ -143,8 +144,11 @@ pub enum PaymentPageError {
 /// default flags (no spaces, `/` written `\/`, every character outside ASCII written `\uXXXX` in
 /// lower-case hexadecimal, UTF-16 surrogate pairs beyond the BMP; `null` inside them is `null`).
 ///
-/// `parameter` only names the parameter in errors. A `null` value, and numbers other than
-/// integers of at most 64 bits at any depth, are errors.
+/// Numbers, at the top or inside, are written as the signer writes them: integers in decimal,
+/// others as the official SDKs all write them (`1.5`, `0.0015`); a number they would write
+/// differently (`1.0`, `1e3`, `0.00001`) is refused as the signer refuses it.
+///
+/// `parameter` only names the parameter in errors. A `null` value is an error too.
 ///
 // The example is doc-tested in `ecommpay-api`, with the paths a merchant writes.
 #[cfg_attr(not(doctest), doc = include_str!("../examples-doc/param_text.md"))]
@@ -154,7 +158,7 @@ pub fn param_text(parameter: &str, value: &Value) -> Result<String, PaymentPageE
             parameter: parameter.to_owned(),
         }),
         Value::Bool(value) => Ok(if *value { "1" } else { "0" }.to_owned()),
-        Value::Number(number) => integer_text(parameter, number),
+        Value::Number(number) => number_text(parameter, number),
         Value::String(text) => Ok(text.clone()),
         Value::Array(_) | Value::Object(_) => {
             let mut out = String::new();
@@ -164,17 +168,24 @@ pub fn param_text(parameter: &str, value: &Value) -> Result<String, PaymentPageE
     }
 }
 
-fn integer_text(parameter: &str, number: &Number) -> Result<String, PaymentPageError> {
+/// A number's text, the same at the top of the URL and inside JSON text: integers of at most 64
+/// bits in decimal, other numbers as the signer writes them ([`fraction_text`]) or refused where
+/// it refuses them. That text is what the PHP SDK sends and signs alike (PHP's `(string)` and
+/// `http_build_query` write a double with 14 significant digits, `json_encode` the shortest text
+/// that reads back: the same text for every number the SDKs agree on), and what the Python and
+/// Node SDKs put into their URLs and sign for it.
+fn number_text(parameter: &str, number: &Number) -> Result<String, PaymentPageError> {
     if let Some(value) = number.as_i64() {
-        Ok(itoa::Buffer::new().format(value).to_owned())
-    } else if let Some(value) = number.as_u64() {
-        Ok(itoa::Buffer::new().format(value).to_owned())
-    } else {
-        Err(PaymentPageError::UnsupportedNumber {
-            parameter: parameter.to_owned(),
-            number: number.to_string(),
-        })
+        return Ok(itoa::Buffer::new().format(value).to_owned());
     }
+    if let Some(value) = number.as_u64() {
+        return Ok(itoa::Buffer::new().format(value).to_owned());
+    }
+    let value = number.as_f64().unwrap_or(f64::NAN);
+    fraction_text(value).ok_or_else(|| PaymentPageError::UnsupportedNumber {
+        parameter: parameter.to_owned(),
+        number: shown_number(value),
+    })
 }
 
 /// Writes `value` as PHP's `json_encode($value)` does with no flags.
@@ -187,7 +198,7 @@ fn write_php_json(
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
-        Value::Number(number) => out.push_str(&integer_text(parameter, number)?),
+        Value::Number(number) => out.push_str(&number_text(parameter, number)?),
         Value::String(text) => write_php_json_string(out, text),
         Value::Array(items) => {
             check_depth(parameter, depth)?;

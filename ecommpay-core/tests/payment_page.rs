@@ -174,6 +174,31 @@ fn values_become_text_as_in_the_php_sdk() {
     );
 }
 
+/// A number that is not an integer travels as the text the signer writes for it (what every
+/// official SDK puts into its URL and signs, where they agree): the URL carries exactly the text
+/// its signature covers, so it verifies, and the signature is the one over the number itself.
+#[test]
+fn fractions_travel_as_the_text_the_signer_writes() {
+    assert_eq!(encoded(json!(1.5)), "1.5");
+    assert_eq!(encoded(json!(-0.0015)), "-0.0015");
+    assert_eq!(encoded(json!(123456789.123)), "123456789.123");
+    assert_eq!(
+        encoded(json!({"rate": 0.25, "list": [1.5]})),
+        form_encode(r#"{"rate":0.25,"list":[1.5]}"#)
+    );
+    let params = json!({"project_id": 7, "rate": 1.5, "options": {"share": 0.25}});
+    let url = url_of(&params);
+    let parsed = verify_url(&url, &key()).unwrap();
+    assert_eq!(parsed.get("rate"), Some("1.5"));
+    assert_eq!(parsed.get("options"), Some(r#"{"share":0.25}"#));
+    // The parameters as text sign as the numbers do at the top (the JSON text is a string).
+    let as_numbers = json!({"project_id": 7, "rate": 1.5, "options": r#"{"share":0.25}"#});
+    assert_eq!(
+        parsed.signature(),
+        Some(key().sign_json(&as_numbers).unwrap().as_str())
+    );
+}
+
 #[test]
 fn signature_is_over_the_parameters_as_text() {
     let params = json!({
@@ -276,17 +301,36 @@ fn values_that_cannot_become_text_are_errors_naming_the_parameter() {
     );
     assert!(error.to_string().contains("payment_id"), "{error}");
 
-    let error = PaymentPageUrl::from_value(&json!({"amount": 1.5})).unwrap_err();
-    assert!(
-        matches!(&error, PaymentPageError::UnsupportedNumber { parameter, number }
-            if parameter == "amount" && number == "1.5"),
-        "{error:?}"
-    );
-    let error = PaymentPageUrl::from_value(&json!({"options": {"rate": [2.5]}})).unwrap_err();
-    assert!(
-        matches!(&error, PaymentPageError::UnsupportedNumber { parameter, .. } if parameter == "options"),
-        "{error:?}"
-    );
+    // Numbers the official SDKs would write differently, at the top or inside JSON text: refused
+    // as the signer refuses them, with its reason and the parameter's name.
+    for (params, parameter, number) in [
+        (json!({"amount": 1.0}), "amount", "1.0"),
+        (json!({"amount": 1e3}), "amount", "1000.0"),
+        (json!({"options": {"rate": [0.00001]}}), "options", "1e-5"),
+        (
+            json!({"amount": 0.30000000000000004}),
+            "amount",
+            "0.30000000000000004",
+        ),
+    ] {
+        let error = PaymentPageUrl::from_value(&params).unwrap_err();
+        assert!(
+            matches!(&error, PaymentPageError::UnsupportedNumber { parameter: p, number: n }
+                if p == parameter && n == number),
+            "{error:?}"
+        );
+        let shown = error.to_string();
+        assert!(
+            shown.starts_with(&format!(
+                "unsupported number \"{number}\" in parameter \"{parameter}\": the official SDKs"
+            )),
+            "{shown}"
+        );
+        assert!(
+            shown.ends_with("send it as a string or an integer"),
+            "{shown}"
+        );
+    }
     assert!(matches!(
         PaymentPageUrl::from_value(&json!([1])),
         Err(PaymentPageError::NotAnObject { found: "an array" })

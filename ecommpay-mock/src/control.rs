@@ -20,7 +20,6 @@ use serde_json::{Value, json};
 
 use crate::config::Outcome;
 use crate::events::MockEvent;
-use crate::gate::error_answer;
 use crate::ledger::Payment;
 use crate::{State, Trigger, TriggerError, lock};
 
@@ -67,7 +66,6 @@ pub(crate) fn routes(state: &Arc<State>) -> Router {
                         StatusCode::NOT_FOUND,
                         "payment_not_found",
                         "no payment with this payment_id",
-                        None,
                     ),
                 }
             }),
@@ -96,7 +94,6 @@ async fn trigger(state: &Arc<State>, payment_id: &str, body: &[u8]) -> Response 
                 StatusCode::BAD_REQUEST,
                 "malformed_trigger",
                 r#"the body must be {"callback": "success" | "decline" | "resend"}"#,
-                None,
             );
         }
     };
@@ -106,8 +103,9 @@ async fn trigger(state: &Arc<State>, payment_id: &str, body: &[u8]) -> Response 
             let status = match e {
                 TriggerError::UnknownPayment | TriggerError::NothingSent => StatusCode::NOT_FOUND,
                 TriggerError::NoCallbackUrl => StatusCode::CONFLICT,
+                TriggerError::NoExample => StatusCode::INTERNAL_SERVER_ERROR,
             };
-            error_answer(status, e.code(), &e.to_string(), None)
+            error_answer(status, e.code(), &e.to_string())
         }
     }
 }
@@ -131,4 +129,11 @@ pub(crate) fn payment_json(payment: &Payment) -> Value {
             "request_id": o.request_id,
         })).collect::<Vec<_>>(),
     })
+}
+
+/// An answer of the control API that refuses: `{"status": "error", "code", "message"}`, as the
+/// Gate's refusals are written.
+fn error_answer(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({"status": "error", "code": code, "message": message});
+    (status, axum::Json(body)).into_response()
 }

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::bounded::Weigh;
 use crate::payment_page::PaymentPageVisit;
+use crate::refusal::Refusal;
 
 /// The largest body a request's record keeps whole ([`ReceivedRequest::body`]): 64 KiB, where
 /// the documents' requests are about 1 KiB. A larger one keeps an excerpt.
@@ -35,9 +36,8 @@ pub struct ReceivedRequest {
     pub body_excerpt: Option<String>,
     /// The HTTP status the mock answered.
     pub answered: u16,
-    /// The answer's `code` when the mock refused the request (`invalid_signature`,
-    /// `payment_not_found`, ...).
-    pub refused: Option<String>,
+    /// Why the mock refused the request (its answer's `code` is [`Refusal::code`]).
+    pub refused: Option<Refusal>,
 }
 
 impl ReceivedRequest {
@@ -48,7 +48,7 @@ impl ReceivedRequest {
         raw: &[u8],
         parsed: Option<&Value>,
         answered: u16,
-        refused: Option<String>,
+        refused: Option<Refusal>,
     ) -> Self {
         let body = parsed.filter(|_| raw.len() <= KEPT_BODY_BYTES).cloned();
         let body_excerpt = (body.is_none() && !raw.is_empty()).then(|| {
@@ -129,7 +129,6 @@ impl Weigh for StoredRequest {
         size_of::<Self>()
             + heap(&self.request.payment_id)
             + heap(&self.request.body_excerpt)
-            + heap(&self.request.refused)
             + self.body.as_ref().map_or(0, |body| body.len())
     }
 }
@@ -190,7 +189,7 @@ impl MockEvent {
                 "operation": r.operation,
                 "payment_id": r.payment_id,
                 "answered": r.answered,
-                "refused": r.refused,
+                "refused": r.refused.map(Refusal::code),
             }),
             MockEvent::Callback(c) => json!({
                 "event": "callback",

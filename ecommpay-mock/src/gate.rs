@@ -7,6 +7,7 @@ use std::sync::atomic::Ordering;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -16,6 +17,7 @@ use serde_json::{Value, json};
 
 use crate::config::RequestFacts;
 use crate::events::{MockEvent, ReceivedRequest};
+use crate::refusal::Refusal;
 use crate::{State, callbacks, lock};
 
 /// The routes of every Gate operation in the registry.
@@ -28,28 +30,26 @@ pub(crate) fn routes(state: &Arc<State>) -> Router {
         let state = Arc::clone(state);
         router = router.route(
             path,
-            post(move |headers: HeaderMap, body: Bytes| {
-                let state = Arc::clone(&state);
-                async move { gate_request(&state, entry, &headers, &body) }
-            }),
+            post(
+                move |headers: HeaderMap, body: Result<Bytes, BytesRejection>| {
+                    let state = Arc::clone(&state);
+                    async move {
+                        match body {
+                            Ok(body) => gate_request(&state, entry, &headers, &body),
+                            // Over the body limit: refused unread (and so not recorded).
+                            Err(rejection)
+                                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+                            {
+                                Refusal::BodyTooLarge.gate_answer(&rejection.body_text(), None)
+                            }
+                            Err(rejection) => rejection.into_response(),
+                        }
+                    }
+                },
+            ),
         );
     }
     router
-}
-
-/// An answer of the Gate that refuses a request: `{"status": "error", "code", "message"}`, and
-/// `errors` with each violation's path when the documents' rules were broken.
-pub(crate) fn error_answer(
-    status: StatusCode,
-    code: &str,
-    message: &str,
-    errors: Option<Value>,
-) -> Response {
-    let mut body = json!({"status": "error", "code": code, "message": message});
-    if let Some(errors) = errors {
-        body["errors"] = errors;
-    }
-    (status, axum::Json(body)).into_response()
 }
 
 /// Whether a `Content-Type` names JSON (`application/json`, with or without parameters).
@@ -78,43 +78,30 @@ fn gate_request(
         .and_then(|v| v.pointer("/general/payment_id"))
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let refuse = |status: StatusCode, code: &str, message: &str, errors: Option<Value>| {
+    let refuse = |refusal: Refusal, message: &str, errors: Option<Value>| {
         state.record(MockEvent::Request(ReceivedRequest::new(
             operation,
             payment_id.clone(),
             raw,
             parsed.as_ref(),
-            status.as_u16(),
-            Some(code.to_owned()),
+            refusal.status(),
+            Some(refusal),
         )));
-        error_answer(status, code, message, errors)
+        refusal.gate_answer(message, errors)
     };
     if !is_json(headers) {
-        return refuse(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "the Gate takes application/json",
-            None,
-        );
+        let refusal = Refusal::UnsupportedMediaType;
+        return refuse(refusal, refusal.title(), None);
     }
     let Some(body) = parsed.as_ref().filter(|v| v.is_object()) else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "malformed_request",
-            "the body is not a JSON object",
-            None,
-        );
+        let refusal = Refusal::MalformedRequest;
+        return refuse(refusal, refusal.title(), None);
     };
     // 400, not 403: the mock's choice. The documents name no status for a bad signature; their
     // one 403 is a card payout registration from an IP address not on the allow-list
     // (`001_6d33046829e36e91.txt:38`). The OpenAPI document marks it so.
     if let Err(e) = state.config.key.verify_json(body, MessageKind::GateRequest) {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "invalid_signature",
-            &e.to_string(),
-            None,
-        );
+        return refuse(Refusal::InvalidSignature, &e.to_string(), None);
     }
     let violations = entry.validate_json(body, &Facts::none());
     if !violations.is_empty() {
@@ -122,12 +109,8 @@ fn gate_request(
             .iter()
             .map(|v| json!({"path": v.path, "kind": v.kind.as_str(), "message": v.message}))
             .collect();
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "the request breaks the rules of the documents",
-            Some(Value::Array(errors)),
-        );
+        let refusal = Refusal::InvalidRequest;
+        return refuse(refusal, refusal.title(), Some(Value::Array(errors)));
     }
 
     let sequence = state.sequence.fetch_add(1, Ordering::Relaxed) + 1;
@@ -141,17 +124,8 @@ fn gate_request(
         lock(&state.ledger).apply(operation, body, &outcome, 1000 + sequence, &request_id);
     let applied = match applied {
         Ok(applied) => applied,
-        Err(refusal) => {
-            // Where, as for a broken rule: the field the payment's state refuses.
-            let errors =
-                json!([{"path": refusal.path, "kind": refusal.code, "message": refusal.message}]);
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                refusal.code,
-                &refusal.message,
-                Some(errors),
-            );
-        }
+        // Where, as for a broken rule: the field the payment's state refuses (in `errors`).
+        Err(refused) => return refuse(refused.refusal, &refused.message, None),
     };
     state.record(MockEvent::Request(ReceivedRequest::new(
         operation,

@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::PAYMENT_LIMIT;
 use crate::bounded::NewestMap;
 use crate::config::Outcome;
+use crate::refusal::Refusal;
 
 /// What an operation does to a payment, in the ledger's terms: the spec's declared action
 /// (`action:`, read from the generated tables) with the `payment.type` and `operation.type`
@@ -115,7 +116,36 @@ pub struct Payment {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct CallbackContext {
     pub(crate) project_id: Value,
-    pub(crate) customer_id: Value,
+    /// The request's values at [`ECHOED`] that it gave, by JSON pointer.
+    pub(crate) echoed: Vec<(&'static str, Value)>,
+}
+
+/// The fields a callback repeats from the request that opened its payment, at the same place:
+/// the customer's, the account's, the description, the `recurring.id` a debit names.
+pub(crate) const ECHOED: &[&str] = &[
+    "/customer/id",
+    "/customer/phone",
+    "/account/number",
+    "/payment/description",
+    "/recurring/id",
+];
+
+impl CallbackContext {
+    fn of(request: &Value) -> Self {
+        let present = |v: &&Value| !v.is_null() && !v.is_object() && !v.is_array();
+        CallbackContext {
+            project_id: request
+                .pointer("/general/project_id")
+                .cloned()
+                .unwrap_or(Value::Null),
+            echoed: ECHOED
+                .iter()
+                .filter_map(|&pointer| {
+                    Some((pointer, request.pointer(pointer).filter(present)?.clone()))
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One operation of a payment.
@@ -136,28 +166,17 @@ pub struct OperationRecord {
     pub request_id: String,
 }
 
-/// Why the Gate refuses a request that does not fit the payment's state.
+/// Why the ledger refuses an operation that does not fit the payment's state, and the details.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Refusal {
-    pub(crate) code: &'static str,
-    /// The field the refusal is about (`general.payment_id`, `payment.amount`).
-    pub(crate) path: &'static str,
+pub(crate) struct Refused {
+    pub(crate) refusal: Refusal,
     pub(crate) message: String,
 }
 
-impl Refusal {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
-        let path = match code {
-            "refund_exceeds_payment" | "refund_amount_zero" => "payment.amount",
-            "recurring_not_found" => "recurring.id",
-            "refund_currency_differs" => "payment.currency",
-            "unknown_uuid" => "uuid",
-            "unknown_operation" => "",
-            _ => "general.payment_id",
-        };
+impl Refused {
+    fn new(refusal: Refusal, message: impl Into<String>) -> Self {
         Self {
-            code,
-            path,
+            refusal,
             message: message.into(),
         }
     }
@@ -229,10 +248,10 @@ impl Ledger {
         outcome: &Outcome,
         operation_id: u64,
         request_id: &str,
-    ) -> Result<Applied, Refusal> {
+    ) -> Result<Applied, Refused> {
         let action = Action::of(operation).ok_or_else(|| {
-            Refusal::new(
-                "unknown_operation",
+            Refused::new(
+                Refusal::UnknownOperation,
                 format!("the mock does not know what {operation} does"),
             )
         })?;
@@ -261,8 +280,8 @@ impl Ledger {
 
         if let Action::Open { payment_type, .. } = action {
             if self.payments.contains_key(payment_id) {
-                return Err(Refusal::new(
-                    "payment_id_reused",
+                return Err(Refused::new(
+                    Refusal::PaymentIdReused,
                     "a payment with this payment_id already exists in the project; \
                      payment_id must be unique within the project",
                 ));
@@ -270,8 +289,8 @@ impl Ledger {
             if let Some(debited) = recurring_debited(operation, request)
                 && !self.recurring.contains_key(&debited)
             {
-                return Err(Refusal::new(
-                    "recurring_not_found",
+                return Err(Refused::new(
+                    Refusal::RecurringNotFound,
                     format!(
                         "no recurring payment with recurring.id {debited} was registered in the \
                          project; use the recurring.id of a registration callback"
@@ -288,16 +307,7 @@ impl Ledger {
                 currency: currency.clone(),
                 refunded: 0,
                 operations: vec![operation.clone()],
-                context: CallbackContext {
-                    project_id: request
-                        .pointer("/general/project_id")
-                        .cloned()
-                        .unwrap_or(Value::Null),
-                    customer_id: request
-                        .pointer("/customer/id")
-                        .cloned()
-                        .unwrap_or(Value::Null),
-                },
+                context: CallbackContext::of(request),
             };
             settle(&mut payment);
             if let Some((forgotten, _)) =
@@ -320,21 +330,21 @@ impl Ledger {
         }
 
         let payment = self.payments.get_mut(payment_id).ok_or_else(|| {
-            Refusal::new(
-                "payment_not_found",
+            Refused::new(
+                Refusal::PaymentNotFound,
                 "no payment with this payment_id in the project",
             )
         })?;
         if method_of(&payment.opened_by) != method_of(operation) {
-            return Err(Refusal::new(
-                "wrong_payment_method",
+            return Err(Refused::new(
+                Refusal::WrongPaymentMethod,
                 format!("the payment was opened by {}", payment.opened_by),
             ));
         }
         if action == Action::CompletePayout {
             if payment.status != "awaiting_payout_completion" {
-                return Err(Refusal::new(
-                    "wrong_payment_status",
+                return Err(Refused::new(
+                    Refusal::WrongPaymentStatus,
                     format!(
                         "the payment is {}; only a registered payout awaits completion",
                         payment.status
@@ -343,8 +353,8 @@ impl Ledger {
             }
             let uuid = request.get("uuid").and_then(Value::as_str);
             if uuid != Some(registration_uuid(&payment.id).as_str()) {
-                return Err(Refusal::new(
-                    "unknown_uuid",
+                return Err(Refused::new(
+                    Refusal::UnknownUuid,
                     "the uuid is not the one the payout registration's callback gave",
                 ));
             }
@@ -356,8 +366,8 @@ impl Ledger {
             // Opening actions returned above.
             Action::Open { .. } => None,
             Action::Capture | Action::Cancel if !held => {
-                return Err(Refusal::new(
-                    "wrong_payment_status",
+                return Err(Refused::new(
+                    Refusal::WrongPaymentStatus,
                     format!(
                         "the payment is {}; only a payment awaiting capture can be {}",
                         payment.status,
@@ -372,8 +382,8 @@ impl Ledger {
             Action::Capture | Action::Cancel => whole,
             Action::Refund => {
                 if !paid || payment.payment_type != "purchase" {
-                    return Err(Refusal::new(
-                        "wrong_payment_status",
+                    return Err(Refused::new(
+                        Refusal::WrongPaymentStatus,
                         format!(
                             "the payment is a {} {}; only a successful purchase can be refunded",
                             payment.payment_type, payment.status
@@ -383,23 +393,23 @@ impl Ledger {
                 let left = payment.amount.unwrap_or(0).saturating_sub(payment.refunded);
                 let asked = amount.unwrap_or(left);
                 if amount == Some(0) {
-                    return Err(Refusal::new(
-                        "refund_amount_zero",
+                    return Err(Refused::new(
+                        Refusal::RefundAmountZero,
                         "the refund asks for 0; a refund names a positive amount, or no amount \
                          to refund what is left",
                     ));
                 }
                 if asked == 0 || asked > left {
-                    return Err(Refusal::new(
-                        "refund_exceeds_payment",
+                    return Err(Refused::new(
+                        Refusal::RefundExceedsPayment,
                         format!("the refund asks for {asked}; {left} is left to refund"),
                     ));
                 }
                 if let (Some(asked_currency), Some(paid_currency)) = (&currency, &payment.currency)
                     && asked_currency != paid_currency
                 {
-                    return Err(Refusal::new(
-                        "refund_currency_differs",
+                    return Err(Refused::new(
+                        Refusal::RefundCurrencyDiffers,
                         "the refund's currency is not the payment's",
                     ));
                 }
@@ -408,8 +418,8 @@ impl Ledger {
             Action::CompletePayout => whole,
             Action::RecurringCancel => {
                 if !paid {
-                    return Err(Refusal::new(
-                        "wrong_payment_status",
+                    return Err(Refused::new(
+                        Refusal::WrongPaymentStatus,
                         format!(
                             "the payment is {}; recurring payments are registered under a successful purchase",
                             payment.status
@@ -461,7 +471,7 @@ pub(crate) fn registration_uuid(payment_id: &str) -> String {
 
 /// The `recurring.id` a registration made by operation `operation_id` gets (its registration
 /// callback carries it).
-fn recurring_id_of(operation_id: u64) -> u64 {
+pub(crate) fn recurring_id_of(operation_id: u64) -> u64 {
     10_000 + operation_id
 }
 
@@ -544,7 +554,7 @@ mod tests {
     use super::*;
 
     /// Applies `body` as `operation` with the success outcome.
-    fn succeed(ledger: &mut Ledger, operation: &str, body: &Value) -> Result<Applied, Refusal> {
+    fn succeed(ledger: &mut Ledger, operation: &str, body: &Value) -> Result<Applied, Refused> {
         run(ledger, operation, body, &Outcome::Success)
     }
 
@@ -554,7 +564,7 @@ mod tests {
         operation: &str,
         body: &Value,
         outcome: &Outcome,
-    ) -> Result<Applied, Refusal> {
+    ) -> Result<Applied, Refused> {
         let id = ledger
             .payments
             .values()
@@ -582,7 +592,7 @@ mod tests {
         let mut ledger = Ledger::default();
         succeed(&mut ledger, "paypal.gate.sale", &sale("p1", 100)).unwrap();
         let refused = succeed(&mut ledger, "paypal.gate.auth", &sale("p1", 100)).unwrap_err();
-        assert_eq!(refused.code, "payment_id_reused");
+        assert_eq!(refused.refusal, Refusal::PaymentIdReused);
         assert_eq!(ledger.payment("p1").unwrap().operations.len(), 1);
     }
 
@@ -604,7 +614,7 @@ mod tests {
         assert_eq!(ledger.last_callback("p1"), None);
         assert!(ledger.payment("p2").is_some() && ledger.last_callback("p2").is_some());
         let refused = succeed(&mut ledger, "paypal.gate.refund", &refund("p1", None)).unwrap_err();
-        assert_eq!(refused.code, "payment_not_found");
+        assert_eq!(refused.refusal, Refusal::PaymentNotFound);
         assert_eq!(ledger.payments().len(), 2);
     }
 
@@ -612,7 +622,7 @@ mod tests {
     fn a_capture_of_an_unknown_payment_is_refused() {
         let mut ledger = Ledger::default();
         let refused = succeed(&mut ledger, "paypal.gate.capture", &sale("nope", 100)).unwrap_err();
-        assert_eq!(refused.code, "payment_not_found");
+        assert_eq!(refused.refusal, Refusal::PaymentNotFound);
     }
 
     #[test]
@@ -624,7 +634,7 @@ mod tests {
         assert_eq!(captured.payment.status, "success");
         assert_eq!(captured.sum, Some((500, "USD".into())));
         let again = succeed(&mut ledger, "paypal.gate.cancel", &sale("a", 500)).unwrap_err();
-        assert_eq!(again.code, "wrong_payment_status");
+        assert_eq!(again.refusal, Refusal::WrongPaymentStatus);
     }
 
     #[test]
@@ -651,13 +661,13 @@ mod tests {
                 "r",
             )
             .unwrap_err();
-        assert_eq!(beyond.code, "refund_exceeds_payment");
+        assert_eq!(beyond.refusal, Refusal::RefundExceedsPayment);
         assert!(beyond.message.contains("400 is left"), "{}", beyond.message);
         let rest = succeed(&mut ledger, "upi.gate.refund", &refund("s", None)).unwrap();
         assert_eq!(rest.payment.status, "refunded");
         assert_eq!(rest.sum, Some((400, "USD".into())));
         let more = succeed(&mut ledger, "upi.gate.refund", &refund("s", None)).unwrap_err();
-        assert_eq!(more.code, "wrong_payment_status");
+        assert_eq!(more.refusal, Refusal::WrongPaymentStatus);
     }
 
     #[test]
@@ -665,7 +675,7 @@ mod tests {
         let mut ledger = Ledger::default();
         succeed(&mut ledger, "astropay.gate.sale", &sale("m", 100)).unwrap();
         let refused = succeed(&mut ledger, "paypal.gate.refund", &refund("m", None)).unwrap_err();
-        assert_eq!(refused.code, "wrong_payment_method");
+        assert_eq!(refused.refusal, Refusal::WrongPaymentMethod);
     }
 
     #[test]
@@ -697,7 +707,7 @@ mod tests {
         )
         .unwrap();
         let refused = succeed(&mut ledger, "upi.gate.refund", &refund("s", None)).unwrap_err();
-        assert_eq!(refused.code, "wrong_payment_status");
+        assert_eq!(refused.refusal, Refusal::WrongPaymentStatus);
     }
 
     #[test]
@@ -724,10 +734,8 @@ mod tests {
         let never = recurring_id_of(declined.operation.id);
         let refused =
             succeed(&mut ledger, "paypal.gate.recurring", &debit("x", never)).unwrap_err();
-        assert_eq!(
-            (refused.code, refused.path),
-            ("recurring_not_found", "recurring.id")
-        );
+        assert_eq!(refused.refusal, Refusal::RecurringNotFound);
+        assert_eq!(refused.refusal.path(), Some("recurring.id"));
 
         let registered = succeed(&mut ledger, "paypal.gate.auth", &registering("r")).unwrap();
         let id = registered.recurring_id.unwrap();

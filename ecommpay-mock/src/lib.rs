@@ -37,9 +37,11 @@ mod callbacks;
 mod config;
 mod control;
 mod events;
+mod examples;
 mod gate;
 mod ledger;
 mod payment_page;
+mod refusal;
 mod server;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -47,7 +49,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
 use ecommpay_api::client::ReqwestTransport;
 use serde_json::Value;
 use tokio::net::TcpListener;
@@ -67,6 +68,7 @@ pub use events::{
 };
 pub use ledger::{OperationRecord, Payment};
 pub use payment_page::{PageAction, PageOutcome, PaymentPageVisit};
+pub use refusal::{Basis, Refusal, Route};
 
 /// The size limit of a request body: 1 MiB (a larger one is answered 413).
 pub const MAX_REQUEST_BYTES: usize = 1 << 20;
@@ -105,6 +107,8 @@ pub enum TriggerError {
     NothingSent,
     #[error("the mock has no callback URL")]
     NoCallbackUrl,
+    #[error("the mock has no example of this payment's callback")]
+    NoExample,
 }
 
 impl TriggerError {
@@ -114,6 +118,7 @@ impl TriggerError {
             TriggerError::UnknownPayment => "payment_not_found",
             TriggerError::NothingSent => "no_callback_sent",
             TriggerError::NoCallbackUrl => "no_callback_url",
+            TriggerError::NoExample => "no_callback_example",
         }
     }
 }
@@ -188,7 +193,7 @@ impl State {
                 let applied = lock(&self.ledger)
                     .overturn(payment_id, &outcome)
                     .ok_or(TriggerError::UnknownPayment)?;
-                callbacks::final_callback(&applied, &outcome)
+                callbacks::final_callback(&applied, &outcome).ok_or(TriggerError::NoExample)?
             }
         };
         Ok(callbacks::deliver_now(self, body).await)
@@ -367,12 +372,8 @@ fn router(state: &Arc<State>) -> axum::Router {
         .merge(control::routes(state))
         .merge(payment_page::routes(Arc::clone(state)))
         .fallback(|| async {
-            gate::error_answer(
-                StatusCode::NOT_FOUND,
-                "unknown_path",
-                "no Gate operation at this path",
-                None,
-            )
+            let refusal = Refusal::UnknownPath;
+            refusal.gate_answer(refusal.title(), None)
         })
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
 }

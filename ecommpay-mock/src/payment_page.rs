@@ -29,6 +29,7 @@ use crate::bounded::{History, NewestMap};
 use crate::callbacks;
 use crate::config::Outcome;
 use crate::ledger::Applied;
+use crate::refusal::Refusal;
 use crate::{PAYMENT_LIMIT, State as MockState, lock};
 
 /// What a visitor did on the mock's Payment Page.
@@ -118,20 +119,21 @@ impl PagePayments {
         }
     }
 
-    /// The token of the payment with this `payment_id` and parameters, opened now if it is new;
-    /// `None` when the `payment_id` was opened with other parameters.
-    fn open(
+    /// `render` of the payment with this `payment_id` and parameters (and its token), opened
+    /// now if it is new; `None` when the `payment_id` was opened with other parameters.
+    fn open<R>(
         &mut self,
         params: ParsedPaymentPageUrl,
         operations: Vec<&'static OperationEntry>,
-    ) -> Option<u64> {
+        render: impl FnOnce(u64, &PagePayment) -> R,
+    ) -> Option<R> {
         let payment_id = params.get("payment_id").unwrap_or_default().to_owned();
         if let Some(&token) = self.by_id.get(&payment_id) {
-            let same = self
+            return self
                 .by_token
                 .get(&token)
-                .is_some_and(|p| p.params.params() == params.params());
-            return same.then_some(token);
+                .filter(|p| p.params.params() == params.params())
+                .map(|p| render(token, p));
         }
         self.last_token += 1;
         let token = self.last_token;
@@ -140,12 +142,13 @@ impl PagePayments {
             operations,
             decided: None,
         };
+        let rendered = render(token, &payment);
         if let Some((_, forgotten)) = self.by_token.insert(token, payment) {
             self.by_id
                 .remove(forgotten.params.get("payment_id").unwrap_or_default());
         }
         self.by_id.insert(payment_id, token);
-        Some(token)
+        Some(rendered)
     }
 
     fn get(&self, token: u64) -> Option<&PagePayment> {
@@ -206,8 +209,7 @@ type Opened = (StatusCode, String, Option<String>, Option<&'static str>);
 fn open_page(state: &MockState, query: Option<&str>) -> Opened {
     let Some(query) = query.filter(|q| !q.is_empty()) else {
         return refused(
-            StatusCode::BAD_REQUEST,
-            "The URL has no parameters",
+            Refusal::PageWithoutParameters,
             "a Payment Page URL carries the payment's parameters and their signature after `?`",
         );
     };
@@ -215,68 +217,61 @@ fn open_page(state: &MockState, query: Option<&str>) -> Opened {
     let parsed = match ParsedPaymentPageUrl::parse(&format!("http://mock/payment?{query}")) {
         Ok(parsed) => parsed,
         Err(e @ PaymentPageUrlError::TooLong { .. }) => {
-            return refused(
-                StatusCode::URI_TOO_LONG,
-                "The URL is too long",
-                &e.to_string(),
-            );
+            return refused(Refusal::PageUrlTooLong, &e.to_string());
         }
-        Err(e) => {
-            return refused(
-                StatusCode::BAD_REQUEST,
-                "The URL cannot be decoded",
-                &e.to_string(),
-            );
-        }
+        Err(e) => return refused(Refusal::PageUrlUndecodable, &e.to_string()),
     };
     if let Err(e) = parsed.verify(&state.config.key) {
-        let status = match e {
+        let refusal = match e {
             PaymentPageUrlError::WrongSignature | PaymentPageUrlError::BooleanSpelling { .. } => {
-                StatusCode::FORBIDDEN
+                Refusal::PageSignatureMismatch
             }
-            _ => StatusCode::BAD_REQUEST,
+            _ => Refusal::PageSignatureUnreadable,
         };
-        return refused(status, "The URL's signature is refused", &e.to_string());
+        return refused(refusal, &e.to_string());
     }
     let payment_id = parsed.get("payment_id").map(str::to_owned);
     let operations = match operations_for(&parsed) {
         Ok(operations) => operations,
         Err(problems) => {
+            let refusal = Refusal::PageInvalidParameters;
             let page = html::invalid_params(&problems);
-            return (StatusCode::BAD_REQUEST, page, payment_id, None);
+            return (refusal.status_code(), page, payment_id, None);
         }
     };
-    let mut payments = lock(&state.payment_page.payments);
-    let Some(token) = payments.open(parsed, operations) else {
-        let (status, page, _, _) = refused(
-            StatusCode::CONFLICT,
-            "This payment_id is already used",
-            "a payment with this payment_id and other parameters was opened already; \
-             each payment needs its own payment_id",
-        );
-        return (status, page, payment_id, None);
-    };
-    let Some(payment) = payments.get(token) else {
-        return refused(
-            StatusCode::NOT_FOUND,
-            "Unknown payment",
-            "the mock no longer remembers this payment",
-        );
-    };
-    let operation = match (&payment.decided, payment.operations.as_slice()) {
-        (Some(decided), _) => Some(decided.operation),
-        (None, [only]) => Some(only.id()),
-        (None, _) => None,
-    };
-    let page = match &payment.decided {
-        Some(decided) => html::result(&payment.params, &result_of(decided, false)),
-        None => html::payment(&payment.params, token, &payment.operations),
-    };
-    (StatusCode::OK, page, payment_id, operation)
+    let opened = lock(&state.payment_page.payments).open(parsed, operations, |token, payment| {
+        let operation = match (&payment.decided, payment.operations.as_slice()) {
+            (Some(decided), _) => Some(decided.operation),
+            (None, [only]) => Some(only.id()),
+            (None, _) => None,
+        };
+        let page = match &payment.decided {
+            Some(decided) => html::result(&payment.params, &result_of(decided, false)),
+            None => html::payment(&payment.params, token, &payment.operations),
+        };
+        (page, operation)
+    });
+    match opened {
+        Some((page, operation)) => (StatusCode::OK, page, payment_id, operation),
+        None => {
+            let (status, page, _, _) = refused(
+                Refusal::PagePaymentIdReused,
+                "a payment with this payment_id and other parameters was opened already; \
+                 each payment needs its own payment_id",
+            );
+            (status, page, payment_id, None)
+        }
+    }
 }
 
-fn refused(status: StatusCode, title: &str, detail: &str) -> Opened {
-    (status, html::error(status, title, detail), None, None)
+fn refused(refusal: Refusal, detail: &str) -> Opened {
+    let status = refusal.status_code();
+    (
+        status,
+        html::error(status, refusal.title(), detail),
+        None,
+        None,
+    )
 }
 
 /// Why a parameter set fits no Payment Page operation: for each operation of its mode and
@@ -485,10 +480,11 @@ async fn press_page(
     token: &str,
     form: Result<Form<Press>, axum::extract::rejection::FormRejection>,
 ) -> Pressed {
-    let bad = |status: StatusCode, title: &str, detail: &str| -> Pressed {
+    let bad = |refusal: Refusal, detail: &str| -> Pressed {
+        let status = refusal.status_code();
         (
             status,
-            html::error(status, title, detail),
+            html::error(status, refusal.title(), detail),
             None,
             None,
             false,
@@ -496,8 +492,7 @@ async fn press_page(
     };
     let Ok(Form(press)) = form else {
         return bad(
-            StatusCode::BAD_REQUEST,
-            "The form cannot be read",
+            Refusal::PageFormUnreadable,
             "a button posts `outcome=pay` or `outcome=decline` as a form",
         );
     };
@@ -506,7 +501,7 @@ async fn press_page(
         "decline" => PageOutcome::Declined,
         other => {
             let detail = format!("outcome is {}; expected pay or decline", Excerpt(other));
-            return bad(StatusCode::BAD_REQUEST, "Unknown button", &detail);
+            return bad(Refusal::PageUnknownButton, &detail);
         }
     };
     let token = token
@@ -515,8 +510,7 @@ async fn press_page(
         .filter(|&t| lock(&state.payment_page.payments).get(t).is_some());
     let Some(token) = token else {
         return bad(
-            StatusCode::NOT_FOUND,
-            "Unknown payment",
+            Refusal::PageUnknownPayment,
             "no payment was opened on this Payment Page with this token",
         );
     };
@@ -525,8 +519,7 @@ async fn press_page(
         let mut payments = lock(&state.payment_page.payments);
         let Some(payment) = payments.get_mut(token) else {
             return bad(
-                StatusCode::NOT_FOUND,
-                "Unknown payment",
+                Refusal::PageUnknownPayment,
                 "the mock no longer remembers this payment",
             );
         };
@@ -556,7 +549,7 @@ async fn press_page(
                     .collect::<Vec<_>>()
                     .join(", ")
             );
-            return bad(StatusCode::BAD_REQUEST, "No payment method chosen", &detail);
+            return bad(Refusal::PageNoMethodChosen, &detail);
         };
         // The payment's life is the ledger's, as for the Gate: a payment_id a Gate operation
         // took, or a payout page without its registration, is refused here.
@@ -571,9 +564,13 @@ async fn press_page(
         );
         let applied = match applied {
             Ok(applied) => applied,
-            Err(refusal) => {
-                let detail = format!("{} ({}): {}", refusal.code, refusal.path, refusal.message);
-                return bad(StatusCode::CONFLICT, "The payment cannot be made", &detail);
+            Err(refused) => {
+                let refusal = refused.refusal;
+                let detail = match refusal.path() {
+                    Some(path) => format!("{} ({path}): {}", refusal.code(), refused.message),
+                    None => format!("{}: {}", refusal.code(), refused.message),
+                };
+                return bad(Refusal::PagePaymentRefused, &detail);
             }
         };
         payment.decided = Some(Decided {
@@ -601,8 +598,7 @@ async fn press_page(
             true,
         ),
         None => bad(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "The payment was lost",
+            Refusal::PagePaymentLost,
             "the payment's outcome disappeared while its callback was delivered",
         ),
     }
@@ -612,7 +608,7 @@ async fn press_page(
 /// are); the merchant's last answer, `None` without a callback URL or an answer.
 async fn deliver(state: &Arc<MockState>, applied: &Applied, outcome: PageOutcome) -> Option<u16> {
     state.config.callback_url.as_ref()?;
-    let body = callbacks::payment_page_callback(applied, &outcome.outcome());
+    let body = callbacks::final_callback(applied, &outcome.outcome())?;
     let _delivering = state.delivering();
     callbacks::deliver(state, vec![body]).await
 }
@@ -628,7 +624,11 @@ fn ledger_request(params: &ParsedPaymentPageUrl) -> Value {
     };
     serde_json::json!({
         "general": {"project_id": number_or_text("project_id"), "payment_id": params.get("payment_id")},
-        "payment": {"amount": number_or_text("payment_amount"), "currency": params.get("payment_currency")},
+        "payment": {
+            "amount": number_or_text("payment_amount"),
+            "currency": params.get("payment_currency"),
+            "description": params.get("payment_description"),
+        },
         "customer": {"id": params.get("customer_id")},
         "uuid": params.get("uuid"),
     })
@@ -648,22 +648,25 @@ mod tests {
     #[test]
     fn the_oldest_page_payment_is_forgotten_with_its_payment_id() {
         let mut payments = PagePayments::with_limit(2);
-        let a = payments.open(params("a", 1), Vec::new()).unwrap();
+        let open = |payments: &mut PagePayments, params| {
+            payments.open(params, Vec::new(), |token, _| token)
+        };
+        let a = open(&mut payments, params("a", 1)).unwrap();
         assert_eq!(
-            payments.open(params("a", 1), Vec::new()),
+            open(&mut payments, params("a", 1)),
             Some(a),
             "the same URL, the same payment"
         );
         assert_eq!(
-            payments.open(params("a", 2), Vec::new()),
+            open(&mut payments, params("a", 2)),
             None,
             "other parameters"
         );
-        let b = payments.open(params("b", 1), Vec::new()).unwrap();
-        let c = payments.open(params("c", 1), Vec::new()).unwrap();
+        let b = open(&mut payments, params("b", 1)).unwrap();
+        let c = open(&mut payments, params("c", 1)).unwrap();
         assert!(payments.get(a).is_none());
         assert!(payments.get(b).is_some() && payments.get(c).is_some());
-        let again = payments.open(params("a", 2), Vec::new()).unwrap();
+        let again = open(&mut payments, params("a", 2)).unwrap();
         assert!(again > c, "a forgotten payment_id opens a new payment");
         assert!(payments.get(b).is_none());
     }

@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use ecommpay_mock::{
-    MockConfig, MockEvent, MockGate, Outcome, ResendSchedule, Trigger, TriggerError, When,
+    MockConfig, MockEvent, MockGate, Outcome, Refusal, ResendSchedule, Trigger, TriggerError, When,
 };
 use serde_json::{Value, json};
 use support::*;
@@ -164,13 +164,13 @@ async fn unknown_payments_and_reused_ids_are_refused() {
         reused["errors"][0]["path"], "general.payment_id",
         "{reused}"
     );
-    let refused: Vec<_> = mock.requests().iter().map(|r| r.refused.clone()).collect();
+    let refused: Vec<_> = mock.requests().iter().map(|r| r.refused).collect();
     assert_eq!(
         refused,
         [
-            Some("payment_not_found".to_owned()),
+            Some(Refusal::PaymentNotFound),
             None,
-            Some("payment_id_reused".to_owned())
+            Some(Refusal::PaymentIdReused)
         ]
     );
     assert!(mock.settled(WAIT).await);

@@ -158,11 +158,16 @@ fn every_operation_is_in_the_document() {
             .and_then(|d| d.as_object().cloned())
             .unwrap_or_default()
         {
-            assert_eq!(
-                &doc["components"]["schemas"][&name], &definition,
-                "{}: $defs/{name}",
-                op.id
-            );
+            // `SignableValue` in the form generic generators read (`emit::signable::openapi`).
+            let mut lifted = serde_json::Map::from_iter([(name.clone(), definition)]);
+            ecommpay_codegen::emit::signable::openapi(&mut lifted);
+            for (name, definition) in lifted {
+                assert_eq!(
+                    &doc["components"]["schemas"][&name], &definition,
+                    "{}: $defs/{name}",
+                    op.id
+                );
+            }
         }
         assert_eq!(
             inlined(component, &doc, &lifted(&doc)),
@@ -244,4 +249,98 @@ fn every_operation_is_in_the_document() {
 #[test]
 fn the_document_as_published() {
     insta::assert_json_snapshot!("openapi", document());
+}
+
+/// `ecommpay-mock`'s refusals (`Refusal`) and the document agree: every Gate operation and
+/// `GET /payment` list exactly the statuses the mock refuses them with (a 5xx is the mock's own
+/// defect, not an answer to the request), each marked as the mock's choice exactly when the
+/// refusal says so, and the Gate's descriptions name exactly the codes of their status. The
+/// Payment Page's buttons and unknown paths are the mock's own, not in the document.
+#[test]
+fn the_mocks_refusals_are_the_documents_answers() {
+    use ecommpay_mock::{Basis, Refusal, Route};
+    let doc = document();
+    let refusals = |route: Route| {
+        Refusal::ALL
+            .iter()
+            .copied()
+            .filter(move |r| r.route() == route && r.status() < 500)
+    };
+    let mock_choice = |refusal: &Refusal| refusal.basis() == Basis::MockChoice;
+    let marked = |responses: &Value| -> BTreeSet<String> {
+        responses
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, response)| response[MOCK_CHOICE] == true)
+            .map(|(status, _)| status.clone())
+            .collect()
+    };
+    let statuses = |route: Route, choice: bool| -> BTreeSet<String> {
+        refusals(route)
+            .filter(|r| mock_choice(r) == choice)
+            .map(|r| r.status().to_string())
+            .collect()
+    };
+    // The snake_case codes a description names in backticks.
+    let codes_named = |description: &str| -> BTreeSet<String> {
+        description
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|word| {
+                word.contains('_') && word.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            })
+            .map(str::to_owned)
+            .collect()
+    };
+
+    let mut gate_operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if path == "/payment" {
+            continue;
+        }
+        for operation in item.as_object().unwrap().values() {
+            gate_operations += 1;
+            let responses = &operation["responses"];
+            let id = &operation["operationId"];
+            assert_eq!(
+                marked(responses),
+                statuses(Route::GateOperation, true),
+                "{id}"
+            );
+            for documented in statuses(Route::GateOperation, false) {
+                assert!(responses[&documented].is_object(), "{id} {documented}");
+            }
+            for (status, response) in responses.as_object().unwrap() {
+                let Some(description) = response["description"].as_str() else {
+                    continue;
+                };
+                if response[MOCK_CHOICE] != true {
+                    continue;
+                }
+                let codes: BTreeSet<String> = refusals(Route::GateOperation)
+                    .filter(|r| r.status().to_string() == *status)
+                    .filter(|r| r.status() != 413) // answered unread, as plain text without a code
+                    .map(|r| r.code().to_owned())
+                    .collect();
+                assert_eq!(codes_named(description), codes, "{id} {status}");
+            }
+        }
+    }
+    assert!(gate_operations > 0);
+
+    let page = &doc["paths"]["/payment"]["get"]["responses"];
+    assert_eq!(marked(page), statuses(Route::PaymentPage, true));
+    for documented in statuses(Route::PaymentPage, false) {
+        assert!(page[&documented].is_object(), "{documented}");
+    }
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(
+        paths
+            .keys()
+            .all(|p| !p.starts_with("/payment/") && !p.starts_with("/_mock")),
+        "the buttons and the control API are the mock's own"
+    );
+    assert!(refusals(Route::PaymentPageButton).count() > 0);
 }

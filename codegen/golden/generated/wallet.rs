@@ -140,6 +140,7 @@ impl ::ecommpay_api::validate::Validate for SaleRequest {
         ::ecommpay_api::__private::check::validate_typed(
             &GATE_SALE,
             facts,
+            self,
             |_, out| check_gate_sale(self, facts, out),
         )
     }

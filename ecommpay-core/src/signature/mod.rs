@@ -58,5 +58,8 @@ pub use sign::Signer;
 #[cfg(doc)]
 use crate::secret::SecretKey;
 
+pub(crate) use canonical::{fraction_text, is_signable_number, shown_number};
+pub(crate) use error::UNSUPPORTED_NUMBER_REASON;
+
 /// Length in bytes of an HMAC-SHA512 signature.
 pub const SIGNATURE_BYTES: usize = crate::secret::hmac512::OUTPUT;

@@ -594,14 +594,18 @@ pub fn json_text(shape: &ObjectShape, text: &str, path: &Path, out: &mut Vec<Vio
 }
 
 /// Every violation of a typed message of `operation`: `check` is the generated validator of one
-/// body (the operation's, or the variant's given by its index), over the typed value.
-pub fn validate_typed(
+/// body (the operation's, or the variant's given by its index), over the typed value; then every
+/// number of `message` the signature cannot cover ([`ViolationKind::UnsignableNumber`]), as
+/// [`validate_value`](super::validate_value) reports them on the JSON it serializes to.
+pub fn validate_typed<T: serde::Serialize + ?Sized>(
     operation: &OperationSchema,
     facts: &Facts,
+    message: &T,
     check: impl Fn(usize, &mut Vec<Violation>),
 ) -> Result<(), Violations> {
-    Violations::into_result(super::validate_bodies(operation, facts, |index, _, out| {
-        check(index, out)
+    let violations = super::validate_bodies(operation, facts, |index, _, out| check(index, out));
+    Violations::into_result(super::with_unsignable_numbers(violations, |out| {
+        super::signable::check_typed(message, out)
     }))
 }
 

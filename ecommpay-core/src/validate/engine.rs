@@ -7,10 +7,11 @@ use super::shape::{Body, FieldShape, Kind, ObjectShape, OperationSchema};
 use super::{Facts, OtherParameter, Violation, ViolationKind};
 use crate::excerpt::Excerpt;
 
-/// Every violation of `value` against `operation`: the shape tables walked over the JSON, and
-/// each body's generated rules.
+/// Every violation of `value` against `operation`: the shape tables walked over the JSON, each
+/// body's generated rules, then every number the signature cannot cover
+/// ([`ViolationKind::UnsignableNumber`]).
 pub fn validate_value(operation: &OperationSchema, value: &Value, facts: &Facts) -> Vec<Violation> {
-    validate_bodies(operation, facts, |_, body, out| {
+    let violations = validate_bodies(operation, facts, |_, body, out| {
         match value {
             Value::Object(map) => check_map(body.shape, map, &Path::Root, out),
             _ => out.push(Violation::new(
@@ -20,7 +21,8 @@ pub fn validate_value(operation: &OperationSchema, value: &Value, facts: &Facts)
             )),
         }
         (body.rules)(value, facts, out);
-    })
+    });
+    super::with_unsignable_numbers(violations, |out| super::signable::check_value(value, out))
 }
 
 /// Every violation of a payload of `operation`, `check` reporting those of one body (the

@@ -4,6 +4,7 @@
 pub(crate) mod check;
 mod engine;
 pub mod shape;
+mod signable;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -44,6 +45,11 @@ pub enum ViolationKind {
     Variant,
     /// The caller named a fact the spec does not know.
     UnknownFact,
+    /// A number the signature cannot cover, anywhere in the body (a declared field, another
+    /// parameter, inside either): one the official SDKs would write differently (`1.0`, `1e3`,
+    /// `0.00001`, more than 14 significant digits, an integer beyond 64 bits). The signer refuses
+    /// such a body by the same rule (`CanonicalError::UnsupportedNumber`, same message).
+    UnsignableNumber,
 }
 
 impl ViolationKind {
@@ -67,6 +73,7 @@ impl ViolationKind {
             ViolationKind::AmountLimit => "amount_limit",
             ViolationKind::Variant => "variant",
             ViolationKind::UnknownFact => "unknown_fact",
+            ViolationKind::UnsignableNumber => "unsignable_number",
         }
     }
 }
@@ -216,4 +223,19 @@ pub trait Validate {
     fn validate(&self) -> Result<(), Violations> {
         self.validate_with(&Facts::none())
     }
+}
+
+/// `violations`, then the unsignable numbers `check` reports, unless the violations are unknown
+/// facts (reported first and alone).
+pub(super) fn with_unsignable_numbers(
+    mut violations: Vec<Violation>,
+    check: impl FnOnce(&mut Vec<Violation>),
+) -> Vec<Violation> {
+    if violations
+        .first()
+        .is_none_or(|v| v.kind != ViolationKind::UnknownFact)
+    {
+        check(&mut violations);
+    }
+    violations
 }

@@ -1,8 +1,8 @@
 //! Validators: per operation, its `Validate` impl as code over the typed value (presence by
 //! `Option::is_none`, the checks its types do not already guarantee, the rules across fields),
 //! and the rules across fields over raw JSON that the shape tables' walk calls. Both write the
-//! rules from the same IR through the same functions of `::ecommpay_api::validate::check`, so that the
-//! two agree.
+//! rules from the same IR through the same functions of `::ecommpay_api::__private::check`, so
+//! that the two agree.
 
 use std::collections::HashMap;
 
@@ -136,7 +136,7 @@ pub(super) fn validate_impl(
     Ok(quote! {
         impl ::ecommpay_api::validate::Validate for #ty {
             fn validate_with(&self, facts: &::ecommpay_api::validate::Facts) -> Result<(), ::ecommpay_api::validate::Violations> {
-                ::ecommpay_api::__private::check::validate_typed(&#schema, facts, #dispatch)
+                ::ecommpay_api::__private::check::validate_typed(&#schema, facts, self, #dispatch)
             }
         }
     })
@@ -273,7 +273,7 @@ fn condition(p: &PredicateIr, lookup: &mut Lookup) -> Result<TokenStream, String
     })
 }
 
-/// The rules across fields, in order, each calling its check in `::ecommpay_api::validate::check`.
+/// The rules across fields, in order, each calling its check in `::ecommpay_api::__private::check`.
 fn rule_checks(rules: &[RuleIr], lookup: &mut Lookup) -> Result<TokenStream, String> {
     let mut out = TokenStream::new();
     for rule in rules {

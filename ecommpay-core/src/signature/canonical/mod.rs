@@ -21,7 +21,8 @@ mod impls;
 mod writer;
 
 pub use impls::CanonicalKey;
-pub(crate) use impls::{fraction_text, write_elements, write_members};
+pub use impls::{fraction_text, is_signable_number};
+pub(crate) use impls::{shown_number, write_elements, write_members};
 pub(crate) use writer::with_thread_writer;
 pub use writer::{CanonicalWriter, PathMark, UnorderedMark};
 

@@ -305,8 +305,7 @@ impl CanonicalWriter {
             }
             None => Err(CanonicalError::UnsupportedNumber {
                 path: self.error_path(),
-                // `1.0`, `1e16`: as a double, not as an integer.
-                number: format!("{value:?}"),
+                number: super::shown_number(value),
             }),
         }
     }

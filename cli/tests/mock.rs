@@ -342,24 +342,66 @@ async fn each_failed_delivery_is_logged_with_its_reason() {
     assert!(failure.starts_with("refused: "), "{delivery}");
 }
 
+/// A number as another parameter of a sale: signed and accepted where every official SDK writes
+/// it alike (`1.5`); where they would not (`1.0`), no signature can be checked, and the mock says
+/// so with the signer's own message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_is_taken_as_the_signer_takes_it() {
+    let key_file = support::temp_file("mock-numbers", "key", &format!("{KEY}\n"));
+    let (_process, lines) = spawn(&["--port", "0", "--key-file", key_file.to_str().unwrap()]);
+    let base_url = format!("http://{}", listening(&lines));
+
+    let mut sale = sale_body("cli-rate-1", 1000);
+    sale["customer"]["rates"] = json!([1.5]);
+    let answer = send_signed(&base_url, sale).await;
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+
+    let mut sale = sale_body("cli-rate-2", 1000);
+    sale["customer"]["rates"] = serde_json::from_str("[1.0]").unwrap();
+    let refused = SecretKey::new(KEY).unwrap().sign_json(&sale).unwrap_err();
+    sale["general"]["signature"] = format!("{}==", "A".repeat(86)).into();
+    let answer = send(&base_url, &sale).await;
+    assert_eq!(answer.status, 400);
+    let body: Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(body["code"], "invalid_signature", "{body}");
+    assert_eq!(body["message"], refused.to_string(), "{body}");
+}
+
 /// A PayPal Gate sale of `amount` under `payment_id`, signed with the test key and sent to the
 /// mock at `base_url`.
 async fn send_sale(base_url: &str, payment_id: &str, amount: u64) -> TransportResponse {
-    let mut sale = json!({
+    send_signed(base_url, sale_body(payment_id, amount)).await
+}
+
+fn sale_body(payment_id: &str, amount: u64) -> Value {
+    json!({
         "general": {"project_id": 210, "payment_id": payment_id},
         "payment": {"amount": amount, "currency": "USD"},
         "customer": {"ip_address": "192.0.2.0", "id": "customer123"},
         "return_url": {"success": "http://example.com/s", "decline": "http://example.com/d"}
-    });
+    })
+}
+
+/// `sale` signed with the test key and sent to the mock at `base_url`.
+async fn send_signed(base_url: &str, mut sale: Value) -> TransportResponse {
     let signature = SecretKey::new(KEY).unwrap().sign_json(&sale).unwrap();
     sale["general"]["signature"] = signature.into();
+    send(base_url, &sale).await
+}
+
+async fn send(base_url: &str, sale: &Value) -> TransportResponse {
     ReqwestTransport::new(Duration::from_secs(5))
         .unwrap()
         .send(TransportRequest::new(
             "POST",
             format!("{base_url}/v2/payment/wallet/paypal/sale"),
             vec![("Content-Type", "application/json".into())],
-            serde_json::to_vec(&sale).unwrap(),
+            serde_json::to_vec(sale).unwrap(),
             Default::default(),
         ))
         .await

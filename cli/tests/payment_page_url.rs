@@ -153,7 +153,10 @@ fn payment_page_url_exit_codes() {
         ("{not json", "not JSON"),
         ("[1]", "JSON object"),
         (r#"{"project_id":1,"payment_id":null}"#, "payment_id"),
-        (r#"{"amount":1.5}"#, "amount"),
+        (
+            r#"{"amount":1.0}"#,
+            r#"unsupported number "1.0" in parameter "amount""#,
+        ),
     ] {
         let output = run(&["payment-page-url"], Some("secret"), input);
         assert_eq!(output.status.code(), Some(2), "{input}");

@@ -207,3 +207,56 @@ fn a_huge_unknown_key_is_named_by_a_short_prefix() {
         out.stdout.len()
     );
 }
+
+/// A number the signature cannot cover gets the same reason from every command: `validate`
+/// reports it as a violation at its JSON path, `sign` and `verify` refuse the message at its
+/// canonical path, `payment-page-url` names the parameter. `1.5`, which every official SDK
+/// writes alike, passes all of them.
+#[test]
+fn an_unsignable_number_gets_the_same_reason_everywhere() {
+    const REASON: &str = "the official SDKs would write it differently";
+    let unsignable = VALID_SALE.replace(r#""country":"BR""#, r#""country":"BR","rates":[1.0]"#);
+    let out = validate(&["--operation", "astropay.gate.sale"], &unsignable);
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out.stdout);
+    assert!(
+        report.starts_with(&format!(
+            "customer.rates[0]: unsupported number \"1.0\": {REASON}"
+        )),
+        "{report}"
+    );
+    assert!(report.ends_with(" [unsignable_number]\n"), "{report}");
+    let reason = report
+        .split_once(r#"unsupported number "1.0": "#)
+        .map(|(_, rest)| rest.trim_end_matches(" [unsignable_number]\n"))
+        .unwrap();
+    let signed = support::run(&["sign", "--kind", "gate"], Some("k"), &unsignable);
+    assert_eq!(signed.status.code(), Some(2));
+    assert_eq!(
+        text(&signed.stderr),
+        format!("ecommpay: unsupported number \"1.0\" at \"customer:rates:0\": {reason}\n")
+    );
+    // Whatever its signature: no signature over it can be checked.
+    let well_formed = unsignable.replace(r#""x""#, &format!("\"{}==\"", "A".repeat(86)));
+    let verified = support::run(&["verify", "--kind", "gate"], Some("k"), &well_formed);
+    assert_eq!(verified.status.code(), Some(2));
+    assert_eq!(
+        text(&verified.stderr),
+        format!(
+            "ecommpay: cannot verify: unsupported number \"1.0\" at \"customer:rates:0\": {reason}\n"
+        )
+    );
+    let page = support::run(&["payment-page-url"], Some("k"), r#"{"rate":1e3}"#);
+    assert_eq!(page.status.code(), Some(2));
+    assert!(
+        text(&page.stderr).contains(&format!("in parameter \"rate\": {REASON}")),
+        "{}",
+        text(&page.stderr)
+    );
+
+    let signable = VALID_SALE.replace(r#""country":"BR""#, r#""country":"BR","rates":[1.5]"#);
+    let out = validate(&["--operation", "astropay.gate.sale"], &signable);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let signed = support::run(&["sign", "--kind", "gate"], Some("k"), &signable);
+    assert_eq!(signed.status.code(), Some(0), "{}", text(&signed.stderr));
+}

@@ -12,6 +12,8 @@ pub use crate::emit::openapi::without_boolean_schemas;
 pub use crate::emit::rust::{emit as emit_rust, method_feature};
 #[cfg(feature = "schemas")]
 pub use crate::emit::schema::{DRAFT, emit as emit_schemas};
+#[cfg(feature = "schemas")]
+pub use crate::emit::signable::openapi as signable_openapi;
 pub use crate::ir::objects::{Role, type_name};
 pub use crate::ir::{Ir, ShapeIr, ShapeKind};
 pub use crate::load::references::prose_line_number;

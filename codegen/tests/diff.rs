@@ -414,9 +414,10 @@ fn a_new_operation_is_compatible_and_a_removed_one_breaking() {
         [
             "breaking gate request wallet.gate.refund: operation removed",
             "breaking rust api wallet::RefundRequest: removed",
-            "breaking rust api wallet::RefundRequestBuilder: removed",
+            "breaking rust api wallet::builder::RefundRequestBuilder: removed",
             "breaking schemas wallet.gate.refund.json: definition removed or renamed",
             "breaking schemas wallet.gate.refund.json#/$defs/General: definition removed or renamed",
+            "breaking schemas wallet.gate.refund.json#/$defs/SignableValue: definition removed or renamed",
         ]
     );
 }
@@ -535,7 +536,7 @@ fn a_new_optional_field_adds_a_field_to_a_non_exhaustive_struct_and_a_setter() {
         surface("surface-new-optional", &[NAME_FIELD]),
         [
             "compatible rust api shared::Customer name: new field",
-            "compatible rust api shared::CustomerBuilder::name: new item",
+            "compatible rust api shared::builder::CustomerBuilder::name: new item",
         ]
     );
 }
@@ -568,7 +569,7 @@ fn a_narrower_format_retypes_the_field_and_its_setter() {
         surface("surface-format", &[narrower]),
         [
             "breaking rust api shared::Customer id: field retyped: `Option<String>` -> `Option<Cpf>`",
-            "breaking rust api shared::CustomerBuilder::id: signature changed: `fn id<V: Into<String>>(mut self, value: V) -> Self` -> `fn id<V: TryInto<Cpf>>(mut self, value: V) -> Self where V::Error: std::fmt::Display,`",
+            "breaking rust api shared::builder::CustomerBuilder::id: signature changed: `fn id<V: Into<String>>(mut self, value: V) -> Self` -> `fn id<V: TryInto<Cpf>>(mut self, value: V) -> Self where V::Error: std::fmt::Display,`",
         ]
     );
 }
@@ -584,9 +585,11 @@ fn a_new_operation_adds_types_and_a_schema_and_renames_nothing() {
         ),
         [
             "compatible rust api wallet::RefundRequest: new item",
-            "compatible rust api wallet::RefundRequestBuilder: new item",
+            "compatible rust api wallet::builder::RefundRequestBuilder: new item",
             "compatible schemas wallet.gate.refund.json: new definition",
             "compatible schemas wallet.gate.refund.json#/$defs/General: new definition",
+            // Its other parameters' values refer to it (`emit::signable`).
+            "compatible schemas wallet.gate.refund.json#/$defs/SignableValue: new definition",
         ]
     );
 }
@@ -597,7 +600,7 @@ fn a_removed_field_removes_the_field_and_its_setter() {
         surface("surface-removed", &PHONE_REMOVED),
         [
             "breaking rust api shared::Customer phone: field removed",
-            "breaking rust api shared::CustomerBuilder::phone: removed",
+            "breaking rust api shared::builder::CustomerBuilder::phone: removed",
         ]
     );
 }
@@ -613,7 +616,7 @@ fn an_enum_on_a_string_field_is_a_new_type() {
         surface("surface-enum", &[with_enum]),
         [
             "breaking rust api shared::Customer id: field retyped: `Option<String>` -> `Option<CustomerId>`",
-            "breaking rust api shared::CustomerBuilder::id: signature changed: `fn id<V: Into<String>>(mut self, value: V) -> Self` -> `fn id<V: TryInto<CustomerId>>(mut self, value: V) -> Self where V::Error: std::fmt::Display,`",
+            "breaking rust api shared::builder::CustomerBuilder::id: signature changed: `fn id<V: Into<String>>(mut self, value: V) -> Self` -> `fn id<V: TryInto<CustomerId>>(mut self, value: V) -> Self where V::Error: std::fmt::Display,`",
             "compatible rust api shared::CustomerId: new item",
         ]
     );

@@ -81,17 +81,28 @@ fn probe_program(files: &[(String, String)]) -> String {
                 _ => None,
             })
             .collect();
-        let has = |name: &str| structs.iter().any(|s| s.ident == name);
+        // Builders live in the module's `builder` submodule.
+        let builders: Vec<String> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+                _ => None,
+            })
+            .flat_map(|(_, items)| items)
+            .filter_map(|item| match item {
+                syn::Item::Struct(s) => Some(s.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        let has = |name: &str| builders.iter().any(|b| b == name);
         writeln!(
             out,
-            "#[allow(unused_imports, dead_code, unused_variables, clippy::all)]\nmod probe_{module} {{\n    use crate::formats::*;\n    use crate::wire::IntOrString;\n    use crate::{module}::*;"
+            "#[allow(unused_imports, dead_code, unused_variables, clippy::all)]\nmod probe_{module} {{\n    use crate::{module}::*;"
         )
         .unwrap();
         for s in &structs {
             let ty = &s.ident;
-            if ty.to_string().ends_with("Builder") {
-                continue;
-            }
             let syn::Fields::Named(fields) = &s.fields else {
                 continue;
             };
@@ -121,7 +132,7 @@ fn probe_program(files: &[(String, String)]) -> String {
             if has(&format!("{ty}Builder")) {
                 writeln!(
                     out,
-                    "    fn build_{ty}(builder: {ty}Builder{params}) -> Result<{ty}, crate::builder::BuildError> {{\n        builder{setters}.build()\n    }}\n    fn start_{ty}() -> {ty}Builder {{ {ty}::builder() }}"
+                    "    fn build_{ty}(builder: builder::{ty}Builder{params}) -> Result<{ty}, ::ecommpay_api::BuildError> {{\n        builder{setters}.build()\n    }}\n    fn start_{ty}() -> builder::{ty}Builder {{ {ty}::builder() }}"
                 )
                 .unwrap();
             }
@@ -189,7 +200,7 @@ fn compiles(name: &str, files: &[(String, String)], program: &str) -> Result<(),
     std::fs::write(
         dir.join("src/lib.rs"),
         format!(
-            "pub use ecommpay_api::{{Action, Interface, builder, excerpt, formats, natural, operation, payment_page, secret, signature, validate, values, wire}};\n#[allow(clippy::all, missing_docs)]\nmod generated {{\n    include!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/src/generated/mod.rs\"));\n}}\npub use generated::*;\n{program}"
+            "#[allow(clippy::all, missing_docs)]\nmod generated {{\n    include!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/src/generated/mod.rs\"));\n}}\npub use generated::*;\n{program}"
         ),
     )
     .expect("lib.rs");
@@ -299,7 +310,7 @@ fn a_new_optional_field_in_one_operations_object_breaks_nothing() {
         v.compatible_rust,
         [
             "shared::Customer middle_name: new field",
-            "shared::CustomerBuilder::middle_name: new item"
+            "shared::builder::CustomerBuilder::middle_name: new item"
         ]
     );
 }

@@ -86,3 +86,56 @@ fn the_generated_rust_is_the_golden_files() {
         differing.join("\n")
     );
 }
+
+/// The generated code imports nothing and names the runtime only by absolute paths: its helpers
+/// under `::ecommpay_api::__private`, everything else through what a merchant names too, so that
+/// the runtime's public API is what merchants use and a spec name cannot shadow a runtime name.
+/// Checked on the golden files and on the real spec's output.
+#[test]
+fn the_generated_rust_names_the_runtime_by_absolute_paths() {
+    let real: BTreeMap<String, String> =
+        Generator::from_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec"))
+            .rust()
+            .unwrap_or_else(|e| panic!("the real spec generates: {e}"))
+            .into_iter()
+            .map(|file| (format!("spec: {}", file.name), file.contents))
+            .collect();
+    // What `ecommpay-api`'s root shows a merchant, and the helpers' module.
+    const RUNTIME_ROOT: &[&str] = &[
+        "__private",
+        "Action",
+        "BuildError",
+        "formats",
+        "operation",
+        "signature",
+        "validate",
+        "values",
+        "wire",
+    ];
+    for (name, contents) in golden_files().into_iter().chain(real) {
+        let file = syn::parse_file(&contents).unwrap_or_else(|e| panic!("{name} parses: {e}"));
+        for item in &file.items {
+            if let syn::Item::Use(import) = item {
+                let text = quote::ToTokens::to_token_stream(&import.tree).to_string();
+                assert!(
+                    text.starts_with("super :: shared ::") && !text.contains('*'),
+                    "{name}: only the re-exports of shared types are `use` items: {text}"
+                );
+            }
+        }
+        assert!(
+            !contents.contains("crate::"),
+            "{name}: the runtime is named by `::ecommpay_api::` paths, never `crate::`"
+        );
+        for path in contents.split("::ecommpay_api::").skip(1) {
+            let first: String = path
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            assert!(
+                RUNTIME_ROOT.contains(&first.as_str()),
+                "{name}: `::ecommpay_api::{first}` is not a public runtime path or `__private`"
+            );
+        }
+    }
+}

@@ -7,9 +7,14 @@
 extern crate self as ecommpay_api;
 
 pub use ecommpay_core::{
-    Action, Interface, builder, excerpt, formats, natural, operation, payment_page, secret,
-    validate, values, wire,
+    Action, BuildError, BuildProblem, BuildProblemKind, Interface, formats, operation,
+    payment_page, secret, validate, values, wire,
 };
+
+/// What generated code needs and merchants do not name (the builders' slots, the validators'
+/// helpers): not part of the public API.
+#[doc(hidden)]
+pub use ecommpay_core::__private;
 
 /// Signatures: the canonical form, signing and verification, and `#[derive(Canonical)]`.
 pub mod signature {
@@ -23,7 +28,6 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated/mod.rs"));
 }
 
-pub use builder::BuildError;
 pub use generated::*;
 pub use operation::{GateRequest, Operation, OperationEntry, PaymentPageParams, SignedMessage};
 pub use validate::{Facts, Validate, Violation, ViolationKind, Violations};

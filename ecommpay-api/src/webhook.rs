@@ -88,11 +88,11 @@
 
 use std::fmt;
 
+use crate::__private::Excerpt;
 use crate::callback::{
     Callback, CallbackOperationStatus, CallbackOperationType, CallbackPaymentStatus,
     CallbackPaymentType, CallbackRedirectData,
 };
-use crate::excerpt::Excerpt;
 use crate::secret::SecretKey;
 use crate::signature::{BodyTooLarge, CallbackError, CallbackVerifier};
 use crate::wire::IntOrString;
@@ -171,11 +171,11 @@ impl CallbackEndpoint {
     }
 }
 
-/// At most [`crate::excerpt::EXCERPT_CHARS`] characters of the body's start, quoted, and the
+/// At most [`crate::__private::EXCERPT_CHARS`] characters of the body's start, quoted, and the
 /// body's length when it was cut.
 fn quote(raw: &[u8]) -> String {
     let head = String::from_utf8_lossy(&raw[..raw.len().min(QUOTED_BYTES)]);
-    let chars = crate::excerpt::EXCERPT_CHARS;
+    let chars = crate::__private::EXCERPT_CHARS;
     match head.char_indices().nth(chars) {
         None if raw.len() <= QUOTED_BYTES => Excerpt(&head).to_string(),
         cut => {

@@ -4,7 +4,7 @@
 //! Without default features this is only the vocabulary the generator and the derive macro
 //! share at build time: PHP's natural order ([`natural`]), the value formats' names and patterns
 //! ([`formats::Format`]) and the interfaces ([`Interface`]). The `runtime` feature (on by default)
-//! adds what a merchant's backend runs: the format newtypes, the builders' slots ([`builder`]),
+//! adds what a merchant's backend runs: the format newtypes, the builders' errors ([`BuildError`]),
 //! the canonical form and signatures ([`signature`]), the secret key ([`secret`]), the validation
 //! engine ([`validate`]), Payment Page URLs ([`payment_page`]), the wire types ([`wire`]) and the
 //! traits every generated operation implements ([`operation`]).
@@ -20,9 +20,9 @@ pub use action::Action;
 pub use interface::Interface;
 
 #[cfg(feature = "runtime")]
-pub mod builder;
+mod builder;
 #[cfg(feature = "runtime")]
-pub mod excerpt;
+mod excerpt;
 #[cfg(feature = "runtime")]
 pub mod operation;
 #[cfg(feature = "runtime")]
@@ -39,4 +39,24 @@ pub mod values;
 pub mod wire;
 
 #[cfg(feature = "runtime")]
+pub use builder::{BuildError, BuildProblem, BuildProblemKind};
+#[cfg(feature = "runtime")]
 pub use secret::SecretKey;
+
+/// What generated code needs and merchants do not name: the builders' slots and checks, the
+/// validators' helpers, the registry's functions, quoting of bad values. Not part of the public
+/// API: it changes with the generator, which emits `::ecommpay_api::__private::...` paths to it.
+#[cfg(feature = "runtime")]
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::builder::{Check, Invalid, Others, Redacted, Slot};
+    pub use crate::excerpt::{
+        EXCERPT_CHARS, Excerpt, MESSAGE_CHARS, MessageExcerpt, PATH_CHARS, PathExcerpt, shorten,
+    };
+    pub use crate::operation::entry_fns::{derived_string_to_sign, roundtrip, typed_violations};
+
+    /// The generated validators' rules and checks.
+    pub mod check {
+        pub use crate::validate::check::*;
+    }
+}

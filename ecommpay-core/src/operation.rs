@@ -1,12 +1,10 @@
 //! What every generated operation type tells about itself, and the registry of all operations.
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::secret::SecretKey;
-use crate::signature::low_level::string_to_sign;
-use crate::signature::{Canonical, CanonicalError, MessageKind, SortOrder};
+use crate::signature::{Canonical, CanonicalError, MessageKind};
 use crate::validate::{
     Facts, OperationSchema, OtherParameter, Validate, Violation, other_parameters, validate_value,
 };
@@ -40,8 +38,16 @@ pub trait GateRequest: Operation + SignedMessage + Validate + Serialize {
     const PATH: &'static str;
 }
 
-/// A Payment Page parameter set, opening the form in `MODE`.
-pub trait PaymentPageParams: Operation {
+/// A Payment Page parameter set, opening the form in `MODE`. It carries its signature, validates
+/// itself and serializes to its parameters: one bound for whatever signs it into a URL
+/// (`PaymentPageUrl::from_params`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Payment Page parameter set",
+    label = "not a Payment Page parameter set",
+    note = "a builder is not the parameter set: call `.build()?` on it first",
+    note = "the parameter sets are the `*Params` types of the method modules (`astropay::PurchaseParams`)"
+)]
+pub trait PaymentPageParams: Operation + SignedMessage + Validate + Serialize {
     /// The Payment Page mode (`purchase`, `card_verify`).
     const MODE: &'static str;
 }
@@ -120,44 +126,57 @@ impl OperationEntry {
     }
 }
 
-/// Deserializes `value` as `T` (reporting the path of a failure) and serializes it back.
-pub fn roundtrip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, TypedError> {
-    let typed: T = serde_path_to_error::deserialize(value).map_err(|e| TypedError {
-        path: e.path().to_string(),
-        message: crate::excerpt::shorten(e.inner().to_string()),
-    })?;
-    serde_json::to_value(&typed).map_err(|e| TypedError {
-        path: ".".into(),
-        message: e.to_string(),
-    })
-}
+/// The functions the generated registry stores in each [`OperationEntry`], reached by
+/// generated code through `__private`.
+pub(crate) mod entry_fns {
+    use serde::Serialize;
+    use serde::de::DeserializeOwned;
+    use serde_json::Value;
 
-/// The violations of the typed value `T` a payload deserializes into.
-pub fn typed_violations<T: DeserializeOwned + Validate>(
-    value: &Value,
-    facts: &Facts,
-) -> Result<Vec<Violation>, TypedError> {
-    let typed: T = serde_path_to_error::deserialize(value).map_err(|e| TypedError {
-        path: e.path().to_string(),
-        message: crate::excerpt::shorten(e.inner().to_string()),
-    })?;
-    Ok(typed
-        .validate_with(facts)
-        .err()
-        .map(|v| v.0)
-        .unwrap_or_default())
-}
+    use super::{SignedMessage, TypedError};
+    use crate::signature::SortOrder;
+    use crate::signature::low_level::string_to_sign;
+    use crate::validate::{Facts, Validate, Violation};
 
-/// The string to sign of a payload, written by the derived `Canonical` implementation of `T`.
-pub fn derived_string_to_sign<T: DeserializeOwned + SignedMessage>(
-    value: &Value,
-) -> Result<String, TypedError> {
-    let typed: T = serde_path_to_error::deserialize(value).map_err(|e| TypedError {
-        path: e.path().to_string(),
-        message: crate::excerpt::shorten(e.inner().to_string()),
-    })?;
-    string_to_sign(&typed, SortOrder::Natural).map_err(|e| TypedError {
-        path: ".".into(),
-        message: e.to_string(),
-    })
+    /// Deserializes `value` as `T` (reporting the path of a failure) and serializes it back.
+    pub fn roundtrip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, TypedError> {
+        let typed: T = serde_path_to_error::deserialize(value).map_err(|e| TypedError {
+            path: e.path().to_string(),
+            message: crate::excerpt::shorten(e.inner().to_string()),
+        })?;
+        serde_json::to_value(&typed).map_err(|e| TypedError {
+            path: ".".into(),
+            message: e.to_string(),
+        })
+    }
+
+    /// The violations of the typed value `T` a payload deserializes into.
+    pub fn typed_violations<T: DeserializeOwned + Validate>(
+        value: &Value,
+        facts: &Facts,
+    ) -> Result<Vec<Violation>, TypedError> {
+        let typed: T = serde_path_to_error::deserialize(value).map_err(|e| TypedError {
+            path: e.path().to_string(),
+            message: crate::excerpt::shorten(e.inner().to_string()),
+        })?;
+        Ok(typed
+            .validate_with(facts)
+            .err()
+            .map(|v| v.0)
+            .unwrap_or_default())
+    }
+
+    /// The string to sign of a payload, written by the derived `Canonical` implementation of `T`.
+    pub fn derived_string_to_sign<T: DeserializeOwned + SignedMessage>(
+        value: &Value,
+    ) -> Result<String, TypedError> {
+        let typed: T = serde_path_to_error::deserialize(value).map_err(|e| TypedError {
+            path: e.path().to_string(),
+            message: crate::excerpt::shorten(e.inner().to_string()),
+        })?;
+        string_to_sign(&typed, SortOrder::Natural).map_err(|e| TypedError {
+            path: ".".into(),
+            message: e.to_string(),
+        })
+    }
 }

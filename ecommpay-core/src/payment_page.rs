@@ -16,21 +16,24 @@
 //!    `+`, every other byte of the UTF-8 text is `%XX`), then `&signature=` and the encoded
 //!    signature, last.
 //!
-//! [`PaymentPageUrl`] builds both the URL and the widget configuration;
+//! [`PaymentPageUrl::from_params`] validates and signs a typed parameter set, as `Gate::send`
+//! does a request; [`PaymentPageUrl`] builds both the URL and the widget configuration;
 //! [`ParsedPaymentPageUrl`] decodes a URL and verifies its signature.
 
 use std::collections::HashSet;
 use std::str::FromStr;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, utf8_percent_encode};
-use serde::Serialize;
 use serde_json::{Map, Number, Value};
 
 use crate::excerpt::Excerpt;
+use crate::operation::PaymentPageParams;
 use crate::secret::SecretKey;
 use crate::signature::{
-    CanonicalError, MalformedSignature, MessageKind, SIGNATURE_KEY, VerifyError,
+    CanonicalError, MalformedSignature, MessageKind, SIGNATURE_KEY, UNSUPPORTED_NUMBER_REASON,
+    VerifyError, fraction_text, shown_number,
 };
+use crate::validate::Violations;
 
 /// The Payment Page URL that [`PaymentPageUrl`] uses unless told otherwise (the PHP SDK's base URL
 /// followed by its `/payment`).
@@ -95,17 +98,17 @@ pub enum PaymentPageError {
         /// The parameter's name.
         parameter: String,
     },
-    /// A number, at the top or inside an object or array, that is not an integer of at most 64
-    /// bits: its text would depend on PHP's float formatting, so it is not written approximately.
+    /// A number, at the top or inside an object or array, that the official SDKs would write
+    /// differently (`1.0`, `1e3`, `0.00001`, more than 14 significant digits, an integer beyond
+    /// 64 bits): the signer refuses it by the same rule, with the same reason.
     #[error(
-        "parameter {} holds the number {number}: only integers of at most 64 bits \
-         become text exactly (send other numbers as strings)",
-        Excerpt(.parameter)
+        "unsupported number {} in parameter {}: {}",
+        Excerpt(.number), Excerpt(.parameter), UNSUPPORTED_NUMBER_REASON
     )]
     UnsupportedNumber {
         /// The parameter's name.
         parameter: String,
-        /// The number as `serde_json` holds it.
+        /// The number as `serde_json` holds it (a double: `1.0`, `1e-5`).
         number: String,
     },
     /// An object or array value nested deeper than PHP's `json_encode` accepts.
@@ -117,6 +120,16 @@ pub enum PaymentPageError {
     TooDeep {
         /// The parameter's name.
         parameter: String,
+    },
+    /// A typed parameter set that breaks its operation's rules: nothing was signed.
+    #[error(
+        "{operation}: the Payment Page parameters are not valid, nothing was signed: {violations}"
+    )]
+    Invalid {
+        /// The operation id (`astropay.payment_page.purchase`).
+        operation: &'static str,
+        /// Every violation, with its JSON path.
+        violations: Violations,
     },
     /// `serde_json::to_value` failed on a typed parameter set.
     #[error("the Payment Page parameters cannot be turned into JSON: {0}")]
@@ -131,8 +144,11 @@ pub enum PaymentPageError {
 /// default flags (no spaces, `/` written `\/`, every character outside ASCII written `\uXXXX` in
 /// lower-case hexadecimal, UTF-16 surrogate pairs beyond the BMP; `null` inside them is `null`).
 ///
-/// `parameter` only names the parameter in errors. A `null` value, and numbers other than
-/// integers of at most 64 bits at any depth, are errors.
+/// Numbers, at the top or inside, are written as the signer writes them: integers in decimal,
+/// others as the official SDKs all write them (`1.5`, `0.0015`); a number they would write
+/// differently (`1.0`, `1e3`, `0.00001`) is refused as the signer refuses it.
+///
+/// `parameter` only names the parameter in errors. A `null` value is an error too.
 ///
 // The example is doc-tested in `ecommpay-api`, with the paths a merchant writes.
 #[cfg_attr(not(doctest), doc = include_str!("../examples-doc/param_text.md"))]
@@ -142,7 +158,7 @@ pub fn param_text(parameter: &str, value: &Value) -> Result<String, PaymentPageE
             parameter: parameter.to_owned(),
         }),
         Value::Bool(value) => Ok(if *value { "1" } else { "0" }.to_owned()),
-        Value::Number(number) => integer_text(parameter, number),
+        Value::Number(number) => number_text(parameter, number),
         Value::String(text) => Ok(text.clone()),
         Value::Array(_) | Value::Object(_) => {
             let mut out = String::new();
@@ -152,17 +168,24 @@ pub fn param_text(parameter: &str, value: &Value) -> Result<String, PaymentPageE
     }
 }
 
-fn integer_text(parameter: &str, number: &Number) -> Result<String, PaymentPageError> {
+/// A number's text, the same at the top of the URL and inside JSON text: integers of at most 64
+/// bits in decimal, other numbers as the signer writes them ([`fraction_text`]) or refused where
+/// it refuses them. That text is what the PHP SDK sends and signs alike (PHP's `(string)` and
+/// `http_build_query` write a double with 14 significant digits, `json_encode` the shortest text
+/// that reads back: the same text for every number the SDKs agree on), and what the Python and
+/// Node SDKs put into their URLs and sign for it.
+fn number_text(parameter: &str, number: &Number) -> Result<String, PaymentPageError> {
     if let Some(value) = number.as_i64() {
-        Ok(itoa::Buffer::new().format(value).to_owned())
-    } else if let Some(value) = number.as_u64() {
-        Ok(itoa::Buffer::new().format(value).to_owned())
-    } else {
-        Err(PaymentPageError::UnsupportedNumber {
-            parameter: parameter.to_owned(),
-            number: number.to_string(),
-        })
+        return Ok(itoa::Buffer::new().format(value).to_owned());
     }
+    if let Some(value) = number.as_u64() {
+        return Ok(itoa::Buffer::new().format(value).to_owned());
+    }
+    let value = number.as_f64().unwrap_or(f64::NAN);
+    fraction_text(value).ok_or_else(|| PaymentPageError::UnsupportedNumber {
+        parameter: parameter.to_owned(),
+        number: shown_number(value),
+    })
 }
 
 /// Writes `value` as PHP's `json_encode($value)` does with no flags.
@@ -175,7 +198,7 @@ fn write_php_json(
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
-        Value::Number(number) => out.push_str(&integer_text(parameter, number)?),
+        Value::Number(number) => out.push_str(&number_text(parameter, number)?),
         Value::String(text) => write_php_json_string(out, text),
         Value::Array(items) => {
             check_depth(parameter, depth)?;
@@ -291,11 +314,35 @@ impl PaymentPageUrl {
         }
     }
 
-    /// The parameters of a typed parameter set (or any serializable value that becomes a JSON
-    /// object), in the order of its fields, through `serde_json::to_value`.
-    pub fn from_serialize<T: Serialize + ?Sized>(params: &T) -> Result<Self, PaymentPageError> {
-        let value = serde_json::to_value(params).map_err(PaymentPageError::Serialize)?;
-        Self::from_value(&value)
+    /// A typed parameter set, signed and validated as `Gate::send` does a request: the
+    /// parameters, in the order of their fields, are signed with `key` and the signature put in
+    /// the set, which is then validated; a violation of the operation's rules is an error
+    /// ([`PaymentPageError::Invalid`]) and no URL is made. Taken by value because it is signed
+    /// here, as `Gate::send` takes a request. Untyped JSON goes through
+    /// [`from_map`](Self::from_map) or [`from_value`](Self::from_value).
+    pub fn from_params<P: PaymentPageParams>(
+        mut params: P,
+        key: &SecretKey,
+    ) -> Result<SignedPaymentPageUrl, PaymentPageError> {
+        let value = serde_json::to_value(&params).map_err(PaymentPageError::Serialize)?;
+        let signed = Self::from_value(&value)?.sign(key)?;
+        params.set_signature(signed.signature.clone());
+        params
+            .validate()
+            .map_err(|violations| PaymentPageError::Invalid {
+                operation: P::ID,
+                violations,
+            })?;
+        Ok(signed)
+    }
+
+    /// Signs the parameters' texts (`frame_mode` left out) with `key`.
+    pub fn sign(self, key: &SecretKey) -> Result<SignedPaymentPageUrl, PaymentPageError> {
+        let signature = key.sign(&self.params)?;
+        Ok(SignedPaymentPageUrl {
+            unsigned: self,
+            signature,
+        })
     }
 
     /// The same parameters under another Payment Page URL (everything before the `?`), e.g. a
@@ -328,9 +375,57 @@ impl PaymentPageUrl {
     /// The signed URL: the base URL, `?`, the encoded parameters in their order, and the encoded
     /// signature last, byte for byte as the PHP SDK's `PaymentPage::getUrl`.
     pub fn to_url(&self, key: &SecretKey) -> Result<String, PaymentPageError> {
-        let signature = self.signature(key)?;
-        let mut url = String::with_capacity(self.base_url.len() + 128 + 8 * self.params.len());
-        url.push_str(&self.base_url);
+        Ok(self.clone().sign(key)?.to_url())
+    }
+
+    /// The signed configuration of the embedded widget (`EPayWidget.run(config)` of
+    /// `merchant.js`): the parameters in their order, each as the text that was signed, and
+    /// `signature` last.
+    pub fn widget_config(&self, key: &SecretKey) -> Result<Value, PaymentPageError> {
+        Ok(self.clone().sign(key)?.widget_config())
+    }
+}
+
+/// A Payment Page parameter set as text with its signature: what
+/// [`PaymentPageUrl::from_params`] and [`PaymentPageUrl::sign`] give.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedPaymentPageUrl {
+    unsigned: PaymentPageUrl,
+    signature: String,
+}
+
+impl SignedPaymentPageUrl {
+    /// The same parameters under another Payment Page URL (everything before the `?`), e.g. a
+    /// sandbox's; the signature does not cover it. The text is used as given.
+    #[must_use]
+    pub fn with_base_url(self, base_url: impl Into<String>) -> Self {
+        Self {
+            unsigned: self.unsigned.with_base_url(base_url),
+            ..self
+        }
+    }
+
+    /// The Payment Page URL the parameters are appended to.
+    pub fn base_url(&self) -> &str {
+        self.unsigned.base_url()
+    }
+
+    /// The parameters as text, in their order, without the signature.
+    pub fn params(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
+        self.unsigned.params()
+    }
+
+    /// The signature of the parameters' texts: Base64 of HMAC-SHA512.
+    pub fn signature(&self) -> &str {
+        &self.signature
+    }
+
+    /// The signed URL: the base URL, `?`, the encoded parameters in their order, and the encoded
+    /// signature last, byte for byte as the PHP SDK's `PaymentPage::getUrl`.
+    pub fn to_url(&self) -> String {
+        let base_url = self.base_url();
+        let mut url = String::with_capacity(base_url.len() + 128 + 8 * self.params().len());
+        url.push_str(base_url);
         url.push('?');
         for (name, value) in self.params() {
             push_form_encoded(&mut url, name);
@@ -340,18 +435,20 @@ impl PaymentPageUrl {
         }
         url.push_str(SIGNATURE_KEY);
         url.push('=');
-        push_form_encoded(&mut url, &signature);
-        Ok(url)
+        push_form_encoded(&mut url, &self.signature);
+        url
     }
 
     /// The signed configuration of the embedded widget (`EPayWidget.run(config)` of
     /// `merchant.js`): the parameters in their order, each as the text that was signed, and
     /// `signature` last.
-    pub fn widget_config(&self, key: &SecretKey) -> Result<Value, PaymentPageError> {
-        let signature = self.signature(key)?;
-        let mut config = self.params.clone();
-        config.insert(SIGNATURE_KEY.to_owned(), Value::String(signature));
-        Ok(Value::Object(config))
+    pub fn widget_config(&self) -> Value {
+        let mut config = self.unsigned.params.clone();
+        config.insert(
+            SIGNATURE_KEY.to_owned(),
+            Value::String(self.signature.clone()),
+        );
+        Value::Object(config)
     }
 }
 

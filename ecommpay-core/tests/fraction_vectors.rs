@@ -9,11 +9,38 @@
 //! its column is the string to sign read from that source, not a signature it made.
 
 use ecommpay_core::SecretKey;
+use ecommpay_core::payment_page::{PaymentPageError, PaymentPageUrl, verify_url};
 use ecommpay_core::signature::low_level::{embed, string_to_sign_json};
 use ecommpay_core::signature::{
     CallbackError, CallbackVerifier, CanonicalError, MessageKind, SortOrder, VerifyError,
 };
+use ecommpay_core::validate::shape::{Body, ObjectShape, OperationSchema};
+use ecommpay_core::validate::{Facts, Violation, ViolationKind, validate_value};
+use ecommpay_core::{Action, Interface};
 use serde_json::Value;
+
+/// An operation that declares nothing: every key of a vector is another parameter, which the
+/// documents allow, so the only thing the validator can say of it is whether it can be signed.
+static ANYTHING: OperationSchema = OperationSchema {
+    id: "vectors.payment_page.purchase",
+    title: "vectors",
+    interface: Interface::PaymentPage,
+    action: Action::Purchase,
+    method: "vectors",
+    http_method: None,
+    path: None,
+    mode: None,
+    known_facts: &[],
+    body: Body {
+        shape: &ObjectShape { fields: &[] },
+        rules: |_, _, _| {},
+    },
+    variants: &[],
+};
+
+fn validated(message: &Value) -> Vec<Violation> {
+    validate_value(&ANYTHING, message, &Facts::none())
+}
 
 const KEY: &str = "fraction-key";
 
@@ -145,5 +172,83 @@ fn fractions_the_sdks_would_write_differently_are_refused_at_their_path() {
                 CanonicalError::UnsupportedNumber { .. }
             ))
         ));
+    }
+}
+
+/// The validator's verdict on each vector is the signer's: clean where every SDK writes the
+/// number alike, `unsignable_number` at the number's JSON path where they do not.
+#[test]
+fn the_validator_agrees_with_each_sdk_vector() {
+    for agreed in AGREED {
+        let message: Value = serde_json::from_str(agreed.message).unwrap();
+        assert_eq!(validated(&message), [], "{}", agreed.message);
+    }
+    for (text, php, python, node) in DISAGREED {
+        let message: Value = serde_json::from_str(text).unwrap();
+        let violations = validated(&message);
+        let paths: Vec<(&str, ViolationKind)> = violations
+            .iter()
+            .map(|v| (v.path.as_str(), v.kind))
+            .collect();
+        assert_eq!(
+            paths,
+            [("x", ViolationKind::UnsignableNumber)],
+            "{text}: PHP {php}, Python {python}, Node {node}"
+        );
+        // The signer's reason, word for word.
+        let signer = SecretKey::new(KEY)
+            .unwrap()
+            .sign_json(&message)
+            .unwrap_err();
+        assert_eq!(
+            violations[0].message,
+            signer.to_string().replace(" at \"x\"", "")
+        );
+        let nested: Value = serde_json::from_str(&format!(r#"{{"a": [{text}]}}"#)).unwrap();
+        assert_eq!(validated(&nested)[0].path, "a[0].x");
+    }
+}
+
+/// A Payment Page URL carrying a vector's numbers has the SDKs' signature (its parameters travel
+/// as the text every SDK writes and signs), and verifies; where they disagree it is refused,
+/// naming the parameter. (The nested vector becomes JSON text, whose signature is the text's.)
+#[test]
+fn payment_page_urls_sign_each_sdk_vector_as_the_sdks_do() {
+    let key = SecretKey::new(KEY).unwrap();
+    for agreed in AGREED {
+        let message: Value = serde_json::from_str(agreed.message).unwrap();
+        let url = PaymentPageUrl::from_value(&message).unwrap();
+        // Where every number is a parameter of its own (not inside JSON text), the URL's texts
+        // sign as the numbers do.
+        if message
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|v| !v.is_object())
+        {
+            assert_eq!(
+                url.signature(&key).unwrap(),
+                agreed.python,
+                "{}",
+                agreed.message
+            );
+            assert_eq!(
+                url.signature(&key).unwrap(),
+                agreed.node,
+                "{}",
+                agreed.message
+            );
+        }
+        verify_url(&url.to_url(&key).unwrap(), &key).unwrap();
+    }
+    for (text, ..) in DISAGREED {
+        let message: Value = serde_json::from_str(text).unwrap();
+        assert!(
+            matches!(
+                PaymentPageUrl::from_value(&message),
+                Err(PaymentPageError::UnsupportedNumber { parameter, .. }) if parameter == "x"
+            ),
+            "{text}"
+        );
     }
 }

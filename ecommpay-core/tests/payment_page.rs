@@ -57,7 +57,7 @@ fn php_sdk_vector_with_interface_type_as_an_object_and_project_id_as_an_integer(
 }
 
 #[test]
-fn php_sdk_vector_from_a_typed_parameter_set() {
+fn php_sdk_vector_from_a_serialized_struct() {
     #[derive(Serialize)]
     struct InterfaceType {
         id: u32,
@@ -78,10 +78,10 @@ fn php_sdk_vector_from_a_typed_parameter_set() {
         payment_description: "B&W".to_owned(),
         signature: None,
     };
-    let url = PaymentPageUrl::from_serialize(&params).unwrap();
+    let url = PaymentPageUrl::from_value(&serde_json::to_value(&params).unwrap()).unwrap();
     assert_eq!(url.to_url(&key()).unwrap(), SDK_URL);
     params.signature = Some("stale".to_owned());
-    let url = PaymentPageUrl::from_serialize(&params).unwrap();
+    let url = PaymentPageUrl::from_value(&serde_json::to_value(&params).unwrap()).unwrap();
     assert_eq!(url.to_url(&key()).unwrap(), SDK_URL);
 }
 
@@ -171,6 +171,31 @@ fn values_become_text_as_in_the_php_sdk() {
     assert_eq!(
         encoded(json!(r#"{"submethod_code": "PIX"}"#)),
         "%7B%22submethod_code%22%3A+%22PIX%22%7D"
+    );
+}
+
+/// A number that is not an integer travels as the text the signer writes for it (what every
+/// official SDK puts into its URL and signs, where they agree): the URL carries exactly the text
+/// its signature covers, so it verifies, and the signature is the one over the number itself.
+#[test]
+fn fractions_travel_as_the_text_the_signer_writes() {
+    assert_eq!(encoded(json!(1.5)), "1.5");
+    assert_eq!(encoded(json!(-0.0015)), "-0.0015");
+    assert_eq!(encoded(json!(123456789.123)), "123456789.123");
+    assert_eq!(
+        encoded(json!({"rate": 0.25, "list": [1.5]})),
+        form_encode(r#"{"rate":0.25,"list":[1.5]}"#)
+    );
+    let params = json!({"project_id": 7, "rate": 1.5, "options": {"share": 0.25}});
+    let url = url_of(&params);
+    let parsed = verify_url(&url, &key()).unwrap();
+    assert_eq!(parsed.get("rate"), Some("1.5"));
+    assert_eq!(parsed.get("options"), Some(r#"{"share":0.25}"#));
+    // The parameters as text sign as the numbers do at the top (the JSON text is a string).
+    let as_numbers = json!({"project_id": 7, "rate": 1.5, "options": r#"{"share":0.25}"#});
+    assert_eq!(
+        parsed.signature(),
+        Some(key().sign_json(&as_numbers).unwrap().as_str())
     );
 }
 
@@ -276,17 +301,36 @@ fn values_that_cannot_become_text_are_errors_naming_the_parameter() {
     );
     assert!(error.to_string().contains("payment_id"), "{error}");
 
-    let error = PaymentPageUrl::from_value(&json!({"amount": 1.5})).unwrap_err();
-    assert!(
-        matches!(&error, PaymentPageError::UnsupportedNumber { parameter, number }
-            if parameter == "amount" && number == "1.5"),
-        "{error:?}"
-    );
-    let error = PaymentPageUrl::from_value(&json!({"options": {"rate": [2.5]}})).unwrap_err();
-    assert!(
-        matches!(&error, PaymentPageError::UnsupportedNumber { parameter, .. } if parameter == "options"),
-        "{error:?}"
-    );
+    // Numbers the official SDKs would write differently, at the top or inside JSON text: refused
+    // as the signer refuses them, with its reason and the parameter's name.
+    for (params, parameter, number) in [
+        (json!({"amount": 1.0}), "amount", "1.0"),
+        (json!({"amount": 1e3}), "amount", "1000.0"),
+        (json!({"options": {"rate": [0.00001]}}), "options", "1e-5"),
+        (
+            json!({"amount": 0.30000000000000004}),
+            "amount",
+            "0.30000000000000004",
+        ),
+    ] {
+        let error = PaymentPageUrl::from_value(&params).unwrap_err();
+        assert!(
+            matches!(&error, PaymentPageError::UnsupportedNumber { parameter: p, number: n }
+                if p == parameter && n == number),
+            "{error:?}"
+        );
+        let shown = error.to_string();
+        assert!(
+            shown.starts_with(&format!(
+                "unsupported number \"{number}\" in parameter \"{parameter}\": the official SDKs"
+            )),
+            "{shown}"
+        );
+        assert!(
+            shown.ends_with("send it as a string or an integer"),
+            "{shown}"
+        );
+    }
     assert!(matches!(
         PaymentPageUrl::from_value(&json!([1])),
         Err(PaymentPageError::NotAnObject { found: "an array" })
@@ -296,7 +340,7 @@ fn values_that_cannot_become_text_are_errors_naming_the_parameter() {
         Err(PaymentPageError::EmptyName)
     ));
     assert!(matches!(
-        PaymentPageUrl::from_serialize(&"text"),
+        PaymentPageUrl::from_value(&json!("text")),
         Err(PaymentPageError::NotAnObject { found: "a string" })
     ));
 }

@@ -18,7 +18,7 @@ use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use ecommpay_api::excerpt::Excerpt;
+use ecommpay_api::__private::Excerpt;
 use ecommpay_api::payment_page::{ParsedPaymentPageUrl, PaymentPageUrlError};
 use ecommpay_api::validate::shape::{FieldShape, Kind};
 use ecommpay_api::{Facts, Interface, OperationEntry, Violation, ViolationKind};

@@ -33,11 +33,10 @@ fn purchase(payment_id: &str) -> PurchaseParams {
 }
 
 fn page_url(mock: &MockGate, params: &PurchaseParams) -> String {
-    PaymentPageUrl::from_serialize(params)
+    PaymentPageUrl::from_params(params.clone(), &SecretKey::new(KEY).unwrap())
         .unwrap()
         .with_base_url(format!("{}/payment", mock.base_url()))
-        .to_url(&SecretKey::new(KEY).unwrap())
-        .unwrap()
+        .to_url()
 }
 
 async fn send(method: &'static str, url: String, form: Option<&str>) -> TransportResponse {

@@ -99,6 +99,12 @@ class GateFlows:
         ]:
             self.send(operation, self.body(operation, new_id(operation)))
 
+        # Numbers that are not integers, as other parameters: the SDK signs them as every SDK
+        # writes them (1.5, 0.0015), and the mock verifies them so.
+        self.send(
+            "paypal.gate.sale",
+            self.body("paypal.gate.sale", new_id("paypal-sale-rates"), **{"customer.rates": [1.5, {"fee": 0.0015}]}),
+        )
         sale = new_id("paypal-sale")
         self.send("paypal.gate.sale", self.body("paypal.gate.sale", sale, **{"payment.amount": 1000}))
         for amount in (400, None):
@@ -177,6 +183,8 @@ def payment_page_params(gate_flows):
             "project_id": 120, "payment_id": new_id("pp-upi"), "payment_amount": 50000,
             "payment_currency": "INR", "force_payment_method": "upi",
             "payment_description": "Cyrillic, & and +: Оплата заказа №1 & 2 + 3",
+            # Another parameter that is not an integer: each SDK sends the text it signs (1.5).
+            "rate": 1.5,
         },
     }
     recurring = copy.deepcopy(examples["paypal.payment_page.recurring_registration"])

@@ -131,6 +131,48 @@ pub struct MutationNotes {
     /// A number with a zero fraction within the 64-bit range (`1.0`, `1e3`) was written: an
     /// integer to JSON Schema, not to the Rust validator (see the README).
     pub zero_fraction_in_range: bool,
+    /// A number with more than the 14 significant digits the signature covers was written
+    /// (`0.30000000000000004`): JSON Schema cannot count digits (see the README).
+    pub more_than_14_digits: bool,
+}
+
+impl MutationNotes {
+    /// What two mutations of one payload wrote.
+    pub fn and(self, other: MutationNotes) -> MutationNotes {
+        MutationNotes {
+            zero_fraction_in_range: self.zero_fraction_in_range || other.zero_fraction_in_range,
+            more_than_14_digits: self.more_than_14_digits || other.more_than_14_digits,
+        }
+    }
+
+    /// Whether the payload may hold a number the Rust validator refuses and JSON Schema accepts.
+    pub fn beyond_json_schema(self) -> bool {
+        self.zero_fraction_in_range || self.more_than_14_digits
+    }
+}
+
+/// Numbers JSON Schema and the validator read differently, out of range, or that the signature
+/// cannot cover (`0.00001`, more than 14 significant digits), and ones it covers (`1.5`,
+/// `0.0015`).
+const NUMBERS: [f64; 9] = [
+    1.0,
+    200.0,
+    1e30,
+    18_446_744_073_709_551_616.0,
+    -1e19,
+    1.5,
+    0.0015,
+    0.00001,
+    0.300_000_000_000_000_04,
+];
+
+/// A number of [`NUMBERS`], with what it is.
+fn number(rng: &mut Rng, notes: &mut MutationNotes) -> Value {
+    let x = *rng.pick(&NUMBERS);
+    notes.zero_fraction_in_range |= zero_fraction_in_range(x);
+    notes.more_than_14_digits |=
+        x.to_string().trim_start_matches(['-', '0', '.']).len() > 14 && x.fract() != 0.0;
+    float(x)
 }
 
 fn float(x: f64) -> Value {
@@ -178,7 +220,8 @@ fn node_at<'v>(value: &'v mut Value, path: &[PathStep]) -> Option<&'v mut Value>
 }
 
 /// One JSON mutation of `payload`: a field dropped, a type changed, a value out of range or
-/// wrongly formatted, `1.0`, `1e30`, an integer beyond 64 bits, an unknown field.
+/// wrongly formatted, `1.0`, `1e30`, an integer beyond 64 bits, `0.00001`, an unknown field
+/// (holding text or such a number).
 pub fn mutate_json(rng: &mut Rng, payload: &mut Value) -> MutationNotes {
     let mut notes = MutationNotes::default();
     let mut paths = Vec::new();
@@ -251,12 +294,7 @@ pub fn mutate_json(rng: &mut Rng, payload: &mut Value) -> MutationNotes {
             ])
             .to_string()
             .into(),
-        // Numbers JSON Schema and the validator read differently, or that are out of range.
-        4 => {
-            let x = *rng.pick(&[1.0, 200.0, 1e30, 18_446_744_073_709_551_616.0, -1e19, 1.5]);
-            notes.zero_fraction_in_range = zero_fraction_in_range(x);
-            float(x)
-        }
+        4 => number(rng, &mut notes),
         // The same value as a string, or a string's content as a number.
         5 => match &*node {
             Value::Number(n) => Value::String(n.to_string()),
@@ -267,14 +305,20 @@ pub fn mutate_json(rng: &mut Rng, payload: &mut Value) -> MutationNotes {
             Value::Bool(b) => Value::from(i64::from(*b)),
             other => other.clone(),
         },
-        // An unknown field in an object, or the object emptied.
+        // An unknown field in an object (another parameter: text or a number), or the object
+        // emptied.
         6 => match &*node {
             Value::Object(members) => {
                 let mut members = members.clone();
-                if rng.below(2) == 0 {
-                    members.insert("unknown_field".into(), Value::from("x"));
-                } else {
-                    members.clear();
+                match rng.below(3) {
+                    0 => {
+                        members.insert("unknown_field".into(), Value::from("x"));
+                    }
+                    1 => {
+                        let value = number(rng, &mut notes);
+                        members.insert("unknown_number".into(), value);
+                    }
+                    _ => members.clear(),
                 }
                 Value::Object(members)
             }

@@ -2,14 +2,16 @@
 
 mod support;
 
+use ecommpay_api::BuildProblemKind;
+use ecommpay_api::SecretKey;
 use ecommpay_api::astropay::{PurchaseParams, SaleRequest};
-use ecommpay_api::builder::BuildProblemKind;
 use ecommpay_api::callback::{Callback, CallbackPaymentStatus};
 use ecommpay_api::formats::{
     CountryCode, Cpf, CurrencyCode, DateDmy, Email, FormatError, IpAddress, JsonString, Pan, Phone,
     TimeHms, Url,
 };
 use ecommpay_api::operation::GateRequest;
+use ecommpay_api::payment_page::{PaymentPageError, PaymentPageUrl, verify_url};
 use ecommpay_api::shared::Customer;
 use ecommpay_api::shared::{General, Identify, Payment};
 use ecommpay_api::wire::IntOrString;
@@ -250,6 +252,23 @@ fn a_payment_page_builder_builds_valid_params() {
         value["payment_methods_options"],
         json!(r#"{"submethod_code": "PIX"}"#)
     );
+    // Signed as the text parameters (a signature the set carries is left out and replaced), then
+    // validated with the signature in place, as `Gate::send` does.
+    let key = SecretKey::new("secret").unwrap();
+    let mut unsigned = params.clone();
+    unsigned.signature = None;
+    let signed = PaymentPageUrl::from_params(unsigned, &key).expect("valid params sign");
+    let resigned = PaymentPageUrl::from_params(params.clone(), &key).expect("valid params sign");
+    assert_eq!(resigned.signature(), signed.signature());
+    let url = signed.to_url();
+    let parsed = verify_url(&url, &key).expect("the URL verifies");
+    assert_eq!(parsed.signature(), Some(signed.signature()));
+    assert_eq!(parsed.get("customer_country"), Some("BR"));
+    assert_eq!(
+        signed.widget_config()["signature"],
+        json!(signed.signature())
+    );
+
     // PIX outside Brazil breaks a rule the types cannot express.
     let mut abroad = params;
     abroad.customer_country = CountryCode::new("AR").unwrap();
@@ -259,6 +278,17 @@ fn a_payment_page_builder_builds_valid_params() {
         (violations[0].path.as_str(), violations[0].kind),
         ("customer_country", ViolationKind::AllowedValues)
     );
+    // `from_params` refuses it as `Gate::send` refuses an invalid request: no URL is made.
+    match PaymentPageUrl::from_params(abroad, &key) {
+        Err(PaymentPageError::Invalid {
+            operation,
+            violations,
+        }) => {
+            assert_eq!(operation, "astropay.payment_page.purchase");
+            assert_eq!(violations.0[0].path, "customer_country");
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
 }
 
 fn rejects<T>(name: &str, bad: &[&str])
@@ -592,7 +622,7 @@ fn debug_output_never_shows_a_signature() {
 }
 
 /// The customer of the sales these tests build.
-fn john() -> ecommpay_api::shared::CustomerBuilder {
+fn john() -> ecommpay_api::shared::builder::CustomerBuilder {
     Customer::builder()
         .id("customer123")
         .ip_address("192.0.2.1")

@@ -20,7 +20,8 @@ static VALIDATORS: LazyLock<BTreeMap<String, jsonschema::Validator>> =
 enum Schema {
     /// The schema's verdict equals Validate's.
     Agrees,
-    /// The schema cannot see this rule (facts, `must_differ_from`): it accepts the payload.
+    /// The schema cannot see this rule (facts, `must_differ_from`, a number with a zero
+    /// fraction or more than 14 significant digits): it accepts the payload.
     Blind,
 }
 
@@ -661,6 +662,77 @@ fn other_parameters_of_the_platform_are_accepted_and_listed_where_they_are() {
         others(PAGE, &page),
         [("redirect_success_url".to_owned(), None)]
     );
+}
+
+/// A number the signature cannot cover is a violation wherever it is (a declared field, another
+/// parameter, inside either), and the schemas agree where JSON Schema can tell (`SignableValue`).
+#[test]
+fn numbers_the_signature_cannot_cover_are_violations_wherever_they_are() {
+    const OP: &str = "astropay.gate.sale";
+    let base = example_json("astropay-gate-sale-request");
+    let at = |changes: &[(&str, Option<Value>)]| with(base.clone(), changes);
+    let float = |text: &str| serde_json::from_str::<Value>(text).unwrap();
+    // Numbers every official SDK writes alike: signed, so valid anywhere they are allowed.
+    valid(
+        OP,
+        &at(&[
+            ("customer.rates", Some(json!([1.5, {"fee": 0.0015}]))),
+            ("rate", Some(json!(123456789.123))),
+        ]),
+    );
+    let none = &Facts::none();
+    // In a declared (typed) field: the wrong type, and unsignable.
+    expect(
+        OP,
+        &at(&[("payment.amount", Some(float("0.00001")))]),
+        none,
+        &[
+            ("payment.amount", K::Type),
+            ("payment.amount", K::UnsignableNumber),
+        ],
+        Schema::Agrees,
+    );
+    // In other parameters, at any depth.
+    expect(
+        OP,
+        &at(&[(
+            "customer.rates",
+            Some(json!([1.5, {"fee": float("0.00001")}])),
+        )]),
+        none,
+        &[("customer.rates[1].fee", K::UnsignableNumber)],
+        Schema::Agrees,
+    );
+    expect(
+        OP,
+        &at(&[("rate", Some(float("1e300")))]),
+        none,
+        &[("rate", K::UnsignableNumber)],
+        Schema::Agrees,
+    );
+    // Payment Page parameters too.
+    const PAGE: &str = "card_payout.payment_page.payout";
+    expect(
+        PAGE,
+        &with(
+            card_payout_params(),
+            &[("rate", Some(float("-123456789012345.5")))],
+        ),
+        none,
+        &[("rate", K::UnsignableNumber)],
+        Schema::Agrees,
+    );
+    // What JSON Schema cannot tell: a zero fraction is an integer to it, and it cannot count
+    // significant digits.
+    for number in ["1.0", "1e3", "0.30000000000000004"] {
+        expect(
+            OP,
+            &at(&[("customer.rates", Some(json!([float(number)])))]),
+            none,
+            &[("customer.rates[0]", K::UnsignableNumber)],
+            Schema::Blind,
+        );
+    }
 }
 
 #[test]

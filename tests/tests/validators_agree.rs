@@ -1,7 +1,8 @@
 //! The two generated validators agree, violation for violation (path, kind and message, in
 //! order): `Validate` over the typed value and `validate_json` over the same value as JSON, on
-//! every example of the spec and on mutated payloads of each operation, with no facts and with
-//! every fact. A payload that deserializes into its type is compared through the JSON the typed
+//! every example of the spec and on mutated payloads of each operation (numbers the signature
+//! cannot cover among them, in declared fields and in other parameters, which the typed value
+//! keeps in `extra`), with no facts and with every fact. A payload that deserializes into its type is compared through the JSON the typed
 //! value serializes to (what the typed value holds); where that JSON is the payload itself, the
 //! typed verdict is also the payload's.
 
@@ -9,7 +10,7 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use ecommpay_api::{FACTS, Fact, Facts, OPERATIONS, OperationEntry};
+use ecommpay_api::{FACTS, Fact, Facts, OPERATIONS, OperationEntry, ViolationKind};
 use ecommpay_tests::mutate::{Rng, mutate_json};
 use serde_json::Value;
 
@@ -22,6 +23,8 @@ struct Counts {
     payloads: usize,
     typed: usize,
     typed_is_the_payload: usize,
+    /// Typed values holding a number the signature cannot cover (in `extra`, another parameter).
+    typed_unsignable: usize,
 }
 
 /// Compares the two validators on one payload, with `facts`.
@@ -39,6 +42,11 @@ fn compare(entry: &OperationEntry, payload: &Value, facts: &Facts, counts: &mut 
     let held = (entry.roundtrip)(payload).expect("a deserialized value serializes");
     let of_held = entry.validate_json(&held, facts);
     counts.typed += 1;
+    counts.typed_unsignable += usize::from(
+        typed
+            .iter()
+            .any(|v| v.kind == ViolationKind::UnsignableNumber),
+    );
     assert_eq!(
         typed,
         of_held,
@@ -87,13 +95,20 @@ fn typed_and_json_validators_agree_on_examples_and_mutations() {
     }
     eprintln!(
         "examples: {} comparisons, {} typed ({} where the typed value is the payload); \
-         mutations: {} comparisons, {} typed ({} where the typed value is the payload)",
+         mutations: {} comparisons, {} typed ({} where the typed value is the payload, {} \
+         holding a number the signature cannot cover)",
         examples.payloads,
         examples.typed,
         examples.typed_is_the_payload,
         mutations.payloads,
         mutations.typed,
-        mutations.typed_is_the_payload
+        mutations.typed_is_the_payload,
+        mutations.typed_unsignable
+    );
+    assert!(
+        mutations.typed_unsignable > 10,
+        "only {} typed values with an unsignable number",
+        mutations.typed_unsignable
     );
     assert!(
         examples.typed > 50,

@@ -92,7 +92,10 @@ for (const entry of index.schemas) {
     additionalProperties: true,
     format: false,
   });
-  const exported = ts.match(/export (?:interface|type) (\w+)/)?.[1];
+  // The root type is named by the schema's title; shared definitions (`SignableValue`) may be
+  // declared before it.
+  const declared = [...ts.matchAll(/export (?:interface|type) (\w+)/g)].map((m) => m[1]);
+  const exported = declared.includes(schema.title) ? schema.title : declared[0];
   typeOf.set(entry.operation, { module, exported });
   fs.writeFileSync(path.join(outDir, `${module}.ts`), ts);
   files.push(`${module}.ts`);

@@ -109,7 +109,7 @@ fn check_callback_url(url: &str) -> Result<(), Failure> {
     let refuse = |why: String| {
         Failure::unusable(format!(
             "--callback-url {}: {why}",
-            ecommpay_api::excerpt::Excerpt(url)
+            ecommpay_api::__private::Excerpt(url)
         ))
     };
     let parsed = url::Url::parse(url).map_err(|e| {

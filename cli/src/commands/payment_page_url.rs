@@ -41,7 +41,7 @@ fn url(args: &PaymentPageUrlArgs) -> Result<String, Failure> {
     if !host.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/')) {
         return Err(Failure::unusable(format!(
             "--base {} is not an http:// or https:// URL",
-            ecommpay_api::excerpt::Excerpt(&args.base)
+            ecommpay_api::__private::Excerpt(&args.base)
         )));
     }
     let params = read_json_object(args.file.as_deref())?;

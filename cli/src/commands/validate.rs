@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use ecommpay_api::excerpt::Excerpt;
+use ecommpay_api::__private::Excerpt;
 use ecommpay_api::{FACTS, Facts, OPERATIONS};
 
 use super::{Failure, print_line, read_json_object};

@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Args;
-use ecommpay_api::excerpt::Excerpt;
+use ecommpay_api::__private::Excerpt;
 use ecommpay_api::payment_page::ParsedPaymentPageUrl;
 use ecommpay_api::signature::{BodyTooLarge, CallbackError, CallbackVerifier, VerifyError};
 

@@ -17,10 +17,10 @@ pub mod wallet {
     include!(concat!(env!("OUT_DIR"), "/generated/wallet.rs"));
 }
 /// The facts a payload cannot show that the spec's rules depend on, by id: the names
-/// [`Facts`](crate::validate::Facts) may hold.
+/// [`Facts`](::ecommpay_api::validate::Facts) may hold.
 pub static FACTS: &[&str] = &["card_is_visa"];
 /// A fact a payload cannot show that the spec's rules depend on: what
-/// [`Facts::with`](crate::validate::Facts::with) takes, so that a misspelt fact does not
+/// [`Facts::with`](::ecommpay_api::validate::Facts::with) takes, so that a misspelt fact does not
 /// compile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -38,28 +38,30 @@ impl Fact {
         }
     }
 }
-impl crate::validate::FactName for Fact {
+impl ::ecommpay_api::validate::FactName for Fact {
     fn name(self) -> &'static str {
         self.as_str()
     }
 }
 /// Every operation of the spec, in document order (of the payment methods enabled).
-pub static OPERATIONS: &[crate::operation::OperationEntry] = &[
+pub static OPERATIONS: &[::ecommpay_api::operation::OperationEntry] = &[
     #[cfg(feature = "wallet")]
-    crate::operation::OperationEntry {
+    ::ecommpay_api::operation::OperationEntry {
         schema: &wallet::GATE_SALE,
         type_name: "wallet::SaleRequest",
-        roundtrip: crate::operation::roundtrip::<wallet::SaleRequest>,
+        roundtrip: ::ecommpay_api::__private::roundtrip::<wallet::SaleRequest>,
         derived_string_to_sign: Some(
-            crate::operation::derived_string_to_sign::<wallet::SaleRequest>,
+            ::ecommpay_api::__private::derived_string_to_sign::<wallet::SaleRequest>,
         ),
-        typed_violations: Some(crate::operation::typed_violations::<wallet::SaleRequest>),
+        typed_violations: Some(
+            ::ecommpay_api::__private::typed_violations::<wallet::SaleRequest>,
+        ),
     },
     #[cfg(feature = "wallet")]
-    crate::operation::OperationEntry {
+    ::ecommpay_api::operation::OperationEntry {
         schema: &wallet::CALLBACK_SALE,
         type_name: "callback::Callback",
-        roundtrip: crate::operation::roundtrip::<callback::Callback>,
+        roundtrip: ::ecommpay_api::__private::roundtrip::<callback::Callback>,
         derived_string_to_sign: None,
         typed_violations: None,
     },

@@ -3,6 +3,7 @@
 mod examples;
 mod fields;
 mod method;
+mod names;
 mod operations;
 pub(crate) mod sources;
 mod structure;
@@ -23,6 +24,7 @@ pub(crate) fn check_spec(spec: &LoadedSpec, seeds: Option<&Path>) -> Diagnostics
     fields::check_all_objects(&index, &mut out);
     operations::check_all(&index, &mut out);
     method::check_all(&index, spec, &mut out);
+    names::check_all(&index, spec, &mut out);
     examples::check_all(&index, spec, seeds, &mut out);
     out.extend(sources::read(spec, seeds).diagnostics);
     out

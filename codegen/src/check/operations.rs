@@ -26,6 +26,7 @@ fn check_operation(
     let name = file.display_name.as_str();
     check_interface_keys(op, name, out);
     check_body(index, op, name, out);
+    check_signature_field(index, op, name, out);
     for target in &op.reports_on {
         if !index.operations.contains_key(target.as_str()) {
             out.error(
@@ -110,6 +111,49 @@ fn check_interface_keys(op: &Located<Operation>, file: &str, out: &mut Diagnosti
 }
 
 /// `/v2/payment/wallet/astropay/sale` is in `/v2/payment/wallet/{payment_method}/sale`.
+/// A Gate request carries its signature in `general.signature`, Payment Page parameters in
+/// `signature`: the field must be there and say `signature: true`, or the request cannot be
+/// signed (the generated type would not implement `SignedMessage`).
+fn check_signature_field(
+    index: &SpecIndex<'_>,
+    op: &Located<Operation>,
+    file: &str,
+    out: &mut Diagnostics,
+) {
+    let path = match op.interface {
+        Interface::Gate => "general.signature",
+        Interface::PaymentPage => "signature",
+        Interface::Callback => return,
+    };
+    let resolver = BodyResolver::new(index, op, None);
+    // A param may restate the field (its requirement, its description); the flag may stay on
+    // the shared object's definition.
+    let in_object = || {
+        path.split_once('.')
+            .filter(|(object, _)| op.objects.iter().any(|o| o == object))
+            .and_then(|(object, field)| index.object_fields(object)?.get(field))
+            .is_some_and(|field| field.value.signature)
+    };
+    let signed = match resolver.resolve(path) {
+        Ok(Resolved::Field(field)) => field.signature || in_object(),
+        _ => false,
+    };
+    if !signed {
+        out.error(
+            file,
+            op.at,
+            format!(
+                "operation `{}`: its body needs `{path}`, a field with `signature: true` (where the platform reads the signature of a {} request); declare it in the shared object or the operation's params",
+                op.id,
+                match op.interface {
+                    Interface::Gate => "Gate",
+                    _ => "Payment Page",
+                }
+            ),
+        );
+    }
+}
+
 fn path_matches_group(path: &str, group: &str) -> bool {
     let a: Vec<_> = path.split('/').collect();
     let b: Vec<_> = group.split('/').collect();

@@ -111,10 +111,18 @@ fn non_exhaustive(attrs: &[syn::Attribute]) -> bool {
 }
 
 /// Tokens as one line, so that two spellings of one type compare equal however they wrap;
-/// spaced as Rust is written (`Option<String>`, not `Option < String >`).
+/// spaced as Rust is written (`Option<String>`, not `Option < String >`), and with the paths as a
+/// user of the generated module reads them (`Email`, not `::ecommpay_api::formats::Email`;
+/// `Customer`, not the `super::Customer` of a builder).
 fn tokens(item: &impl ToTokens) -> String {
     let mut text = item.to_token_stream().to_string();
     for (from, to) in [
+        (":: ecommpay_api :: formats :: ", ""),
+        (":: ecommpay_api :: wire :: ", ""),
+        (":: ecommpay_api :: ", "ecommpay_api :: "),
+        (":: std :: ", "std :: "),
+        (":: serde_json :: ", "serde_json :: "),
+        ("super :: ", ""),
         (" :: ", "::"),
         (" < ", "<"),
         ("< ", "<"),

@@ -9,3 +9,5 @@ pub(crate) mod openapi;
 pub(crate) mod rust;
 #[cfg(feature = "schemas")]
 pub(crate) mod schema;
+#[cfg(feature = "schemas")]
+pub(crate) mod signable;

@@ -27,6 +27,7 @@ pub(crate) fn emit(ir: &Ir, schemas: &[SchemaFile]) -> Value {
         components.extend(definitions);
     }
     lift_variant_branches(&mut components);
+    super::signable::openapi(&mut components);
     components.insert("GateAnswer".into(), gate_answer());
     components.insert("GateError".into(), gate_error());
 

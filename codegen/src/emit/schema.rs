@@ -60,6 +60,7 @@ pub fn emit(ir: &Ir) -> (Vec<SchemaFile>, Value) {
     for (file, cx) in files.iter_mut().zip(&used) {
         cx.insert_definitions(&mut file.schema);
     }
+    super::signable::define(&mut files);
     let index = json!({
         "description": "Exported JSON Schemas (draft 2020-12) of the ecommpay spec, one per operation.",
         "schemas": index,
@@ -414,6 +415,7 @@ fn object_schema(cx: &Shapes<'_>, shape: &ShapeIr) -> Value {
     if !required.is_empty() {
         schema.insert("required".into(), required.into());
     }
+    super::signable::other_keys(&mut schema);
     Value::Object(schema)
 }
 
@@ -426,8 +428,12 @@ fn field_schema(cx: &Shapes<'_>, field: &ShapeField) -> Value {
     let mut schema = match &field.kind {
         ShapeKind::Object(_) if let Some(reference) = reference => reference,
         ShapeKind::Object(shape) => object_schema(cx, shape),
-        ShapeKind::FreeObject => json!({"type": "object"}),
-        ShapeKind::Any => json!({}),
+        ShapeKind::FreeObject => {
+            let mut object = Map::from_iter([("type".into(), "object".into())]);
+            super::signable::other_keys(&mut object);
+            Value::Object(object)
+        }
+        ShapeKind::Any => super::signable::any_value(),
         ShapeKind::Array(item) => json!({"type": "array", "items": field_schema(cx, item)}),
         // The content is an annotation in 2020-12: validators do not parse strings.
         ShapeKind::JsonObject(shape) => json!({

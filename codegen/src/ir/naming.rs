@@ -53,6 +53,54 @@ pub(crate) fn snake(name: &str) -> String {
     out
 }
 
+/// A struct field's name: [`snake`], and a trailing underscore on the names the generated code
+/// already gives a request struct or its builder (`extra`, which holds the other parameters; the
+/// builder's `other`, `build` and `default`), so that the field's setter does not collide with
+/// them. Serde renames the field back to its JSON name.
+pub(crate) fn field_name(name: &str) -> String {
+    let mut out = snake(name);
+    if RESERVED_FIELDS.contains(&out.as_str()) {
+        out.push('_');
+    }
+    out
+}
+
+/// What the generated code names beside a struct's fields: the map of other parameters, and the
+/// builder's methods that are not setters.
+pub(crate) const RESERVED_FIELDS: &[&str] = &["extra", "other", "build", "default"];
+
+/// The type names the generated modules use from Rust's prelude without a path, which a
+/// generated type of the same name would shadow, and the facts' enum: a spec object must not
+/// become one of them.
+pub(crate) const RESERVED_TYPES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Self",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "Fact",
+];
+
+/// The module names the generated crate gives itself (and each module's builders): a payment
+/// method must not take one of them as its id.
+pub(crate) const RESERVED_MODULES: &[&str] = &["shared", "callback", "builder"];
+
 /// `SCREAMING_SNAKE` for constants.
 pub(crate) fn screaming(name: &str) -> String {
     snake(name).trim_end_matches('_').to_ascii_uppercase()
@@ -130,5 +178,9 @@ mod tests {
         assert_eq!(snake("doc_number"), "doc_number");
         assert_eq!(snake("paymentId"), "payment_id");
         assert_eq!(screaming("astropay.gate.sale"), "ASTROPAY_GATE_SALE");
+        assert_eq!(field_name("other"), "other_");
+        assert_eq!(field_name("extra"), "extra_");
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("customer_id"), "customer_id");
     }
 }

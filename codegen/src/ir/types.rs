@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::model::{FieldType, Format, Interface, Scalar};
 
-use super::naming::{pascal, snake};
+use super::naming::{field_name, pascal};
 use super::objects::{ObjectType, Role, TypeSpace};
 use super::{Ir, ShapeField, ShapeIr, ShapeKind};
 
@@ -285,7 +285,7 @@ impl<'t> Lowering<'t> {
             let ty = self.field_type(&name, field, part_role);
             fields.push(StructField {
                 json_name: field.name.clone(),
-                rust_name: snake(&field.name),
+                rust_name: field_name(&field.name),
                 ty,
                 optional: self.callback() || !field.required || field.signature,
                 signature: field.signature,
@@ -420,7 +420,11 @@ impl<'t> Lowering<'t> {
 fn required_inside(shape: &ShapeIr) -> Vec<RequiredMember> {
     fn walk(shape: &ShapeIr, rust: &[String], json: &str, out: &mut Vec<RequiredMember>) {
         for field in &shape.fields {
-            let rust_path: Vec<String> = rust.iter().cloned().chain([snake(&field.name)]).collect();
+            let rust_path: Vec<String> = rust
+                .iter()
+                .cloned()
+                .chain([field_name(&field.name)])
+                .collect();
             let json_path = format!("{json}.{}", field.name);
             if field.required && !field.signature {
                 out.push(RequiredMember {
@@ -436,7 +440,7 @@ fn required_inside(shape: &ShapeIr) -> Vec<RequiredMember> {
     let mut out = Vec::new();
     for field in &shape.fields {
         if let (ShapeKind::Object(inner), true) = (&field.kind, field.also.is_empty()) {
-            walk(inner, &[snake(&field.name)], &field.name, &mut out);
+            walk(inner, &[field_name(&field.name)], &field.name, &mut out);
         }
     }
     out

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::excerpt::{Excerpt, MessageExcerpt};
+use crate::__private::{Excerpt, MessageExcerpt};
 use crate::signature::SIGNATURE_KEY;
 use crate::wire::IntOrString;
 

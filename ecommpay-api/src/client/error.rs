@@ -202,7 +202,7 @@ pub enum ConfigError {
     /// The base URL is not an `http://` or `https://` URL without a query or fragment.
     #[error(
         "invalid Gate base URL {}: expected an http:// or https:// URL without query or fragment",
-        crate::excerpt::Excerpt(.0)
+        crate::__private::Excerpt(.0)
     )]
     InvalidBaseUrl(String),
     /// A timeout of zero.

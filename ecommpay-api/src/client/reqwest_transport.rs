@@ -154,7 +154,7 @@ fn classify(error: reqwest::Error, address: &str) -> TransportError {
     let message = if kind.is_timeout() {
         String::new()
     } else {
-        crate::excerpt::shorten(cause.to_string())
+        crate::__private::shorten(cause.to_string())
     };
     TransportError::new(kind, message).with_address(address)
 }

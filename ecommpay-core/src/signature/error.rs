@@ -5,6 +5,13 @@ use std::fmt;
 use super::kind::SignatureLocation;
 use crate::excerpt::Excerpt;
 
+/// Why a number is refused, said alike by the signer ([`CanonicalError::UnsupportedNumber`]), the
+/// validator (`unsignable_number`) and Payment Page URLs.
+pub(crate) const UNSUPPORTED_NUMBER_REASON: &str = "the official SDKs would write it \
+    differently (PHP, Python and Node agree only on integers of at most 64 bits and on fractions \
+    of at most 14 significant digits between 0.0001 and 10^14, such as 1.5); send it as a string \
+    or an integer";
+
 /// A message that cannot be put in canonical form.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -14,11 +21,8 @@ pub enum CanonicalError {
     /// integral value written as a fraction or with an exponent (`1.0`, `1e3`), more than 14
     /// significant digits, or a magnitude they write with an exponent.
     #[error(
-        "unsupported number {} at {}: the official SDKs would write it differently (PHP, \
-         Python and Node agree only on integers of at most 64 bits and on fractions of at most \
-         14 significant digits between 0.0001 and 10^14, such as 1.5); send it as a string or \
-         an integer",
-        Excerpt(.number), Excerpt(.path)
+        "unsupported number {} at {}: {}",
+        Excerpt(.number), Excerpt(.path), UNSUPPORTED_NUMBER_REASON
     )]
     UnsupportedNumber {
         /// Canonical path of the number (keys joined with `:`).

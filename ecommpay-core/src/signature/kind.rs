@@ -36,6 +36,7 @@ impl MessageKind {
 
 /// Where a message carries its signature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SignatureLocation {
     /// The top-level key `signature`.
     TopLevel,

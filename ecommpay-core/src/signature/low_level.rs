@@ -12,6 +12,10 @@ use super::kind::{GENERAL_KEY, MessageKind, SIGNATURE_KEY, SignatureLocation};
 use crate::secret::SecretKey;
 use crate::secret::hmac512::{MacState, OUTPUT};
 
+/// The rule for numbers that are not integers: the text the official SDKs agree on, and whether
+/// a number can be signed at all.
+pub use super::canonical::{fraction_text, is_signable_number};
+
 /// The string to sign of a typed message, from its [`Canonical`] implementation: the entries
 /// joined with `;`, every `signature` key left out.
 pub fn string_to_sign<T: Canonical + ?Sized>(

@@ -47,7 +47,7 @@ mod tree;
 pub use callback::{CallbackVerifier, VerifiedCallback};
 pub use canonical::{
     Canonical, CanonicalKey, CanonicalWriter, FRAME_MODE_KEY, MAX_DEPTH, PathMark,
-    SignatureRemoval, SortOrder, UnorderedMark, escape_key,
+    SignatureRemoval, SortOrder, UnorderedMark,
 };
 pub use error::{
     BodyTooLarge, CallbackError, CanonicalError, EmbedError, MalformedSignature, VerifyError,
@@ -57,6 +57,9 @@ pub use sign::Signer;
 
 #[cfg(doc)]
 use crate::secret::SecretKey;
+
+pub(crate) use canonical::{fraction_text, is_signable_number, shown_number};
+pub(crate) use error::UNSUPPORTED_NUMBER_REASON;
 
 /// Length in bytes of an HMAC-SHA512 signature.
 pub const SIGNATURE_BYTES: usize = crate::secret::hmac512::OUTPUT;

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::shape::{FieldShape, Kind, ObjectShape, Scalar, WireType};
-use super::{Violation, ViolationKind};
+use super::{Facts, OperationSchema, Violation, ViolationKind, Violations};
 use crate::excerpt::Excerpt;
 use crate::formats::Format;
 use crate::wire::{IntOrString, ObjectOrString};
@@ -601,3 +601,22 @@ pub fn object(
 pub fn json_text(shape: &ObjectShape, text: &str, path: &Path, out: &mut Vec<Violation>) {
     super::engine::check_json_text(shape, text, path, out);
 }
+
+/// Every violation of a typed message of `operation`: `check` is the generated validator of one
+/// body (the operation's, or the variant's given by its index), over the typed value; then every
+/// number of `message` the signature cannot cover ([`ViolationKind::UnsignableNumber`]), as
+/// [`validate_value`](super::validate_value) reports them on the JSON it serializes to.
+pub fn validate_typed<T: serde::Serialize + ?Sized>(
+    operation: &OperationSchema,
+    facts: &Facts,
+    message: &T,
+    check: impl Fn(usize, &mut Vec<Violation>),
+) -> Result<(), Violations> {
+    let violations = super::validate_bodies(operation, facts, |index, _, out| check(index, out));
+    Violations::into_result(super::with_unsignable_numbers(violations, |out| {
+        super::signable::check_typed(message, out)
+    }))
+}
+
+/// The rules of a body that has none.
+pub fn no_rules(_: &serde_json::Value, _: &Facts, _: &mut Vec<Violation>) {}

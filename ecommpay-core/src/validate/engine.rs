@@ -7,10 +7,11 @@ use super::shape::{Body, FieldShape, Kind, ObjectShape, OperationSchema};
 use super::{Facts, OtherParameter, Violation, ViolationKind};
 use crate::excerpt::Excerpt;
 
-/// Every violation of `value` against `operation`: the shape tables walked over the JSON, and
-/// each body's generated rules.
+/// Every violation of `value` against `operation`: the shape tables walked over the JSON, each
+/// body's generated rules, then every number the signature cannot cover
+/// ([`ViolationKind::UnsignableNumber`]).
 pub fn validate_value(operation: &OperationSchema, value: &Value, facts: &Facts) -> Vec<Violation> {
-    validate_bodies(operation, facts, |_, body, out| {
+    let violations = validate_bodies(operation, facts, |_, body, out| {
         match value {
             Value::Object(map) => check_map(body.shape, map, &Path::Root, out),
             _ => out.push(Violation::new(
@@ -20,7 +21,8 @@ pub fn validate_value(operation: &OperationSchema, value: &Value, facts: &Facts)
             )),
         }
         (body.rules)(value, facts, out);
-    })
+    });
+    super::with_unsignable_numbers(violations, |out| super::signable::check_value(value, out))
 }
 
 /// Every violation of a payload of `operation`, `check` reporting those of one body (the
@@ -28,7 +30,7 @@ pub fn validate_value(operation: &OperationSchema, value: &Value, facts: &Facts)
 /// With variants, the payload must satisfy at least one (the spec makes variants exclusive where
 /// the payload tells them apart); when it satisfies none, the violations of the closest variant
 /// are reported: one whose forbidden fields are absent, with the fewest violations.
-pub fn validate_bodies(
+pub(crate) fn validate_bodies(
     operation: &OperationSchema,
     facts: &Facts,
     check: impl Fn(usize, &Body, &mut Vec<Violation>),

@@ -1,16 +1,18 @@
 //! Validation: every request and Payment Page parameter set checks itself against the rules the
 //! spec states, and reports every violation with its JSON path.
 
-pub mod check;
+pub(crate) mod check;
 mod engine;
 pub mod shape;
+mod signable;
 
 use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::excerpt::PathExcerpt;
 
-pub use engine::{other_parameters, validate_bodies, validate_value};
+pub(crate) use engine::validate_bodies;
+pub use engine::{other_parameters, validate_value};
 pub use shape::OperationSchema;
 
 /// What kind of rule a violation breaks.
@@ -53,6 +55,11 @@ pub enum ViolationKind {
     Variant,
     /// The caller named a fact the spec does not know.
     UnknownFact,
+    /// A number the signature cannot cover, anywhere in the body (a declared field, another
+    /// parameter, inside either): one the official SDKs would write differently (`1.0`, `1e3`,
+    /// `0.00001`, more than 14 significant digits, an integer beyond 64 bits). The signer refuses
+    /// such a body by the same rule (`CanonicalError::UnsupportedNumber`, same message).
+    UnsignableNumber,
 }
 
 impl ViolationKind {
@@ -77,6 +84,7 @@ impl ViolationKind {
             ViolationKind::AmountLimit => "amount_limit",
             ViolationKind::Variant => "variant",
             ViolationKind::UnknownFact => "unknown_fact",
+            ViolationKind::UnsignableNumber => "unsignable_number",
         }
     }
 }
@@ -233,14 +241,17 @@ pub trait Validate {
     }
 }
 
-/// Every violation of a typed message of `operation`: `check` is the generated validator of one
-/// body (the operation's, or the variant's given by its index), over the typed value.
-pub fn validate_typed(
-    operation: &OperationSchema,
-    facts: &Facts,
-    check: impl Fn(usize, &mut Vec<Violation>),
-) -> Result<(), Violations> {
-    Violations::into_result(validate_bodies(operation, facts, |index, _, out| {
-        check(index, out)
-    }))
+/// `violations`, then the unsignable numbers `check` reports, unless the violations are unknown
+/// facts (reported first and alone).
+pub(super) fn with_unsignable_numbers(
+    mut violations: Vec<Violation>,
+    check: impl FnOnce(&mut Vec<Violation>),
+) -> Vec<Violation> {
+    if violations
+        .first()
+        .is_none_or(|v| v.kind != ViolationKind::UnknownFact)
+    {
+        check(&mut violations);
+    }
+    violations
 }

@@ -6,6 +6,7 @@ use crate::formats::Format;
 
 /// A JSON type on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WireType {
     /// A JSON string.
     String,
@@ -17,6 +18,7 @@ pub enum WireType {
 
 /// The type of a field.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub enum Kind {
     /// Text.
     String,
@@ -36,6 +38,7 @@ pub enum Kind {
 
 /// A constant in an enum, a predicate or a rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Scalar {
     /// Text.
     Str(&'static str),
@@ -178,9 +181,6 @@ pub struct Body {
 
 /// Reports every broken rule across the fields of a JSON payload, with the caller's facts.
 pub type RulesFn = fn(&serde_json::Value, &super::Facts, &mut Vec<super::Violation>);
-
-/// The rules of a body that has none.
-pub fn no_rules(_: &serde_json::Value, _: &super::Facts, _: &mut Vec<super::Violation>) {}
 
 /// One of several required sets of an endpoint.
 #[derive(Clone, Copy, Debug)]

@@ -58,9 +58,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .customer_country(CountryCode::new("BR")?)
         .force_payment_method("astropay")
         .build()?;
-    let url = PaymentPageUrl::from_serialize(&params)?
+    let url = PaymentPageUrl::from_params(params, &SecretKey::new(KEY).unwrap())?
         .with_base_url(format!("{}/payment", mock.base_url()))
-        .to_url(&SecretKey::new(KEY).unwrap())?;
+        .to_url();
     println!(
         "{}",
         serde_json::json!({"url": url, "merchant_url": merchant_url, "payment_id": PAYMENT_ID})

@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{TypeIndex, type_tokens};
+use super::{TypeIndex, outer_type_tokens};
 use crate::ir::types::{RustType, StructDef, StructField};
 
 /// How a setter converts what it is given.
@@ -39,7 +39,7 @@ fn conversion(ty: &RustType, types: &TypeIndex) -> Conversion {
 
 fn setter(field: &StructField, types: &TypeIndex) -> TokenStream {
     let ident = format_ident!("{}", field.rust_name);
-    let ty = type_tokens(&field.ty);
+    let ty = outer_type_tokens(&field.ty);
     // The field's own documentation, so that a reader of the builder need not go to the struct.
     let mut lines = vec![format!("Sets `{}`.", field.json_name)];
     if !field.doc.is_empty() {
@@ -50,24 +50,24 @@ fn setter(field: &StructField, types: &TypeIndex) -> TokenStream {
     let (generics, slot) = match conversion(&field.ty, types) {
         Conversion::Into => (
             quote!(<V: Into<#ty>>),
-            quote!(crate::builder::Slot::from_value(value)),
+            quote!(::ecommpay_api::__private::Slot::from_value(value)),
         ),
         Conversion::Integer => (
-            quote!(<V: TryInto<#ty> + Copy + std::fmt::Display>),
-            quote!(crate::builder::Slot::from_integer(value)),
+            quote!(<V: TryInto<#ty> + Copy + ::std::fmt::Display>),
+            quote!(::ecommpay_api::__private::Slot::from_integer(value)),
         ),
         Conversion::Try => (
             quote!(<V: TryInto<#ty>>),
-            quote!(crate::builder::Slot::from_try(value)),
+            quote!(::ecommpay_api::__private::Slot::from_try(value)),
         ),
         Conversion::Nested => (
             quote!(<V: TryInto<#ty>>),
-            quote!(crate::builder::Slot::from_nested(value)),
+            quote!(::ecommpay_api::__private::Slot::from_nested(value)),
         ),
     };
     let bound = match conversion(&field.ty, types) {
-        Conversion::Try => quote!(where V::Error: std::fmt::Display),
-        Conversion::Nested => quote!(where V::Error: Into<crate::builder::BuildError>),
+        Conversion::Try => quote!(where V::Error: ::std::fmt::Display),
+        Conversion::Nested => quote!(where V::Error: Into<::ecommpay_api::BuildError>),
         Conversion::Into | Conversion::Integer => quote!(),
     };
     quote! {
@@ -79,14 +79,21 @@ fn setter(field: &StructField, types: &TypeIndex) -> TokenStream {
     }
 }
 
-pub(super) fn builder_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
+/// The builder of a request struct: the struct's `builder()` and `TryFrom` of its builder (in the
+/// struct's module), and the builder itself (in that module's `builder` submodule).
+pub(super) struct BuilderTokens {
+    pub(super) in_module: TokenStream,
+    pub(super) in_builder: TokenStream,
+}
+
+pub(super) fn builder_tokens(s: &StructDef, types: &TypeIndex) -> BuilderTokens {
     let name = format_ident!("{}", s.name);
     let builder = format_ident!("{}Builder", s.name);
     let type_name = &s.name;
     let slots = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust_name);
-        let ty = type_tokens(&f.ty);
-        quote!(#ident: crate::builder::Slot<#ty>,)
+        let ty = outer_type_tokens(&f.ty);
+        quote!(#ident: ::ecommpay_api::__private::Slot<#ty>,)
     });
     let declared: Vec<&str> = s.fields.iter().map(|f| f.json_name.as_str()).collect();
     let setters = s.fields.iter().map(|f| setter(f, types));
@@ -102,10 +109,11 @@ pub(super) fn builder_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
         .map(|f| format!("`{}`", f.rust_name))
         .collect();
     let builder_doc = if to_set.is_empty() {
-        format!(" Builder of [`{type_name}`]: every field is optional.")
+        format!(" Builder of [`{type_name}`](super::{type_name}): every field is optional.")
     } else {
         format!(
-            " Builder of [`{type_name}`]. Required: {}; `build()` names each one left unset.",
+            " Builder of [`{type_name}`](super::{type_name}). Required: {}; `build()` names each \
+             one left unset.",
             to_set.join(", ")
         )
     };
@@ -116,7 +124,7 @@ pub(super) fn builder_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
         let value = format_ident!("{}", types.only_value(ty)?);
         let ident = format_ident!("{}", f.rust_name);
         let ty = format_ident!("{}", ty);
-        Some(quote!(builder.#ident = crate::builder::Slot::Set(#ty::#value);))
+        Some(quote!(builder = builder.#ident(#ty::#value);))
     });
     let takes = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust_name);
@@ -169,24 +177,33 @@ pub(super) fn builder_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
         " Builds the `{type_name}`, or reports every required field left unset and every value \
          that is not valid, each with its path."
     );
-    quote! {
+    let in_module = quote! {
         impl #name {
             /// A builder: setters take anything that converts to the field's type, and `build()`
             /// reports every problem at once.
-            pub fn builder() -> #builder {
+            pub fn builder() -> builder::#builder {
                 #[allow(unused_mut)]
-                let mut builder = #builder::default();
+                let mut builder = builder::#builder::default();
                 #(#presets)*
                 builder
             }
         }
 
+        /// Builds the value, so that a setter of a containing builder takes this builder as it is.
+        impl TryFrom<builder::#builder> for #name {
+            type Error = ::ecommpay_api::BuildError;
+            fn try_from(builder: builder::#builder) -> Result<Self, Self::Error> {
+                builder.build()
+            }
+        }
+    };
+    let in_builder = quote! {
         #[doc = #builder_doc]
         #[derive(Clone, Default #builder_debug_derive)]
         #[must_use = "a builder makes nothing until `.build()` is called"]
         pub struct #builder {
             #(#slots)*
-            extra: crate::builder::Others,
+            extra: ::ecommpay_api::__private::Others,
         }
 
         #builder_debug
@@ -197,30 +214,26 @@ pub(super) fn builder_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
             /// Adds another parameter of the platform's specification, one the documents do not
             /// name here; it is sent and signed in its place. A name this type declares is
             /// reported by `build()`: use its setter.
-            pub fn other(mut self, name: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+            pub fn other(mut self, name: impl Into<String>, value: impl Into<::serde_json::Value>) -> Self {
                 self.extra.insert(&[#(#declared),*], name.into(), value.into());
                 self
             }
 
             #[doc = #build_doc]
-            pub fn build(self) -> Result<#name, crate::builder::BuildError> {
-                let mut build_check = crate::builder::Check::new(#type_name);
+            pub fn build(self) -> Result<super::#name, ::ecommpay_api::BuildError> {
+                let mut build_check = ::ecommpay_api::__private::Check::new(#type_name);
                 #(#takes)*
                 #(#members)*
                 let extra = build_check.others(self.extra);
                 match (#(#required,)*) {
-                    (#(Some(#required),)*) if build_check.is_clean() => Ok(#name { #(#assign)* extra }),
+                    (#(Some(#required),)*) if build_check.is_clean() => Ok(super::#name { #(#assign)* extra }),
                     _ => Err(build_check.into_error()),
                 }
             }
         }
-
-        /// Builds the value, so that a setter of a containing builder takes this builder as it is.
-        impl TryFrom<#builder> for #name {
-            type Error = crate::builder::BuildError;
-            fn try_from(builder: #builder) -> Result<Self, Self::Error> {
-                builder.build()
-            }
-        }
+    };
+    BuilderTokens {
+        in_module,
+        in_builder,
     }
 }

@@ -37,7 +37,7 @@ pub(super) fn enum_tokens(e: &EnumDef) -> TokenStream {
         (
             quote! {
                 /// A value the documents do not list, kept as received.
-                Unknown(crate::values::UnknownVariant),
+                Unknown(::ecommpay_api::values::UnknownVariant),
             },
             quote!(#name::Unknown(other) => other.as_str(),),
             open_conversions(&name, e),
@@ -47,26 +47,26 @@ pub(super) fn enum_tokens(e: &EnumDef) -> TokenStream {
             quote!(),
             quote!(),
             quote! {
-                impl std::str::FromStr for #name {
-                    type Err = crate::values::UnknownValue;
-                    fn from_str(s: &str) -> Result<Self, crate::values::UnknownValue> {
+                impl ::std::str::FromStr for #name {
+                    type Err = ::ecommpay_api::values::UnknownValue;
+                    fn from_str(s: &str) -> Result<Self, ::ecommpay_api::values::UnknownValue> {
                         match s {
                             #(#from_str)*
-                            other => Err(crate::values::UnknownValue::new(#enum_name, other, #name::VALUES)),
+                            other => Err(::ecommpay_api::values::UnknownValue::new(#enum_name, other, #name::VALUES)),
                         }
                     }
                 }
 
                 impl TryFrom<&str> for #name {
-                    type Error = crate::values::UnknownValue;
-                    fn try_from(s: &str) -> Result<Self, crate::values::UnknownValue> {
+                    type Error = ::ecommpay_api::values::UnknownValue;
+                    fn try_from(s: &str) -> Result<Self, ::ecommpay_api::values::UnknownValue> {
                         s.parse()
                     }
                 }
 
                 impl TryFrom<String> for #name {
-                    type Error = crate::values::UnknownValue;
-                    fn try_from(s: String) -> Result<Self, crate::values::UnknownValue> {
+                    type Error = ::ecommpay_api::values::UnknownValue;
+                    fn try_from(s: String) -> Result<Self, ::ecommpay_api::values::UnknownValue> {
                         s.parse()
                     }
                 }
@@ -75,16 +75,16 @@ pub(super) fn enum_tokens(e: &EnumDef) -> TokenStream {
     };
     let visit = if e.open {
         quote! {
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<#name, E> {
+            fn visit_str<E: ::serde::de::Error>(self, s: &str) -> Result<#name, E> {
                 Ok(s.into())
             }
-            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<#name, E> {
+            fn visit_string<E: ::serde::de::Error>(self, s: String) -> Result<#name, E> {
                 Ok(s.into())
             }
         }
     } else {
         quote! {
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<#name, E> {
+            fn visit_str<E: ::serde::de::Error>(self, s: &str) -> Result<#name, E> {
                 s.parse().map_err(E::custom)
             }
         }
@@ -112,24 +112,24 @@ pub(super) fn enum_tokens(e: &EnumDef) -> TokenStream {
 
         #conversions
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<Ser: serde::Serializer>(&self, serializer: Ser) -> Result<Ser::Ok, Ser::Error> {
+        impl ::serde::Serialize for #name {
+            fn serialize<Ser: ::serde::Serializer>(&self, serializer: Ser) -> Result<Ser::Ok, Ser::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<De: serde::Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<De: ::serde::Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
                 struct Text;
-                impl serde::de::Visitor<'_> for Text {
+                impl ::serde::de::Visitor<'_> for Text {
                     type Value = #name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str("a string")
                     }
                     #visit
@@ -138,8 +138,8 @@ pub(super) fn enum_tokens(e: &EnumDef) -> TokenStream {
             }
         }
 
-        impl crate::signature::Canonical for #name {
-            fn write_canonical(&self, out: &mut crate::signature::CanonicalWriter) -> Result<(), crate::signature::CanonicalError> {
+        impl ::ecommpay_api::signature::Canonical for #name {
+            fn write_canonical(&self, out: &mut ::ecommpay_api::signature::CanonicalWriter) -> Result<(), ::ecommpay_api::signature::CanonicalError> {
                 self.as_str().write_canonical(out)
             }
         }
@@ -163,7 +163,7 @@ fn open_conversions(name: &proc_macro2::Ident, e: &EnumDef) -> TokenStream {
             fn from(s: &str) -> Self {
                 match s {
                     #(#arms)*
-                    other => #name::Unknown(crate::values::UnknownVariant::new(other.to_owned())),
+                    other => #name::Unknown(::ecommpay_api::values::UnknownVariant::new(other.to_owned())),
                 }
             }
         }
@@ -172,14 +172,14 @@ fn open_conversions(name: &proc_macro2::Ident, e: &EnumDef) -> TokenStream {
             fn from(s: String) -> Self {
                 match s.as_str() {
                     #(#arms)*
-                    _ => #name::Unknown(crate::values::UnknownVariant::new(s)),
+                    _ => #name::Unknown(::ecommpay_api::values::UnknownVariant::new(s)),
                 }
             }
         }
 
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-            fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
                 Ok(s.into())
             }
         }

@@ -18,7 +18,7 @@ pub(super) fn operation_impls(op: &OperationIr) -> TokenStream {
             let method = op.http_method.unwrap_or("POST");
             let path = op.path.clone().unwrap_or_default();
             quote! {
-                impl crate::operation::GateRequest for #ty {
+                impl ::ecommpay_api::operation::GateRequest for #ty {
                     const HTTP_METHOD: &'static str = #method;
                     const PATH: &'static str = #path;
                 }
@@ -27,7 +27,7 @@ pub(super) fn operation_impls(op: &OperationIr) -> TokenStream {
         Interface::PaymentPage => {
             let mode = op.mode.map_or("purchase", |m| m.platform_value());
             quote! {
-                impl crate::operation::PaymentPageParams for #ty {
+                impl ::ecommpay_api::operation::PaymentPageParams for #ty {
                     const MODE: &'static str = #mode;
                 }
             }
@@ -38,9 +38,9 @@ pub(super) fn operation_impls(op: &OperationIr) -> TokenStream {
     quote! {
         #signed
 
-        impl crate::operation::Operation for #ty {
+        impl ::ecommpay_api::operation::Operation for #ty {
             const ID: &'static str = #id;
-            fn schema() -> &'static OperationSchema {
+            fn schema() -> &'static ::ecommpay_api::validate::shape::OperationSchema {
                 &#schema
             }
         }
@@ -63,15 +63,15 @@ pub(super) fn signed_message_impl(op: &OperationIr) -> TokenStream {
     });
     let (kind, store) = match (op.interface, top, general, in_general) {
         (Interface::PaymentPage, Some(_), _, _) => (
-            quote!(crate::signature::MessageKind::PaymentPage),
+            quote!(::ecommpay_api::signature::MessageKind::PaymentPage),
             quote!(self.signature = Some(signature);),
         ),
         (Interface::Gate, _, Some(general), Some(_)) if general.required => (
-            quote!(crate::signature::MessageKind::GateRequest),
+            quote!(::ecommpay_api::signature::MessageKind::GateRequest),
             quote!(self.general.signature = Some(signature);),
         ),
         (Interface::Gate, _, Some(_), Some(_)) => (
-            quote!(crate::signature::MessageKind::GateRequest),
+            quote!(::ecommpay_api::signature::MessageKind::GateRequest),
             quote! {
                 if let Some(general) = &mut self.general {
                     general.signature = Some(signature);
@@ -81,8 +81,8 @@ pub(super) fn signed_message_impl(op: &OperationIr) -> TokenStream {
         _ => return quote!(),
     };
     quote! {
-        impl crate::operation::SignedMessage for #ty {
-            const KIND: crate::signature::MessageKind = #kind;
+        impl ::ecommpay_api::operation::SignedMessage for #ty {
+            const KIND: ::ecommpay_api::signature::MessageKind = #kind;
             fn set_signature(&mut self, signature: String) {
                 #store
             }

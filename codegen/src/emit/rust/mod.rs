@@ -205,6 +205,26 @@ impl SharedUse {
             pub use super::shared::{#(#names),*};
         }
     }
+
+    /// A method module's `builder` re-export of the builders of the shared types it re-exports
+    /// (`paypal::builder::CustomerBuilder` is `shared::builder::CustomerBuilder`).
+    fn reexport_builders(&self, module: &str, types: &TypeIndex) -> TokenStream {
+        let Some(names) = self.by_method.get(module) else {
+            return quote!();
+        };
+        let builders: Vec<_> = names
+            .iter()
+            .filter(|name| types.is_struct(name))
+            .map(|name| format_ident!("{}Builder", name))
+            .collect();
+        if builders.is_empty() {
+            return quote!();
+        }
+        quote! {
+            #[doc(no_inline)]
+            pub use super::super::shared::builder::{#(#builders),*};
+        }
+    }
 }
 
 /// The names of the generated types `ty` is made of.
@@ -267,20 +287,28 @@ pub(super) fn module_file(
     types: &TypeIndex,
     shared: &SharedUse,
 ) -> Result<TokenStream, String> {
-    let items = module
-        .items
-        .iter()
-        .map(|item| {
-            let tokens = match item {
-                Item::Struct(s) => struct_tokens(s, types),
-                Item::Enum(e) => enum_tokens(e),
-            };
-            match shared.gates.get(item.name()) {
-                Some(gate) if module.name == SHARED_MODULE => gated(tokens, gate),
-                _ => Ok(tokens),
-            }
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut items = Vec::new();
+    let mut builders = Vec::new();
+    for item in &module.items {
+        let (tokens, builder) = match item {
+            Item::Struct(s) => struct_tokens(s, types),
+            Item::Enum(e) => (enum_tokens(e), None),
+        };
+        let gate = shared
+            .gates
+            .get(item.name())
+            .filter(|_| module.name == SHARED_MODULE);
+        items.push(match gate {
+            Some(gate) => gated(tokens, gate)?,
+            None => tokens,
+        });
+        if let Some(builder) = builder {
+            builders.push(match gate {
+                Some(gate) => gated(builder, gate)?,
+                None => builder,
+            });
+        }
+    }
     let mut table = ShapeTable::default();
     let mut fns = ValidatorFns::default();
     let mut schemas = Vec::new();
@@ -299,18 +327,21 @@ pub(super) fn module_file(
     let statics = table.statics;
     let fields = table.fields.statics;
     let shared_use = shared.reexport(&module.name);
+    let shared_builders = shared.reexport_builders(&module.name, types);
+    let builder_module = (!builders.is_empty() || !shared_builders.is_empty()).then(|| {
+        quote! {
+            /// The builders of this module's request types: `SaleRequest::builder()` starts one.
+            pub mod builder {
+                #shared_builders
+                #(#builders)*
+            }
+        }
+    });
     Ok(quote! {
-        #[allow(unused_imports)]
-        use crate::formats::*;
-        #[allow(unused_imports)]
-        use crate::wire::IntOrString;
         #shared_use
-        #[allow(unused_imports)]
-        use crate::validate::check;
-        #[allow(unused_imports)]
-        use crate::validate::shape::{Body, FieldShape, Interface, Kind, ObjectShape, OperationSchema, Scalar as S, VariantSchema, WireType};
 
         #(#items)*
+        #builder_module
         #(#impls)*
         #(#validator_fns)*
         #(#schemas)*
@@ -320,29 +351,38 @@ pub(super) fn module_file(
 }
 
 pub(super) fn type_tokens(ty: &RustType) -> TokenStream {
+    type_tokens_in(ty, &quote!())
+}
+
+/// A type as code in a child module sees it (`builder`): generated types through `super::`.
+pub(super) fn outer_type_tokens(ty: &RustType) -> TokenStream {
+    type_tokens_in(ty, &quote!(super::))
+}
+
+fn type_tokens_in(ty: &RustType, generated: &TokenStream) -> TokenStream {
     match ty {
         RustType::String => quote!(String),
         RustType::I64 => quote!(i64),
         RustType::U64 => quote!(u64),
         RustType::Bool => quote!(bool),
-        RustType::Value => quote!(serde_json::Value),
-        RustType::Map => quote!(serde_json::Map<String, serde_json::Value>),
-        RustType::IntOrString => quote!(IntOrString),
+        RustType::Value => quote!(::serde_json::Value),
+        RustType::Map => quote!(::serde_json::Map<String, ::serde_json::Value>),
+        RustType::IntOrString => quote!(::ecommpay_api::wire::IntOrString),
         RustType::Format(format) => {
             let ident = format_ident!("{}", format.rust_type());
-            quote!(#ident)
+            quote!(::ecommpay_api::formats::#ident)
         }
         RustType::Named(name) => {
             let ident = format_ident!("{}", name);
-            quote!(#ident)
+            quote!(#generated #ident)
         }
         RustType::Vec(inner) => {
-            let inner = type_tokens(inner);
+            let inner = type_tokens_in(inner, generated);
             quote!(Vec<#inner>)
         }
         RustType::ObjectOrString(inner) => {
-            let inner = type_tokens(inner);
-            quote!(crate::wire::ObjectOrString<#inner>)
+            let inner = type_tokens_in(inner, generated);
+            quote!(::ecommpay_api::wire::ObjectOrString<#inner>)
         }
     }
 }

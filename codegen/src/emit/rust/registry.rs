@@ -64,20 +64,20 @@ pub(super) fn mod_file(ir: &Ir, modules: &[RustModule]) -> TokenStream {
                 if op.interface == Interface::Callback || signed_message_impl(op).is_empty() {
                     quote!(None)
                 } else {
-                    quote!(Some(crate::operation::derived_string_to_sign::<#type_path>))
+                    quote!(Some(::ecommpay_api::__private::derived_string_to_sign::<#type_path>))
                 };
             let typed = if op.interface == Interface::Callback {
                 quote!(None)
             } else {
-                quote!(Some(crate::operation::typed_violations::<#type_path>))
+                quote!(Some(::ecommpay_api::__private::typed_violations::<#type_path>))
             };
             let gate = feature_gate(&op.method);
             quote! {
                 #gate
-                crate::operation::OperationEntry {
+                ::ecommpay_api::operation::OperationEntry {
                     schema: &#module::#schema,
                     type_name: #type_name,
-                    roundtrip: crate::operation::roundtrip::<#type_path>,
+                    roundtrip: ::ecommpay_api::__private::roundtrip::<#type_path>,
                     derived_string_to_sign: #derived,
                     typed_violations: #typed,
                 }
@@ -97,11 +97,11 @@ pub(super) fn mod_file(ir: &Ir, modules: &[RustModule]) -> TokenStream {
         #(#mods)*
 
         /// The facts a payload cannot show that the spec's rules depend on, by id: the names
-        /// [`Facts`](crate::validate::Facts) may hold.
+        /// [`Facts`](::ecommpay_api::validate::Facts) may hold.
         pub static FACTS: &[&str] = &[#(#facts),*];
 
         /// A fact a payload cannot show that the spec's rules depend on: what
-        /// [`Facts::with`](crate::validate::Facts::with) takes, so that a misspelt fact does not
+        /// [`Facts::with`](::ecommpay_api::validate::Facts::with) takes, so that a misspelt fact does not
         /// compile.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
@@ -121,13 +121,13 @@ pub(super) fn mod_file(ir: &Ir, modules: &[RustModule]) -> TokenStream {
             }
         }
 
-        impl crate::validate::FactName for Fact {
+        impl ::ecommpay_api::validate::FactName for Fact {
             fn name(self) -> &'static str {
                 self.as_str()
             }
         }
 
         /// Every operation of the spec, in document order (of the payment methods enabled).
-        pub static OPERATIONS: &[crate::operation::OperationEntry] = &[#(#entries),*];
+        pub static OPERATIONS: &[::ecommpay_api::operation::OperationEntry] = &[#(#entries),*];
     }
 }

@@ -7,8 +7,12 @@ use crate::ir::types::{StructDef, StructRole};
 
 use super::{TypeIndex, builder_tokens, docs, type_tokens};
 
-/// A struct; request structs also get their builder, which needs to know the other types.
-pub(super) fn struct_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
+/// A struct, and for a request struct its builder (which needs to know the other types), to go
+/// in the module's `builder` submodule.
+pub(super) fn struct_tokens(
+    s: &StructDef,
+    types: &TypeIndex,
+) -> (TokenStream, Option<TokenStream>) {
     let name = format_ident!("{}", s.name);
     let doc = docs(&s.doc);
     let request = matches!(s.role, StructRole::Request | StructRole::RequestPart);
@@ -38,35 +42,39 @@ pub(super) fn struct_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
     let debug_derive = (!has_signature).then(|| quote!(Debug,));
     let (derives, extra) = if request {
         (
-            quote!(#[derive(Clone, #debug_derive PartialEq, serde::Serialize, serde::Deserialize, crate::signature::Canonical)]),
+            quote!(#[derive(Clone, #debug_derive PartialEq, ::serde::Serialize, ::serde::Deserialize, ::ecommpay_api::signature::Canonical)]),
             quote! {
                 /// Other parameters of the platform's specification, which the documents allow in
                 /// any request: sent, signed and read back in their place, as they are.
                 #[serde(flatten)]
-                pub extra: serde_json::Map<String, serde_json::Value>,
+                pub extra: ::serde_json::Map<String, ::serde_json::Value>,
             },
         )
     } else {
         (
-            quote!(#[derive(Clone, #debug_derive Default, PartialEq, serde::Serialize, serde::Deserialize)]),
+            quote!(#[derive(Clone, #debug_derive Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
             quote! {
                 /// Fields the documents do not show, kept as received.
                 #[serde(flatten)]
-                pub extra: serde_json::Map<String, serde_json::Value>,
+                pub extra: ::serde_json::Map<String, ::serde_json::Value>,
             },
         )
     };
     let builder = request.then(|| builder_tokens(s, types));
+    let (builder_impls, builder) = match builder {
+        Some(b) => (Some(b.in_module), Some(b.in_builder)),
+        None => (None, None),
+    };
     let debug = has_signature.then(|| {
         redacting_debug(&name, s, |ident, f| {
             if f.optional {
-                quote!(&self.#ident.as_ref().map(|_| crate::builder::Redacted))
+                quote!(&self.#ident.as_ref().map(|_| ::ecommpay_api::__private::Redacted))
             } else {
-                quote!(&crate::builder::Redacted)
+                quote!(&::ecommpay_api::__private::Redacted)
             }
         })
     });
-    quote! {
+    let in_module = quote! {
         #doc
         #derives
         // Fields may be added as the documents grow: build with the builder (requests) or
@@ -77,8 +85,9 @@ pub(super) fn struct_tokens(s: &StructDef, types: &TypeIndex) -> TokenStream {
             #extra
         }
         #debug
-        #builder
-    }
+        #builder_impls
+    };
+    (in_module, builder)
 }
 
 /// `Debug` for a struct or its builder that holds a signature: every field as derived, each
@@ -100,8 +109,8 @@ pub(super) fn redacting_debug(
         quote!(.field(#field, #value))
     });
     quote! {
-        impl std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(#label)
                     #(#shown)*
                     .field("extra", &self.extra)

@@ -46,9 +46,9 @@ pub(super) fn operation_schema(
     let title = &op.title;
     let method = &op.method;
     let interface = match op.interface {
-        Interface::Gate => quote!(Interface::Gate),
-        Interface::PaymentPage => quote!(Interface::PaymentPage),
-        Interface::Callback => quote!(Interface::Callback),
+        Interface::Gate => quote!(::ecommpay_api::validate::shape::Interface::Gate),
+        Interface::PaymentPage => quote!(::ecommpay_api::validate::shape::Interface::PaymentPage),
+        Interface::Callback => quote!(::ecommpay_api::validate::shape::Interface::Callback),
     };
     let action = format_ident!("{}", crate::ir::naming::pascal(op.action.as_str()));
     let http_method = opt_str(op.http_method);
@@ -62,16 +62,16 @@ pub(super) fn operation_schema(
         let title = &v.title;
         let name = format!("{local}_{}", crate::ir::naming::snake(&v.id));
         let body = body_tokens(&v.body, &name, table, fns)?;
-        variants.push(quote!(VariantSchema { id: #id, title: #title, body: #body }));
+        variants.push(quote!(::ecommpay_api::validate::shape::VariantSchema { id: #id, title: #title, body: #body }));
     }
     let doc = format!(" Shape and rules of `{id}`.");
     Ok(quote! {
         #[doc = #doc]
-        pub static #ident: OperationSchema = OperationSchema {
+        pub static #ident: ::ecommpay_api::validate::shape::OperationSchema = ::ecommpay_api::validate::shape::OperationSchema {
             id: #id,
             title: #title,
             interface: #interface,
-            action: crate::Action::#action,
+            action: ::ecommpay_api::Action::#action,
             method: #method,
             http_method: #http_method,
             path: #path,
@@ -92,7 +92,7 @@ fn body_tokens(
 ) -> Result<TokenStream, String> {
     let shape = table.shape(&body.shape, name);
     let rules = json_rules(body, name, fns)?;
-    Ok(quote!(Body { shape: #shape, rules: #rules }))
+    Ok(quote!(::ecommpay_api::validate::shape::Body { shape: #shape, rules: #rules }))
 }
 
 /// Object shapes of one module, each emitted once as a static and referenced by name: variants
@@ -103,16 +103,16 @@ fn body_tokens(
 pub(super) struct ShapeTable {
     pub(super) statics: Vec<TokenStream>,
     pub(super) fields: FieldTable,
-    seen: std::collections::HashMap<String, proc_macro2::Ident>,
-    names: std::collections::HashSet<String>,
+    seen: ::std::collections::HashMap<String, proc_macro2::Ident>,
+    names: ::std::collections::HashSet<String>,
 }
 
 /// Single fields the validators check with the core's checks, each emitted once as a static.
 #[derive(Default)]
 pub(super) struct FieldTable {
     pub(super) statics: Vec<TokenStream>,
-    seen: std::collections::HashMap<String, proc_macro2::Ident>,
-    names: std::collections::HashSet<String>,
+    seen: ::std::collections::HashMap<String, proc_macro2::Ident>,
+    names: ::std::collections::HashSet<String>,
 }
 
 /// `PREFIX_WHERE` from a place's name (`gate_sale_customer.identify` -> `SHAPE_GATE_SALE_CUSTOMER_IDENTIFY`);
@@ -120,7 +120,7 @@ pub(super) struct FieldTable {
 fn static_ident(
     prefix: &str,
     place: &str,
-    names: &mut std::collections::HashSet<String>,
+    names: &mut ::std::collections::HashSet<String>,
 ) -> proc_macro2::Ident {
     let mut base = String::from(prefix);
     for part in place.split(|c: char| !c.is_ascii_alphanumeric()) {
@@ -149,7 +149,7 @@ impl ShapeTable {
         let ident = static_ident("FIELD", place, &mut self.fields.names);
         self.fields
             .statics
-            .push(quote!(static #ident: FieldShape = #value;));
+            .push(quote!(static #ident: ::ecommpay_api::validate::shape::FieldShape = #value;));
         self.fields.seen.insert(key, ident.clone());
         quote!(&#ident)
     }
@@ -161,14 +161,15 @@ impl ShapeTable {
             .iter()
             .map(|f| self.field(f, &format!("{place}_{}", f.name)))
             .collect();
-        let value = quote!(ObjectShape { fields: &[#(#fields),*] });
+        let value =
+            quote!(::ecommpay_api::validate::shape::ObjectShape { fields: &[#(#fields),*] });
         let key = value.to_string();
         if let Some(ident) = self.seen.get(&key) {
             return quote!(&#ident);
         }
         let ident = static_ident("SHAPE", place, &mut self.names);
         self.statics
-            .push(quote!(static #ident: ObjectShape = #value;));
+            .push(quote!(static #ident: ::ecommpay_api::validate::shape::ObjectShape = #value;));
         self.seen.insert(key, ident.clone());
         quote!(&#ident)
     }
@@ -176,22 +177,24 @@ impl ShapeTable {
     fn field(&mut self, field: &ShapeField, place: &str) -> TokenStream {
         let name = &field.name;
         let kind = match &field.kind {
-            ShapeKind::String => quote!(Kind::String),
-            ShapeKind::Integer => quote!(Kind::Integer),
-            ShapeKind::Boolean => quote!(Kind::Boolean),
-            ShapeKind::Any => quote!(Kind::Any),
-            ShapeKind::FreeObject => quote!(Kind::Object(&ObjectShape { fields: &[] })),
+            ShapeKind::String => quote!(::ecommpay_api::validate::shape::Kind::String),
+            ShapeKind::Integer => quote!(::ecommpay_api::validate::shape::Kind::Integer),
+            ShapeKind::Boolean => quote!(::ecommpay_api::validate::shape::Kind::Boolean),
+            ShapeKind::Any => quote!(::ecommpay_api::validate::shape::Kind::Any),
+            ShapeKind::FreeObject => quote!(::ecommpay_api::validate::shape::Kind::Object(
+                &::ecommpay_api::validate::shape::ObjectShape { fields: &[] }
+            )),
             ShapeKind::Object(shape) => {
                 let shape = self.shape(shape, place);
-                quote!(Kind::Object(#shape))
+                quote!(::ecommpay_api::validate::shape::Kind::Object(#shape))
             }
             ShapeKind::JsonObject(shape) => {
                 let shape = self.shape(shape, place);
-                quote!(Kind::Json(#shape))
+                quote!(::ecommpay_api::validate::shape::Kind::Json(#shape))
             }
             ShapeKind::Array(item) => {
                 let item = self.field(item, &format!("{place}_item"));
-                quote!(Kind::Array(&#item))
+                quote!(::ecommpay_api::validate::shape::Kind::Array(&#item))
             }
         };
         let mut modifiers = Vec::new();
@@ -205,9 +208,15 @@ impl ShapeTable {
             .also
             .iter()
             .filter_map(|t| match t {
-                FieldType::String => Some(quote!(WireType::String)),
-                FieldType::Integer => Some(quote!(WireType::Integer)),
-                FieldType::Boolean => Some(quote!(WireType::Boolean)),
+                FieldType::String => {
+                    Some(quote!(::ecommpay_api::validate::shape::WireType::String))
+                }
+                FieldType::Integer => {
+                    Some(quote!(::ecommpay_api::validate::shape::WireType::Integer))
+                }
+                FieldType::Boolean => {
+                    Some(quote!(::ecommpay_api::validate::shape::WireType::Boolean))
+                }
                 _ => None,
             })
             .collect();
@@ -216,7 +225,7 @@ impl ShapeTable {
         }
         if let Some(format) = field.format {
             let variant = format_ident!("{}", format_variant(format));
-            modifiers.push(quote!(.format(Format::#variant)));
+            modifiers.push(quote!(.format(::ecommpay_api::formats::Format::#variant)));
         }
         if !field.enum_values.is_empty() {
             let values = field.enum_values.iter().map(scalar_tokens);
@@ -230,7 +239,7 @@ impl ShapeTable {
             let (min, max) = (opt_u32(field.min_length), opt_u32(field.max_length));
             modifiers.push(quote!(.length(#min, #max)));
         }
-        quote!(FieldShape::new(#name, #kind) #(#modifiers)*)
+        quote!(::ecommpay_api::validate::shape::FieldShape::new(#name, #kind) #(#modifiers)*)
     }
 }
 
@@ -241,11 +250,11 @@ pub(super) fn format_variant(format: Format) -> String {
 
 pub(super) fn scalar_tokens(value: &Scalar) -> TokenStream {
     match value {
-        Scalar::String(s) => quote!(S::Str(#s)),
+        Scalar::String(s) => quote!(::ecommpay_api::validate::shape::Scalar::Str(#s)),
         Scalar::Integer(i) => {
             let lit = Literal::i64_suffixed(*i);
-            quote!(S::Int(#lit))
+            quote!(::ecommpay_api::validate::shape::Scalar::Int(#lit))
         }
-        Scalar::Bool(b) => quote!(S::Bool(#b)),
+        Scalar::Bool(b) => quote!(::ecommpay_api::validate::shape::Scalar::Bool(#b)),
     }
 }

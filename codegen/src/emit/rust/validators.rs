@@ -1,8 +1,8 @@
 //! Validators: per operation, its `Validate` impl as code over the typed value (presence by
 //! `Option::is_none`, the checks its types do not already guarantee, the rules across fields),
 //! and the rules across fields over raw JSON that the shape tables' walk calls. Both write the
-//! rules from the same IR through the same functions of `crate::validate::check`, so that the
-//! two agree.
+//! rules from the same IR through the same functions of `::ecommpay_api::__private::check`, so
+//! that the two agree.
 
 use std::collections::HashMap;
 
@@ -50,7 +50,7 @@ pub(super) fn json_rules(
     fns: &mut ValidatorFns,
 ) -> Result<TokenStream, String> {
     if body.rules.is_empty() {
-        return Ok(quote!(crate::validate::shape::no_rules));
+        return Ok(quote!(::ecommpay_api::__private::check::no_rules));
     }
     let checks = rule_checks(&body.rules, &mut |path, _| Ok(json_lookup(path)))?;
     let facts = if uses_facts(&body.rules) {
@@ -60,7 +60,7 @@ pub(super) fn json_rules(
     };
     let ident = fns.function(format_ident!("rules_{}", name), checks.clone(), |ident| {
         quote! {
-            fn #ident(value: &serde_json::Value, #facts: &crate::validate::Facts, out: &mut Vec<crate::validate::Violation>) {
+            fn #ident(value: &::serde_json::Value, #facts: &::ecommpay_api::validate::Facts, out: &mut Vec<::ecommpay_api::validate::Violation>) {
                 #checks
             }
         }
@@ -83,33 +83,34 @@ pub(super) fn validate_impl(
         .ok_or_else(|| format!("{}: no struct {}", op.id, op.type_name))?;
     let local = snake(&schema.to_string().to_lowercase());
     let typed = Typed { module, types };
-    let mut call =
-        |body: &BodyIr, name: String, fns: &mut ValidatorFns| -> Result<TokenStream, String> {
-            let root = format_ident!("value");
-            let mut checks =
-                typed.object(&body.shape, def, &root, &Where::root(&name), 0, table)?;
-            checks.extend(rule_checks(&body.rules, &mut |path, access| {
-                typed.lookup(def, path, access)
-            })?);
-            if checks.is_empty() {
-                return Ok(quote!({}));
-            }
-            let facts = uses_facts(&body.rules);
-            let param = facts.then(|| quote!(facts: &crate::validate::Facts,));
-            let arg = facts.then(|| quote!(facts,));
-            let ident = fns.function(
+    let mut call = |body: &BodyIr,
+                    name: String,
+                    fns: &mut ValidatorFns|
+     -> Result<TokenStream, String> {
+        let root = format_ident!("value");
+        let mut checks = typed.object(&body.shape, def, &root, &Where::root(&name), 0, table)?;
+        checks.extend(rule_checks(&body.rules, &mut |path, access| {
+            typed.lookup(def, path, access)
+        })?);
+        if checks.is_empty() {
+            return Ok(quote!({}));
+        }
+        let facts = uses_facts(&body.rules);
+        let param = facts.then(|| quote!(facts: &::ecommpay_api::validate::Facts,));
+        let arg = facts.then(|| quote!(facts,));
+        let ident = fns.function(
                 format_ident!("check_{}", name),
                 quote!(#ty #checks),
                 |ident| {
                     quote! {
-                        fn #ident(value: &#ty, #param out: &mut Vec<crate::validate::Violation>) {
+                        fn #ident(value: &#ty, #param out: &mut Vec<::ecommpay_api::validate::Violation>) {
                             #checks
                         }
                     }
                 },
             );
-            Ok(quote!(#ident(self, #arg out)))
-        };
+        Ok(quote!(#ident(self, #arg out)))
+    };
     let dispatch = if op.variants.is_empty() {
         let call = call(&op.body, local, fns)?;
         quote!(|_, out| #call)
@@ -133,9 +134,9 @@ pub(super) fn validate_impl(
         quote!(|variant, out| match variant { #(#arms)* })
     };
     Ok(quote! {
-        impl crate::validate::Validate for #ty {
-            fn validate_with(&self, facts: &crate::validate::Facts) -> Result<(), crate::validate::Violations> {
-                crate::validate::validate_typed(&#schema, facts, #dispatch)
+        impl ::ecommpay_api::validate::Validate for #ty {
+            fn validate_with(&self, facts: &::ecommpay_api::validate::Facts) -> Result<(), ::ecommpay_api::validate::Violations> {
+                ::ecommpay_api::__private::check::validate_typed(&#schema, facts, self, #dispatch)
             }
         }
     })
@@ -165,7 +166,7 @@ fn uses_facts(rules: &[RuleIr]) -> bool {
 /// `Option<View>` of the value at a dot-separated path of a JSON payload.
 fn json_lookup(path: &str) -> TokenStream {
     let keys = path.split('.');
-    quote!(check::at(value, &[#(#keys),*]))
+    quote!(::ecommpay_api::__private::check::at(value, &[#(#keys),*]))
 }
 
 /// The condition, as the messages describe it.
@@ -231,7 +232,7 @@ fn condition(p: &PredicateIr, lookup: &mut Lookup) -> Result<TokenStream, String
             let at = lookup(field, Access::View)?;
             let pointer = opt_str(pointer.as_deref());
             let value = scalar_tokens(value);
-            quote!(check::equals(#at, #pointer, &#value))
+            quote!(::ecommpay_api::__private::check::equals(#at, #pointer, &#value))
         }
         PredicateIr::In {
             field,
@@ -241,7 +242,7 @@ fn condition(p: &PredicateIr, lookup: &mut Lookup) -> Result<TokenStream, String
             let at = lookup(field, Access::View)?;
             let pointer = opt_str(pointer.as_deref());
             let values = values.iter().map(scalar_tokens);
-            quote!(check::is_in(#at, #pointer, &[#(#values),*]))
+            quote!(::ecommpay_api::__private::check::is_in(#at, #pointer, &[#(#values),*]))
         }
         PredicateIr::Present { field, present } => {
             let at = lookup(field, Access::Presence)?;
@@ -272,7 +273,7 @@ fn condition(p: &PredicateIr, lookup: &mut Lookup) -> Result<TokenStream, String
     })
 }
 
-/// The rules across fields, in order, each calling its check in `crate::validate::check`.
+/// The rules across fields, in order, each calling its check in `::ecommpay_api::__private::check`.
 fn rule_checks(rules: &[RuleIr], lookup: &mut Lookup) -> Result<TokenStream, String> {
     let mut out = TokenStream::new();
     for rule in rules {
@@ -284,7 +285,7 @@ fn rule_checks(rules: &[RuleIr], lookup: &mut Lookup) -> Result<TokenStream, Str
                     .collect::<Result<Vec<_>, _>>()?;
                 quote! {
                     if #(#absent)&&* {
-                        check::one_of(&[#(#fields),*], #group, out);
+                        ::ecommpay_api::__private::check::one_of(&[#(#fields),*], #group, out);
                     }
                 }
             }
@@ -294,7 +295,7 @@ fn rule_checks(rules: &[RuleIr], lookup: &mut Lookup) -> Result<TokenStream, Str
                 let text = describe(when);
                 quote! {
                     if #at.is_none() && #when_code {
-                        check::required_if(#field, #text, out);
+                        ::ecommpay_api::__private::check::required_if(#field, #text, out);
                     }
                 }
             }
@@ -305,7 +306,7 @@ fn rule_checks(rules: &[RuleIr], lookup: &mut Lookup) -> Result<TokenStream, Str
                     let other_at = lookup(other, Access::Presence)?;
                     checks.extend(quote! {
                         if #at.is_some() && #other_at.is_none() {
-                            check::requires(#field, #other, out);
+                            ::ecommpay_api::__private::check::requires(#field, #other, out);
                         }
                     });
                 }
@@ -313,7 +314,7 @@ fn rule_checks(rules: &[RuleIr], lookup: &mut Lookup) -> Result<TokenStream, Str
             }
             RuleIr::MustDifferFrom { field, other } => {
                 let (at, other_at) = (lookup(field, Access::View)?, lookup(other, Access::View)?);
-                quote!(check::must_differ(#field, #at, #other, #other_at, out);)
+                quote!(::ecommpay_api::__private::check::must_differ(#field, #at, #other, #other_at, out);)
             }
             RuleIr::AllowedValuesIf {
                 field,
@@ -326,7 +327,7 @@ fn rule_checks(rules: &[RuleIr], lookup: &mut Lookup) -> Result<TokenStream, Str
                 let values = values.iter().map(scalar_tokens);
                 quote! {
                     if let Some(actual) = #at && #when_code {
-                        check::allowed_values(#field, actual, &[#(#values),*], #text, out);
+                        ::ecommpay_api::__private::check::allowed_values(#field, actual, &[#(#values),*], #text, out);
                     }
                 }
             }
@@ -341,13 +342,13 @@ fn rule_checks(rules: &[RuleIr], lookup: &mut Lookup) -> Result<TokenStream, Str
                 };
                 quote! {
                     if #at.is_some() #when_code {
-                        check::forbidden_by_rule(#field, #reason, out);
+                        ::ecommpay_api::__private::check::forbidden_by_rule(#field, #reason, out);
                     }
                 }
             }
             RuleIr::CurrencyIn { field, currencies } => {
                 let at = lookup(field, Access::View)?;
-                quote!(check::currency_in(#field, #at, &[#(#currencies),*], out);)
+                quote!(::ecommpay_api::__private::check::currency_in(#field, #at, &[#(#currencies),*], out);)
             }
             RuleIr::WholeUnits {
                 amount,
@@ -355,7 +356,7 @@ fn rule_checks(rules: &[RuleIr], lookup: &mut Lookup) -> Result<TokenStream, Str
                 currencies,
             } => {
                 let (a, c) = (lookup(amount, Access::View)?, lookup(currency, Access::View)?);
-                quote!(check::whole_units(#amount, #a, #c, &[#(#currencies),*], out);)
+                quote!(::ecommpay_api::__private::check::whole_units(#amount, #a, #c, &[#(#currencies),*], out);)
             }
             RuleIr::CurrencyCountry {
                 currency,
@@ -364,7 +365,7 @@ fn rule_checks(rules: &[RuleIr], lookup: &mut Lookup) -> Result<TokenStream, Str
                 country_value,
             } => {
                 let (c, k) = (lookup(currency, Access::View)?, lookup(country, Access::View)?);
-                quote!(check::currency_country(#c, #currency_value, #country, #k, #country_value, out);)
+                quote!(::ecommpay_api::__private::check::currency_country(#c, #currency_value, #country, #k, #country_value, out);)
             }
             RuleIr::AmountLimit {
                 amount,
@@ -376,7 +377,7 @@ fn rule_checks(rules: &[RuleIr], lookup: &mut Lookup) -> Result<TokenStream, Str
                 let (a, c) = (lookup(amount, Access::View)?, lookup(currency, Access::View)?);
                 let currency_value = opt_str(currency_value.as_deref());
                 let (min, max) = (opt_i64(*min), opt_i64(*max));
-                quote!(check::amount_limit(#amount, #a, #c, #currency_value, (#min, #max), out);)
+                quote!(::ecommpay_api::__private::check::amount_limit(#amount, #a, #c, #currency_value, (#min, #max), out);)
             }
         });
     }
@@ -429,7 +430,7 @@ impl Where {
     /// A `check::Path` expression.
     fn tokens(&self) -> TokenStream {
         match &self.path {
-            WherePath::At(path) => quote!(check::Path::At(#path)),
+            WherePath::At(path) => quote!(::ecommpay_api::__private::check::Path::At(#path)),
             WherePath::Under(path) => path.clone(),
         }
     }
@@ -470,15 +471,15 @@ impl Typed<'_> {
                 let shape = table.field_static(field, &here.name);
                 let forbidden = field
                     .forbidden
-                    .then(|| quote!(check::forbidden(&#path, out);));
+                    .then(|| quote!(::ecommpay_api::__private::check::forbidden(&#path, out);));
                 let present = quote! {
                     #forbidden
-                    check::value(#shape, other, &#path, out);
+                    ::ecommpay_api::__private::check::value(#shape, other, &#path, out);
                 };
                 out.extend(if field.required {
                     quote! {
                         match #expr.extra.get(#name) {
-                            None => check::required(&#path, out),
+                            None => ::ecommpay_api::__private::check::required(&#path, out),
                             Some(other) => { #present }
                         }
                     }
@@ -492,10 +493,10 @@ impl Typed<'_> {
             let inner = self.value(field, &member.ty, &local, &here, depth, table)?;
             let forbidden = field
                 .forbidden
-                .then(|| quote!(check::forbidden(&#path, out);));
+                .then(|| quote!(::ecommpay_api::__private::check::forbidden(&#path, out);));
             let missing = field
                 .required
-                .then(|| quote!(check::required(&#path, out);));
+                .then(|| quote!(::ecommpay_api::__private::check::required(&#path, out);));
             out.extend(match (member.optional, inner.is_empty()) {
                 (false, true) => quote!(#forbidden),
                 (false, false) => quote! {
@@ -549,12 +550,12 @@ impl Typed<'_> {
         Ok(match ty {
             RustType::Value => {
                 let shape = table.field_static(field, &at.name);
-                quote!(check::value(#shape, #local, &#path, out);)
+                quote!(::ecommpay_api::__private::check::value(#shape, #local, &#path, out);)
             }
             RustType::Map => match &field.kind {
                 ShapeKind::Object(shape) if !shape.fields.is_empty() => {
                     let shape = table.shape(shape, &at.name);
-                    quote!(check::object(#shape, #local, &#path, out);)
+                    quote!(::ecommpay_api::__private::check::object(#shape, #local, &#path, out);)
                 }
                 ShapeKind::Object(_) | ShapeKind::FreeObject => quote!(),
                 _ => return Err(unexpected()),
@@ -585,20 +586,20 @@ impl Typed<'_> {
                 };
                 let text_checks = constrained(field).then(|| {
                     let shape = table.field_static(field, &at.name);
-                    quote!(check::leaf(#shape, check::View::Str(text), &#path, out);)
+                    quote!(::ecommpay_api::__private::check::leaf(#shape, ::ecommpay_api::__private::check::View::Str(text), &#path, out);)
                 });
                 match (object_checks.is_empty(), text_checks) {
                     (true, None) => quote!(),
                     (false, None) => quote! {
-                        if let crate::wire::ObjectOrString::Object(#object) = #local { #object_checks }
+                        if let ::ecommpay_api::wire::ObjectOrString::Object(#object) = #local { #object_checks }
                     },
                     (true, Some(text_checks)) => quote! {
-                        if let crate::wire::ObjectOrString::String(text) = #local { #text_checks }
+                        if let ::ecommpay_api::wire::ObjectOrString::String(text) = #local { #text_checks }
                     },
                     (false, Some(text_checks)) => quote! {
                         match #local {
-                            crate::wire::ObjectOrString::Object(#object) => { #object_checks }
-                            crate::wire::ObjectOrString::String(text) => { #text_checks }
+                            ::ecommpay_api::wire::ObjectOrString::Object(#object) => { #object_checks }
+                            ::ecommpay_api::wire::ObjectOrString::String(text) => { #text_checks }
                         }
                     },
                 }
@@ -626,7 +627,7 @@ impl Typed<'_> {
                     return Err(unexpected());
                 };
                 let shape = table.shape(shape, &at.name);
-                quote!(check::json_text(#shape, #local.as_str(), &#path, out);)
+                quote!(::ecommpay_api::__private::check::json_text(#shape, #local.as_str(), &#path, out);)
             }
             scalar => {
                 if self.guaranteed(field, scalar) {
@@ -634,7 +635,7 @@ impl Typed<'_> {
                 } else {
                     let shape = table.field_static(field, &at.name);
                     let view = view(scalar, quote!(#local), true);
-                    quote!(check::leaf(#shape, #view, &#path, out);)
+                    quote!(::ecommpay_api::__private::check::leaf(#shape, #view, &#path, out);)
                 }
             }
         })
@@ -765,7 +766,7 @@ impl Typed<'_> {
         };
         Ok(
             if optional && matches!(ty, RustType::Map | RustType::Vec(_)) {
-                quote!(#expr.map(|_| check::View::Other))
+                quote!(#expr.map(|_| ::ecommpay_api::__private::check::View::Other))
             } else if optional {
                 let view = view(ty, quote!(v), true);
                 quote!(#expr.map(|v| #view))
@@ -800,14 +801,18 @@ fn view(ty: &RustType, expr: TokenStream, by_ref: bool) -> TokenStream {
         quote!(#expr)
     };
     match ty {
-        RustType::String | RustType::Format(_) => quote!(check::View::Str(#expr.as_str())),
-        RustType::Named(_) => quote!(check::View::Str(#expr.as_str())),
-        RustType::I64 | RustType::U64 => quote!(check::View::Int(i128::from(#copied))),
-        RustType::Bool => quote!(check::View::Bool(#copied)),
-        RustType::Value => quote!(check::View::of(#reference)),
-        RustType::IntOrString | RustType::ObjectOrString(_) => {
-            quote!(check::View::from(#reference))
+        RustType::String | RustType::Format(_) => {
+            quote!(::ecommpay_api::__private::check::View::Str(#expr.as_str()))
         }
-        RustType::Map | RustType::Vec(_) => quote!(check::View::Other),
+        RustType::Named(_) => quote!(::ecommpay_api::__private::check::View::Str(#expr.as_str())),
+        RustType::I64 | RustType::U64 => {
+            quote!(::ecommpay_api::__private::check::View::Int(i128::from(#copied)))
+        }
+        RustType::Bool => quote!(::ecommpay_api::__private::check::View::Bool(#copied)),
+        RustType::Value => quote!(::ecommpay_api::__private::check::View::of(#reference)),
+        RustType::IntOrString | RustType::ObjectOrString(_) => {
+            quote!(::ecommpay_api::__private::check::View::from(#reference))
+        }
+        RustType::Map | RustType::Vec(_) => quote!(::ecommpay_api::__private::check::View::Other),
     }
 }

@@ -334,7 +334,10 @@ impl Canonical for Number {
 /// digits, from 1e-4 to below 1e14, written as the shortest decimal text that reads back.
 /// `None` where they disagree (`1.0`: PHP and Node `1`, Python `1.0`; `0.00001`: Python
 /// `1e-05`; `0.30000000000000004`: PHP `0.3`).
-pub(crate) fn fraction_text(value: f64) -> Option<String> {
+///
+/// This is the one rule for numbers that are not integers of at most 64 bits: the signer, the
+/// callback verifier, the validator ([`is_signable_number`]) and Payment Page URLs all ask it.
+pub fn fraction_text(value: f64) -> Option<String> {
     if !value.is_finite() || value.fract() == 0.0 {
         return None;
     }
@@ -348,6 +351,18 @@ pub(crate) fn fraction_text(value: f64) -> Option<String> {
         (-(zeros as i64) - 1, fraction.len() - zeros)
     };
     ((-4..14).contains(&exponent) && significant <= 14).then_some(text)
+}
+
+/// Whether the signature can cover `number`: an integer of at most 64 bits, or a number
+/// [`fraction_text`] writes (the validator reports the others as `unsignable_number`).
+pub fn is_signable_number(number: &Number) -> bool {
+    number.is_u64() || number.is_i64() || number.as_f64().and_then(fraction_text).is_some()
+}
+
+/// How a refused number is shown, by the signer and the validator alike: as the double it is
+/// held as (`1.0`, `1e16`, `1e-5`), not as an integer.
+pub(crate) fn shown_number(value: f64) -> String {
+    format!("{value:?}")
 }
 
 impl Canonical for Value {

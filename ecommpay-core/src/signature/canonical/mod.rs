@@ -21,9 +21,10 @@ mod impls;
 mod writer;
 
 pub use impls::CanonicalKey;
-pub(crate) use impls::{fraction_text, write_elements, write_members};
+pub use impls::{fraction_text, is_signable_number};
+pub(crate) use impls::{shown_number, write_elements, write_members};
 pub(crate) use writer::with_thread_writer;
-pub use writer::{CanonicalWriter, PathMark, UnorderedMark, escape_key};
+pub use writer::{CanonicalWriter, PathMark, UnorderedMark};
 
 use super::error::CanonicalError;
 use super::kind::{GENERAL_KEY, SIGNATURE_KEY};
@@ -34,6 +35,7 @@ pub const MAX_DEPTH: usize = 128;
 
 /// How the entries of the string to sign are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SortOrder {
     /// By path, in the natural order of PHP's `strnatcmp` (the official PHP SDK's
     /// `ksort(SORT_NATURAL)`): array index 2 sorts before 10. The default.
@@ -52,6 +54,7 @@ pub enum SortOrder {
 
 /// Which keys named `signature` the canonical form leaves out (`frame_mode` is always left out).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SignatureRemoval {
     /// None: every `signature` key is data.
     Nowhere,

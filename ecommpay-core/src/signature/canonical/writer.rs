@@ -1,7 +1,6 @@
 //! [`CanonicalWriter`]: collects the entries of one message, sorts them where needed, and hands
 //! them to the HMAC or joins them into the string to sign.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use super::{
@@ -306,8 +305,7 @@ impl CanonicalWriter {
             }
             None => Err(CanonicalError::UnsupportedNumber {
                 path: self.error_path(),
-                // `1.0`, `1e16`: as a double, not as an integer.
-                number: format!("{value:?}"),
+                number: super::shown_number(value),
             }),
         }
     }
@@ -595,15 +593,6 @@ fn push_escaped(out: &mut String, key: &str) {
         out.push_str(&key.replace(':', "::"));
     } else {
         out.push_str(key);
-    }
-}
-
-/// Escapes a key for a path: every `:` is written `::`.
-pub fn escape_key(key: &str) -> Cow<'_, str> {
-    if key.contains(':') {
-        Cow::Owned(key.replace(':', "::"))
-    } else {
-        Cow::Borrowed(key)
     }
 }
 

@@ -2,8 +2,8 @@
 //!
 //! `#[derive(Canonical)]` implements `ecommpay_api::signature::Canonical`: the entries of the
 //! signature's canonical form, written from the type with the order of the fields settled at
-//! expansion time. Laid out like serde_derive: [`attr`] parses attributes, [`ast`] keeps what is
-//! serialized, [`expand`] writes the impl.
+//! expansion time. Laid out like serde_derive: `attr` parses attributes, `ast` keeps what is
+//! serialized, `expand` writes the impl.
 
 mod ast;
 mod attr;

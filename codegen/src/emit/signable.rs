@@ -66,9 +66,9 @@ fn refers_to(value: &Value, reference: &Value) -> bool {
 /// definition in a form generic generators read: openapi-python-client 0.29 cannot parse a union
 /// that refers to itself through an array (it warns and drops every schema that uses it), but
 /// reads one that recurses through an object model. So objects recurse through
-/// [`OPENAPI_OBJECT`], and an array's elements are checked one level down: arrays inside arrays
-/// are not looked into there (the exported JSON Schemas look at every depth), as the
-/// description says.
+/// `OPENAPI_OBJECT` (`SignableObject`), and an array's elements are checked one level down:
+/// arrays inside arrays are not looked into there (the exported JSON Schemas look at every
+/// depth), as the description says.
 pub fn openapi(components: &mut Map<String, Value>) {
     if !components.contains_key(DEFINITION) {
         return;

@@ -1,10 +1,8 @@
 //! Not part of the API (see the crate root): the internals that this workspace's own tests,
-//! benches and `ecommpay-codegen` binary read, each re-exported by name.
+//! benches and the `ecommpay-codegen` binary read, each re-exported by name.
 
 use crate::{Checked, Error, Generator};
 
-#[cfg(feature = "checks")]
-pub use crate::check::sources::{Accounting, Reanchored, accounting, reanchor};
 #[cfg(feature = "schemas")]
 pub use crate::emit::defs::DEFS_POINTER;
 #[cfg(feature = "schemas")]
@@ -18,15 +16,10 @@ pub use crate::ir::objects::{Role, type_name};
 pub use crate::ir::{Ir, ShapeIr, ShapeKind};
 pub use crate::load::references::prose_line_number;
 pub use crate::load::{LoadedSpec, load_dir};
-#[cfg(feature = "schemars")]
-pub use crate::model::spec_format_schema;
 pub use crate::model::{Erratum, ErratumKind, ErratumRule, ExampleKind};
-pub use crate::pipeline::diagnose;
 #[cfg(any(feature = "checks", feature = "schemas", feature = "schemars"))]
 pub use crate::pipeline::pretty_json;
 pub use crate::resolve::normalize_path;
-#[cfg(feature = "checks")]
-pub use crate::stats::{collect as collect_stats, render_accounting, render_table};
 
 /// Every change from `old` to `new` (what [`Generator::diff`] runs on the two specs' IRs).
 #[cfg(feature = "checks")]
@@ -34,19 +27,9 @@ pub fn diff(old: &Ir, new: &Ir) -> Vec<crate::diff::Change> {
     crate::diff::diff(old, new)
 }
 
-/// The spec as loaded, before any check (`reanchor` and `stats` read it).
-pub fn load(generator: &Generator) -> Result<LoadedSpec, Error> {
-    generator.load()
-}
-
 /// The IR of a spec built without its checks, as `diff` compares it.
 pub fn unchecked_ir(generator: &Generator) -> Result<Ir, Error> {
     generator.unchecked_ir()
-}
-
-/// The loaded spec a checked spec was built from.
-pub fn checked_spec(checked: &Checked) -> &LoadedSpec {
-    &checked.spec
 }
 
 /// The IR a checked spec emits from.

@@ -46,13 +46,19 @@ mod resolve;
 #[cfg(feature = "checks")]
 mod stats;
 
+#[cfg(feature = "checks")]
+pub use check::sources::Reanchored;
 pub use emit::rust::GeneratedFile;
 #[cfg(feature = "schemas")]
 pub use emit::schema::SchemaFile;
 pub use error::{Error, GitError};
 pub use load::LoadError;
+#[cfg(feature = "schemars")]
+pub use model::spec_format_schema;
 #[cfg(feature = "schemas")]
 pub use pipeline::Schemas;
+#[cfg(feature = "checks")]
+pub use pipeline::Stats;
 pub use pipeline::{Checked, Generator, write_files};
 
 /// The stages' internals that this workspace's own tests, benches and `ecommpay-codegen` binary

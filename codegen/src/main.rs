@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use ecommpay_codegen::__private::{self as internals, pretty_json};
+use ecommpay_codegen::__private::pretty_json;
 use ecommpay_codegen::{Checked, Error, Generator, diff, write_files};
 
 #[derive(Parser)]
@@ -223,26 +223,24 @@ fn checked(generator: &Generator, seeds: &Path) -> Result<Checked, ExitCode> {
 }
 
 fn run_reanchor(generator: &Generator, seeds: &Path) -> ExitCode {
-    let loaded = match internals::load(generator) {
-        Ok(loaded) => loaded,
+    if !seeds.is_dir() {
+        eprintln!("error: no seeds directory at {}", seeds.display());
+        return ExitCode::from(2);
+    }
+    let result = match generator.reanchor(seeds) {
+        Ok(result) => result,
         Err(e) => {
             eprintln!("error: {e}");
             return exit_code(&e);
         }
     };
-    if !seeds.is_dir() {
-        eprintln!("error: no seeds directory at {}", seeds.display());
-        return ExitCode::from(2);
-    }
-    for diagnostic in loaded.diagnostics.iter() {
+    for diagnostic in &result.left_as_they_are {
         eprintln!("note: left as it is: {}", diagnostic.headline());
     }
-    let result = internals::reanchor(&loaded, seeds);
     for line in &result.report {
         println!("{line}");
     }
-    for (index, text) in &result.files {
-        let path = &loaded.files[*index].path;
+    for (path, text) in &result.files {
         if let Err(e) = std::fs::write(path, text) {
             eprintln!("error: cannot write {}: {e}", path.display());
             return ExitCode::from(2);
@@ -294,19 +292,13 @@ fn run_diff(old: &str, new: &str, json: bool) -> ExitCode {
 }
 
 fn run_stats(generator: &Generator, seeds: &Path) -> ExitCode {
-    match internals::load(generator) {
-        Ok(loaded) => {
-            print!(
-                "{}",
-                internals::render_table(&internals::collect_stats(&loaded))
-            );
-            if seeds.is_dir() {
-                let accounting = internals::accounting(&loaded, seeds);
-                if !accounting.is_empty() {
-                    print!("\n{}", internals::render_accounting(&accounting));
-                }
+    match generator.stats(seeds.is_dir().then_some(seeds)) {
+        Ok(stats) => {
+            print!("{}", stats.table);
+            if let Some(accounting) = &stats.accounting {
+                print!("\n{accounting}");
             }
-            for d in loaded.diagnostics.sorted() {
+            for d in &stats.diagnostics {
                 eprintln!("{d}");
             }
             ExitCode::SUCCESS
@@ -319,7 +311,7 @@ fn run_stats(generator: &Generator, seeds: &Path) -> ExitCode {
 }
 
 fn write_spec_schema(out: Option<PathBuf>) -> ExitCode {
-    let schema = internals::spec_format_schema();
+    let schema = ecommpay_codegen::spec_format_schema();
     let text = match serde_json::to_string_pretty(&schema) {
         Ok(text) => text + "\n",
         Err(e) => {

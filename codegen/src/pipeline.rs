@@ -125,6 +125,31 @@ impl Generator {
         Ok(diagnose(&self.load()?, seeds).0.sorted())
     }
 
+    /// Rewrites each `source:` reference whose text only moved in its vendor document (in
+    /// `seeds`) to where it now stands, and records the fingerprint of references that have
+    /// none; the new texts are returned to write back, every other byte of the files kept.
+    /// Files that do not parse are left as they are (and named).
+    #[cfg(feature = "checks")]
+    pub fn reanchor(&self, seeds: &Path) -> Result<crate::check::sources::Reanchored, Error> {
+        Ok(crate::check::sources::reanchor(&self.load()?, seeds))
+    }
+
+    /// The spec's statistics table (`spec/README.md`), and with `seeds` how each document's
+    /// lines are accounted for.
+    #[cfg(feature = "checks")]
+    pub fn stats(&self, seeds: Option<&Path>) -> Result<Stats, Error> {
+        let spec = self.load()?;
+        let accounting = seeds
+            .map(|seeds| crate::check::sources::accounting(&spec, seeds))
+            .filter(|rows| !rows.is_empty())
+            .map(|rows| crate::stats::render_accounting(&rows));
+        Ok(Stats {
+            table: crate::stats::render_table(&crate::stats::collect(&spec)),
+            accounting,
+            diagnostics: spec.diagnostics.sorted(),
+        })
+    }
+
     /// The generated Rust files for `ecommpay-api`, of a checked spec.
     pub fn rust(&self) -> Result<Vec<GeneratedFile>, Error> {
         self.check(None)?.rust()
@@ -213,6 +238,18 @@ impl Checked {
     }
 }
 
+/// A spec's statistics, as text ([`Generator::stats`]).
+#[cfg(feature = "checks")]
+#[derive(Clone, Debug)]
+pub struct Stats {
+    /// One row a document: operations, fields, rules, examples, references.
+    pub table: String,
+    /// With seeds: each document's lines with text, and how many the spec cites or waives.
+    pub accounting: Option<String>,
+    /// What the loader reported (files that do not parse are left out of the counts).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// The JSON Schemas of a spec's operations.
 #[cfg(feature = "schemas")]
 #[derive(Clone, Debug)]
@@ -240,7 +277,7 @@ impl Schemas {
 /// Every problem of a loaded spec: the checks, then, when they pass, what only building the IR
 /// shows (a param narrowing an inherited field to values of the wrong type). The IR is built once
 /// and returned when nothing stops it.
-pub fn diagnose(spec: &LoadedSpec, seeds: Option<&Path>) -> (Diagnostics, Option<Ir>) {
+pub(crate) fn diagnose(spec: &LoadedSpec, seeds: Option<&Path>) -> (Diagnostics, Option<Ir>) {
     #[cfg(feature = "checks")]
     let mut diagnostics = crate::check::check_spec(spec, seeds);
     // Without the checks (the build script), what the loader and the IR builder report.

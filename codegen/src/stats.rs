@@ -7,7 +7,7 @@ use crate::model::{ErratumKind, Requirement, SpecFile};
 
 /// Counts for one document file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DocumentStats {
+pub(crate) struct DocumentStats {
     pub document: String,
     pub operations: usize,
     pub variants: usize,
@@ -24,7 +24,7 @@ pub struct DocumentStats {
 }
 
 impl DocumentStats {
-    pub fn of(file: &SpecFile) -> Self {
+    pub(crate) fn of(file: &SpecFile) -> Self {
         let mut stats = DocumentStats {
             document: file
                 .document
@@ -96,7 +96,7 @@ impl DocumentStats {
 }
 
 /// Stats of every document file, in file order.
-pub fn collect(spec: &LoadedSpec) -> Vec<DocumentStats> {
+pub(crate) fn collect(spec: &LoadedSpec) -> Vec<DocumentStats> {
     spec.files
         .iter()
         .filter(|f| !f.is_common())
@@ -105,7 +105,7 @@ pub fn collect(spec: &LoadedSpec) -> Vec<DocumentStats> {
 }
 
 /// A Markdown table: one row per document and a total.
-pub fn render_table(stats: &[DocumentStats]) -> String {
+pub(crate) fn render_table(stats: &[DocumentStats]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -148,7 +148,7 @@ fn write_row(out: &mut String, s: &DocumentStats) {
 }
 
 /// The share of each document's lines (with text) that references cite or waived ranges cover.
-pub fn render_accounting(rows: &[crate::check::sources::Accounting]) -> String {
+pub(crate) fn render_accounting(rows: &[crate::check::sources::Accounting]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "| document | lines | cited | waived | accounted |");
     let _ = writeln!(out, "|---|---:|---:|---:|---:|");

@@ -2,7 +2,8 @@
 
 mod support;
 
-use ecommpay_codegen::__private::{ExampleKind, collect_stats, render_table, spec_format_schema};
+use ecommpay_codegen::__private::ExampleKind;
+use ecommpay_codegen::{Generator, spec_format_schema};
 
 #[test]
 fn spec_schema_json_is_generated_from_the_model() {
@@ -18,8 +19,10 @@ fn spec_schema_json_is_generated_from_the_model() {
 
 #[test]
 fn spec_readme_shows_the_current_stats() {
-    let spec = support::load_spec();
-    let table = render_table(&collect_stats(&spec));
+    let table = Generator::from_dir(support::spec_dir())
+        .stats(None)
+        .expect("the spec loads")
+        .table;
     let readme = std::fs::read_to_string(support::spec_dir().join("README.md"))
         .expect("spec/README.md exists");
     let between = readme

@@ -10,7 +10,7 @@
 //! several sections follows its own section rather than the first look-alike.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
@@ -785,7 +785,7 @@ fn refuse_look_alikes(
 
 /// How a document's lines are accounted for.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Accounting {
+pub(crate) struct Accounting {
     /// The document's file name in the seeds directory.
     pub document: String,
     /// Lines with text (blank lines need no account).
@@ -885,7 +885,7 @@ fn covered_now(document: &Document, reference: &Placed, placed: &[&Placed]) -> V
 }
 
 /// Each document's accounting, for `stats`: the references placed as `check` places them.
-pub fn accounting(spec: &LoadedSpec, seeds: &Path) -> Vec<Accounting> {
+pub(crate) fn accounting(spec: &LoadedSpec, seeds: &Path) -> Vec<Accounting> {
     let reading = read(spec, Some(seeds));
     let mut names: Vec<&str> = spec
         .files
@@ -1231,11 +1231,11 @@ fn loss_message(document: &str, written: &WrittenRef, loss: &Loss) -> String {
     }
 }
 
-/// One rewrite `reanchor` made or could not make.
+/// What [`Generator::reanchor`](crate::Generator::reanchor) rewrote and could not place.
 #[derive(Debug)]
 pub struct Reanchored {
-    /// The spec files' new texts, for those that changed.
-    pub files: Vec<(usize, String)>,
+    /// The spec files whose references changed, with their new texts, to write back.
+    pub files: Vec<(PathBuf, String)>,
     /// What moved, what got a fingerprint, what could not be placed: one line each.
     pub report: Vec<String>,
     /// References rewritten to the lines their text moved to.
@@ -1244,11 +1244,13 @@ pub struct Reanchored {
     pub recorded: usize,
     /// References whose text is found nowhere, or in more than one place.
     pub unplaced: usize,
+    /// What the loader reported: files that do not parse, left as they are.
+    pub left_as_they_are: Vec<Diagnostic>,
 }
 
 /// Rewrites each reference whose text only moved, and records the fingerprint of references
 /// that have neither a quote nor one; every other byte of the spec files is kept.
-pub fn reanchor(spec: &LoadedSpec, seeds: &Path) -> Reanchored {
+pub(crate) fn reanchor(spec: &LoadedSpec, seeds: &Path) -> Reanchored {
     let reading = read(spec, Some(seeds));
     let mut result = Reanchored {
         files: Vec::new(),
@@ -1256,6 +1258,7 @@ pub fn reanchor(spec: &LoadedSpec, seeds: &Path) -> Reanchored {
         moved: 0,
         recorded: 0,
         unplaced: 0,
+        left_as_they_are: spec.diagnostics.clone().sorted(),
     };
     let mut edits: HashMap<usize, Vec<(std::ops::Range<usize>, String)>> = HashMap::new();
     let mut documents: HashMap<String, Option<Document>> = HashMap::new();
@@ -1367,7 +1370,7 @@ pub fn reanchor(spec: &LoadedSpec, seeds: &Path) -> Reanchored {
         for (span, new) in file_edits {
             text.replace_range(span, &new);
         }
-        result.files.push((index, text));
+        result.files.push((spec.files[index].path.clone(), text));
     }
     result
 }

@@ -14,6 +14,7 @@ pub use crate::emit::schema::{DRAFT, emit as emit_schemas};
 pub use crate::emit::signable::openapi as signable_openapi;
 pub use crate::ir::objects::{Role, type_name};
 pub use crate::ir::{Ir, ShapeIr, ShapeKind};
+#[cfg(feature = "checks")]
 pub use crate::load::references::prose_line_number;
 pub use crate::load::{LoadedSpec, load_dir};
 pub use crate::model::{Erratum, ErratumKind, ErratumRule, ExampleKind};

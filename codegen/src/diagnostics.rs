@@ -40,6 +40,7 @@ impl Diagnostic {
         }
     }
 
+    #[cfg(feature = "checks")]
     pub(crate) fn warning(
         file: impl Into<String>,
         at: Position,
@@ -52,6 +53,7 @@ impl Diagnostic {
     }
 
     /// A diagnostic about the spec as a whole (a count across files), printed without a place.
+    #[cfg(feature = "checks")]
     pub(crate) fn summary(message: impl Into<String>) -> Self {
         Diagnostic::error("", Position::UNKNOWN, message)
     }
@@ -97,6 +99,7 @@ impl Diagnostics {
         self.push(Diagnostic::error(file, at, message));
     }
 
+    #[cfg(feature = "checks")]
     pub(crate) fn warning(&mut self, file: &str, at: Position, message: impl Into<String>) {
         self.push(Diagnostic::warning(file, at, message));
     }

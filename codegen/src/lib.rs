@@ -24,13 +24,6 @@
 //! `ecommpay-api`'s build script runs); `schemas` adds the JSON Schema and OpenAPI emitters,
 //! `checks` the checks against the vendor documents, statistics and the diff.
 
-// Without the maintainer's features (the build script's library) the stages keep the parts only
-// the checks, the diff or the schema emitters call: compiled, unused, and not worth a cfg each.
-#![cfg_attr(
-    not(all(feature = "checks", feature = "schemas")),
-    allow(dead_code, unused_imports)
-)]
-
 #[cfg(feature = "checks")]
 mod check;
 pub mod diagnostics;

@@ -72,6 +72,7 @@ pub(crate) const RESERVED_FIELDS: &[&str] = &["extra", "other", "build", "defaul
 /// The type names the generated modules use from Rust's prelude without a path, which a
 /// generated type of the same name would shadow, and the facts' enum: a spec object must not
 /// become one of them.
+#[cfg(feature = "checks")]
 pub(crate) const RESERVED_TYPES: &[&str] = &[
     "Option",
     "Some",
@@ -99,6 +100,7 @@ pub(crate) const RESERVED_TYPES: &[&str] = &[
 
 /// The module names the generated crate gives itself (and each module's builders): a payment
 /// method must not take one of them as its id.
+#[cfg(feature = "checks")]
 pub(crate) const RESERVED_MODULES: &[&str] = &["shared", "callback", "builder"];
 
 /// `SCREAMING_SNAKE` for constants.

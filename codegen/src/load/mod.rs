@@ -9,6 +9,8 @@ use serde::Deserialize;
 use crate::model::{FileKind, Position, SpecFile};
 
 mod de;
+// Where the spec cites the documents: what `check` and `reanchor` read.
+#[cfg(feature = "checks")]
 pub(crate) mod references;
 mod yaml;
 

@@ -19,6 +19,8 @@ pub(super) const MAX_DEPTH: usize = 64;
 pub(super) struct Node<'a> {
     pub value: NodeValue<'a>,
     pub at: Position,
+    // Read by `reanchor`'s rewrites only.
+    #[cfg_attr(not(feature = "checks"), allow(dead_code))]
     pub span: std::ops::Range<usize>,
 }
 

@@ -16,13 +16,16 @@ pub(crate) use example::Example;
 pub use example::{Erratum, ErratumKind, ErratumRule, ExampleKind};
 pub(crate) use field::{FactSpec, FieldSpec, FieldType, Format, ObjectSpec, Requirement, Scalar};
 pub(crate) use method::MethodSpec;
+#[cfg(feature = "checks")]
+pub(crate) use operation::Variant;
 pub(crate) use operation::{
     Action, HttpMethod, Interface, Operation, PaymentPageMode, Predicate, RuleKind, RuleSpec,
-    Variant,
 };
+#[cfg(feature = "checks")]
+pub(crate) use source::FINGERPRINT_DIGITS;
 pub use source::Position;
-pub(crate) use source::{FINGERPRINT_DIGITS, Located, SourceRef};
 pub(crate) use source::{LOCATED, LOCATED_FIELDS};
+pub(crate) use source::{Located, SourceRef};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(JsonSchema))]

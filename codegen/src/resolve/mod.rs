@@ -1,14 +1,16 @@
 //! The resolved spec, which the checks and the IR builder both read: lookup tables over all spec
 //! files, and resolution of field paths within an operation.
 
+#[cfg(feature = "checks")]
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
 use crate::load::{LoadedFile, LoadedSpec};
-use crate::model::{
-    Example, FactSpec, FieldSpec, FieldType, Located, ObjectSpec, Operation, Variant,
-};
+use crate::model::{Example, FactSpec, FieldSpec, Located, ObjectSpec, Operation};
+// The field path resolver is the checks'.
+#[cfg(feature = "checks")]
+use crate::model::{FieldType, Variant};
 
 /// Everything named in the spec, with the file it was written in.
 pub(crate) struct SpecIndex<'a> {
@@ -82,6 +84,7 @@ pub(crate) fn segments(path: &str) -> Vec<Segment<'_>> {
 }
 
 /// What a path names within an operation's body.
+#[cfg(feature = "checks")]
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Resolved<'a> {
     /// A declared field.
@@ -93,6 +96,7 @@ pub(crate) enum Resolved<'a> {
 }
 
 /// Where fields can be looked up next.
+#[cfg(feature = "checks")]
 #[derive(Clone, Copy)]
 enum Container<'a> {
     Body,
@@ -104,12 +108,14 @@ enum Container<'a> {
 
 /// Resolves field paths in one operation (and optionally one of its variants): the body's shared
 /// objects plus fields the operation's params add.
+#[cfg(feature = "checks")]
 pub(crate) struct BodyResolver<'a> {
     index: &'a SpecIndex<'a>,
     operation: &'a Operation,
     added: HashMap<String, &'a FieldSpec>,
 }
 
+#[cfg(feature = "checks")]
 impl<'a> BodyResolver<'a> {
     pub(crate) fn new(
         index: &'a SpecIndex<'a>,
@@ -213,6 +219,7 @@ impl<'a> BodyResolver<'a> {
     }
 }
 
+#[cfg(feature = "checks")]
 enum BodyEntry<'a> {
     Field(&'a FieldSpec),
     Object(&'a IndexMap<String, Located<FieldSpec>>),

@@ -55,6 +55,11 @@ pub mod __private {
     };
     pub use crate::operation::entry_fns::{derived_string_to_sign, roundtrip, typed_violations};
 
+    /// A value of an open enum that the documents do not list, as received.
+    pub fn unknown_variant(value: String) -> crate::values::UnknownVariant {
+        crate::values::unknown_variant(value)
+    }
+
     /// The generated validators' rules and checks.
     pub mod check {
         pub use crate::validate::check::*;

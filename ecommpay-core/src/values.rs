@@ -75,13 +75,13 @@ impl std::error::Error for UnknownValue {}
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct UnknownVariant(String);
 
-impl UnknownVariant {
-    /// For generated code.
-    #[doc(hidden)]
-    pub fn new(value: String) -> Self {
-        UnknownVariant(value)
-    }
+/// For generated code only (`__private`): an `UnknownVariant` made anywhere else would let a
+/// user's value stand for one a later version names.
+pub(crate) fn unknown_variant(value: String) -> UnknownVariant {
+    UnknownVariant(value)
+}
 
+impl UnknownVariant {
     /// The value as received.
     pub fn as_str(&self) -> &str {
         &self.0

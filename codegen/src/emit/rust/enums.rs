@@ -163,7 +163,7 @@ fn open_conversions(name: &proc_macro2::Ident, e: &EnumDef) -> TokenStream {
             fn from(s: &str) -> Self {
                 match s {
                     #(#arms)*
-                    other => #name::Unknown(::ecommpay_api::values::UnknownVariant::new(other.to_owned())),
+                    other => #name::Unknown(::ecommpay_api::__private::unknown_variant(other.to_owned())),
                 }
             }
         }
@@ -172,7 +172,7 @@ fn open_conversions(name: &proc_macro2::Ident, e: &EnumDef) -> TokenStream {
             fn from(s: String) -> Self {
                 match s.as_str() {
                     #(#arms)*
-                    _ => #name::Unknown(::ecommpay_api::values::UnknownVariant::new(s)),
+                    _ => #name::Unknown(::ecommpay_api::__private::unknown_variant(s)),
                 }
             }
         }

@@ -8,7 +8,6 @@ use std::path::Path;
 
 use ecommpay_codegen::__private::{Ir, Role, ShapeIr, ShapeKind, type_name, unchecked_ir};
 use ecommpay_codegen::Generator;
-use ecommpay_core::Interface;
 use quote::ToTokens;
 use serde_json::Value;
 
@@ -30,10 +29,7 @@ fn uses(ir: &Ir) -> Vec<(Role, String, String, Vec<String>)> {
     }
     let mut all = Vec::new();
     for op in ir.methods.iter().flat_map(|m| &m.operations) {
-        let role = match op.interface {
-            Interface::Callback => Role::Callback,
-            _ => Role::Request,
-        };
+        let role = Role::of(op.interface);
         let mut found = Vec::new();
         walk(&op.body.shape, &mut Vec::new(), &mut found);
         for variant in &op.variants {

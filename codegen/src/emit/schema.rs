@@ -39,11 +39,12 @@ pub fn emit(ir: &Ir) -> (Vec<SchemaFile>, Value) {
     let mut callbacks = Vec::new();
     let mut index = Vec::new();
     let mut used = Vec::new();
+    let definitions = Definitions::new(&ir.types);
     for method in &ir.methods {
         for op in &method.operations {
             let file_name = format!("{}.json", op.id);
             index.push(index_entry(op, &file_name));
-            let cx = Shapes::new(&ir.types, role_of(op));
+            let cx = Shapes::new(&ir.types, Role::of(op.interface), Some(&definitions));
             files.push(SchemaFile {
                 file_name,
                 schema: operation_schema(&cx, op),
@@ -58,7 +59,7 @@ pub fn emit(ir: &Ir) -> (Vec<SchemaFile>, Value) {
         .collect();
     super::defs::share(&mut files, &callbacks, &reserved);
     for (file, cx) in files.iter_mut().zip(&used) {
-        cx.insert_definitions(&mut file.schema);
+        cx.insert_definitions(&definitions, &mut file.schema);
     }
     super::signable::define(&mut files);
     let index = json!({
@@ -104,12 +105,40 @@ fn index_entry(op: &OperationIr, file_name: &str) -> Value {
     Value::Object(entry)
 }
 
-/// The role an operation's objects have: the callback types in callbacks, the request types
-/// elsewhere.
-fn role_of(op: &OperationIr) -> Role {
-    match op.interface {
-        Interface::Callback => Role::Callback,
-        _ => Role::Request,
+/// The type space's definitions, each written once per role: its schema, and the definitions
+/// it refers to (each file that uses one gets those too).
+struct Definitions {
+    written: BTreeMap<(Role, String), (Value, BTreeSet<String>)>,
+}
+
+impl Definitions {
+    fn new(types: &TypeSpace) -> Self {
+        let mut written = BTreeMap::new();
+        for role in [Role::Request, Role::Callback] {
+            for ty in types.of(role) {
+                let cx = Shapes::new(types, role, None);
+                let mut definition = Map::new();
+                definition.insert("title".into(), ty.name.clone().into());
+                let description = ty.doc.lines().join("\n");
+                if !description.is_empty() {
+                    definition.insert("description".into(), description.into());
+                }
+                merge(&mut definition, object_schema(&cx, &ty.shape));
+                written.insert(
+                    (role, ty.name.clone()),
+                    (Value::Object(definition), cx.used.into_inner()),
+                );
+            }
+        }
+        Definitions { written }
+    }
+
+    /// The schema a type gives one of its fields, descriptions left out.
+    fn property(&self, role: Role, name: &str, field: &str) -> Option<Value> {
+        let (definition, _) = self.written.get(&(role, name.to_owned()))?;
+        definition["properties"]
+            .get(field)
+            .map(without_descriptions)
     }
 }
 
@@ -119,17 +148,18 @@ struct Shapes<'t> {
     role: Role,
     /// The definitions referenced so far.
     used: RefCell<BTreeSet<String>>,
-    /// Writing a definition: an object inside it is a plain reference.
-    definition: bool,
+    /// The written definitions, to narrow a use against; `None` while writing them, where an
+    /// object inside is a plain reference.
+    definitions: Option<&'t Definitions>,
 }
 
 impl<'t> Shapes<'t> {
-    fn new(types: &'t TypeSpace, role: Role) -> Self {
+    fn new(types: &'t TypeSpace, role: Role, definitions: Option<&'t Definitions>) -> Self {
         Shapes {
             types,
             role,
             used: RefCell::new(BTreeSet::new()),
-            definition: false,
+            definitions,
         }
     }
 
@@ -139,10 +169,10 @@ impl<'t> Shapes<'t> {
         let ty = self.types.get(self.role, object)?;
         self.used.borrow_mut().insert(ty.name.clone());
         let reference = json!({"$ref": format!("{}{}", super::defs::DEFS_POINTER, ty.name)});
-        if self.definition {
+        let Some(definitions) = self.definitions else {
             return Some(reference);
-        }
-        Some(match self.narrowing(shape, &ty.shape) {
+        };
+        Some(match self.narrowing(shape, &ty.name, definitions) {
             None => reference,
             Some(narrowing) => json!({"allOf": [reference, narrowing]}),
         })
@@ -155,14 +185,10 @@ impl<'t> Shapes<'t> {
     /// Ajv's strict mode asks), and an exclusion is a `not` on the object, not a property, so that
     /// generators that merge `allOf` properties keep the type's (they cannot merge a union with
     /// one of its members) and validators give the same verdict.
-    fn narrowing(&self, used: &ShapeIr, ty: &ShapeIr) -> Option<Value> {
+    fn narrowing(&self, used: &ShapeIr, ty: &str, definitions: &Definitions) -> Option<Value> {
         let mut required = Vec::new();
         let mut properties = Map::new();
         let mut excluded = Vec::new();
-        let plain = Shapes {
-            definition: true,
-            ..Shapes::new(self.types, self.role)
-        };
         for field in &used.fields {
             let name = field.name.clone();
             if field.required && !field.forbidden {
@@ -173,9 +199,7 @@ impl<'t> Shapes<'t> {
             } else {
                 without_descriptions(&field_schema(self, field))
             };
-            let theirs = ty
-                .field(&field.name)
-                .map(|f| without_descriptions(&field_schema(&plain, f)));
+            let theirs = definitions.property(self.role, ty, &field.name);
             if theirs.as_ref() == Some(&mine) {
                 if field.required && !field.forbidden {
                     properties.insert(name, json!({}));
@@ -194,7 +218,6 @@ impl<'t> Shapes<'t> {
                 }
             }
         }
-        self.used.borrow_mut().extend(plain.used.into_inner());
         if required.is_empty() && properties.is_empty() && excluded.is_empty() {
             return None;
         }
@@ -220,29 +243,19 @@ impl<'t> Shapes<'t> {
 
     /// Puts the definitions the file references (and those they reference) in its `$defs`,
     /// beside the shared definitions already there.
-    fn insert_definitions(&self, schema: &mut Value) {
+    fn insert_definitions(&self, definitions: &Definitions, schema: &mut Value) {
         let mut written: BTreeMap<String, Value> = BTreeMap::new();
         let mut pending: Vec<String> = self.used.borrow().iter().cloned().collect();
         while let Some(name) = pending.pop() {
             if written.contains_key(&name) {
                 continue;
             }
-            let Some(ty) = self.types.of(self.role).iter().find(|t| t.name == name) else {
+            let Some((definition, refers_to)) = definitions.written.get(&(self.role, name.clone()))
+            else {
                 continue;
             };
-            let cx = Shapes {
-                definition: true,
-                ..Shapes::new(self.types, self.role)
-            };
-            let mut definition = Map::new();
-            definition.insert("title".into(), name.clone().into());
-            let description = ty.doc.lines().join("\n");
-            if !description.is_empty() {
-                definition.insert("description".into(), description.into());
-            }
-            merge(&mut definition, object_schema(&cx, &ty.shape));
-            pending.extend(cx.used.into_inner());
-            written.insert(name, Value::Object(definition));
+            pending.extend(refers_to.iter().cloned());
+            written.insert(name, definition.clone());
         }
         if written.is_empty() {
             return;

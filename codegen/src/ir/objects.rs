@@ -34,6 +34,16 @@ pub enum Role {
     Callback,
 }
 
+impl Role {
+    /// The role of an operation's objects: callbacks', or requests' for the other interfaces.
+    pub fn of(interface: Interface) -> Role {
+        match interface {
+            Interface::Callback => Role::Callback,
+            Interface::Gate | Interface::PaymentPage => Role::Request,
+        }
+    }
+}
+
 /// The type of one spec object in one role.
 #[derive(Clone, Debug)]
 pub struct ObjectType {
